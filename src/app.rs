@@ -1,0 +1,254 @@
+//! Runs a parsed command line and decides the exit code.
+
+use std::io::{self, IsTerminal, Write};
+
+use crate::catalog::Catalog;
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, RulesFormat};
+use crate::engine::rule::Registry;
+use crate::engine::{Engine, Levels};
+use crate::finding::Severity;
+use crate::inventory::did_you_mean;
+use crate::output::{self, Format, Style};
+use crate::{discover, Outcome};
+
+/// Exit codes; the README documents the same table.
+pub mod exit {
+    /// Nothing at or above `--fail-on`.
+    pub const OK: u8 = 0;
+    /// Findings at or above `--fail-on`.
+    pub const FINDINGS: u8 = 1;
+    /// Usage error, unreadable path, invalid configuration.
+    pub const USAGE: u8 = 2;
+    /// A bug in e2ee-lint (a panic).
+    pub const INTERNAL: u8 = 3;
+}
+
+/// Runs the command; every error the user can cause is printed here as one line.
+pub fn run(cli: Cli) -> u8 {
+    let style = stderr_style(cli.color);
+    let result = match cli.command {
+        Command::Check(args) => check(&args, style),
+        Command::Rules { format } => rules(format),
+        Command::Explain { rule } => explain(&rule),
+        Command::Catalog { name } => catalog(name.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("e2ee-lint: error: {message}");
+            exit::USAGE
+        }
+    }
+}
+
+/// Chooses colours and drawing for standard error.
+fn stderr_style(choice: ColorChoice) -> Style {
+    let terminal = io::stderr().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color,
+    };
+    let width = if terminal {
+        terminal_width().unwrap_or(Style::PLAIN.width)
+    } else {
+        Style::PLAIN.width
+    };
+    Style {
+        color,
+        unicode: terminal || choice == ColorChoice::Always,
+        width,
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok()?.parse().ok()
+}
+
+fn engine() -> Result<Engine, String> {
+    Ok(Engine {
+        catalog: Catalog::embedded(),
+        registry: Registry::embedded().map_err(|e| e.to_string())?,
+        levels: Levels::default(),
+    })
+}
+
+fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
+    if !outcome.path_errors.is_empty() {
+        return exit::USAGE;
+    }
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+        FailOn::Never => return exit::OK,
+    };
+    match outcome.worst() {
+        Some(worst) if worst >= threshold => exit::FINDINGS,
+        _ => exit::OK,
+    }
+}
+
+fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
+    let engine = engine()?;
+    let (paths, errors) = if args.paths.is_empty() {
+        let (paths, errors) = discover::discover_default();
+        if paths.is_empty() && errors.is_empty() {
+            return Err(format!(
+                "no inventory found; pass a path, or create one of: {}",
+                discover::DEFAULT_PATTERNS.join(", ")
+            ));
+        }
+        (paths, errors)
+    } else {
+        discover::discover(&args.paths)
+    };
+    let mut outcome = crate::check_files(&engine, &paths, args.max_file_size);
+    outcome.path_errors.splice(0..0, errors);
+    let io_result = match args.format {
+        Format::Human => output::render(args.format, &outcome, style, &mut io::stderr().lock()),
+        format => {
+            for error in &outcome.path_errors {
+                eprintln!("e2ee-lint: error: {error}");
+            }
+            output::render(format, &outcome, style, &mut io::stdout().lock())
+        }
+    };
+    io_result.map_err(|e| format!("cannot write output: {e}"))?;
+    Ok(exit_code(&outcome, args.fail_on))
+}
+
+fn rules(format: RulesFormat) -> Result<u8, String> {
+    let registry = Registry::embedded().map_err(|e| e.to_string())?;
+    let text = match format {
+        RulesFormat::Table => rules_table(&registry),
+        RulesFormat::Markdown => rules_markdown(&registry),
+    };
+    print_stdout(&text)
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error.
+fn print_stdout(text: &str) -> Result<u8, String> {
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => Ok(exit::OK),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(exit::OK),
+        Err(e) => Err(format!("cannot write output: {e}")),
+    }
+}
+
+/// The rule table as aligned columns.
+pub fn rules_table(registry: &Registry) -> String {
+    let width = registry.rules().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = format!("{:width$}  {:8}  SUMMARY\n", "RULE", "SEVERITY");
+    for rule in registry.rules() {
+        out.push_str(&format!(
+            "{:width$}  {:8}  {}\n",
+            rule.id,
+            rule.severity.as_str(),
+            rule.summary
+        ));
+    }
+    out
+}
+
+/// The rule table in Markdown, as the README carries it (tested to match).
+pub fn rules_markdown(registry: &Registry) -> String {
+    let mut out = String::from("| rule | default severity | summary |\n|---|---|---|\n");
+    for rule in registry.rules() {
+        let mut severity = rule.severity.as_str().to_owned();
+        for escalation in &rule.escalate {
+            severity.push_str(&format!(" ({} when escalated)", escalation.severity));
+        }
+        out.push_str(&format!(
+            "| [`{id}`](#{id}) | {severity} | {} |\n",
+            rule.summary,
+            id = rule.id
+        ));
+    }
+    out
+}
+
+fn explain(id: &str) -> Result<u8, String> {
+    let registry = Registry::embedded().map_err(|e| e.to_string())?;
+    let Some(rule) = registry.get(id) else {
+        let ids: Vec<&str> = registry.rules().map(|r| r.id.as_str()).collect();
+        let hint = did_you_mean(id, &ids).unwrap_or_else(|| "see `e2ee-lint rules`".into());
+        return Err(format!("unknown rule `{id}`; {hint}"));
+    };
+    print_stdout(&explain_text(rule))
+}
+
+/// A rule's documentation as `explain` prints it.
+pub fn explain_text(rule: &crate::engine::rule::Rule) -> String {
+    let mut out = format!("{} ({})\n\n{}\n\n", rule.id, rule.severity, rule.summary);
+    for escalation in &rule.escalate {
+        let _ = escalation;
+        out.push_str(&format!(
+            "Severity: {} by default, {} when its escalation condition holds.\n\n",
+            rule.severity, escalation.severity
+        ));
+    }
+    out.push_str(rule.docs.trim_end());
+    out.push('\n');
+    out
+}
+
+fn catalog(name: Option<&str>) -> Result<u8, String> {
+    let catalog = Catalog::embedded();
+    let text = match name {
+        None => catalog_table(&catalog),
+        Some(name) => {
+            let Some(system) = catalog.lookup(name) else {
+                let suggestions = catalog.suggest(name);
+                let hint = if suggestions.is_empty() {
+                    "see `e2ee-lint catalog`".to_owned()
+                } else {
+                    format!("did you mean `{}`?", suggestions.join("` or `"))
+                };
+                return Err(format!("`{name}` is not in the catalog; {hint}"));
+            };
+            catalog_entry(system)
+        }
+    };
+    print_stdout(&text)
+}
+
+fn catalog_table(catalog: &Catalog) -> String {
+    use crate::catalog::Channel;
+    let width = catalog.systems().iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let mut out = format!(
+        "{:width$}  {:8}  {:8}  {:8}  ID\n",
+        "SYSTEM", "TEXT", "VOICE", "VIDEO"
+    );
+    for system in catalog.systems() {
+        let status = |c: Channel| system.e2ee.get(&c).map_or("-", |s| s.as_str());
+        out.push_str(&format!(
+            "{:width$}  {:8}  {:8}  {:8}  {}\n",
+            system.name,
+            status(Channel::Text),
+            status(Channel::Voice),
+            status(Channel::Video),
+            system.id
+        ));
+    }
+    out.push_str("\ndefault = E2EE by default, opt-in = must be enabled, none = no E2EE, - = not offered\n");
+    out
+}
+
+fn catalog_entry(system: &crate::catalog::System) -> String {
+    let mut out = format!("{} ({})\n", system.name, system.id);
+    out.push_str(&format!("vendor:   {}\n", system.vendor));
+    out.push_str(&format!("category: {}\n", system.category));
+    if !system.aliases.is_empty() {
+        out.push_str(&format!("aliases:  {}\n", system.aliases.join(", ")));
+    }
+    out.push_str("e2ee:\n");
+    for (channel, support) in system.channels() {
+        out.push_str(&format!("  {:6} {support}\n", channel.as_str()));
+    }
+    out.push_str(&format!("note:     {}\n", system.note));
+    out.push_str(&format!("source:   {}\n", system.source));
+    out.push_str(&format!("reviewed: {}\n", system.reviewed));
+    out
+}

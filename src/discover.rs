@@ -1,0 +1,224 @@
+//! From the paths, directories and glob patterns a user names to the inventory files to read.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::source::{SourceFile, Span};
+
+/// Patterns read when `check` is given no path, relative to the working directory.
+pub const DEFAULT_PATTERNS: &[&str] = &[
+    "inventory.yaml",
+    "inventory.yml",
+    "inventories/**/*.yaml",
+    "inventories/**/*.yml",
+];
+
+/// Default for `--max-file-size`.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// A path that could not be used. Reported as one line; the run exits 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct PathError {
+    pub path: String,
+    pub message: String,
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Expands paths into a sorted, de-duplicated list of files, and the errors met on the way.
+///
+/// A file named directly is read whatever its extension; directories are walked for
+/// `*.yaml`/`*.yml` (hidden directories and symlinked directories are not entered, so a symlink
+/// loop cannot trap the walk); an argument that does not exist but contains `*`, `?` or `[` is a
+/// glob pattern.
+pub fn discover(args: &[String]) -> (Vec<PathBuf>, Vec<PathError>) {
+    let mut files = BTreeSet::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        let path = Path::new(arg);
+        match fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
+            Ok(meta) if meta.file_type().is_symlink() && path.is_dir() => {
+                walk(path, &mut files, &mut errors)
+            }
+            Ok(_) => {
+                files.insert(path.to_path_buf());
+            }
+            Err(_) if has_glob_chars(arg) => expand_glob(arg, &mut files, &mut errors),
+            Err(e) => errors.push(PathError {
+                path: arg.clone(),
+                message: io_message(&e),
+            }),
+        }
+    }
+    (files.into_iter().collect(), errors)
+}
+
+/// Files matched by the default patterns (no error when nothing matches; the caller decides).
+pub fn discover_default() -> (Vec<PathBuf>, Vec<PathError>) {
+    let mut files = BTreeSet::new();
+    let mut errors = Vec::new();
+    for pattern in DEFAULT_PATTERNS {
+        if let Ok(paths) = glob::glob(pattern) {
+            for path in paths {
+                match path {
+                    Ok(path) if path.is_file() => {
+                        files.insert(path);
+                    }
+                    Ok(_) => {}
+                    Err(e) => errors.push(PathError {
+                        path: e.path().display().to_string(),
+                        message: io_message(e.error()),
+                    }),
+                }
+            }
+        }
+    }
+    (files.into_iter().collect(), errors)
+}
+
+fn expand_glob(pattern: &str, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) {
+    let paths = match glob::glob(pattern) {
+        Ok(paths) => paths,
+        Err(e) => {
+            errors.push(PathError {
+                path: pattern.to_owned(),
+                message: format!("invalid glob pattern: {}", e.msg),
+            });
+            return;
+        }
+    };
+    let before = files.len();
+    for entry in paths {
+        match entry {
+            Ok(path) if path.is_dir() => walk(&path, files, errors),
+            Ok(path) => {
+                files.insert(path);
+            }
+            Err(e) => errors.push(PathError {
+                path: e.path().display().to_string(),
+                message: io_message(e.error()),
+            }),
+        }
+    }
+    if files.len() == before {
+        errors.push(PathError {
+            path: pattern.to_owned(),
+            message: "no file matches this pattern".into(),
+        });
+    }
+}
+
+fn walk(dir: &Path, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_file()
+                    || (entry.file_type().is_symlink() && entry.path().is_file());
+                if is_file && is_yaml(entry.path()) {
+                    files.insert(entry.into_path());
+                }
+            }
+            Err(e) => errors.push(PathError {
+                path: e
+                    .path()
+                    .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
+                message: e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), io_message),
+            }),
+        }
+    }
+}
+
+/// "permission denied" rather than "Permission denied (os error 13)".
+pub fn io_message(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "no such file or directory".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = error.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
+    }
+}
+
+/// The name shown for a path: relative, with `/` separators, without a leading `./`.
+pub fn display_name(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").unwrap_or(&text).to_owned()
+}
+
+/// A file read for linting, plus the located problem if its bytes are not UTF-8.
+pub struct ReadFile {
+    pub source: SourceFile,
+    pub invalid_utf8: Option<Span>,
+}
+
+/// Reads one file, refusing what is not a regular file or is larger than `max_size` bytes.
+///
+/// FIFOs and devices are refused before they are opened, so `/dev/zero` or a pipe with no
+/// writer cannot hang the run; the size is checked again while reading, for files that grow.
+pub fn read(path: &Path, max_size: u64) -> Result<ReadFile, PathError> {
+    let name = display_name(path);
+    let error = |message: String| PathError {
+        path: name.clone(),
+        message,
+    };
+    let meta = fs::metadata(path).map_err(|e| error(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(error("is a directory".into()));
+    }
+    if !meta.is_file() {
+        return Err(error("not a regular file".into()));
+    }
+    let too_large = || {
+        error(format!(
+            "larger than --max-file-size ({max_size} bytes); refusing to read it"
+        ))
+    };
+    if meta.len() > max_size {
+        return Err(too_large());
+    }
+    let file = fs::File::open(path).map_err(|e| error(io_message(&e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| error(io_message(&e)))?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large());
+    }
+    let (text, invalid_utf8) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            // The offset is exact; the text shown replaces bad bytes with U+FFFD, so the span
+            // is kept empty rather than cover bytes that are not in the displayed text.
+            let at = e.utf8_error().valid_up_to();
+            (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(Span::new(at, 0)),
+            )
+        }
+    };
+    Ok(ReadFile {
+        source: SourceFile::new(name, path, text),
+        invalid_utf8,
+    })
+}

@@ -1,0 +1,305 @@
+//! The condition language of rule files: `all` / `any` / `not` over field tests.
+//!
+//! ```yaml
+//! when:
+//!   all:
+//!     - {field: channel.e2ee, equals: opt-in}
+//!     - not: {field: tool.e2ee, equals: enforced}
+//! ```
+//! A test names one field and one operator: `equals`, `in`, `matches` (regex), `exists`, or
+//! `at_least` (a data classification level). On a list field (`tool.channels`) a test holds when
+//! it holds for any element.
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::catalog::{Channel, Support, System};
+use crate::inventory::Tool;
+
+/// A field a condition can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    ToolName,
+    ToolId,
+    ToolCategory,
+    ToolVendor,
+    ToolOwner,
+    ToolStatus,
+    ToolE2ee,
+    ToolDataClassification,
+    ToolNotes,
+    ToolLabel(String),
+    ToolChannels,
+    /// Whether the tool's data classification is at or above the configured E2EE threshold.
+    ToolSensitive,
+    /// Whether a catalog entry matched (`exists`), and its id (`equals`).
+    Catalog,
+    CatalogName,
+    CatalogVendor,
+    Channel,
+    ChannelE2ee,
+}
+
+/// Every field name, for error messages and documentation.
+pub const FIELD_NAMES: &[&str] = &[
+    "tool.name",
+    "tool.id",
+    "tool.category",
+    "tool.vendor",
+    "tool.owner",
+    "tool.status",
+    "tool.e2ee",
+    "tool.data_classification",
+    "tool.notes",
+    "tool.labels.<key>",
+    "tool.channels",
+    "tool.sensitive",
+    "catalog",
+    "catalog.name",
+    "catalog.vendor",
+    "channel",
+    "channel.e2ee",
+];
+
+impl Field {
+    fn parse(name: &str) -> Result<Field, String> {
+        Ok(match name {
+            "tool.name" => Field::ToolName,
+            "tool.id" => Field::ToolId,
+            "tool.category" => Field::ToolCategory,
+            "tool.vendor" => Field::ToolVendor,
+            "tool.owner" => Field::ToolOwner,
+            "tool.status" => Field::ToolStatus,
+            "tool.e2ee" => Field::ToolE2ee,
+            "tool.data_classification" => Field::ToolDataClassification,
+            "tool.notes" => Field::ToolNotes,
+            "tool.channels" => Field::ToolChannels,
+            "tool.sensitive" => Field::ToolSensitive,
+            "catalog" | "catalog.id" => Field::Catalog,
+            "catalog.name" => Field::CatalogName,
+            "catalog.vendor" => Field::CatalogVendor,
+            "channel" => Field::Channel,
+            "channel.e2ee" => Field::ChannelE2ee,
+            other => match other.strip_prefix("tool.labels.") {
+                Some(key) if !key.is_empty() => Field::ToolLabel(key.to_owned()),
+                _ => {
+                    return Err(format!(
+                        "unknown field `{other}`; known: {}",
+                        FIELD_NAMES.join(", ")
+                    ));
+                }
+            },
+        })
+    }
+
+    fn is_per_channel(&self) -> bool {
+        matches!(self, Field::Channel | Field::ChannelE2ee)
+    }
+}
+
+/// A condition as written in a rule file. Exactly one shape must be used; [`Condition::compile`]
+/// checks that and reports what is wrong.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSpec {
+    all: Option<Vec<ConditionSpec>>,
+    any: Option<Vec<ConditionSpec>>,
+    not: Option<Box<ConditionSpec>>,
+    field: Option<String>,
+    equals: Option<ScalarSpec>,
+    #[serde(rename = "in")]
+    one_of: Option<Vec<ScalarSpec>>,
+    matches: Option<String>,
+    exists: Option<bool>,
+    at_least: Option<String>,
+}
+
+/// A scalar operand; booleans are accepted for `tool.sensitive` and compared as "true"/"false".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum ScalarSpec {
+    Bool(bool),
+    Str(String),
+}
+
+impl ScalarSpec {
+    fn into_string(self) -> String {
+        match self {
+            ScalarSpec::Bool(b) => b.to_string(),
+            ScalarSpec::Str(s) => s,
+        }
+    }
+}
+
+/// A test of one field.
+#[derive(Debug, Clone)]
+pub enum Op {
+    Equals(String),
+    In(Vec<String>),
+    Matches(Regex),
+    Exists(bool),
+    AtLeast(String),
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    Test { field: Field, op: Op },
+}
+
+/// What a condition is evaluated against.
+pub struct Context<'a> {
+    pub tool: &'a Tool,
+    pub system: Option<&'a System>,
+    /// The channels the company uses this tool for.
+    pub channels_in_use: &'a [Channel],
+    /// The channel under test, in per-channel rules.
+    pub channel: Option<(Channel, Support)>,
+    pub levels: &'a crate::engine::Levels,
+}
+
+enum Value<'a> {
+    Missing,
+    One(&'a str),
+    Owned(String),
+    Many(Vec<&'a str>),
+}
+
+impl Condition {
+    pub fn compile(spec: ConditionSpec) -> Result<Condition, String> {
+        let ConditionSpec {
+            all,
+            any,
+            not,
+            field,
+            equals,
+            one_of,
+            matches,
+            exists,
+            at_least,
+        } = spec;
+        let ops = [
+            equals.map(|v| Op::Equals(v.into_string())),
+            one_of.map(|v| Op::In(v.into_iter().map(ScalarSpec::into_string).collect())),
+            matches
+                .map(|pattern| {
+                    Regex::new(&pattern)
+                        .map(Op::Matches)
+                        .map_err(|e| format!("invalid regex `{pattern}`: {e}"))
+                })
+                .transpose()?,
+            exists.map(Op::Exists),
+            at_least.map(Op::AtLeast),
+        ];
+        let mut ops: Vec<Op> = ops.into_iter().flatten().collect();
+        let shapes = usize::from(all.is_some())
+            + usize::from(any.is_some())
+            + usize::from(not.is_some())
+            + usize::from(field.is_some());
+        if shapes != 1 {
+            return Err(
+                "a condition must be exactly one of `all:`, `any:`, `not:` or `field:` with an operator"
+                    .into(),
+            );
+        }
+        let compile_list = |list: Vec<ConditionSpec>| {
+            list.into_iter()
+                .map(Condition::compile)
+                .collect::<Result<Vec<_>, _>>()
+        };
+        if let Some(list) = all {
+            return Ok(Condition::All(compile_list(list)?));
+        }
+        if let Some(list) = any {
+            return Ok(Condition::Any(compile_list(list)?));
+        }
+        if let Some(inner) = not {
+            return Ok(Condition::Not(Box::new(Condition::compile(*inner)?)));
+        }
+        let field = Field::parse(field.as_deref().unwrap_or_default())?;
+        if ops.len() != 1 {
+            return Err(
+                "a field test needs exactly one of `equals`, `in`, `matches`, `exists`, `at_least`"
+                    .into(),
+            );
+        }
+        let op = ops.remove(0);
+        if matches!(op, Op::AtLeast(_)) && field != Field::ToolDataClassification {
+            return Err("`at_least` compares `tool.data_classification` only".into());
+        }
+        Ok(Condition::Test { field, op })
+    }
+
+    /// Whether this condition reads the channel under test (and so needs `per_channel: true`).
+    pub fn uses_channel(&self) -> bool {
+        match self {
+            Condition::All(list) | Condition::Any(list) => list.iter().any(Condition::uses_channel),
+            Condition::Not(inner) => inner.uses_channel(),
+            Condition::Test { field, .. } => field.is_per_channel(),
+        }
+    }
+
+    pub fn eval(&self, cx: &Context) -> bool {
+        match self {
+            Condition::All(list) => list.iter().all(|c| c.eval(cx)),
+            Condition::Any(list) => list.iter().any(|c| c.eval(cx)),
+            Condition::Not(inner) => !inner.eval(cx),
+            Condition::Test { field, op } => test(&value_of(field, cx), op, cx),
+        }
+    }
+}
+
+fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
+    let tool = cx.tool;
+    let opt = |v: Option<&'a crate::inventory::Sp<String>>| {
+        v.map_or(Value::Missing, |s| Value::One(&s.value))
+    };
+    match field {
+        Field::ToolName => Value::One(&tool.name.value),
+        Field::ToolId => Value::One(&tool.id.value),
+        Field::ToolCategory => opt(tool.category.as_ref()),
+        Field::ToolVendor => opt(tool.vendor.as_ref()),
+        Field::ToolOwner => opt(tool.owner.as_ref()),
+        Field::ToolStatus => opt(tool.status.as_ref()),
+        Field::ToolDataClassification => opt(tool.data_classification.as_ref()),
+        Field::ToolNotes => opt(tool.notes.as_ref()),
+        Field::ToolLabel(key) => opt(tool.labels.get(key)),
+        Field::ToolE2ee => tool
+            .e2ee
+            .as_ref()
+            .map_or(Value::Missing, |e| Value::One(e.value.as_str())),
+        Field::ToolChannels => Value::Many(cx.channels_in_use.iter().map(|c| c.as_str()).collect()),
+        Field::ToolSensitive => Value::Owned(cx.levels.is_sensitive(tool).to_string()),
+        Field::Catalog => cx.system.map_or(Value::Missing, |s| Value::One(&s.id)),
+        Field::CatalogName => cx.system.map_or(Value::Missing, |s| Value::One(&s.name)),
+        Field::CatalogVendor => cx.system.map_or(Value::Missing, |s| Value::One(&s.vendor)),
+        Field::Channel => cx
+            .channel
+            .map_or(Value::Missing, |(c, _)| Value::One(c.as_str())),
+        Field::ChannelE2ee => cx
+            .channel
+            .map_or(Value::Missing, |(_, s)| Value::One(s.as_str())),
+    }
+}
+
+fn test(value: &Value, op: &Op, cx: &Context) -> bool {
+    let holds = |v: &str| match op {
+        Op::Equals(want) => v == want,
+        Op::In(options) => options.iter().any(|o| o == v),
+        Op::Matches(regex) => regex.is_match(v),
+        Op::Exists(want) => *want,
+        Op::AtLeast(level) => cx.levels.at_least(v, level),
+    };
+    match value {
+        Value::Missing => matches!(op, Op::Exists(false)),
+        Value::One(v) => holds(v),
+        Value::Owned(v) => holds(v),
+        Value::Many(items) => match op {
+            Op::Exists(want) => *want != items.is_empty(),
+            _ => items.iter().any(|v| holds(v)),
+        },
+    }
+}

@@ -1,0 +1,387 @@
+//! The engine: classifies each tool against the catalog and runs every rule over it.
+
+pub mod condition;
+pub mod rule;
+pub mod template;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::catalog::{Catalog, Channel, System};
+use crate::finding::{Finding, Label, Severity, ToolRef};
+use crate::inventory::{self, Inventory, Problem, ProblemKind, Tool};
+use crate::source::{SourceFile, Span};
+use condition::Context;
+use rule::{Detection, Registry, Rule, Target};
+use template::join_words;
+
+/// Ids of the rules whose detection lives in code. Each has a file in `rules/` (tested).
+pub mod ids {
+    pub const INVALID_INVENTORY: &str = "invalid-inventory";
+    pub const UNKNOWN_FIELD: &str = "unknown-field";
+    pub const DUPLICATE_TOOL: &str = "duplicate-tool";
+    pub const BUILTIN: &[&str] = &[INVALID_INVENTORY, UNKNOWN_FIELD, DUPLICATE_TOOL];
+}
+
+/// The company's ordered data classification levels and the level from which E2EE is required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Levels {
+    /// Least to most sensitive.
+    pub names: Vec<String>,
+    /// Index into `names` of the first level that requires E2EE.
+    pub threshold: usize,
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Levels {
+            names: ["public", "internal", "confidential", "restricted"]
+                .map(String::from)
+                .to_vec(),
+            threshold: 2,
+        }
+    }
+}
+
+impl Levels {
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// Whether `value` is a known level at or above `level`.
+    pub fn at_least(&self, value: &str, level: &str) -> bool {
+        matches!((self.index(value), self.index(level)), (Some(v), Some(l)) if v >= l)
+    }
+
+    /// Whether the tool's data requires E2EE under this policy.
+    pub fn is_sensitive(&self, tool: &Tool) -> bool {
+        tool.data_classification
+            .as_ref()
+            .and_then(|c| self.index(&c.value))
+            .is_some_and(|i| i >= self.threshold)
+    }
+
+    pub fn threshold_name(&self) -> &str {
+        self.names.get(self.threshold).map_or("", String::as_str)
+    }
+}
+
+/// A tool as classified, for outputs that list every tool (JUnit, reports).
+#[derive(Debug, Clone)]
+pub struct ToolSummary {
+    pub name: String,
+    pub id: String,
+    pub span: Span,
+    pub catalog_id: Option<String>,
+}
+
+/// Everything the engine needs besides the file.
+pub struct Engine {
+    pub catalog: Catalog,
+    pub registry: Registry,
+    pub levels: Levels,
+}
+
+impl Engine {
+    /// Lints one loaded inventory: loader problems, per-tool rules and cross-tool checks.
+    pub fn run(
+        &self,
+        source: &Arc<SourceFile>,
+        inventory: &Inventory,
+        problems: Vec<Problem>,
+    ) -> (Vec<Finding>, Vec<ToolSummary>) {
+        let mut findings: Vec<Finding> = problems
+            .into_iter()
+            .map(|p| self.problem_finding(source, p))
+            .collect();
+        let mut summaries = Vec::with_capacity(inventory.tools.len());
+        let mut first_by_system: HashMap<&str, &Tool> = HashMap::new();
+        let mut first_by_id: HashMap<&str, &Tool> = HashMap::new();
+        for tool in &inventory.tools {
+            let system = self.catalog.lookup(&tool.name.value);
+            summaries.push(ToolSummary {
+                name: tool.name.value.clone(),
+                id: tool.id.value.clone(),
+                span: tool.name.span,
+                catalog_id: system.map(|s| s.id.clone()),
+            });
+            self.check_level(source, tool, &mut findings);
+            let channels = channels_in_use(tool, system);
+            for rule in self.registry.rules() {
+                if let Some(finding) = self.apply(rule, source, tool, system, &channels) {
+                    findings.push(finding);
+                }
+            }
+            let earlier = system
+                .and_then(|s| first_by_system.get(s.id.as_str()).copied())
+                .filter(|first| !(first.id_is_explicit && tool.id_is_explicit))
+                .or_else(|| first_by_id.get(tool.id.value.as_str()).copied());
+            match earlier {
+                Some(first) => findings.push(self.duplicate(source, tool, first, system)),
+                None => {
+                    if let Some(system) = system {
+                        first_by_system.entry(&system.id).or_insert(tool);
+                    }
+                    first_by_id.entry(&tool.id.value).or_insert(tool);
+                }
+            }
+        }
+        (findings, summaries)
+    }
+
+    fn finding(&self, rule: &str, source: &Arc<SourceFile>, span: Span, message: String) -> Finding {
+        Finding {
+            rule: rule.to_owned(),
+            severity: self.registry.severity(rule),
+            message,
+            help: None,
+            source: Arc::clone(source),
+            span,
+            labels: Vec::new(),
+            tool: None,
+            catalog_id: None,
+            suppressed: None,
+        }
+    }
+
+    fn problem_finding(&self, source: &Arc<SourceFile>, problem: Problem) -> Finding {
+        let rule = match problem.kind {
+            ProblemKind::Invalid => ids::INVALID_INVENTORY,
+            ProblemKind::UnknownField => ids::UNKNOWN_FIELD,
+        };
+        let mut finding = self.finding(rule, source, problem.span, problem.message);
+        finding.help = problem.help;
+        finding
+    }
+
+    /// A data classification the policy does not know is an invalid inventory.
+    fn check_level(&self, source: &Arc<SourceFile>, tool: &Tool, findings: &mut Vec<Finding>) {
+        let Some(level) = &tool.data_classification else {
+            return;
+        };
+        if self.levels.index(&level.value).is_some() {
+            return;
+        }
+        let known: Vec<&str> = self.levels.names.iter().map(String::as_str).collect();
+        let mut finding = self.finding(
+            ids::INVALID_INVENTORY,
+            source,
+            level.span,
+            format!("unknown data classification level `{}`", level.value),
+        );
+        finding.help = Some(
+            inventory::did_you_mean(&level.value, &known)
+                .unwrap_or_else(|| format!("levels, least to most sensitive: {}", known.join(", "))),
+        );
+        finding.tool = Some(tool_ref(tool));
+        findings.push(finding);
+    }
+
+    fn duplicate(
+        &self,
+        source: &Arc<SourceFile>,
+        tool: &Tool,
+        first: &Tool,
+        system: Option<&System>,
+    ) -> Finding {
+        let rule = self.registry.get(ids::DUPLICATE_TOOL);
+        let vars = Vars {
+            tool,
+            system,
+            levels: &self.levels,
+            channels: String::new(),
+            suggestions: Vec::new(),
+        };
+        let message = rule.map_or_else(
+            || format!("{} is listed more than once", tool.name.value),
+            |r| r.message.render(|v| vars.get(v)),
+        );
+        let mut finding = self.finding(ids::DUPLICATE_TOOL, source, tool.name.span, message);
+        finding.help = rule.and_then(|r| r.help.as_ref()).map(|h| h.render(|v| vars.get(v)));
+        finding.labels.push(Label {
+            source: None,
+            span: first.name.span,
+            message: format!("first listed here as `{}`", first.name.value),
+        });
+        finding.tool = Some(tool_ref(tool));
+        finding.catalog_id = system.map(|s| s.id.clone());
+        finding
+    }
+
+    /// Runs one condition rule over one tool; at most one finding per rule and tool.
+    fn apply(
+        &self,
+        rule: &Rule,
+        source: &Arc<SourceFile>,
+        tool: &Tool,
+        system: Option<&System>,
+        channels: &[Channel],
+    ) -> Option<Finding> {
+        let Detection::Condition { when, per_channel } = &rule.detection else {
+            return None;
+        };
+        let mut cx = Context {
+            tool,
+            system,
+            channels_in_use: channels,
+            channel: None,
+            levels: &self.levels,
+        };
+        let concerned: Vec<Channel> = if *per_channel {
+            let system = system?;
+            channels
+                .iter()
+                .filter_map(|&c| system.e2ee.get(&c).map(|&s| (c, s)))
+                .filter(|&pair| {
+                    cx.channel = Some(pair);
+                    when.eval(&cx)
+                })
+                .map(|(c, _)| c)
+                .collect()
+        } else if when.eval(&cx) {
+            Vec::new()
+        } else {
+            return None;
+        };
+        if *per_channel && concerned.is_empty() {
+            return None;
+        }
+        cx.channel = None;
+        let severity = rule
+            .escalate
+            .iter()
+            .find(|e| e.when.eval(&cx))
+            .map_or(rule.severity, |e| e.severity);
+        let names: Vec<&str> = concerned.iter().map(|c| c.as_str()).collect();
+        let vars = Vars {
+            tool,
+            system,
+            levels: &self.levels,
+            channels: join_words(&names),
+            suggestions: if system.is_none() {
+                self.catalog.suggest(&tool.name.value)
+            } else {
+                Vec::new()
+            },
+        };
+        let span = target_span(tool, rule.at).unwrap_or(tool.name.span);
+        let mut labels = Vec::new();
+        for label in &rule.labels {
+            if label.at == Target::Channels {
+                let listed = tool.channels.iter().flat_map(|c| &c.value);
+                for item in listed.filter(|c| concerned.contains(&c.value)) {
+                    let message = label.message.render(|v| match v {
+                        "channel" => Some(item.value.to_string()),
+                        _ => vars.get(v),
+                    });
+                    labels.push(Label {
+                        source: None,
+                        span: item.span,
+                        message,
+                    });
+                }
+            } else if let Some(at) = target_span(tool, label.at).filter(|s| *s != span) {
+                labels.push(Label {
+                    source: None,
+                    span: at,
+                    message: label.message.render(|v| vars.get(v)),
+                });
+            }
+        }
+        Some(Finding {
+            rule: rule.id.clone(),
+            severity,
+            message: rule.message.render(|v| vars.get(v)),
+            help: rule.help.as_ref().map(|h| h.render(|v| vars.get(v))),
+            source: Arc::clone(source),
+            span,
+            labels,
+            tool: Some(tool_ref(tool)),
+            catalog_id: system.map(|s| s.id.clone()),
+            suppressed: None,
+        })
+    }
+}
+
+fn tool_ref(tool: &Tool) -> ToolRef {
+    ToolRef {
+        name: tool.name.value.clone(),
+        id: tool.id.value.clone(),
+    }
+}
+
+/// The channels the company uses a tool for: as listed, or every channel the catalog knows.
+fn channels_in_use(tool: &Tool, system: Option<&System>) -> Vec<Channel> {
+    let mut channels: Vec<Channel> = match (&tool.channels, system) {
+        (Some(listed), _) => listed.value.iter().map(|c| c.value).collect(),
+        (None, Some(system)) => system.e2ee.keys().copied().collect(),
+        (None, None) => Vec::new(),
+    };
+    channels.sort();
+    channels.dedup();
+    channels
+}
+
+/// The span of a tool field, or `None` when the field is absent.
+fn target_span(tool: &Tool, target: Target) -> Option<Span> {
+    match target {
+        Target::Name => Some(tool.name.span),
+        Target::Id => tool.id_is_explicit.then_some(tool.id.span),
+        Target::Category => tool.category.as_ref().map(|v| v.span),
+        Target::Channels => tool.channels.as_ref().map(|v| v.span),
+        Target::E2ee => tool.e2ee.as_ref().map(|v| v.span),
+        Target::DataClassification => tool.data_classification.as_ref().map(|v| v.span),
+        Target::Status => tool.status.as_ref().map(|v| v.span),
+        Target::Entry => Some(tool.entry),
+    }
+}
+
+/// Template variables for one tool.
+struct Vars<'a> {
+    tool: &'a Tool,
+    system: Option<&'a System>,
+    levels: &'a Levels,
+    channels: String,
+    suggestions: Vec<&'a str>,
+}
+
+impl Vars<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        let tool = self.tool;
+        let field = |v: &Option<inventory::Sp<String>>| v.as_ref().map(|s| s.value.clone());
+        match name {
+            "tool" => Some(tool.name.value.clone()),
+            "id" => Some(tool.id.value.clone()),
+            "catalog" => self.system.map(|s| s.name.clone()),
+            "catalog_id" => self.system.map(|s| s.id.clone()),
+            "channels" => Some(self.channels.clone()),
+            "e2ee" => Some(
+                tool.e2ee
+                    .as_ref()
+                    .map_or("not set", |e| e.value.as_str())
+                    .to_owned(),
+            ),
+            "data_classification" => field(&tool.data_classification),
+            "threshold" => Some(self.levels.threshold_name().to_owned()),
+            "vendor" => field(&tool.vendor),
+            "category" => field(&tool.category),
+            "status" => field(&tool.status),
+            "did_you_mean" => match self.suggestions.as_slice() {
+                [] => None,
+                names => {
+                    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    Some(format!("Did you mean {}? ", quoted.join(" or ")))
+                }
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Severity of a finding after the policy; here only so renderers can count.
+pub fn count(findings: &[Finding], severity: Severity) -> usize {
+    findings
+        .iter()
+        .filter(|f| f.suppressed.is_none() && f.severity == severity)
+        .count()
+}

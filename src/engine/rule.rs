@@ -1,0 +1,264 @@
+//! Rule files (`rules/<id>.yaml`): their format, validation, and the registry of loaded rules.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::condition::{Condition, ConditionSpec};
+use super::template::Template;
+use crate::finding::Severity;
+
+/// The rule files embedded at build time: `(file name, contents)`, sorted by file name.
+pub const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+
+/// Where in a tool entry a finding or label points. Falls back to the tool's name when the
+/// field is absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    #[default]
+    Name,
+    Id,
+    Category,
+    Channels,
+    E2ee,
+    DataClassification,
+    Status,
+    Entry,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: String,
+    severity: Severity,
+    summary: String,
+    docs: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Detection lives in code (the loader, cross-tool checks); the file declares the rest.
+    #[serde(default)]
+    builtin: bool,
+    #[serde(default)]
+    per_channel: bool,
+    when: Option<ConditionSpec>,
+    #[serde(default)]
+    escalate: Vec<EscalateSpec>,
+    message: String,
+    help: Option<String>,
+    #[serde(default)]
+    at: Target,
+    #[serde(default)]
+    labels: Vec<LabelSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EscalateSpec {
+    when: ConditionSpec,
+    severity: Severity,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabelSpec {
+    at: Target,
+    message: String,
+}
+
+/// A severity that applies when its condition holds.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    pub when: Condition,
+    pub severity: Severity,
+}
+
+/// A secondary label a rule attaches. With `at: channels` it labels each concerned channel
+/// the inventory lists, with `{channel}` set.
+#[derive(Debug, Clone)]
+pub struct LabelRule {
+    pub at: Target,
+    pub message: Template,
+}
+
+/// How a rule finds problems.
+#[derive(Debug, Clone)]
+pub enum Detection {
+    /// In code: the loader or a cross-tool check.
+    Builtin,
+    /// A condition over one tool; with `per_channel`, over each channel in use.
+    Condition { when: Condition, per_channel: bool },
+}
+
+/// A loaded, validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub docs: String,
+    pub tags: Vec<String>,
+    pub detection: Detection,
+    pub escalate: Vec<Escalation>,
+    pub message: Template,
+    pub help: Option<Template>,
+    pub at: Target,
+    pub labels: Vec<LabelRule>,
+    /// The rule file as written, for `explain`.
+    pub source: String,
+}
+
+/// A rule file that does not load.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct RuleError {
+    pub file: String,
+    pub message: String,
+}
+
+/// Whether an id is lowercase kebab-case (`no-e2ee`).
+pub fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl Rule {
+    /// Loads one rule file.
+    pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
+        let error = |message: String| RuleError {
+            file: file.to_owned(),
+            message,
+        };
+        let spec: RuleSpec = serde_saphyr::from_str_with_options(text, crate::yaml::options())
+            .map_err(|e| error(e.to_string()))?;
+        if !is_kebab_case(&spec.id) {
+            return Err(error(format!("rule id `{}` is not kebab-case", spec.id)));
+        }
+        let detection = match (spec.builtin, spec.when) {
+            (true, None) => Detection::Builtin,
+            (false, Some(when)) => {
+                let when = Condition::compile(when).map_err(error)?;
+                if when.uses_channel() && !spec.per_channel {
+                    return Err(error(
+                        "the condition reads `channel` but the rule is not `per_channel: true`"
+                            .into(),
+                    ));
+                }
+                Detection::Condition {
+                    when,
+                    per_channel: spec.per_channel,
+                }
+            }
+            (true, Some(_)) => return Err(error("a builtin rule has no `when:`".into())),
+            (false, None) => return Err(error("a rule needs `when:` (or `builtin: true`)".into())),
+        };
+        let escalate = spec
+            .escalate
+            .into_iter()
+            .map(|e| {
+                let when = Condition::compile(e.when).map_err(&error)?;
+                if when.uses_channel() {
+                    return Err(error("an escalation cannot read `channel`".into()));
+                }
+                Ok(Escalation {
+                    when,
+                    severity: e.severity,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let template = |text: &str| Template::parse(text).map_err(&error);
+        let labels = spec
+            .labels
+            .iter()
+            .map(|l| {
+                Ok(LabelRule {
+                    at: l.at,
+                    message: template(&l.message)?,
+                })
+            })
+            .collect::<Result<Vec<_>, RuleError>>()?;
+        let message = template(&spec.message)?;
+        let help = spec.help.as_deref().map(template).transpose()?;
+        let channel_outside_label = message
+            .variables()
+            .chain(help.iter().flat_map(Template::variables))
+            .any(|v| v == "channel");
+        if channel_outside_label {
+            return Err(error(
+                "`{channel}` is only available in `labels` with `at: channels`".into(),
+            ));
+        }
+        Ok(Rule {
+            id: spec.id,
+            severity: spec.severity,
+            summary: spec.summary,
+            docs: spec.docs,
+            tags: spec.tags,
+            detection,
+            escalate,
+            message,
+            help,
+            at: spec.at,
+            labels,
+            source: text.to_owned(),
+        })
+    }
+}
+
+/// All loaded rules, by id.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    rules: BTreeMap<String, Rule>,
+}
+
+impl Registry {
+    /// The rules embedded in the binary.
+    pub fn embedded() -> Result<Registry, RuleError> {
+        Registry::from_files(EMBEDDED_RULES.iter().copied())
+    }
+
+    /// Loads rule files; ids must be unique and match their file names.
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Registry, RuleError> {
+        let mut rules = BTreeMap::new();
+        for (file, text) in files {
+            let rule = Rule::parse(file, text)?;
+            let stem = file.trim_end_matches(".yaml").trim_end_matches(".yml");
+            let stem = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
+            if stem != rule.id {
+                return Err(RuleError {
+                    file: file.to_owned(),
+                    message: format!("rule id `{}` does not match the file name", rule.id),
+                });
+            }
+            if rules.contains_key(&rule.id) {
+                return Err(RuleError {
+                    file: file.to_owned(),
+                    message: format!("duplicate rule id `{}`", rule.id),
+                });
+            }
+            rules.insert(rule.id.clone(), rule);
+        }
+        Ok(Registry { rules })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+
+    /// Rules sorted by id.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.values()
+    }
+
+    /// The default severity of a rule; a builtin id with no file is a defect caught by tests.
+    pub fn severity(&self, id: &str) -> Severity {
+        self.get(id).map_or(Severity::Error, |r| r.severity)
+    }
+}

@@ -1,0 +1,127 @@
+//! Message templates of rule files: text with `{variable}` holes, checked when the rule loads.
+
+/// The variables a template may use. `channel` and `e2ee_of_channel` exist only in channel labels.
+pub const VARIABLES: &[&str] = &[
+    "tool",
+    "id",
+    "catalog",
+    "catalog_id",
+    "channels",
+    "channel",
+    "e2ee",
+    "data_classification",
+    "threshold",
+    "vendor",
+    "category",
+    "status",
+    "did_you_mean",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    Var(String),
+}
+
+/// A parsed template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+impl Template {
+    /// Parses `text`; `{{` and `}}` stand for literal braces.
+    pub fn parse(text: &str) -> Result<Template, String> {
+        let mut pieces = Vec::new();
+        let mut literal = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    literal.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    literal.push('}');
+                }
+                '{' => {
+                    let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                    if !VARIABLES.contains(&name.as_str()) {
+                        return Err(format!(
+                            "unknown template variable `{{{name}}}`; known: {}",
+                            VARIABLES.join(", ")
+                        ));
+                    }
+                    if !literal.is_empty() {
+                        pieces.push(Piece::Text(std::mem::take(&mut literal)));
+                    }
+                    pieces.push(Piece::Var(name));
+                }
+                '}' => return Err("unmatched `}` (write `}}` for a literal brace)".into()),
+                c => literal.push(c),
+            }
+        }
+        if !literal.is_empty() {
+            pieces.push(Piece::Text(literal));
+        }
+        Ok(Template { pieces })
+    }
+
+    /// The variables this template uses.
+    pub fn variables(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Var(name) => Some(name.as_str()),
+            Piece::Text(_) => None,
+        })
+    }
+
+    /// Fills the holes; a variable with no value renders as nothing.
+    pub fn render(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Var(name) => out.push_str(&lookup(name).unwrap_or_default()),
+            }
+        }
+        out
+    }
+}
+
+/// "text", "text and voice", "text, voice and video".
+pub fn join_words<S: AsRef<str>>(words: &[S]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_variables_and_braces() {
+        let t = Template::parse("{tool}: {{literal}} {channels}").unwrap();
+        let out = t.render(|name| (name == "tool").then(|| "Zoom".to_owned()));
+        assert_eq!(out, "Zoom: {literal} ");
+    }
+
+    #[test]
+    fn rejects_unknown_variables() {
+        assert!(Template::parse("{tol}").unwrap_err().contains("unknown template variable"));
+        assert!(Template::parse("a } b").is_err());
+    }
+
+    #[test]
+    fn joins_words_like_prose() {
+        assert_eq!(join_words(&["text"]), "text");
+        assert_eq!(join_words(&["text", "voice"]), "text and voice");
+        assert_eq!(join_words(&["text", "voice", "video"]), "text, voice and video");
+    }
+}

@@ -1,0 +1,101 @@
+//! `Finding`: the one type every check produces and every renderer reads.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{SourceFile, Span};
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The tool a finding is about, as written in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolRef {
+    pub name: String,
+    pub id: String,
+}
+
+/// A secondary location, in the finding's own file unless `source` names another
+/// (a config entry that caused or failed to cover the finding).
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub source: Option<Arc<SourceFile>>,
+    pub span: Span,
+    pub message: String,
+}
+
+/// Why a finding does not count against the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// An exception in the config file.
+    Exception,
+    /// An `# e2ee-lint: ignore[...]` comment in the inventory.
+    Inline,
+    /// An entry of the baseline file.
+    Baseline,
+}
+
+/// The record of an accepted risk, kept on a suppressed finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub reason: String,
+    pub approved_by: Option<String>,
+    pub expires: Option<String>,
+    pub ticket: Option<String>,
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub source: Arc<SourceFile>,
+    /// The primary location. Every finding has one.
+    pub span: Span,
+    pub labels: Vec<Label>,
+    pub tool: Option<ToolRef>,
+    pub catalog_id: Option<String>,
+    pub suppressed: Option<Suppression>,
+}
+
+impl Finding {
+    /// The order every output uses: file, then offset, then rule, then message.
+    pub fn sort_key(&self) -> (&str, usize, &str, &str) {
+        (&self.source.name, self.span.offset, &self.rule, &self.message)
+    }
+}
+
+/// Sorts findings into output order, so the same input always gives the same bytes.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}

@@ -1,0 +1,521 @@
+//! The typed inventory model (format version 1) and its loader from the spanned YAML tree.
+//!
+//! The loader never stops at the first problem: a wrong type drops that one field, a broken
+//! entry drops that one tool, and each becomes a located [`Problem`] so one run shows them all.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::Channel;
+use crate::source::{SourceFile, Span};
+use crate::yaml::{self, Node, NodeKind};
+
+/// A value with the span of the YAML node it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// What the company configured for a tool's end-to-end encryption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum E2eeSetting {
+    Enforced,
+    Optional,
+    Disabled,
+    Unknown,
+}
+
+/// Keys of a tool entry, in the order the README documents them.
+pub const TOOL_KEYS: &[&str] = &[
+    "name",
+    "category",
+    "vendor",
+    "owner",
+    "data_classification",
+    "channels",
+    "e2ee",
+    "id",
+    "status",
+    "labels",
+    "notes",
+];
+/// Keys of the top-level mapping.
+pub const TOP_KEYS: &[&str] = &["version", "organization", "tools"];
+pub const CATEGORIES: &[&str] = &[
+    "messaging",
+    "video-conferencing",
+    "voice",
+    "email",
+    "collaboration",
+    "other",
+];
+pub const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
+pub const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
+pub const CHANNELS: &[&str] = &["text", "voice", "video"];
+
+impl E2eeSetting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            E2eeSetting::Enforced => "enforced",
+            E2eeSetting::Optional => "optional",
+            E2eeSetting::Disabled => "disabled",
+            E2eeSetting::Unknown => "unknown",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        [
+            E2eeSetting::Enforced,
+            E2eeSetting::Optional,
+            E2eeSetting::Disabled,
+            E2eeSetting::Unknown,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// One tool entry of an inventory.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    /// The whole entry, for labels that cover it.
+    pub entry: Span,
+    pub name: Sp<String>,
+    /// The stable id: as written, or derived from the name (then its span is the name's).
+    pub id: Sp<String>,
+    pub id_is_explicit: bool,
+    pub category: Option<Sp<String>>,
+    pub vendor: Option<Sp<String>>,
+    pub owner: Option<Sp<String>>,
+    pub data_classification: Option<Sp<String>>,
+    /// The channels as written, each with its own span.
+    pub channels: Option<Sp<Vec<Sp<Channel>>>>,
+    pub e2ee: Option<Sp<E2eeSetting>>,
+    pub status: Option<Sp<String>>,
+    pub labels: BTreeMap<String, Sp<String>>,
+    pub notes: Option<Sp<String>>,
+}
+
+/// The inventory of one file (all its YAML documents together).
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub organization: Option<Sp<String>>,
+    pub tools: Vec<Tool>,
+}
+
+/// Which built-in check a loader problem belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// `invalid-inventory`
+    Invalid,
+    /// `unknown-field`
+    UnknownField,
+}
+
+/// Something wrong with the file itself, found while loading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Derives a tool id from its name: lowercase words joined by `-`.
+pub fn derive_id(name: &str) -> String {
+    let mut id = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    while id.ends_with('-') {
+        id.pop();
+    }
+    id
+}
+
+/// "did you mean `x`?" for a word close to one of `known`.
+pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(word, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+}
+
+/// Parses and loads one inventory file, collecting every problem found.
+pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
+    let mut loader = Loader {
+        source,
+        problems: Vec::new(),
+    };
+    let mut inventory = Inventory::default();
+    match yaml::parse(&source.text) {
+        Ok(documents) => {
+            for document in &documents {
+                loader.document(document, &mut inventory);
+            }
+        }
+        Err(error) => loader.problems.push(Problem {
+            kind: ProblemKind::Invalid,
+            span: error.span,
+            message: error.message,
+            help: Some("fix the YAML syntax; the file was not checked further".into()),
+        }),
+    }
+    (inventory, loader.problems)
+}
+
+struct Loader<'a> {
+    source: &'a SourceFile,
+    problems: Vec<Problem>,
+}
+
+impl Loader<'_> {
+    fn invalid(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
+        self.problems.push(Problem {
+            kind: ProblemKind::Invalid,
+            span,
+            message: message.into(),
+            help,
+        });
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        let found = node.kind.type_name();
+        let help = match &node.kind {
+            NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) if expected == "a string" => {
+                Some(format!(
+                    "quote the value to make it a string: \"{}\"",
+                    self.source.slice(node.span)
+                ))
+            }
+            _ => None,
+        };
+        self.invalid(
+            self.first_line(node.span),
+            format!("{what} must be {expected}, found {found}"),
+            help,
+        );
+    }
+
+    /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
+    fn first_line(&self, span: Span) -> Span {
+        let text = self.source.slice(span);
+        match text.find('\n') {
+            Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
+            None => span,
+        }
+    }
+
+    fn document(&mut self, document: &Node, inventory: &mut Inventory) {
+        match &document.kind {
+            // An empty document (or only comments) lists no tools.
+            NodeKind::Null => {}
+            NodeKind::Seq(_) => self.tools(document, inventory),
+            NodeKind::Map(entries) => {
+                for (key, value) in entries {
+                    match key.as_str() {
+                        Some("version") => self.version(value),
+                        Some("organization") => {
+                            if inventory.organization.is_none() {
+                                inventory.organization = self.string(value, "`organization`");
+                            }
+                        }
+                        Some("tools") => self.tools(value, inventory),
+                        _ => self.unknown_key(key, TOP_KEYS, "inventory"),
+                    }
+                }
+            }
+            _ => self.invalid(
+                self.first_line(document.span),
+                format!(
+                    "an inventory must be a mapping with `tools:` or a list of tools, found {}",
+                    document.kind.type_name()
+                ),
+                Some("start the file with `tools:` followed by `- name: ...` entries".into()),
+            ),
+        }
+    }
+
+    fn version(&mut self, value: &Node) {
+        if value.kind != NodeKind::Int(1) {
+            self.invalid(
+                value.span,
+                format!(
+                    "unsupported inventory format version `{}`",
+                    self.source.slice(value.span)
+                ),
+                Some("this version of e2ee-lint reads format version 1".into()),
+            );
+        }
+    }
+
+    fn unknown_key(&mut self, key: &Node, known: &[&str], context: &str) {
+        let (message, help) = match key.as_str() {
+            Some(name) => (
+                format!("unknown key `{name}` in {context}"),
+                did_you_mean(name, known)
+                    .unwrap_or_else(|| format!("known keys: {}", known.join(", "))),
+            ),
+            None => (
+                format!("{context} keys must be strings, found {}", key.kind.type_name()),
+                format!("known keys: {}", known.join(", ")),
+            ),
+        };
+        self.problems.push(Problem {
+            kind: ProblemKind::UnknownField,
+            span: self.first_line(key.span),
+            message,
+            help: Some(help),
+        });
+    }
+
+    fn tools(&mut self, value: &Node, inventory: &mut Inventory) {
+        match &value.kind {
+            NodeKind::Seq(items) => {
+                for item in items {
+                    if let Some(tool) = self.tool(item) {
+                        inventory.tools.push(tool);
+                    }
+                }
+            }
+            // `tools:` with nothing under it is an empty list.
+            NodeKind::Null => {}
+            _ => self.wrong_type(value, "`tools`", "a list of tools"),
+        }
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        match &node.kind {
+            NodeKind::Str(s) => Some(Sp {
+                value: s.clone(),
+                span: node.span,
+            }),
+            _ => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string that must be one of `allowed`.
+    fn keyword(&mut self, node: &Node, what: &str, allowed: &[&str]) -> Option<Sp<String>> {
+        let value = self.string(node, what)?;
+        if allowed.contains(&value.value.as_str()) {
+            return Some(value);
+        }
+        let help = did_you_mean(&value.value, allowed)
+            .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
+        self.invalid(
+            value.span,
+            format!("unknown {what} `{}`", value.value),
+            Some(help),
+        );
+        None
+    }
+
+    fn tool(&mut self, item: &Node) -> Option<Tool> {
+        let NodeKind::Map(entries) = &item.kind else {
+            self.wrong_type(item, "a tool entry", "a mapping with at least `name:`");
+            return None;
+        };
+        let mut name = None;
+        let mut name_missing_reported = false;
+        let mut tool = Tool {
+            entry: item.span,
+            name: Sp {
+                value: String::new(),
+                span: item.span,
+            },
+            id: Sp {
+                value: String::new(),
+                span: item.span,
+            },
+            id_is_explicit: false,
+            category: None,
+            vendor: None,
+            owner: None,
+            data_classification: None,
+            channels: None,
+            e2ee: None,
+            status: None,
+            labels: BTreeMap::new(),
+            notes: None,
+        };
+        for (key, value) in entries {
+            match key.as_str() {
+                Some("name") => {
+                    name = self.string(value, "`name`");
+                    if name.is_none() {
+                        name_missing_reported = true;
+                    }
+                }
+                Some("category") => tool.category = self.keyword(value, "category", CATEGORIES),
+                Some("vendor") => tool.vendor = self.string(value, "`vendor`"),
+                Some("owner") => tool.owner = self.string(value, "`owner`"),
+                Some("data_classification") => {
+                    tool.data_classification = self.string(value, "`data_classification`")
+                }
+                Some("channels") => tool.channels = self.channels(value),
+                Some("e2ee") => {
+                    tool.e2ee = self
+                        .keyword(value, "e2ee setting", E2EE_SETTINGS)
+                        .and_then(|s| {
+                            E2eeSetting::parse(&s.value).map(|value| Sp {
+                                value,
+                                span: s.span,
+                            })
+                        })
+                }
+                Some("id") => {
+                    if let Some(id) = self.string(value, "`id`") {
+                        tool.id = id;
+                        tool.id_is_explicit = true;
+                    }
+                }
+                Some("status") => tool.status = self.keyword(value, "status", STATUSES),
+                Some("labels") => tool.labels = self.labels(value),
+                Some("notes") => tool.notes = self.string(value, "`notes`"),
+                _ => self.unknown_key(key, TOOL_KEYS, "a tool entry"),
+            }
+        }
+        let name = match name {
+            Some(name) if !name.value.trim().is_empty() => name,
+            Some(name) => {
+                self.invalid(name.span, "a tool's `name` must not be empty", None);
+                return None;
+            }
+            None => {
+                if !name_missing_reported {
+                    self.invalid(
+                        self.first_line(item.span),
+                        "this tool entry has no `name`",
+                        Some("add `name:` with the tool's product name, e.g. `name: Signal`".into()),
+                    );
+                }
+                return None;
+            }
+        };
+        if !tool.id_is_explicit {
+            tool.id = Sp {
+                value: derive_id(&name.value),
+                span: name.span,
+            };
+        }
+        tool.name = name;
+        Some(tool)
+    }
+
+    fn channels(&mut self, value: &Node) -> Option<Sp<Vec<Sp<Channel>>>> {
+        let NodeKind::Seq(items) = &value.kind else {
+            self.wrong_type(value, "`channels`", "a list such as [text, voice, video]");
+            return None;
+        };
+        let channels = items
+            .iter()
+            .filter_map(|item| {
+                let word = self.keyword(item, "channel", CHANNELS)?;
+                Channel::parse(&word.value).map(|value| Sp {
+                    value,
+                    span: word.span,
+                })
+            })
+            .collect();
+        Some(Sp {
+            value: channels,
+            span: value.span,
+        })
+    }
+
+    fn labels(&mut self, value: &Node) -> BTreeMap<String, Sp<String>> {
+        let mut labels = BTreeMap::new();
+        let NodeKind::Map(entries) = &value.kind else {
+            if value.kind != NodeKind::Null {
+                self.wrong_type(value, "`labels`", "a mapping of strings");
+            }
+            return labels;
+        };
+        for (key, value) in entries {
+            let Some(key) = self.string(key, "a label key") else {
+                continue;
+            };
+            if let Some(value) = self.string(value, &format!("label `{}`", key.value)) {
+                labels.insert(key.value, value);
+            }
+        }
+        labels
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> (Inventory, Vec<Problem>) {
+        load(&SourceFile::new("t.yaml", "t.yaml", text.to_owned()))
+    }
+
+    #[test]
+    fn derives_ids_from_names() {
+        assert_eq!(derive_id("Microsoft Teams"), "microsoft-teams");
+        assert_eq!(derive_id("  WebEx, Cisco "), "webex-cisco");
+        assert_eq!(derive_id("Zoom!"), "zoom");
+    }
+
+    #[test]
+    fn loads_every_field_with_spans() {
+        let text = "organization: Acme\ntools:\n  - name: Slack\n    e2ee: enforced\n    channels: [text, video]\n    labels: {team: it}\n";
+        let (inventory, problems) = load_text(text);
+        assert_eq!(problems, []);
+        let tool = &inventory.tools[0];
+        assert_eq!(&text[tool.name.span.offset..tool.name.span.end()], "Slack");
+        assert_eq!(tool.id.value, "slack");
+        assert_eq!(tool.e2ee.as_ref().map(|e| e.value), Some(E2eeSetting::Enforced));
+        let channels = tool.channels.as_ref().map(|c| c.value.len());
+        assert_eq!(channels, Some(2));
+        assert_eq!(tool.labels["team"].value, "it");
+    }
+
+    #[test]
+    fn a_bare_list_is_an_inventory() {
+        let (inventory, problems) = load_text("- name: Signal\n- name: Wire\n");
+        assert_eq!(problems, []);
+        assert_eq!(inventory.tools.len(), 2);
+    }
+
+    #[test]
+    fn strict_booleans_keep_no_as_a_string() {
+        let (inventory, problems) = load_text("- name: no\n");
+        assert_eq!(problems, []);
+        assert_eq!(inventory.tools[0].name.value, "no");
+    }
+
+    #[test]
+    fn reports_every_problem_and_keeps_the_rest() {
+        let text = "tools:\n  - name: Slack\n    e2ee: yes\n    colour: red\n  - vendor: x\n  - name: 42\n  - name: Wire\n";
+        let (inventory, problems) = load_text(text);
+        let names: Vec<_> = inventory.tools.iter().map(|t| t.name.value.as_str()).collect();
+        assert_eq!(names, ["Slack", "Wire"]);
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown e2ee setting `yes`",
+                "unknown key `colour` in a tool entry",
+                "this tool entry has no `name`",
+                "`name` must be a string, found an integer",
+            ]
+        );
+        assert_eq!(problems[1].kind, ProblemKind::UnknownField);
+    }
+
+    #[test]
+    fn suggests_close_keys() {
+        let (_, problems) = load_text("- name: Slack\n  chanels: [text]\n");
+        assert_eq!(problems[0].help.as_deref(), Some("did you mean `channels`?"));
+    }
+}

@@ -1,0 +1,31 @@
+//! The `e2ee-lint` binary: parse arguments, run, exit. Everything else is in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // A bug must never show a backtrace to a CI log: one line, and the documented exit code.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("e2ee-lint: internal error{location}, please report it: {info}");
+        std::process::exit(i32::from(e2ee_lint::app::exit::INTERNAL));
+    }));
+    if std::env::var_os("E2EE_LINT_INTERNAL_TEST_PANIC").is_some() {
+        panic!("E2EE_LINT_INTERNAL_TEST_PANIC is set");
+    }
+    let cli = match e2ee_lint::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(match error.exit_code() {
+                0 => e2ee_lint::app::exit::OK,
+                _ => e2ee_lint::app::exit::USAGE,
+            });
+        }
+    };
+    ExitCode::from(e2ee_lint::app::run(cli))
+}

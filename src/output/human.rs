@@ -1,0 +1,153 @@
+//! Human output: every finding as a miette diagnostic pointing into the file, then a summary.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::Style;
+use crate::finding::{Finding, Severity};
+use crate::{Outcome, Summary};
+
+/// A finding in the shape miette draws.
+#[derive(Debug)]
+struct Report {
+    code: String,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    source: NamedSource<Arc<String>>,
+    labels: Vec<LabeledSpan>,
+    /// Labels that point into other files (a config entry), drawn as related diagnostics.
+    related: Vec<Report>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+fn miette_severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn report(finding: &Finding) -> Report {
+    let source = NamedSource::new(&finding.source.name, Arc::clone(&finding.source.text));
+    let mut labels = vec![LabeledSpan::new_primary_with_span(None, finding.span)];
+    let mut related = Vec::new();
+    for label in &finding.labels {
+        match &label.source {
+            Some(other) if other.name != finding.source.name => related.push(Report {
+                code: "note".into(),
+                severity: miette::Severity::Advice,
+                message: label.message.clone(),
+                help: None,
+                source: NamedSource::new(&other.name, Arc::clone(&other.text)),
+                labels: vec![LabeledSpan::new_primary_with_span(None, label.span)],
+                related: Vec::new(),
+            }),
+            _ => labels.push(LabeledSpan::new_with_span(
+                Some(label.message.clone()),
+                label.span,
+            )),
+        }
+    }
+    let mut message = finding.message.clone();
+    if let Some(suppression) = &finding.suppressed {
+        message = format!("{message} (suppressed: {})", suppression.reason);
+    }
+    Report {
+        code: format!("{}[{}]", finding.severity, finding.rule),
+        severity: miette_severity(finding.severity),
+        message,
+        help: finding.help.clone(),
+        source,
+        labels,
+        related,
+    }
+}
+
+/// The graphical handler for a style.
+pub fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The closing line: "1 file, 9 tools checked: 3 errors, 2 warnings, 0 infos".
+pub fn summary_line(summary: &Summary) -> String {
+    let mut line = format!(
+        "{}, {} checked: {}, {}, {}",
+        plural(summary.files, "file", "files"),
+        plural(summary.tools, "tool", "tools"),
+        plural(summary.error, "error", "errors"),
+        plural(summary.warning, "warning", "warnings"),
+        plural(summary.info, "info", "infos"),
+    );
+    if summary.suppressed > 0 {
+        line.push_str(&format!(" ({} suppressed)", summary.suppressed));
+    }
+    line
+}
+
+/// Draws every active finding (suppressed ones only count in the summary) and path errors.
+pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let handler = handler(style);
+    for finding in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let mut text = String::new();
+        handler
+            .render_report(&mut text, &report(finding))
+            .map_err(io::Error::other)?;
+        writeln!(out, "{text}")?;
+    }
+    for error in &outcome.path_errors {
+        writeln!(out, "error: {error}")?;
+    }
+    writeln!(out, "{}", summary_line(&outcome.summary()))
+}

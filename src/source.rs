@@ -1,0 +1,94 @@
+//! Source files as read, byte spans into them, and the line/column index users see.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A byte range into a source file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub const fn new(offset: usize, len: usize) -> Self {
+        Span { offset, len }
+    }
+    pub const fn end(&self) -> usize {
+        self.offset + self.len
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.offset, span.len).into()
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One file as read from disk (or standard input), with its line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user should see it: relative to the working directory when possible,
+    /// always with `/` separators so that output is the same on every platform.
+    pub name: String,
+    pub path: PathBuf,
+    pub text: Arc<String>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            name: name.into(),
+            path: path.into(),
+            text: Arc::new(text),
+            line_starts,
+        }
+    }
+
+    /// Line and character column of a byte offset (clamped into the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        LineCol {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// The byte offset of a 1-based line and character column, for parser errors that only
+    /// carry line and column.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        rest.char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(self.text.len(), |(i, _)| start + i)
+    }
+
+    /// The text under a span, or "" when the span does not fall on character boundaries.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.offset..span.end()).unwrap_or("")
+    }
+}

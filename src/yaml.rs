@@ -1,0 +1,232 @@
+//! The one YAML parse: serde-saphyr into a generic tree that keeps a byte span on every node.
+//!
+//! Everything downstream (inventory model, config, unknown-key and wrong-type findings) is built
+//! from this tree, so spans never come from a second parser.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::source::Span;
+
+/// A YAML node with its byte span in the source text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+/// The shape of a node. Keys are nodes too: YAML allows `~:` and `[a, b]:` as keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl NodeKind {
+    /// The word a user reads in "expected a string, found a list".
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "a boolean",
+            NodeKind::Int(_) => "an integer",
+            NodeKind::Float(_) => "a number",
+            NodeKind::Str(_) => "a string",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Looks a key up in a mapping node by its string value.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// Turns a serde-saphyr location into our byte span.
+///
+/// Collections are reported with a zero-length span at their first key or `-`; their end is
+/// derived from the last child so that a label can cover the whole entry.
+fn span_of<T>(spanned: &Spanned<T>) -> Span {
+    let loc = spanned.referenced.span();
+    match (loc.byte_offset(), loc.byte_len()) {
+        (Some(offset), Some(len)) => Span::new(offset as usize, len as usize),
+        _ => Span::new(0, 0),
+    }
+}
+
+fn extend_to_children(mut node: Node) -> Node {
+    let last_end = match &node.kind {
+        NodeKind::Seq(items) => items.last().map(|n| n.span.end()),
+        NodeKind::Map(entries) => entries.last().map(|(_, v)| v.span.end()),
+        _ => None,
+    };
+    if let Some(end) = last_end
+        && end > node.span.end()
+    {
+        node.span = Span::new(node.span.offset, end - node.span.offset);
+    }
+    node
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<NodeKind>::deserialize(deserializer)?;
+        let span = span_of(&spanned);
+        Ok(extend_to_children(Node {
+            kind: spanned.value,
+            span,
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KindVisitor)
+    }
+}
+
+struct KindVisitor;
+
+impl<'de> Visitor<'de> for KindVisitor {
+    type Value = NodeKind;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeKind, E> {
+        Ok(NodeKind::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeKind, E> {
+        Ok(NodeKind::Int(v.into()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<NodeKind, E> {
+        Ok(NodeKind::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeKind, E> {
+        Ok(NodeKind::Int(v.into()))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<NodeKind, E> {
+        Ok(i128::try_from(v).map_or(NodeKind::Float(v as f64), NodeKind::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeKind, E> {
+        Ok(NodeKind::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeKind, E> {
+        Ok(NodeKind::Str(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<NodeKind, E> {
+        Ok(NodeKind::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<NodeKind, E> {
+        Ok(NodeKind::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<NodeKind, E> {
+        Ok(NodeKind::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<NodeKind, E> {
+        Ok(NodeKind::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<NodeKind, D::Error> {
+        NodeKind::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NodeKind, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(NodeKind::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeKind, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Node>()? {
+            let value = map.next_value::<Node>()?;
+            entries.push((key, value));
+        }
+        Ok(NodeKind::Map(entries))
+    }
+}
+
+/// A YAML file that could not be parsed, located at the first offending byte.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Parser settings shared by inventories and config files.
+///
+/// YAML 1.2 booleans only (`no` stays a string). The node and event budgets are raised so that
+/// a 100,000-tool inventory loads, while alias expansion, nesting depth and scalar bytes keep
+/// serde-saphyr's bounds against alias bombs and deep nesting.
+pub fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_events: 50_000_000,
+            max_nodes: 25_000_000,
+            max_total_scalar_bytes: 256 * 1024 * 1024,
+        },
+    }
+}
+
+/// Parses every YAML document of a file into spanned trees.
+pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
+    serde_saphyr::from_multiple_with_options::<Node>(text, options()).map_err(|error| {
+        let span = error
+            .location()
+            .and_then(|location| {
+                let span = location.span();
+                match span.byte_offset() {
+                    Some(offset) => Some(Span::new(offset as usize, 0)),
+                    None if location.line() > 0 => Some(Span::new(
+                        line_column_to_offset(text, location.line(), location.column()),
+                        0,
+                    )),
+                    None => None,
+                }
+            })
+            .unwrap_or_default();
+        ParseError {
+            message: first_line(&error.to_string()),
+            span,
+        }
+    })
+}
+
+/// serde-saphyr messages may append location lines; the span already carries the location.
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or("invalid YAML").trim().to_owned()
+}
+
+fn line_column_to_offset(text: &str, line: u64, column: u64) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum::<usize>();
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
