@@ -20,9 +20,16 @@ fn main() {
     let mut out = String::from("&[\n");
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
-        writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string())
-            .expect("write to String");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 file name");
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to String");
     }
     out.push(']');
     let target = Path::new(&env::var("OUT_DIR").expect("cargo sets it")).join("rules.rs");

@@ -9,7 +9,7 @@ use crate::engine::{Engine, Levels};
 use crate::finding::Severity;
 use crate::inventory::did_you_mean;
 use crate::output::{self, Format, Style};
-use crate::{discover, Outcome};
+use crate::{Outcome, discover};
 
 /// Exit codes; the README documents the same table.
 pub mod exit {
@@ -115,7 +115,13 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
             output::render(format, &outcome, style, &mut io::stdout().lock())
         }
     };
-    io_result.map_err(|e| format!("cannot write output: {e}"))?;
+    match io_result {
+        // A reader that stops early (`| head`) does not change the verdict.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write output: {e}"));
+        }
+        _ => {}
+    }
     Ok(exit_code(&outcome, args.fail_on))
 }
 
@@ -152,21 +158,36 @@ pub fn rules_table(registry: &Registry) -> String {
     out
 }
 
-/// The rule table in Markdown, as the README carries it (tested to match).
+/// The README's rules section: a table, then each rule's documentation (tested to match).
 pub fn rules_markdown(registry: &Registry) -> String {
     let mut out = String::from("| rule | default severity | summary |\n|---|---|---|\n");
     for rule in registry.rules() {
-        let mut severity = rule.severity.as_str().to_owned();
-        for escalation in &rule.escalate {
-            severity.push_str(&format!(" ({} when escalated)", escalation.severity));
-        }
         out.push_str(&format!(
-            "| [`{id}`](#{id}) | {severity} | {} |\n",
+            "| [`{id}`](#{id}) | {} | {} |\n",
+            severity_text(rule),
             rule.summary,
             id = rule.id
         ));
     }
+    for rule in registry.rules() {
+        out.push_str(&format!(
+            "\n### `{}`\n\n**{}**: {}.\n\n{}\n",
+            rule.id,
+            severity_text(rule),
+            rule.summary,
+            rule.docs.trim_end().replace("## ", "#### ")
+        ));
+    }
     out
+}
+
+/// "warning", or "warning; error when escalated" for rules with an escalation.
+fn severity_text(rule: &crate::engine::rule::Rule) -> String {
+    let mut text = rule.severity.as_str().to_owned();
+    for escalation in &rule.escalate {
+        text.push_str(&format!("; {} when escalated", escalation.severity));
+    }
+    text
 }
 
 fn explain(id: &str) -> Result<u8, String> {
@@ -183,7 +204,6 @@ fn explain(id: &str) -> Result<u8, String> {
 pub fn explain_text(rule: &crate::engine::rule::Rule) -> String {
     let mut out = format!("{} ({})\n\n{}\n\n", rule.id, rule.severity, rule.summary);
     for escalation in &rule.escalate {
-        let _ = escalation;
         out.push_str(&format!(
             "Severity: {} by default, {} when its escalation condition holds.\n\n",
             rule.severity, escalation.severity
@@ -216,7 +236,12 @@ fn catalog(name: Option<&str>) -> Result<u8, String> {
 
 fn catalog_table(catalog: &Catalog) -> String {
     use crate::catalog::Channel;
-    let width = catalog.systems().iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let width = catalog
+        .systems()
+        .iter()
+        .map(|s| s.name.len())
+        .max()
+        .unwrap_or(0);
     let mut out = format!(
         "{:width$}  {:8}  {:8}  {:8}  ID\n",
         "SYSTEM", "TEXT", "VOICE", "VIDEO"
@@ -232,7 +257,9 @@ fn catalog_table(catalog: &Catalog) -> String {
             system.id
         ));
     }
-    out.push_str("\ndefault = E2EE by default, opt-in = must be enabled, none = no E2EE, - = not offered\n");
+    out.push_str(
+        "\ndefault = E2EE by default, opt-in = must be enabled, none = no E2EE, - = not offered\n",
+    );
     out
 }
 

@@ -218,7 +218,11 @@ mod tests {
             ("Zoom Video Communications, Inc.", "zoom"),
             ("Element X (iOS)", "matrix"),
         ] {
-            assert_eq!(catalog.lookup(name).map(|s| s.id.as_str()), Some(id), "{name}");
+            assert_eq!(
+                catalog.lookup(name).map(|s| s.id.as_str()),
+                Some(id),
+                "{name}"
+            );
         }
         assert!(catalog.lookup("Jira").is_none());
         assert!(catalog.lookup("").is_none());

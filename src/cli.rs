@@ -1,7 +1,5 @@
 //! Command-line definitions (clap derive) and nothing else.
 
-use std::path::PathBuf;
-
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
@@ -83,13 +81,4 @@ pub enum RulesFormat {
     Table,
     /// The README's rule table.
     Markdown,
-}
-
-/// Where a path argument came from, for messages.
-pub fn describe(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

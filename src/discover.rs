@@ -121,6 +121,7 @@ fn expand_glob(pattern: &str, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<Pa
 }
 
 fn walk(dir: &Path, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) {
+    let before = files.len();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -139,11 +140,15 @@ fn walk(dir: &Path, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) 
                 path: e
                     .path()
                     .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
-                message: e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), io_message),
+                message: e.io_error().map_or_else(|| e.to_string(), io_message),
             }),
         }
+    }
+    if files.len() == before {
+        errors.push(PathError {
+            path: display_name(dir),
+            message: "no *.yaml or *.yml file in this directory".into(),
+        });
     }
 }
 

@@ -91,7 +91,12 @@ pub struct Finding {
 impl Finding {
     /// The order every output uses: file, then offset, then rule, then message.
     pub fn sort_key(&self) -> (&str, usize, &str, &str) {
-        (&self.source.name, self.span.offset, &self.rule, &self.message)
+        (
+            &self.source.name,
+            self.span.offset,
+            &self.rule,
+            &self.message,
+        )
     }
 }
 

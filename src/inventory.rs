@@ -262,7 +262,10 @@ impl Loader<'_> {
                     .unwrap_or_else(|| format!("known keys: {}", known.join(", "))),
             ),
             None => (
-                format!("{context} keys must be strings, found {}", key.kind.type_name()),
+                format!(
+                    "{context} keys must be strings, found {}",
+                    key.kind.type_name()
+                ),
                 format!("known keys: {}", known.join(", ")),
             ),
         };
@@ -394,7 +397,9 @@ impl Loader<'_> {
                     self.invalid(
                         self.first_line(item.span),
                         "this tool entry has no `name`",
-                        Some("add `name:` with the tool's product name, e.g. `name: Signal`".into()),
+                        Some(
+                            "add `name:` with the tool's product name, e.g. `name: Signal`".into(),
+                        ),
                     );
                 }
                 return None;
@@ -474,7 +479,10 @@ mod tests {
         let tool = &inventory.tools[0];
         assert_eq!(&text[tool.name.span.offset..tool.name.span.end()], "Slack");
         assert_eq!(tool.id.value, "slack");
-        assert_eq!(tool.e2ee.as_ref().map(|e| e.value), Some(E2eeSetting::Enforced));
+        assert_eq!(
+            tool.e2ee.as_ref().map(|e| e.value),
+            Some(E2eeSetting::Enforced)
+        );
         let channels = tool.channels.as_ref().map(|c| c.value.len());
         assert_eq!(channels, Some(2));
         assert_eq!(tool.labels["team"].value, "it");
@@ -498,7 +506,11 @@ mod tests {
     fn reports_every_problem_and_keeps_the_rest() {
         let text = "tools:\n  - name: Slack\n    e2ee: yes\n    colour: red\n  - vendor: x\n  - name: 42\n  - name: Wire\n";
         let (inventory, problems) = load_text(text);
-        let names: Vec<_> = inventory.tools.iter().map(|t| t.name.value.as_str()).collect();
+        let names: Vec<_> = inventory
+            .tools
+            .iter()
+            .map(|t| t.name.value.as_str())
+            .collect();
         assert_eq!(names, ["Slack", "Wire"]);
         let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(
@@ -516,6 +528,9 @@ mod tests {
     #[test]
     fn suggests_close_keys() {
         let (_, problems) = load_text("- name: Slack\n  chanels: [text]\n");
-        assert_eq!(problems[0].help.as_deref(), Some("did you mean `channels`?"));
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("did you mean `channels`?")
+        );
     }
 }

@@ -103,7 +103,9 @@ pub fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Ou
                         kind: inventory::ProblemKind::Invalid,
                         span,
                         message: format!("invalid UTF-8 at byte {}", span.offset),
-                        help: Some("save the file as UTF-8; the file was not checked further".into()),
+                        help: Some(
+                            "save the file as UTF-8; the file was not checked further".into(),
+                        ),
                     };
                     let (findings, tools) =
                         engine.run(&source, &inventory::Inventory::default(), vec![problem]);

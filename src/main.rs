@@ -11,7 +11,14 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("e2ee-lint: internal error{location}, please report it: {info}");
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unknown cause");
+        let message = message.lines().next().unwrap_or_default();
+        eprintln!("e2ee-lint: internal error{location}, please report it: {message}");
         std::process::exit(i32::from(e2ee_lint::app::exit::INTERNAL));
     }));
     if std::env::var_os("E2EE_LINT_INTERNAL_TEST_PANIC").is_some() {

@@ -208,15 +208,29 @@ pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
             })
             .unwrap_or_default();
         ParseError {
-            message: first_line(&error.to_string()),
-            span,
+            message: clean_message(&error.to_string()),
+            span: Span::new(span.offset, token_len(text, span.offset)),
         }
     })
 }
 
-/// serde-saphyr messages may append location lines; the span already carries the location.
-fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or("invalid YAML").trim().to_owned()
+/// serde-saphyr messages carry their location in words and advice meant for programmers;
+/// the span already carries the location, and the user cannot set parser options.
+fn clean_message(message: &str) -> String {
+    let line = message.lines().next().unwrap_or("invalid YAML").trim();
+    let line = match line.rfind(" at line ") {
+        Some(at) if line[at..].contains(", column ") => &line[..at],
+        _ => line,
+    };
+    line.replace(", set DuplicateKeyPolicy in Options if acceptable", "")
+}
+
+/// The length of the token starting at `offset`, so an error underlines a word, not a point.
+fn token_len(text: &str, offset: usize) -> usize {
+    text.get(offset..).map_or(0, |rest| {
+        rest.find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '[' | ']' | '{' | '}'))
+            .unwrap_or(rest.len())
+    })
 }
 
 fn line_column_to_offset(text: &str, line: u64, column: u64) -> usize {

@@ -129,7 +129,13 @@ impl Engine {
         (findings, summaries)
     }
 
-    fn finding(&self, rule: &str, source: &Arc<SourceFile>, span: Span, message: String) -> Finding {
+    fn finding(
+        &self,
+        rule: &str,
+        source: &Arc<SourceFile>,
+        span: Span,
+        message: String,
+    ) -> Finding {
         Finding {
             rule: rule.to_owned(),
             severity: self.registry.severity(rule),
@@ -170,8 +176,9 @@ impl Engine {
             format!("unknown data classification level `{}`", level.value),
         );
         finding.help = Some(
-            inventory::did_you_mean(&level.value, &known)
-                .unwrap_or_else(|| format!("levels, least to most sensitive: {}", known.join(", "))),
+            inventory::did_you_mean(&level.value, &known).unwrap_or_else(|| {
+                format!("levels, least to most sensitive: {}", known.join(", "))
+            }),
         );
         finding.tool = Some(tool_ref(tool));
         findings.push(finding);
@@ -197,7 +204,9 @@ impl Engine {
             |r| r.message.render(|v| vars.get(v)),
         );
         let mut finding = self.finding(ids::DUPLICATE_TOOL, source, tool.name.span, message);
-        finding.help = rule.and_then(|r| r.help.as_ref()).map(|h| h.render(|v| vars.get(v)));
+        finding.help = rule
+            .and_then(|r| r.help.as_ref())
+            .map(|h| h.render(|v| vars.get(v)));
         finding.labels.push(Label {
             source: None,
             span: first.name.span,

@@ -114,7 +114,11 @@ mod tests {
 
     #[test]
     fn rejects_unknown_variables() {
-        assert!(Template::parse("{tol}").unwrap_err().contains("unknown template variable"));
+        assert!(
+            Template::parse("{tol}")
+                .unwrap_err()
+                .contains("unknown template variable")
+        );
         assert!(Template::parse("a } b").is_err());
     }
 
@@ -122,6 +126,9 @@ mod tests {
     fn joins_words_like_prose() {
         assert_eq!(join_words(&["text"]), "text");
         assert_eq!(join_words(&["text", "voice"]), "text and voice");
-        assert_eq!(join_words(&["text", "voice", "video"]), "text, voice and video");
+        assert_eq!(
+            join_words(&["text", "voice", "video"]),
+            "text, voice and video"
+        );
     }
 }

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::Outcome;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
-use crate::Outcome;
 
 /// Bumped only on incompatible changes; additions keep the version.
 pub const VERSION: u32 = 1;

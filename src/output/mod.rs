@@ -37,7 +37,12 @@ impl Style {
 }
 
 /// Writes `outcome` in `format` to `out`.
-pub fn render(format: Format, outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    outcome: &Outcome,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(outcome, style, out),
         Format::Json => json::render(outcome, out),

@@ -1,0 +1,299 @@
+//! CLI tests: the binary as a user runs it, over the fixtures, with snapshots of what it prints.
+
+mod common;
+
+use common::{e2ee_lint, json_rules};
+
+#[test]
+fn seed_systems_get_the_expected_rules() {
+    // One fixture per seed system of the product's classification, plus enforced variants.
+    let cases: &[(&str, &[&str])] = &[
+        ("signal", &[]),
+        ("element", &[]),
+        ("whatsapp", &[]),
+        ("wire", &[]),
+        ("telegram", &["e2ee-not-enforced"]),
+        ("telegram-enforced", &[]),
+        ("discord", &["no-e2ee"]),
+        ("zoom", &["e2ee-not-enforced"]),
+        ("zoom-enforced", &[]),
+        ("slack", &["no-e2ee"]),
+        ("slack-banned", &[]),
+        (
+            "slack-claims-enforced",
+            &["no-e2ee", "e2ee-claim-unsupported"],
+        ),
+        ("microsoft-teams", &["e2ee-not-enforced", "no-e2ee"]),
+        ("teams-calls-enforced", &[]),
+        ("whatsapp-disabled", &["e2ee-disabled"]),
+    ];
+    for (name, expected) in cases {
+        let path = format!("fixtures/seed/{name}.yaml");
+        let out = e2ee_lint(&["check", &path, "--format", "json"]);
+        assert_eq!(json_rules(&out.stdout), *expected, "{path}");
+        let code = if expected.iter().any(|r| *r != "e2ee-not-enforced") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(out.code, code, "{path}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn escalates_opt_in_to_an_error_for_sensitive_data() {
+    let out = e2ee_lint(&[
+        "check",
+        "fixtures/seed/zoom-restricted.yaml",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["findings"][0]["rule"], "e2ee-not-enforced");
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(out.code, 1);
+    let plain = e2ee_lint(&["check", "fixtures/seed/zoom.yaml", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&plain.stdout).unwrap();
+    assert_eq!(json["findings"][0]["severity"], "warning");
+}
+
+#[test]
+fn human_output_snapshots() {
+    insta::glob!("../fixtures", "**/*.yaml", |path| {
+        let relative = common::relative(path);
+        let out = e2ee_lint(&["check", &relative]);
+        insta::assert_snapshot!(format!("exit: {}\n{}{}", out.code, out.stdout, out.stderr));
+    });
+}
+
+#[test]
+fn json_output_snapshots() {
+    insta::glob!("../fixtures", "*.yaml", |path| {
+        let relative = common::relative(path);
+        let out = e2ee_lint(&["check", &relative, "--format", "json"]);
+        insta::assert_snapshot!(out.stdout);
+    });
+}
+
+#[test]
+fn json_spans_point_at_the_tool_name() {
+    let out = e2ee_lint(&["check", "fixtures/acme.yaml", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let text = std::fs::read_to_string(common::root().join("fixtures/acme.yaml")).unwrap();
+    for finding in json["findings"].as_array().unwrap() {
+        let span = &finding["span"];
+        let start = span["offset"].as_u64().unwrap() as usize;
+        let end = start + span["length"].as_u64().unwrap() as usize;
+        assert_eq!(&text[start..end], finding["tool"].as_str().unwrap());
+        let line = text
+            .lines()
+            .nth(span["line"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let column = span["column"].as_u64().unwrap() as usize;
+        assert!(line[column - 1..].starts_with(finding["tool"].as_str().unwrap()));
+        assert_eq!(
+            span["end_column"].as_u64().unwrap() as usize - column,
+            finding["tool"].as_str().unwrap().chars().count()
+        );
+    }
+    assert_eq!(json["summary"]["files"], 1);
+    assert_eq!(json["summary"]["tools"], 9);
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let zoom = "fixtures/seed/zoom.yaml"; // one warning
+    assert_eq!(e2ee_lint(&["check", zoom]).code, 0);
+    assert_eq!(e2ee_lint(&["check", zoom, "--fail-on", "warning"]).code, 1);
+    assert_eq!(e2ee_lint(&["check", zoom, "--fail-on", "info"]).code, 1);
+    let slack = "fixtures/seed/slack.yaml"; // one error
+    assert_eq!(e2ee_lint(&["check", slack, "--fail-on", "never"]).code, 0);
+    assert_eq!(e2ee_lint(&["check", slack, "--fail-on", "error"]).code, 1);
+    assert_eq!(e2ee_lint(&["check", slack, "--fail-on", "bogus"]).code, 2);
+}
+
+#[test]
+fn unreadable_paths_exit_2_with_one_line() {
+    let out = e2ee_lint(&["check", "fixtures/does-not-exist.yaml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("fixtures/does-not-exist.yaml: no such file or directory"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"));
+
+    let out = e2ee_lint(&["check", "no-such-dir/*.yaml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no file matches this pattern"),
+        "{}",
+        out.stderr
+    );
+
+    // A directory is walked; one without inventories is an error, not a silent pass.
+    let empty = tempfile::tempdir().unwrap();
+    let out = e2ee_lint(&["check", empty.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no *.yaml or *.yml file"),
+        "{}",
+        out.stderr
+    );
+
+    // The other files are still checked and reported.
+    let out = e2ee_lint(&[
+        "check",
+        "fixtures/seed/slack.yaml",
+        "missing.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 2);
+    assert_eq!(json_rules(&out.stdout), ["no-e2ee"]);
+}
+
+#[test]
+fn directories_and_globs_expand_in_a_stable_order() {
+    let out = e2ee_lint(&["check", "fixtures/seed", "--format", "json"]);
+    let glob = e2ee_lint(&["check", "fixtures/seed/*.yaml", "--format", "json"]);
+    assert_eq!(out.stdout, glob.stdout);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let files: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+    assert!(json["summary"]["files"].as_u64().unwrap() >= 15);
+}
+
+#[test]
+fn malformed_inputs_are_located_findings_never_panics() {
+    let out = e2ee_lint(&["check", "fixtures/malformed", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let invalid: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "invalid-inventory")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    for file in [
+        "duplicate-key",
+        "tabs",
+        "truncated",
+        "wrong-types",
+        "missing-name",
+        "scalar",
+        "tools-not-a-list",
+    ] {
+        assert!(
+            invalid.contains(&format!("fixtures/malformed/{file}.yaml").as_str()),
+            "{file}: {invalid:?}"
+        );
+    }
+    // Empty files and files of comments list no tools and are not errors.
+    assert!(
+        !invalid
+            .iter()
+            .any(|f| f.contains("empty") || f.contains("comments-only"))
+    );
+}
+
+#[test]
+fn binary_and_non_utf8_bytes_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let nul = dir.path().join("nul.yaml");
+    std::fs::write(&nul, b"tools:\n  - name: Sl\0ack\n").unwrap();
+    let latin1 = dir.path().join("latin1.yaml");
+    std::fs::write(&latin1, b"tools:\n  - name: Caf\xe9\n").unwrap();
+    for (path, offset) in [(&nul, None), (&latin1, Some(20))] {
+        let out = e2ee_lint(&["check", path.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(json["findings"][0]["rule"], "invalid-inventory");
+        if let Some(offset) = offset {
+            assert_eq!(json["findings"][0]["span"]["offset"], offset);
+        }
+    }
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let first = e2ee_lint(&["check", "fixtures", "--format", "json"]);
+    let second = e2ee_lint(&["check", "fixtures", "--format", "json"]);
+    assert_eq!(first.stdout, second.stdout);
+    assert!(!first.stdout.is_empty());
+}
+
+#[test]
+fn a_panic_is_one_line_and_exit_3() {
+    let out = common::e2ee_lint_env(&["rules"], &[("E2EE_LINT_INTERNAL_TEST_PANIC", "1")]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.starts_with("e2ee-lint: internal error"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn rules_explain_and_catalog_commands() {
+    let rules = e2ee_lint(&["rules"]);
+    assert_eq!(rules.code, 0);
+    insta::assert_snapshot!("rules", rules.stdout);
+
+    let explain = e2ee_lint(&["explain", "no-e2ee"]);
+    assert_eq!(explain.code, 0);
+    assert!(explain.stdout.starts_with("no-e2ee (error)"));
+    assert!(explain.stdout.contains("## How to fix"));
+
+    let unknown = e2ee_lint(&["explain", "no-e2e"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("did you mean `no-e2ee`?"),
+        "{}",
+        unknown.stderr
+    );
+
+    let catalog = e2ee_lint(&["catalog"]);
+    assert_eq!(catalog.code, 0);
+    insta::assert_snapshot!("catalog", catalog.stdout);
+
+    let teams = e2ee_lint(&["catalog", "ms-teams"]);
+    assert_eq!(teams.code, 0);
+    assert!(
+        teams
+            .stdout
+            .starts_with("Microsoft Teams (microsoft-teams)")
+    );
+    assert!(teams.stdout.contains("source:   https://"));
+
+    let missing = e2ee_lint(&["catalog", "Signall"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("did you mean `Signal`"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn color_flag_and_no_color() {
+    let always = e2ee_lint(&["check", "fixtures/seed/slack.yaml", "--color", "always"]);
+    assert!(
+        always.stderr.contains("\u{1b}["),
+        "--color always draws ANSI colours"
+    );
+    let never = e2ee_lint(&["check", "fixtures/seed/slack.yaml", "--color", "never"]);
+    assert!(!never.stderr.contains("\u{1b}["));
+    let auto = common::e2ee_lint_env(&["check", "fixtures/seed/slack.yaml"], &[("NO_COLOR", "1")]);
+    assert!(!auto.stderr.contains("\u{1b}["));
+}

@@ -1,0 +1,130 @@
+//! Meta-tests: the rule files are well formed, documented, exercised by fixtures, and the README
+//! tells the same story as the rule files.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use e2ee_lint::app::{explain_text, rules_markdown};
+use e2ee_lint::engine::ids;
+use e2ee_lint::engine::rule::{EMBEDDED_RULES, Registry, is_kebab_case};
+
+#[test]
+fn every_rule_file_loads_with_a_unique_kebab_case_id() {
+    let registry = Registry::embedded().expect("embedded rules load");
+    let ids: Vec<&str> = registry.rules().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), EMBEDDED_RULES.len(), "one rule per file");
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len());
+    for id in &ids {
+        assert!(is_kebab_case(id), "{id}");
+    }
+    for builtin in ids::BUILTIN {
+        assert!(
+            registry.get(builtin).is_some(),
+            "builtin rule {builtin} has no file"
+        );
+    }
+}
+
+#[test]
+fn every_rule_is_documented() {
+    let registry = Registry::embedded().unwrap();
+    for rule in registry.rules() {
+        for heading in ["## What it does", "## Why is this bad?", "## How to fix"] {
+            assert!(
+                rule.docs.contains(heading),
+                "{}: missing {heading}",
+                rule.id
+            );
+        }
+        assert!(
+            !rule.summary.is_empty() && !rule.summary.ends_with('.'),
+            "{}",
+            rule.id
+        );
+        assert!(explain_text(rule).contains(rule.summary.as_str()));
+    }
+}
+
+#[test]
+fn every_rule_is_triggered_by_a_fixture() {
+    let out = common::e2ee_lint(&["check", "fixtures", "--format", "json"]);
+    let fired: BTreeSet<String> = common::json_rules(&out.stdout).into_iter().collect();
+    let registry = Registry::embedded().unwrap();
+    for rule in registry.rules() {
+        assert!(
+            fired.contains(&rule.id),
+            "no fixture triggers `{}`",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn readme_rule_table_matches_the_rule_files() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("<!-- rules:start -->")
+        .expect("README has rules:start")
+        + 20;
+    let end = readme
+        .find("<!-- rules:end -->")
+        .expect("README has rules:end");
+    let table = readme[start..end].trim();
+    let expected = rules_markdown(&Registry::embedded().unwrap());
+    assert_eq!(
+        table,
+        expected.trim(),
+        "README rule table is stale: regenerate it with `cargo run -- rules --format markdown`"
+    );
+    // Every rule has its own section in the README, anchored by its id.
+    for rule in Registry::embedded().unwrap().rules() {
+        assert!(
+            readme.contains(&format!("### `{}`", rule.id)),
+            "README has no section for {}",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn rule_files_reject_mistakes() {
+    let bad = [
+        (
+            "bad-id.yaml",
+            "id: Bad_Id\nseverity: error\nsummary: s\ndocs: d\nbuiltin: true\nmessage: m\n",
+        ),
+        (
+            "x.yaml",
+            "id: x\nseverity: error\nsummary: s\ndocs: d\nwhen: {field: tool.nam, equals: a}\nmessage: m\n",
+        ),
+        (
+            "x.yaml",
+            "id: x\nseverity: error\nsummary: s\ndocs: d\nwhen: {field: channel.e2ee, equals: none}\nmessage: m\n",
+        ),
+        (
+            "x.yaml",
+            "id: x\nseverity: error\nsummary: s\ndocs: d\nwhen: {field: tool.name, matches: '('}\nmessage: m\n",
+        ),
+        (
+            "x.yaml",
+            "id: x\nseverity: error\nsummary: s\ndocs: d\nwhen: {field: tool.name, equals: a}\nmessage: '{tol}'\n",
+        ),
+        (
+            "x.yaml",
+            "id: x\nseverity: fatal\nsummary: s\ndocs: d\nbuiltin: true\nmessage: m\n",
+        ),
+        (
+            "y.yaml",
+            "id: x\nseverity: error\nsummary: s\ndocs: d\nbuiltin: true\nmessage: m\n",
+        ),
+        (
+            "x.yaml",
+            "id: x\nseverity: error\nsummary: s\ndocs: d\nbuiltin: true\nmessage: m\nextra: 1\n",
+        ),
+    ];
+    for (file, text) in bad {
+        assert!(Registry::from_files([(file, text)]).is_err(), "{text}");
+    }
+}
