@@ -107,12 +107,16 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
     let mut outcome = crate::check_files(&engine, &paths, args.max_file_size);
     outcome.path_errors.splice(0..0, errors);
     let io_result = match args.format {
-        Format::Human => output::render(args.format, &outcome, style, &mut io::stderr().lock()),
+        Format::Human => write_buffered(&mut io::stderr().lock(), |out| {
+            output::render(args.format, &outcome, style, out)
+        }),
         format => {
             for error in &outcome.path_errors {
                 eprintln!("e2ee-lint: error: {error}");
             }
-            output::render(format, &outcome, style, &mut io::stdout().lock())
+            write_buffered(&mut io::stdout().lock(), |out| {
+                output::render(format, &outcome, style, out)
+            })
         }
     };
     match io_result {
@@ -123,6 +127,17 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
         _ => {}
     }
     Ok(exit_code(&outcome, args.fail_on))
+}
+
+/// Renders through a buffer: standard streams are line-buffered or unbuffered, and a large
+/// report would otherwise cost one system call per line.
+fn write_buffered(
+    sink: &mut dyn Write,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, sink);
+    render(&mut buffered)?;
+    buffered.flush()
 }
 
 fn rules(format: RulesFormat) -> Result<u8, String> {
