@@ -5,7 +5,6 @@ use std::io::{self, IsTerminal, Write};
 use crate::catalog::Catalog;
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, RulesFormat};
 use crate::engine::rule::Registry;
-use crate::engine::{Engine, Levels};
 use crate::finding::Severity;
 use crate::inventory::did_you_mean;
 use crate::output::{self, Format, Style};
@@ -31,6 +30,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Catalog { name } => catalog(name.as_deref()),
+        Command::Init { path } => crate::policy::init::run(&path),
+        Command::Schema { which } => print_stdout(&crate::schema::text(which)),
     };
     match result {
         Ok(code) => code,
@@ -66,14 +67,6 @@ fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok()?.parse().ok()
 }
 
-fn engine() -> Result<Engine, String> {
-    Ok(Engine {
-        catalog: Catalog::embedded(),
-        registry: Registry::embedded().map_err(|e| e.to_string())?,
-        levels: Levels::default(),
-    })
-}
-
 fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
     if !outcome.path_errors.is_empty() {
         return exit::USAGE;
@@ -91,7 +84,6 @@ fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
 }
 
 fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
-    let engine = engine()?;
     let (paths, errors) = if args.paths.is_empty() {
         let (paths, errors) = discover::discover_default();
         if paths.is_empty() && errors.is_empty() {
@@ -104,7 +96,10 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
     } else {
         discover::discover(&args.paths)
     };
-    let mut outcome = crate::check_files(&engine, &paths, args.max_file_size);
+    let (mut outcome, fail_on) = match policy_check(args, &paths, style)? {
+        Ok(checked) => checked,
+        Err(code) => return Ok(code),
+    };
     outcome.path_errors.splice(0..0, errors);
     let io_result = match args.format {
         Format::Human => write_buffered(&mut io::stderr().lock(), |out| {
@@ -126,7 +121,62 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
         }
         _ => {}
     }
-    Ok(exit_code(&outcome, args.fail_on))
+    Ok(exit_code(&outcome, fail_on))
+}
+
+/// Runs the policy (config, engine, sink); config errors are drawn here and exit 2.
+fn policy_check(
+    args: &CheckArgs,
+    paths: &[std::path::PathBuf],
+    style: Style,
+) -> Result<Result<(Outcome, FailOn), u8>, String> {
+    use crate::policy::{self, ConfigChoice, Settings};
+    let settings = Settings {
+        config: match (&args.config, args.isolated) {
+            (Some(path), _) => ConfigChoice::Path(path.clone()),
+            (None, true) => ConfigChoice::Isolated,
+            (None, false) => ConfigChoice::Discover,
+        },
+        severity: args.severity.clone(),
+        today: args.today.unwrap_or_else(policy::date::Date::today_utc),
+        no_ignores: args.no_ignores,
+        no_exceptions: args.no_exceptions,
+        baseline: args.baseline.clone(),
+        write_baseline: args.write_baseline.clone(),
+        max_file_size: args.max_file_size,
+    };
+    let checked = match policy::check(paths, &settings) {
+        Ok(checked) => checked,
+        Err(policy::Error::Usage(message)) => return Err(message),
+        Err(policy::Error::Config(errors)) => {
+            let handler = output::human::handler(style);
+            let mut stderr = io::stderr().lock();
+            for error in &errors {
+                let mut text = String::new();
+                let _ = handler.render_report(&mut text, error);
+                let _ = writeln!(stderr, "{text}");
+            }
+            let _ = writeln!(
+                stderr,
+                "e2ee-lint: error: invalid configuration ({} problem{}); nothing was checked",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            return Ok(Err(exit::USAGE));
+        }
+    };
+    if let (Some(count), Some(path)) = (checked.baseline_written, &args.write_baseline) {
+        eprintln!(
+            "e2ee-lint: wrote {count} baseline entr{} to {}",
+            if count == 1 { "y" } else { "ies" },
+            discover::display_name(path)
+        );
+        if checked.outcome.path_errors.is_empty() {
+            return Ok(Err(exit::OK));
+        }
+    }
+    let fail_on = args.fail_on.or(checked.fail_on).unwrap_or(FailOn::Error);
+    Ok(Ok((checked.outcome, fail_on)))
 }
 
 /// Renders through a buffer: standard streams are line-buffered or unbuffered, and a large

@@ -39,6 +39,23 @@ pub enum Command {
         /// A system name, id or alias, e.g. "MS Teams".
         name: Option<String>,
     },
+    /// Write a commented starter config (refuses to overwrite an existing file).
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "e2ee-lint.yaml")]
+        path: std::path::PathBuf,
+    },
+    /// Print the JSON Schema of the inventory or config format (for editors).
+    Schema {
+        #[arg(value_enum)]
+        which: SchemaKind,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Inventory,
+    Config,
 }
 
 #[derive(Debug, clap::Args)]
@@ -51,13 +68,52 @@ pub struct CheckArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Exit 1 when an unsuppressed finding at or above this severity exists.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Exit 1 when an unsuppressed finding at or above this severity exists
+    /// [default: the config's `fail_on`, else error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Refuse files larger than this many bytes.
     #[arg(long, default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
     pub max_file_size: u64,
+
+    /// Use this config file for every inventory instead of discovering one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Ignore every config file (defaults only).
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Override a rule's severity, e.g. `no-e2ee=warning` or `unclassified-tool=off`.
+    /// Repeatable; wins over the config.
+    #[arg(long, value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+
+    /// The date exceptions expire against, as YYYY-MM-DD [default: today in UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<crate::policy::date::Date>,
+
+    /// Do not apply inline `# e2ee-lint: ignore[...]` comments (config exceptions still apply).
+    #[arg(long)]
+    pub no_ignores: bool,
+
+    /// Apply no exception, inline ignore or baseline: every finding shows.
+    #[arg(long)]
+    pub no_exceptions: bool,
+
+    /// Suppress the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+
+    /// Record the current unsuppressed findings in this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<std::path::PathBuf>,
+}
+
+fn parse_date(text: &str) -> Result<crate::policy::date::Date, String> {
+    crate::policy::date::Date::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a date as YYYY-MM-DD"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -32,6 +32,12 @@ fn is_yaml(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
+/// Config files sit beside inventories but are not inventories.
+fn is_config(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(crate::policy::discover::is_config_name)
+}
+
 fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
@@ -73,7 +79,7 @@ pub fn discover_default() -> (Vec<PathBuf>, Vec<PathError>) {
         if let Ok(paths) = glob::glob(pattern) {
             for path in paths {
                 match path {
-                    Ok(path) if path.is_file() => {
+                    Ok(path) if path.is_file() && !is_config(&path) => {
                         files.insert(path);
                     }
                     Ok(_) => {}
@@ -103,6 +109,7 @@ fn expand_glob(pattern: &str, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<Pa
     for entry in paths {
         match entry {
             Ok(path) if path.is_dir() => walk(&path, files, errors),
+            Ok(path) if is_config(&path) => {}
             Ok(path) => {
                 files.insert(path);
             }
@@ -132,7 +139,7 @@ fn walk(dir: &Path, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) 
             Ok(entry) => {
                 let is_file = entry.file_type().is_file()
                     || (entry.file_type().is_symlink() && entry.path().is_file());
-                if is_file && is_yaml(entry.path()) {
+                if is_file && is_yaml(entry.path()) && !is_config(entry.path()) {
                     files.insert(entry.into_path());
                 }
             }

@@ -12,6 +12,8 @@ pub mod engine;
 pub mod finding;
 pub mod inventory;
 pub mod output;
+pub mod policy;
+pub mod schema;
 pub mod source;
 pub mod yaml;
 
@@ -31,6 +33,8 @@ pub use discover::PathError;
 pub struct FileReport {
     pub source: Arc<SourceFile>,
     pub tools: Vec<ToolSummary>,
+    /// `# e2ee-lint: ignore[...]` comments, for the policy sink.
+    pub ignores: Vec<policy::ignores::Ignore>,
 }
 
 /// Everything a run found, in output order.
@@ -52,11 +56,21 @@ pub struct Summary {
     pub warning: usize,
     pub info: usize,
     pub suppressed: usize,
+    /// `suppressed`, split by what suppressed them.
+    pub by_exception: usize,
+    pub by_inline: usize,
+    pub by_baseline: usize,
 }
 
 impl Outcome {
     pub fn summary(&self) -> Summary {
         let active = |s: Severity| engine::count(&self.findings, s);
+        let by = |kind: finding::SuppressionKind| {
+            self.findings
+                .iter()
+                .filter(|f| f.suppressed.as_ref().is_some_and(|s| s.kind == kind))
+                .count()
+        };
         Summary {
             files: self.files.len(),
             tools: self.files.iter().map(|f| f.tools.len()).sum(),
@@ -68,6 +82,9 @@ impl Outcome {
                 .iter()
                 .filter(|f| f.suppressed.is_some())
                 .count(),
+            by_exception: by(finding::SuppressionKind::Exception),
+            by_inline: by(finding::SuppressionKind::Inline),
+            by_baseline: by(finding::SuppressionKind::Baseline),
         }
     }
 
@@ -85,8 +102,16 @@ impl Outcome {
 pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Finding>) {
     let source = Arc::new(source);
     let (inventory, problems) = inventory::load(&source);
+    let ignores = policy::ignores::scan(&source, &inventory);
     let (findings, tools) = engine.run(&source, &inventory, problems);
-    (FileReport { source, tools }, findings)
+    (
+        FileReport {
+            source,
+            tools,
+            ignores,
+        },
+        findings,
+    )
 }
 
 /// Reads and lints files in parallel; the result does not depend on scheduling.
@@ -109,7 +134,15 @@ pub fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Ou
                     };
                     let (findings, tools) =
                         engine.run(&source, &inventory::Inventory::default(), vec![problem]);
-                    Ok((FileReport { source, tools }, findings))
+                    let ignores = Vec::new();
+                    Ok((
+                        FileReport {
+                            source,
+                            tools,
+                            ignores,
+                        },
+                        findings,
+                    ))
                 }
             }
         })

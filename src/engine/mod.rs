@@ -20,7 +20,18 @@ pub mod ids {
     pub const INVALID_INVENTORY: &str = "invalid-inventory";
     pub const UNKNOWN_FIELD: &str = "unknown-field";
     pub const DUPLICATE_TOOL: &str = "duplicate-tool";
-    pub const BUILTIN: &[&str] = &[INVALID_INVENTORY, UNKNOWN_FIELD, DUPLICATE_TOOL];
+    use crate::policy::ids as policy;
+    pub const BUILTIN: &[&str] = &[
+        INVALID_INVENTORY,
+        UNKNOWN_FIELD,
+        DUPLICATE_TOOL,
+        policy::EXPIRED_EXCEPTION,
+        policy::UNUSED_EXCEPTION,
+        policy::EXCEPTION_EXPIRING,
+        policy::IGNORE_WITHOUT_REASON,
+        policy::UNUSED_IGNORE,
+        policy::UNUSED_BASELINE_ENTRY,
+    ];
 }
 
 /// The company's ordered data classification levels and the level from which E2EE is required.

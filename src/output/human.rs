@@ -130,8 +130,22 @@ pub fn summary_line(summary: &Summary) -> String {
         plural(summary.warning, "warning", "warnings"),
         plural(summary.info, "info", "infos"),
     );
-    if summary.suppressed > 0 {
-        line.push_str(&format!(" ({} suppressed)", summary.suppressed));
+    let by = [
+        (summary.by_exception, "exceptions"),
+        (summary.by_inline, "inline ignores"),
+        (summary.by_baseline, "the baseline"),
+    ];
+    let parts: Vec<String> = by
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .enumerate()
+        .map(|(i, (n, what))| match i {
+            0 => format!("{n} suppressed by {what}"),
+            _ => format!("{n} by {what}"),
+        })
+        .collect();
+    if !parts.is_empty() {
+        line.push_str(&format!(" ({})", parts.join(", ")));
     }
     line
 }

@@ -1,0 +1,545 @@
+//! The config file (`e2ee-lint.yaml`): its model, and its loader from the spanned YAML tree.
+//!
+//! Like cargo-deny, every value keeps its span, and every mistake is a diagnostic pointing into
+//! the config file. A config with any error is not used at all: a half-read policy would give a
+//! verdict nobody wrote.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use super::date::Date;
+use crate::cli::FailOn;
+use crate::engine::Levels;
+use crate::finding::Severity;
+use crate::inventory::{Sp, did_you_mean};
+use crate::source::{SourceFile, Span};
+use crate::yaml::{self, Node, NodeKind};
+
+/// Keys of the top-level mapping, in the order the README documents them.
+pub const TOP_KEYS: &[&str] = &["fail_on", "data_classification", "rules", "exceptions"];
+pub const CLASSIFICATION_KEYS: &[&str] = &["levels", "e2ee_required_from"];
+pub const EXCEPTION_KEYS: &[&str] = &[
+    "tool",
+    "rule",
+    "reason",
+    "approved_by",
+    "ticket",
+    "expires",
+    "files",
+];
+pub const FAIL_ON: &[&str] = &["error", "warning", "info", "never"];
+pub const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
+
+/// What the config sets a rule to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+impl RuleLevel {
+    pub fn parse(s: &str) -> Option<RuleLevel> {
+        match s {
+            "off" => Some(RuleLevel::Off),
+            "error" => Some(RuleLevel::On(Severity::Error)),
+            "warning" => Some(RuleLevel::On(Severity::Warning)),
+            "info" => Some(RuleLevel::On(Severity::Info)),
+            _ => None,
+        }
+    }
+}
+
+/// One accepted risk: reasoned, owned and dated.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    /// The first line of the list entry, where `unused-exception` points.
+    pub entry: Span,
+    pub tool: Sp<String>,
+    pub rule: Sp<String>,
+    pub reason: String,
+    pub approved_by: String,
+    pub ticket: Option<String>,
+    pub expires: Sp<Date>,
+    /// Inventory paths (relative to the config's directory) this exception is limited to.
+    pub files: Vec<glob::Pattern>,
+}
+
+/// A loaded, valid config file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub source: Arc<SourceFile>,
+    pub fail_on: Option<FailOn>,
+    pub levels: Option<Levels>,
+    pub rules: BTreeMap<String, RuleLevel>,
+    pub exceptions: Vec<Exception>,
+}
+
+/// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub message: String,
+    pub source_code: NamedSource<Arc<String>>,
+    pub span: SourceSpan,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("error[invalid-config]"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source_code)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
+        )))
+    }
+}
+
+impl ConfigError {
+    pub fn new(
+        source: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError {
+            message: message.into(),
+            source_code: NamedSource::new(&source.name, Arc::clone(&source.text)),
+            span: span.into(),
+            label: label.into(),
+            help,
+        }
+    }
+}
+
+/// Loads a config file; `rule_ids` are the ids `rules:` and `exceptions:` may name.
+pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<ConfigError>> {
+    let mut loader = Loader {
+        source: &source,
+        rule_ids,
+        errors: Vec::new(),
+    };
+    let mut config = Config {
+        source: Arc::clone(&source),
+        fail_on: None,
+        levels: None,
+        rules: BTreeMap::new(),
+        exceptions: Vec::new(),
+    };
+    match yaml::parse(&source.text) {
+        Ok(documents) => {
+            if let Some(extra) = documents.get(1) {
+                loader.error(
+                    extra.span,
+                    "a config file has one YAML document",
+                    "second document",
+                    Some("remove the `---` separator and merge the documents".into()),
+                );
+            }
+            if let Some(document) = documents.first() {
+                loader.document(document, &mut config);
+            }
+        }
+        Err(error) => loader.error(
+            error.span,
+            format!("invalid YAML: {}", error.message),
+            "here",
+            None,
+        ),
+    }
+    if loader.errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(loader.errors)
+    }
+}
+
+struct Loader<'a> {
+    source: &'a SourceFile,
+    rule_ids: &'a [&'a str],
+    errors: Vec<ConfigError>,
+}
+
+impl Loader<'_> {
+    fn error(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let span = self.first_line(span);
+        self.errors
+            .push(ConfigError::new(self.source, span, message, label, help));
+    }
+
+    fn first_line(&self, span: Span) -> Span {
+        let text = self.source.slice(span);
+        match text.find('\n') {
+            Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
+            None => span,
+        }
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        self.error(
+            node.span,
+            format!("{what} must be {expected}, found {}", node.kind.type_name()),
+            format!("expected {expected}"),
+            None,
+        );
+    }
+
+    fn unknown_key(&mut self, key: &Node, known: &[&str], context: &str) {
+        match key.as_str() {
+            Some(name) => self.error(
+                key.span,
+                format!("unknown key `{name}` in {context}"),
+                "unknown key",
+                Some(
+                    did_you_mean(name, known)
+                        .unwrap_or_else(|| format!("known keys: {}", known.join(", "))),
+                ),
+            ),
+            None => self.error(
+                key.span,
+                format!("{context} keys must be strings"),
+                "not a string",
+                Some(format!("known keys: {}", known.join(", "))),
+            ),
+        }
+    }
+
+    /// Entries of a mapping, or `None` (reported) when the node is something else.
+    fn mapping<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Node, Node)]> {
+        match &node.kind {
+            NodeKind::Map(entries) => Some(entries),
+            NodeKind::Null => Some(&[]),
+            _ => {
+                self.wrong_type(node, what, "a mapping");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        match &node.kind {
+            NodeKind::Str(s) => Some(Sp {
+                value: s.clone(),
+                span: node.span,
+            }),
+            _ => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string that must be one of `allowed`.
+    fn keyword(&mut self, node: &Node, what: &str, allowed: &[&str]) -> Option<Sp<String>> {
+        let value = self.string(node, what)?;
+        if allowed.contains(&value.value.as_str()) {
+            return Some(value);
+        }
+        let help = did_you_mean(&value.value, allowed)
+            .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
+        self.error(
+            value.span,
+            format!("unknown {what} `{}`", value.value),
+            format!("not one of: {}", allowed.join(", ")),
+            Some(help),
+        );
+        None
+    }
+
+    fn rule_id(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        let rule_ids = self.rule_ids;
+        let id = self.string(node, what)?;
+        if rule_ids.contains(&id.value.as_str()) {
+            return Some(id);
+        }
+        let help = did_you_mean(&id.value, rule_ids)
+            .unwrap_or_else(|| "`e2ee-lint rules` lists every rule".into());
+        self.error(
+            id.span,
+            format!("unknown rule `{}`", id.value),
+            "no rule has this id",
+            Some(help),
+        );
+        None
+    }
+
+    fn document(&mut self, document: &Node, config: &mut Config) {
+        let Some(entries) = self.mapping(document, "the config file") else {
+            return;
+        };
+        for (key, value) in entries {
+            match key.as_str() {
+                Some("fail_on") => {
+                    config.fail_on = self
+                        .keyword(value, "`fail_on` value", FAIL_ON)
+                        .and_then(|v| <FailOn as clap::ValueEnum>::from_str(&v.value, false).ok());
+                }
+                Some("data_classification") => config.levels = self.levels(value),
+                Some("rules") => config.rules = self.rules(value),
+                Some("exceptions") => config.exceptions = self.exceptions(value),
+                _ => self.unknown_key(key, TOP_KEYS, "the config file"),
+            }
+        }
+    }
+
+    fn levels(&mut self, node: &Node) -> Option<Levels> {
+        let entries = self.mapping(node, "`data_classification`")?;
+        let mut names: Option<Sp<Vec<String>>> = None;
+        let mut threshold: Option<Sp<String>> = None;
+        for (key, value) in entries {
+            match key.as_str() {
+                Some("levels") => names = self.level_names(value),
+                Some("e2ee_required_from") => {
+                    threshold = self.string(value, "`e2ee_required_from`")
+                }
+                _ => self.unknown_key(key, CLASSIFICATION_KEYS, "`data_classification`"),
+            }
+        }
+        let names = match names {
+            Some(names) => names.value,
+            None => Levels::default().names,
+        };
+        let Some(threshold) = threshold else {
+            self.error(
+                node.span,
+                "`data_classification` needs `e2ee_required_from`",
+                "no `e2ee_required_from` here",
+                Some("add `e2ee_required_from:` with the first level that requires E2EE".into()),
+            );
+            return None;
+        };
+        let known: Vec<&str> = names.iter().map(String::as_str).collect();
+        match known.iter().position(|n| *n == threshold.value) {
+            Some(index) => Some(Levels {
+                names,
+                threshold: index,
+            }),
+            None => {
+                let help = did_you_mean(&threshold.value, &known)
+                    .unwrap_or_else(|| format!("levels: {}", known.join(", ")));
+                self.error(
+                    threshold.span,
+                    format!("`{}` is not one of the levels", threshold.value),
+                    "not a level",
+                    Some(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn level_names(&mut self, node: &Node) -> Option<Sp<Vec<String>>> {
+        let NodeKind::Seq(items) = &node.kind else {
+            self.wrong_type(node, "`levels`", "a list of level names");
+            return None;
+        };
+        let mut names: Vec<String> = Vec::new();
+        for item in items {
+            let name = self.string(item, "a level")?;
+            if names.contains(&name.value) {
+                self.error(
+                    name.span,
+                    format!("level `{}` is listed twice", name.value),
+                    "again here",
+                    None,
+                );
+                return None;
+            }
+            names.push(name.value);
+        }
+        if names.is_empty() {
+            self.error(
+                node.span,
+                "`levels` is empty",
+                "no levels",
+                Some("list the levels, least to most sensitive".into()),
+            );
+            return None;
+        }
+        Some(Sp {
+            value: names,
+            span: node.span,
+        })
+    }
+
+    fn rules(&mut self, node: &Node) -> BTreeMap<String, RuleLevel> {
+        let mut rules = BTreeMap::new();
+        let Some(entries) = self.mapping(node, "`rules`") else {
+            return rules;
+        };
+        for (key, value) in entries {
+            let Some(id) = self.rule_id(key, "a rule id") else {
+                continue;
+            };
+            if let Some(level) = self.keyword(value, "rule level", RULE_LEVELS) {
+                rules.insert(
+                    id.value,
+                    RuleLevel::parse(&level.value).unwrap_or(RuleLevel::Off),
+                );
+            }
+        }
+        rules
+    }
+
+    fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
+        match &node.kind {
+            NodeKind::Seq(items) => items.iter().filter_map(|i| self.exception(i)).collect(),
+            NodeKind::Null => Vec::new(),
+            _ => {
+                self.wrong_type(node, "`exceptions`", "a list");
+                Vec::new()
+            }
+        }
+    }
+
+    fn exception(&mut self, item: &Node) -> Option<Exception> {
+        let NodeKind::Map(entries) = &item.kind else {
+            self.wrong_type(
+                item,
+                "an exception",
+                "a mapping with `tool`, `rule`, `reason`, `approved_by` and `expires`",
+            );
+            return None;
+        };
+        let (mut tool, mut rule, mut reason, mut approved_by, mut ticket, mut expires) =
+            (None, None, None, None, None, None);
+        let mut files = Vec::new();
+        for (key, value) in entries {
+            match key.as_str() {
+                Some("tool") => tool = self.nonempty(value, "`tool`"),
+                Some("rule") => rule = self.rule_id(value, "`rule`"),
+                Some("reason") => reason = self.nonempty(value, "`reason`"),
+                Some("approved_by") => approved_by = self.nonempty(value, "`approved_by`"),
+                Some("ticket") => ticket = self.nonempty(value, "`ticket`"),
+                Some("expires") => expires = self.date(value),
+                Some("files") => files = self.globs(value),
+                _ => self.unknown_key(key, EXCEPTION_KEYS, "an exception"),
+            }
+        }
+        let entry = self.first_line(item.span);
+        // Every accepted risk is reasoned, owned and dated: a missing field is an error, not
+        // a default.
+        for (present, key, example) in [
+            (tool.is_some(), "tool", "tool: Slack"),
+            (rule.is_some(), "rule", "rule: no-e2ee"),
+            (
+                reason.is_some(),
+                "reason",
+                "reason: why the risk is acceptable",
+            ),
+            (
+                approved_by.is_some(),
+                "approved_by",
+                "approved_by: ciso@example.com",
+            ),
+            (expires.is_some(), "expires", "expires: 2027-06-30"),
+        ] {
+            // A key that is present with a bad value was reported already.
+            let written = entries.iter().any(|(k, _)| k.as_str() == Some(key));
+            if !present && !written {
+                self.error(
+                    entry,
+                    format!("this exception has no `{key}`"),
+                    format!("`{key}` missing"),
+                    Some(format!(
+                        "every exception needs tool, rule, reason, approved_by and expires; add `{example}`"
+                    )),
+                );
+            }
+        }
+        Some(Exception {
+            entry,
+            tool: tool?,
+            rule: rule?,
+            reason: reason?.value,
+            approved_by: approved_by?.value,
+            ticket: ticket.map(|t| t.value),
+            expires: expires?,
+            files,
+        })
+    }
+
+    fn nonempty(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        let value = self.string(node, what)?;
+        if value.value.trim().is_empty() {
+            self.error(
+                value.span,
+                format!("{what} must not be empty"),
+                "empty",
+                None,
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn date(&mut self, node: &Node) -> Option<Sp<Date>> {
+        let text = match &node.kind {
+            NodeKind::Str(s) => s.clone(),
+            _ => self.source.slice(node.span).to_owned(),
+        };
+        match Date::parse(text.trim()) {
+            Some(value) => Some(Sp {
+                value,
+                span: node.span,
+            }),
+            None => {
+                self.error(
+                    node.span,
+                    format!("`expires` must be a date as YYYY-MM-DD, found `{text}`"),
+                    "not a valid YYYY-MM-DD date",
+                    Some(
+                        "write the last day the exception applies, e.g. `expires: 2027-06-30`"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn globs(&mut self, node: &Node) -> Vec<glob::Pattern> {
+        let items: Vec<&Node> = match &node.kind {
+            NodeKind::Seq(items) => items.iter().collect(),
+            NodeKind::Str(_) => vec![node],
+            _ => {
+                self.wrong_type(node, "`files`", "a list of glob patterns");
+                return Vec::new();
+            }
+        };
+        let mut patterns = Vec::new();
+        for item in items {
+            let Some(text) = self.string(item, "a `files` pattern") else {
+                continue;
+            };
+            match glob::Pattern::new(&text.value) {
+                Ok(pattern) => patterns.push(pattern),
+                Err(e) => self.error(
+                    text.span,
+                    format!("invalid glob pattern: {}", e.msg),
+                    "invalid pattern",
+                    None,
+                ),
+            }
+        }
+        patterns
+    }
+}

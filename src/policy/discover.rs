@@ -1,0 +1,70 @@
+//! Finding the config file that applies to an inventory: the nearest one above it.
+//!
+//! From the inventory's directory upwards, the first directory holding `e2ee-lint.yaml` or
+//! `.e2ee-lint.yaml` wins. The walk stops at the repository root: the first directory holding
+//! `.git` (a directory, or a file in worktrees and submodules), so a parent repository's policy
+//! never applies. Outside any repository the walk goes up to the filesystem root.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Config file names, in the order they are looked for.
+pub const NAMES: &[&str] = &["e2ee-lint.yaml", ".e2ee-lint.yaml"];
+
+/// Whether a file name is a config file name (discovery of inventories skips these).
+pub fn is_config_name(name: &std::ffi::OsStr) -> bool {
+    NAMES.iter().any(|n| name == *n)
+}
+
+/// Caches the answer per directory, since many inventories share one.
+#[derive(Default)]
+pub struct Finder {
+    cache: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Finder {
+    /// The config for an inventory path, as a path the user can read (relative when possible).
+    pub fn find(&mut self, inventory: &Path) -> Result<Option<PathBuf>, String> {
+        let absolute = std::path::absolute(inventory).map_err(|e| e.to_string())?;
+        let start = absolute.parent().unwrap_or(&absolute).to_path_buf();
+        if let Some(found) = self.cache.get(&start) {
+            return Ok(found.clone());
+        }
+        let found = self.walk(&start)?;
+        self.cache.insert(start, found.clone());
+        Ok(found)
+    }
+
+    fn walk(&self, start: &Path) -> Result<Option<PathBuf>, String> {
+        for dir in start.ancestors() {
+            let present: Vec<PathBuf> = NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .filter(|p| p.is_file())
+                .collect();
+            match present.as_slice() {
+                [] => {}
+                [one] => return Ok(Some(shorten(one))),
+                [first, second, ..] => {
+                    return Err(format!(
+                        "both {} and {} exist; keep one of them",
+                        shorten(first).display(),
+                        shorten(second).display()
+                    ));
+                }
+            }
+            if dir.join(".git").exists() {
+                break;
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Relative to the working directory when below it, so diagnostics show short paths.
+fn shorten(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}

@@ -1,0 +1,207 @@
+//! Inline ignores: `# e2ee-lint: ignore[rule-a, rule-b] reason` comments in an inventory.
+//!
+//! serde-saphyr's tree keeps no comments, so they are found by scanning the text's lines. A `#`
+//! only starts a comment at the start of a line or after whitespace, outside quotes; markers
+//! inside the string values the loader kept (block scalars, multi-line quotes) are discarded by
+//! span, so `notes: "... # e2ee-lint: ignore[x]"` is text, not an ignore.
+
+use crate::inventory::{Inventory, Tool};
+use crate::source::{SourceFile, Span};
+
+/// The marker that starts an ignore comment, after `#`.
+pub const MARKER: &str = "e2ee-lint:";
+
+/// One ignore comment as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignore {
+    /// The whole comment, from `#` to the end of the line.
+    pub span: Span,
+    /// 1-based line of the comment.
+    pub line: usize,
+    /// The rule ids listed, each with its span.
+    pub rules: Vec<(String, Span)>,
+    /// Empty when no reason was given.
+    pub reason: String,
+    /// The entry span of the tool the comment is attached to, if any.
+    pub tool: Option<Span>,
+}
+
+/// Finds every ignore comment of a file and attaches each to its tool: the tool whose `name:`
+/// is on the comment's line, or whose entry starts on the next line.
+pub fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
+    let strings = string_spans(inventory);
+    let mut ignores = Vec::new();
+    let mut line_start = 0;
+    for (index, line) in source.text.split_inclusive('\n').enumerate() {
+        let start = line_start;
+        line_start += line.len();
+        let Some(hash) = comment_start(line) else {
+            continue;
+        };
+        let offset = start + hash;
+        if strings
+            .iter()
+            .any(|s| s.offset <= offset && offset < s.end())
+        {
+            continue;
+        }
+        let comment = line[hash..].trim_end_matches(['\n', '\r']);
+        if let Some(mut ignore) = parse(comment, offset) {
+            ignore.line = index + 1;
+            ignores.push(ignore);
+        }
+    }
+    for ignore in &mut ignores {
+        ignore.tool = inventory
+            .tools
+            .iter()
+            .find(|tool| {
+                source.line_col(tool.name.span.offset).line == ignore.line
+                    || source.line_col(tool.entry.offset).line == ignore.line + 1
+            })
+            .map(|tool| tool.entry);
+    }
+    ignores
+}
+
+/// Spans of the string values the loader kept, where a `#` is text.
+fn string_spans(inventory: &Inventory) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for tool in &inventory.tools {
+        let Tool {
+            name,
+            vendor,
+            owner,
+            notes,
+            labels,
+            ..
+        } = tool;
+        spans.push(name.span);
+        spans.extend([vendor, owner, notes].into_iter().flatten().map(|v| v.span));
+        spans.extend(labels.values().map(|v| v.span));
+    }
+    spans.retain(|s| s.len > 0);
+    spans
+}
+
+/// The byte index of the `#` that starts this line's comment, if any.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut previous: Option<char> = None;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => {
+                // `''` inside a single-quoted scalar is an escaped quote.
+                if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                    chars.next();
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => {
+                let at_token_start = previous
+                    .is_none_or(|p| p.is_whitespace() || matches!(p, '[' | '{' | ',' | ':' | '-'));
+                if c == '#' && previous.is_none_or(char::is_whitespace) {
+                    return Some(i);
+                }
+                if matches!(c, '"' | '\'') && at_token_start {
+                    quote = Some(c);
+                }
+            }
+        }
+        previous = Some(c);
+    }
+    None
+}
+
+/// Parses `# e2ee-lint: ignore[a, b] reason`; other comments give `None`.
+fn parse(comment: &str, offset: usize) -> Option<Ignore> {
+    let body = comment.strip_prefix('#')?.trim_start();
+    let after_marker = body.strip_prefix(MARKER)?;
+    let rest = after_marker.trim_start();
+    let list = rest.strip_prefix("ignore[")?;
+    let close = list.find(']')?;
+    let list_offset = offset + (comment.len() - list.len());
+    let mut rules = Vec::new();
+    let mut at = 0;
+    for part in list[..close].split(',') {
+        let trimmed = part.trim();
+        if !trimmed.is_empty() {
+            let lead = part.len() - part.trim_start().len();
+            rules.push((
+                trimmed.to_owned(),
+                Span::new(list_offset + at + lead, trimmed.len()),
+            ));
+        }
+        at += part.len() + 1;
+    }
+    let reason = list[close + 1..]
+        .trim()
+        .trim_start_matches([':', '-'])
+        .trim()
+        .to_owned();
+    Some(Ignore {
+        span: Span::new(offset, comment.trim_end().len()),
+        line: 0,
+        rules,
+        reason,
+        tool: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ignores, and the name of the tool each is attached to.
+    fn scan_text(text: &str) -> Vec<(Ignore, Option<String>)> {
+        let source = SourceFile::new("t.yaml", "t.yaml", text.to_owned());
+        let (inventory, _) = crate::inventory::load(&source);
+        scan(&source, &inventory)
+            .into_iter()
+            .map(|i| {
+                let tool = inventory
+                    .tools
+                    .iter()
+                    .find(|t| Some(t.entry) == i.tool)
+                    .map(|t| t.name.value.clone());
+                (i, tool)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_ignores_on_the_name_line_and_above() {
+        let text = "tools:\n  # e2ee-lint: ignore[no-e2ee, unclassified-tool] public only\n  - name: Slack\n  - name: Teams # e2ee-lint: ignore[no-e2ee]\n";
+        let ignores = scan_text(text);
+        assert_eq!(ignores.len(), 2);
+        assert_eq!(ignores[0].1.as_deref(), Some("Slack"));
+        assert_eq!(ignores[0].0.reason, "public only");
+        let ids: Vec<&str> = ignores[0].0.rules.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(ids, ["no-e2ee", "unclassified-tool"]);
+        let span = ignores[0].0.rules[1].1;
+        assert_eq!(&text[span.offset..span.end()], "unclassified-tool");
+        assert_eq!(ignores[1].1.as_deref(), Some("Teams"));
+        assert_eq!(ignores[1].0.reason, "");
+    }
+
+    #[test]
+    fn markers_inside_strings_are_text() {
+        let text = "tools:\n  - name: \"Slack # e2ee-lint: ignore[no-e2ee] x\"\n    notes: |\n      # e2ee-lint: ignore[no-e2ee] y\n  - name: 'it''s # e2ee-lint: ignore[no-e2ee] z'\n  - name: a#b # e2ee-lint: ignore[no-e2ee] real\n";
+        let ignores = scan_text(text);
+        assert_eq!(ignores.len(), 1, "{ignores:?}");
+        assert_eq!(ignores[0].0.reason, "real");
+        assert_eq!(ignores[0].1.as_deref(), Some("a#b"));
+    }
+
+    #[test]
+    fn a_comment_far_from_any_tool_is_attached_to_none() {
+        let ignores = scan_text("# e2ee-lint: ignore[no-e2ee] why\n\ntools:\n  - name: Slack\n");
+        assert_eq!(ignores[0].0.tool, None);
+    }
+}
