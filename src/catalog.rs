@@ -108,6 +108,8 @@ pub struct CatalogError(String);
 #[derive(Debug)]
 pub struct Catalog {
     systems: Vec<System>,
+    /// Every name and alias with its normalized form, for suggestions.
+    names: Vec<(String, String)>,
     by_key: HashMap<String, usize>,
     patterns: Vec<(Regex, usize)>,
 }
@@ -154,7 +156,14 @@ impl Catalog {
                 patterns.push((regex, index));
             }
         }
+        let names = file
+            .systems
+            .iter()
+            .flat_map(|s| std::iter::once(&s.name).chain(&s.aliases))
+            .map(|name| (name.clone(), normalize(name)))
+            .collect();
         Ok(Catalog {
+            names,
             systems: file.systems,
             by_key,
             patterns,
@@ -185,13 +194,9 @@ impl Catalog {
             return Vec::new();
         }
         let mut scored: Vec<(f64, &str)> = self
-            .systems
+            .names
             .iter()
-            .flat_map(|s| std::iter::once(&s.name).chain(&s.aliases))
-            .map(|candidate| {
-                let score = strsim::jaro_winkler(&wanted, &normalize(candidate));
-                (score, candidate.as_str())
-            })
+            .map(|(name, normalized)| (strsim::jaro_winkler(&wanted, normalized), name.as_str()))
             .filter(|(score, _)| *score >= 0.85)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));

@@ -147,7 +147,32 @@ pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
 }
 
 /// Parses and loads one inventory file, collecting every problem found.
+///
+/// Tool entries are converted as the parser produces them (see [`yaml::parse_streaming`]), so
+/// memory holds one entry's tree at a time; files the streaming path declines are loaded from
+/// the full tree, which carries the spans their errors need.
 pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
+    let mut loader = Loader {
+        source,
+        problems: Vec::new(),
+    };
+    let mut inventory = Inventory::default();
+    let mut tools = Vec::new();
+    let streamed = yaml::parse_streaming(&source.text, "tools", &mut |item| {
+        if let Some(tool) = loader.tool(&item) {
+            tools.push(tool);
+        }
+    });
+    if let Some(document) = streamed {
+        inventory.tools = tools;
+        loader.document(&document, &mut inventory);
+        return (inventory, loader.problems);
+    }
+    load_from_tree(source)
+}
+
+/// The general path: the whole tree first, then the model.
+fn load_from_tree(source: &SourceFile) -> (Inventory, Vec<Problem>) {
     let mut loader = Loader {
         source,
         problems: Vec::new(),
@@ -295,7 +320,7 @@ impl Loader<'_> {
     fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
         match &node.kind {
             NodeKind::Str(s) => Some(Sp {
-                value: s.clone(),
+                value: s.to_string(),
                 span: node.span,
             }),
             _ => {
@@ -462,6 +487,31 @@ mod tests {
 
     fn load_text(text: &str) -> (Inventory, Vec<Problem>) {
         load(&SourceFile::new("t.yaml", "t.yaml", text.to_owned()))
+    }
+
+    #[test]
+    fn streaming_and_the_full_tree_agree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut checked = 0;
+        for path in [
+            "acme.yaml",
+            "messy.yaml",
+            "seed/zoom-enforced.yaml",
+            "malformed/wrong-types.yaml",
+        ] {
+            let text = std::fs::read_to_string(root.join(path)).unwrap();
+            let source = SourceFile::new(path, path, text);
+            let (streamed, streamed_problems) = load(&source);
+            let (tree, tree_problems) = load_from_tree(&source);
+            assert_eq!(format!("{streamed:?}"), format!("{tree:?}"), "{path}");
+            let mut streamed_problems = streamed_problems;
+            streamed_problems.sort_by_key(|p| p.span);
+            let mut tree_problems = tree_problems;
+            tree_problems.sort_by_key(|p| p.span);
+            assert_eq!(streamed_problems, tree_problems, "{path}");
+            checked += streamed.tools.len();
+        }
+        assert!(checked > 10);
     }
 
     #[test]

@@ -3,31 +3,35 @@
 //! Everything downstream (inventory model, config, unknown-key and wrong-type findings) is built
 //! from this tree, so spans never come from a second parser.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::source::Span;
 
-/// A YAML node with its byte span in the source text.
+/// A YAML node with its byte span in the source text. Strings borrow from the text where the
+/// YAML has no escapes, so a large file does not cost one allocation per scalar.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub kind: NodeKind,
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
     pub span: Span,
 }
 
 /// The shape of a node. Keys are nodes too: YAML allows `~:` and `[a, b]:` as keys.
 #[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
+pub enum NodeKind<'a> {
     Null,
     Bool(bool),
     Int(i128),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Str(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
-impl NodeKind {
+impl NodeKind<'_> {
     /// The word a user reads in "expected a string, found a list".
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -42,7 +46,7 @@ impl NodeKind {
     }
 }
 
-impl Node {
+impl<'a> Node<'a> {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),
@@ -51,7 +55,7 @@ impl Node {
     }
 
     /// Looks a key up in a mapping node by its string value.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         match &self.kind {
             NodeKind::Map(entries) => entries
                 .iter()
@@ -63,9 +67,6 @@ impl Node {
 }
 
 /// Turns a serde-saphyr location into our byte span.
-///
-/// Collections are reported with a zero-length span at their first key or `-`; their end is
-/// derived from the last child so that a label can cover the whole entry.
 fn span_of<T>(spanned: &Spanned<T>) -> Span {
     let loc = spanned.referenced.span();
     match (loc.byte_offset(), loc.byte_len()) {
@@ -74,7 +75,9 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
     }
 }
 
-fn extend_to_children(mut node: Node) -> Node {
+/// Collections are reported with a zero-length span at their first key or `-`; their end is
+/// derived from the last child so that a label can cover the whole entry.
+fn extend_to_children(mut node: Node<'_>) -> Node<'_> {
     let last_end = match &node.kind {
         NodeKind::Seq(items) => items.last().map(|n| n.span.end()),
         NodeKind::Map(entries) => entries.last().map(|(_, v)| v.span.end()),
@@ -88,9 +91,9 @@ fn extend_to_children(mut node: Node) -> Node {
     node
 }
 
-impl<'de> Deserialize<'de> for Node {
+impl<'de> Deserialize<'de> for Node<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<NodeKind>::deserialize(deserializer)?;
+        let spanned = Spanned::<NodeKind<'de>>::deserialize(deserializer)?;
         let span = span_of(&spanned);
         Ok(extend_to_children(Node {
             kind: spanned.value,
@@ -99,70 +102,172 @@ impl<'de> Deserialize<'de> for Node {
     }
 }
 
-impl<'de> Deserialize<'de> for NodeKind {
+impl<'de> Deserialize<'de> for NodeKind<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(KindVisitor)
+        deserializer.deserialize_any(KindVisitor(PhantomData))
     }
 }
 
-struct KindVisitor;
+struct KindVisitor<'de>(PhantomData<&'de ()>);
 
-impl<'de> Visitor<'de> for KindVisitor {
-    type Value = NodeKind;
+impl<'de> Visitor<'de> for KindVisitor<'de> {
+    type Value = NodeKind<'de>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any YAML value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<NodeKind, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         Ok(NodeKind::Bool(v))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<NodeKind, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         Ok(NodeKind::Int(v.into()))
     }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<NodeKind, E> {
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
         Ok(NodeKind::Int(v))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<NodeKind, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         Ok(NodeKind::Int(v.into()))
     }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<NodeKind, E> {
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
         Ok(i128::try_from(v).map_or(NodeKind::Float(v as f64), NodeKind::Int))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<NodeKind, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         Ok(NodeKind::Float(v))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<NodeKind, E> {
-        Ok(NodeKind::Str(v.to_owned()))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(NodeKind::Str(Cow::Borrowed(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<NodeKind, E> {
-        Ok(NodeKind::Str(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(NodeKind::Str(Cow::Owned(v.to_owned())))
     }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<NodeKind, E> {
-        Ok(NodeKind::Str(String::from_utf8_lossy(v).into_owned()))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(NodeKind::Str(Cow::Owned(v)))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<NodeKind, E> {
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(NodeKind::Str(Cow::Owned(
+            String::from_utf8_lossy(v).into_owned(),
+        )))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(NodeKind::Null)
     }
-    fn visit_none<E: de::Error>(self) -> Result<NodeKind, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(NodeKind::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<NodeKind, D::Error> {
-        NodeKind::deserialize(d)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NodeKind, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element::<Node>()? {
+        while let Some(item) = seq.next_element::<Node<'de>>()? {
             items.push(item);
         }
         Ok(NodeKind::Seq(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NodeKind, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Node>()? {
-            let value = map.next_value::<Node>()?;
+        while let Some(key) = map.next_key::<Node<'de>>()? {
+            let value = map.next_value::<Node<'de>>()?;
             entries.push((key, value));
         }
         Ok(NodeKind::Map(entries))
+    }
+}
+
+/// Parses a one-document file whose top level is a list, or a mapping with a list under `key`,
+/// handing each element of that list to `sink` as soon as it is parsed, so that a 100,000-entry
+/// file never holds its whole tree in memory.
+///
+/// Returns the top-level mapping without that list (or `Null` for a top-level list). Returns
+/// `None` when the file takes the general path: several documents, invalid YAML, a `key` that is
+/// not a list or a scalar document. The spans those need exist only in the full tree, so the
+/// caller then discards what `sink` received and calls [`parse`], which reports exactly.
+pub fn parse_streaming<'a>(
+    text: &'a str,
+    key: &str,
+    sink: &mut dyn FnMut(Node<'a>),
+) -> Option<Node<'a>> {
+    serde_saphyr::with_deserializer_from_str_with_options(text, options(), |deserializer| {
+        deserializer.deserialize_any(TopVisitor { key, sink })
+    })
+    .ok()
+}
+
+/// The shapes the streaming path does not handle; the message is never shown.
+const GENERAL_PATH: &str = "take the general path";
+
+struct TopVisitor<'s, 'a> {
+    key: &'s str,
+    sink: &'s mut dyn FnMut(Node<'a>),
+}
+
+impl<'a> Visitor<'a> for TopVisitor<'_, 'a> {
+    type Value = Node<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list or a mapping")
+    }
+    fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<Node<'a>, A::Error> {
+        drain(seq, self.sink)?;
+        Ok(Node {
+            kind: NodeKind::Null,
+            span: Span::default(),
+        })
+    }
+    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Node<'a>, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Node<'a>>()? {
+            if key.as_str() == Some(self.key) {
+                map.next_value_seed(ListSeed(&mut *self.sink))?;
+                let span = key.span;
+                entries.push((
+                    key,
+                    Node {
+                        kind: NodeKind::Seq(Vec::new()),
+                        span,
+                    },
+                ));
+            } else {
+                let value = map.next_value::<Node<'a>>()?;
+                entries.push((key, value));
+            }
+        }
+        Ok(Node {
+            kind: NodeKind::Map(entries),
+            span: Span::default(),
+        })
+    }
+}
+
+fn drain<'a, A: SeqAccess<'a>>(mut seq: A, sink: &mut dyn FnMut(Node<'a>)) -> Result<(), A::Error> {
+    while let Some(item) = seq.next_element::<Node<'a>>()? {
+        sink(item);
+    }
+    Ok(())
+}
+
+/// The streamed list itself: a list, or nothing (`tools:` with no entries).
+struct ListSeed<'s, 'a>(&'s mut dyn FnMut(Node<'a>));
+
+impl<'a> DeserializeSeed<'a> for ListSeed<'_, 'a> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'a>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'a> Visitor<'a> for ListSeed<'_, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(GENERAL_PATH)
+    }
+    fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<(), A::Error> {
+        drain(seq, self.0)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
@@ -191,8 +296,8 @@ pub fn options() -> serde_saphyr::Options {
 }
 
 /// Parses every YAML document of a file into spanned trees.
-pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
-    serde_saphyr::from_multiple_with_options::<Node>(text, options()).map_err(|error| {
+pub fn parse(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
+    serde_saphyr::from_multiple_with_options::<Node<'_>>(text, options()).map_err(|error| {
         let span = error
             .location()
             .and_then(|location| {

@@ -223,7 +223,11 @@ impl Loader<'_> {
     }
 
     /// Entries of a mapping, or `None` (reported) when the node is something else.
-    fn mapping<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [(Node, Node)]> {
+    fn mapping<'n, 'a>(
+        &mut self,
+        node: &'n Node<'a>,
+        what: &str,
+    ) -> Option<&'n [(Node<'a>, Node<'a>)]> {
         match &node.kind {
             NodeKind::Map(entries) => Some(entries),
             NodeKind::Null => Some(&[]),
@@ -237,7 +241,7 @@ impl Loader<'_> {
     fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
         match &node.kind {
             NodeKind::Str(s) => Some(Sp {
-                value: s.clone(),
+                value: s.to_string(),
                 span: node.span,
             }),
             _ => {
@@ -493,7 +497,7 @@ impl Loader<'_> {
 
     fn date(&mut self, node: &Node) -> Option<Sp<Date>> {
         let text = match &node.kind {
-            NodeKind::Str(s) => s.clone(),
+            NodeKind::Str(s) => s.to_string(),
             _ => self.source.slice(node.span).to_owned(),
         };
         match Date::parse(text.trim()) {

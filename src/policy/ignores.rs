@@ -29,7 +29,17 @@ pub struct Ignore {
 /// Finds every ignore comment of a file and attaches each to its tool: the tool whose `name:`
 /// is on the comment's line, or whose entry starts on the next line.
 pub fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
-    let strings = string_spans(inventory);
+    // Most files have no ignore at all; skip the per-tool work for them.
+    if !source.text.contains(MARKER) {
+        return Vec::new();
+    }
+    let mut strings = string_spans(inventory);
+    strings.sort_unstable();
+    // Scalars never overlap, so the candidate is the last one starting at or before `offset`.
+    let inside_string = |offset: usize| {
+        let after = strings.partition_point(|s| s.offset <= offset);
+        after > 0 && offset < strings[after - 1].end()
+    };
     let mut ignores = Vec::new();
     let mut line_start = 0;
     for (index, line) in source.text.split_inclusive('\n').enumerate() {
@@ -39,27 +49,31 @@ pub fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
             continue;
         };
         let offset = start + hash;
-        if strings
-            .iter()
-            .any(|s| s.offset <= offset && offset < s.end())
-        {
-            continue;
-        }
         let comment = line[hash..].trim_end_matches(['\n', '\r']);
-        if let Some(mut ignore) = parse(comment, offset) {
+        if let Some(mut ignore) = parse(comment, offset)
+            && !inside_string(offset)
+        {
             ignore.line = index + 1;
             ignores.push(ignore);
         }
     }
+    if ignores.is_empty() {
+        return ignores;
+    }
+    // Line of each tool's `name:` and of its entry's first line, looked up once per ignore.
+    let mut by_name_line = std::collections::HashMap::new();
+    let mut by_entry_line = std::collections::HashMap::new();
+    for tool in &inventory.tools {
+        let name_line = source.line_col(tool.name.span.offset).line;
+        by_name_line.entry(name_line).or_insert(tool.entry);
+        let entry_line = source.line_col(tool.entry.offset).line;
+        by_entry_line.entry(entry_line).or_insert(tool.entry);
+    }
     for ignore in &mut ignores {
-        ignore.tool = inventory
-            .tools
-            .iter()
-            .find(|tool| {
-                source.line_col(tool.name.span.offset).line == ignore.line
-                    || source.line_col(tool.entry.offset).line == ignore.line + 1
-            })
-            .map(|tool| tool.entry);
+        ignore.tool = by_name_line
+            .get(&ignore.line)
+            .or_else(|| by_entry_line.get(&(ignore.line + 1)))
+            .copied();
     }
     ignores
 }
