@@ -313,9 +313,50 @@ pub fn parse(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
             })
             .unwrap_or_default();
         ParseError {
-            message: clean_message(&error.to_string()),
+            message: limit_message(&error).unwrap_or_else(|| clean_message(&error.to_string())),
             span: Span::new(span.offset, token_len(text, span.offset)),
         }
+    })
+}
+
+/// A resource limit, in words a user can act on. serde-saphyr prints these as Rust debug
+/// structs (`budget breached: RecordedAnchorEvents { .. }`), and for an alias bomb with a
+/// dangling `(defined at .. (used` tail; the README's "Hostile input and limits" lists them.
+fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut error = error;
+    while let E::AliasError { error: inner, .. } | E::WithSnippet { error: inner, .. } = error {
+        error = inner;
+    }
+    let alias = "too much alias expansion (`*alias` references repeat anchored content; \
+                 this looks like an alias bomb)";
+    Some(match error {
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => alias.to_owned(),
+        E::Budget { breach, .. } => match breach {
+            B::RecordedAnchorEvents { .. }
+            | B::RecordedAnchorBytes { .. }
+            | B::Aliases { .. }
+            | B::AliasAnchorRatio { .. }
+            | B::MergeKeys { .. } => alias.to_owned(),
+            B::Depth { .. } => "nesting is deeper than 64 levels".to_owned(),
+            B::Anchors { anchors } => {
+                format!("too many anchors (more than {})", anchors.saturating_sub(1))
+            }
+            B::Documents { documents } => {
+                format!(
+                    "too many YAML documents (more than {})",
+                    documents.saturating_sub(1)
+                )
+            }
+            B::Nodes { .. } | B::Events { .. } => "too many YAML nodes in one file".to_owned(),
+            B::ScalarBytes { .. } => "too much text in one file's values".to_owned(),
+            _ => return None,
+        },
+        _ => return None,
     })
 }
 
@@ -331,10 +372,20 @@ fn clean_message(message: &str) -> String {
 }
 
 /// The length of the token starting at `offset`, so an error underlines a word, not a point.
+/// An error at a delimiter (`unclosed bracket '['`) underlines that one character.
 fn token_len(text: &str, offset: usize) -> usize {
     text.get(offset..).map_or(0, |rest| {
-        rest.find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '[' | ']' | '{' | '}'))
-            .unwrap_or(rest.len())
+        match rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '[' | ']' | '{' | '}'))
+        {
+            Some(0) => rest
+                .chars()
+                .next()
+                .filter(|c| !c.is_whitespace())
+                .map_or(0, char::len_utf8),
+            Some(end) => end,
+            None => rest.len(),
+        }
     })
 }
 
