@@ -13,6 +13,11 @@ python3 -m venv "$scratch/venv"
 "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check pre-commit
 export PATH="$scratch/venv/bin:$PATH"
 export PRE_COMMIT_HOME="$scratch/cache"
+# pre-commit builds the hook with `cargo install` (a release build). What is tested is that the
+# hook installs and runs, not its speed: build unoptimised, in a target directory kept between
+# runs on one machine.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false
+export CARGO_TARGET_DIR="$repo/target/pre-commit-test"
 
 work="$scratch/work"
 mkdir -p "$work/inventories"
