@@ -318,13 +318,19 @@ fn full_description(rule: &Rule) -> String {
     }
 }
 
-/// Markdown documentation as plain text: headings lose their `#`s and end with a colon.
+/// Markdown documentation as plain text: headings lose their `#`s and end with punctuation.
 fn plain_text(markdown: &str) -> String {
     markdown
         .trim_end()
         .lines()
         .map(|line| match line.trim_start_matches('#') {
-            heading if heading.len() < line.len() => format!("{}:", heading.trim()),
+            heading if heading.len() < line.len() => {
+                let heading = heading.trim();
+                match heading.ends_with(['?', '!', '.', ':']) {
+                    true => heading.to_owned(),
+                    false => format!("{heading}:"),
+                }
+            }
             _ => line.to_owned(),
         })
         .collect::<Vec<_>>()
