@@ -23,7 +23,9 @@ fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("skipped: ../shared/data not found");
+        // Straight to the process's stderr: the test harness captures `println!`.
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "skipped: ../shared/data not found");
         None
     }
 }
