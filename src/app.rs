@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Write};
 
 use crate::catalog::Catalog;
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, RulesFormat};
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, OutputTarget, RulesFormat};
 use crate::engine::rule::Registry;
 use crate::finding::Severity;
 use crate::inventory::did_you_mean;
@@ -96,21 +96,24 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
     } else {
         discover::discover(&args.paths)
     };
+    check_output_targets(&args.outputs, &paths)?;
     let (mut outcome, fail_on) = match policy_check(args, &paths, style)? {
         Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
     outcome.path_errors.splice(0..0, errors);
+    // Renderers describe every rule that can fire (SARIF's rule table).
+    let registry = &Registry::embedded().map_err(|e| e.to_string())?;
     let io_result = match args.format {
         Format::Human => write_buffered(&mut io::stderr().lock(), |out| {
-            output::render(args.format, &outcome, style, out)
+            output::render(args.format, &outcome, registry, style, out)
         }),
         format => {
             for error in &outcome.path_errors {
                 eprintln!("e2ee-lint: error: {error}");
             }
             write_buffered(&mut io::stdout().lock(), |out| {
-                output::render(format, &outcome, style, out)
+                output::render(format, &outcome, registry, style, out)
             })
         }
     };
@@ -120,6 +123,12 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
             return Err(format!("cannot write output: {e}"));
         }
         _ => {}
+    }
+    for target in &args.outputs {
+        let mut bytes = Vec::new();
+        output::render(target.format, &outcome, registry, Style::PLAIN, &mut bytes)
+            .and_then(|()| std::fs::write(&target.path, bytes))
+            .map_err(|e| format!("cannot write {}: {e}", target.path.display()))?;
     }
     Ok(exit_code(&outcome, fail_on))
 }
@@ -188,6 +197,50 @@ fn write_buffered(
     let mut buffered = io::BufWriter::with_capacity(1 << 16, sink);
     render(&mut buffered)?;
     buffered.flush()
+}
+
+/// Refuses `--output` paths that are an input inventory (inputs are never written) or that
+/// two `--output`s share, before anything is written.
+fn check_output_targets(
+    targets: &[OutputTarget],
+    inputs: &[std::path::PathBuf],
+) -> Result<(), String> {
+    // An output that does not exist yet is compared through its directory.
+    let canonical = |path: &std::path::Path| {
+        path.canonicalize().ok().or_else(|| {
+            let parent = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => std::path::Path::new("."),
+            };
+            Some(parent.canonicalize().ok()?.join(path.file_name()?))
+        })
+    };
+    let inputs: std::collections::HashSet<_> = inputs.iter().filter_map(|p| canonical(p)).collect();
+    let mut seen = std::collections::HashSet::new();
+    for target in targets {
+        let path = canonical(&target.path).unwrap_or_else(|| target.path.clone());
+        if inputs.contains(&path) {
+            return Err(format!(
+                "refusing to write {} output to {}: it is an input inventory",
+                format_name(target.format),
+                target.path.display()
+            ));
+        }
+        if !seen.insert(path) {
+            return Err(format!(
+                "two --output options write to {}",
+                target.path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned())
 }
 
 fn rules(format: RulesFormat) -> Result<u8, String> {

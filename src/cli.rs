@@ -68,6 +68,11 @@ pub struct CheckArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Also write FORMAT to PATH; repeatable (`-o sarif=e2ee-lint.sarif -o junit=junit.xml`).
+    /// Does not change what `--format` writes. Never overwrites an input inventory.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<OutputTarget>,
+
     /// Exit 1 when an unsuppressed finding at or above this severity exists
     /// [default: the config's `fail_on`, else error].
     #[arg(long, value_enum)]
@@ -114,6 +119,38 @@ pub struct CheckArgs {
 fn parse_date(text: &str) -> Result<crate::policy::date::Date, String> {
     crate::policy::date::Date::parse(text)
         .ok_or_else(|| format!("`{text}` is not a date as YYYY-MM-DD"))
+}
+
+/// One `--output FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    pub path: std::path::PathBuf,
+}
+
+fn parse_output(value: &str) -> Result<OutputTarget, String> {
+    let formats = || {
+        Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_owned()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((format, path)) = value.split_once('=') else {
+        return Err(format!(
+            "expected FORMAT=PATH, e.g. sarif=e2ee-lint.sarif (formats: {})",
+            formats()
+        ));
+    };
+    let format = Format::from_str(format, true)
+        .map_err(|_| format!("unknown format `{format}` (formats: {})", formats()))?;
+    if path.is_empty() {
+        return Err("the PATH of FORMAT=PATH is empty".into());
+    }
+    Ok(OutputTarget {
+        format,
+        path: path.into(),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

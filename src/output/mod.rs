@@ -1,11 +1,26 @@
 //! Renderers: one module per output format. None of them knows any rule.
 
+pub mod fingerprint;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::io::{self, Write};
 
 use crate::Outcome;
+use crate::engine::rule::Registry;
+
+/// The project's home, for SARIF `informationUri` and each rule's `helpUri` (the README's anchor
+/// for the rule). A placeholder until the project is published: change it here only.
+pub const REPOSITORY_URL: &str = "https://github.com/e2ee-lint/e2ee-lint";
+
+/// Where a rule's documentation is: its heading in the README.
+pub fn rule_help_uri(rule_id: &str) -> String {
+    format!("{REPOSITORY_URL}#{rule_id}")
+}
 
 /// An output format of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,6 +29,14 @@ pub enum Format {
     Human,
     /// The versioned JSON contract (`"version": 1`).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one test suite per file, one test case per tool.
+    Junit,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// GitLab Code Quality JSON (Code Climate issues).
+    Gitlab,
 }
 
 /// How to draw human output.
@@ -36,15 +59,21 @@ impl Style {
     };
 }
 
-/// Writes `outcome` in `format` to `out`.
+/// Writes `outcome` in `format` to `out`. `registry` gives the metadata of every rule that can
+/// fire (SARIF lists them all); renderers read it generically and know no rule.
 pub fn render(
     format: Format,
     outcome: &Outcome,
+    registry: &Registry,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::render(outcome, style, out),
         Format::Json => json::render(outcome, out),
+        Format::Sarif => sarif::render(outcome, registry, out),
+        Format::Junit => junit::render(outcome, out),
+        Format::Github => github::render(outcome, out),
+        Format::Gitlab => gitlab::render(outcome, out),
     }
 }

@@ -1,0 +1,195 @@
+//! JUnit XML: one `<testsuite>` per inventory file, one `<testcase>` per tool (a tool without
+//! findings is a passing case, so dashboards show what was checked), plus one case named after
+//! the file for findings that belong to no tool (invalid YAML, a tool entry without a name).
+//! Each unsuppressed finding is one `<failure>` carrying the rule id, the message and
+//! `file:line:column`.
+//!
+//! Written with `quick-xml` rather than `quick-junit`: quick-junit always writes a `skipped`
+//! attribute on `<testsuites>`, which the Jenkins xunit schema we validate against rejects, and
+//! allows one failure per test case where a tool may break several rules. No times or
+//! timestamps: the same input gives the same bytes.
+
+use std::io::{self, Write};
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+use super::json::JsonSpan;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::Outcome;
+use crate::engine::ToolSummary;
+use crate::finding::Finding;
+
+/// Replaces what XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF) with
+/// U+FFFD; with `attribute`, line breaks and tabs become spaces, as an XML parser would
+/// normalise them anyway.
+pub fn xml_text(text: &str, attribute: bool) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' if attribute => ' ',
+            '\n' | '\r' | '\t' => c,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// A test case: a tool of the file, or the file itself.
+struct Case<'a> {
+    name: &'a str,
+    failures: Vec<&'a Finding>,
+}
+
+/// Assigns each active finding to its tool's case, or to the file's case. Two entries may have
+/// the same name and id (a duplicate); the finding goes to the nearest one.
+fn cases<'a>(name: &'a str, tools: &'a [ToolSummary], findings: &[&'a Finding]) -> Vec<Case<'a>> {
+    let mut cases = vec![Case {
+        name,
+        failures: Vec::new(),
+    }];
+    cases.extend(tools.iter().map(|tool| Case {
+        name: &tool.name,
+        failures: Vec::new(),
+    }));
+    // Case indexes by tool identity, so a 100,000-tool file is not searched once per finding.
+    let mut by_identity: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (index, tool) in tools.iter().enumerate() {
+        by_identity
+            .entry((&tool.name, &tool.id))
+            .or_default()
+            .push(index);
+    }
+    for &finding in findings {
+        let index = finding.tool.as_ref().and_then(|tool| {
+            by_identity
+                .get(&(tool.name.as_str(), tool.id.as_str()))?
+                .iter()
+                .min_by_key(|&&i| tools[i].span.offset.abs_diff(finding.span.offset))
+                .map(|i| i + 1)
+        });
+        cases[index.unwrap_or(0)].failures.push(finding);
+    }
+    cases
+}
+
+fn start<'a>(name: &'a str, attributes: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut tag = BytesStart::new(name);
+    for (key, value) in attributes {
+        tag.push_attribute((*key, xml_text(value, true).as_str()));
+    }
+    tag
+}
+
+fn failure_text(finding: &Finding) -> String {
+    let span = JsonSpan::new(&finding.source, finding.span);
+    let mut text = format!(
+        "{}:{}:{}: {}[{}]: {}",
+        finding.source.name,
+        span.line,
+        span.column,
+        finding.severity,
+        finding.rule,
+        finding.message
+    );
+    if let Some(help) = &finding.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    xml_text(&text, false)
+}
+
+/// Writes the report. Unreadable paths are not test cases: they go to standard error and make
+/// the run exit 2, as in every format.
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut xml = Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Active findings by file. A finding may sit in a file that is not an inventory (an
+    // exception in a config file); that file gets a suite of its own with only the file case.
+    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for finding in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
+        by_file
+            .entry(&finding.source.name)
+            .or_default()
+            .push(finding);
+    }
+    let mut suites = Vec::new();
+    for file in &outcome.files {
+        let name = file.source.name.as_str();
+        let findings = by_file.remove(name).unwrap_or_default();
+        suites.push((name, cases(name, &file.tools, &findings)));
+    }
+    for (name, findings) in by_file {
+        suites.push((name, cases(name, &[], &findings)));
+    }
+    let count = |pred: &dyn Fn(&Case) -> bool| {
+        suites
+            .iter()
+            .flat_map(|(_, cases)| cases)
+            .filter(|c| pred(c))
+            .count()
+            .to_string()
+    };
+    xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    xml.write_event(Event::Start(start(
+        "testsuites",
+        &[
+            ("name", "e2ee-lint"),
+            ("tests", &count(&|_| true)),
+            ("failures", &count(&|c| !c.failures.is_empty())),
+            ("errors", "0"),
+        ],
+    )))?;
+    for (name, cases) in &suites {
+        let tests = cases.len().to_string();
+        let failures = cases
+            .iter()
+            .filter(|c| !c.failures.is_empty())
+            .count()
+            .to_string();
+        xml.write_event(Event::Start(start(
+            "testsuite",
+            &[
+                ("name", name),
+                ("tests", &tests),
+                ("failures", &failures),
+                ("errors", "0"),
+                ("skipped", "0"),
+                ("file", name),
+            ],
+        )))?;
+        for case in cases {
+            let tag = start("testcase", &[("name", case.name), ("classname", name)]);
+            if case.failures.is_empty() {
+                xml.write_event(Event::Empty(tag))?;
+                continue;
+            }
+            xml.write_event(Event::Start(tag))?;
+            for finding in &case.failures {
+                let message = format!("{}: {}", finding.rule, finding.message);
+                xml.write_event(Event::Start(start(
+                    "failure",
+                    &[("message", &message), ("type", &finding.rule)],
+                )))?;
+                xml.write_event(Event::Text(BytesText::new(&failure_text(finding))))?;
+                xml.write_event(Event::End(BytesEnd::new("failure")))?;
+            }
+            xml.write_event(Event::End(BytesEnd::new("testcase")))?;
+        }
+        xml.write_event(Event::End(BytesEnd::new("testsuite")))?;
+    }
+    xml.write_event(Event::End(BytesEnd::new("testsuites")))?;
+    out.write_all(&xml.into_inner())?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_drops_what_xml_cannot_hold() {
+        assert_eq!(xml_text("a\u{1}b\nc", false), "a\u{fffd}b\nc");
+        assert_eq!(xml_text("a\r\nb\tc", true), "a  b c");
+        assert_eq!(xml_text("\u{ffff}é", true), "\u{fffd}é");
+    }
+}

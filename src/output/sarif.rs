@@ -1,0 +1,552 @@
+//! SARIF 2.1.0 output, shaped for GitHub code scanning.
+//!
+//! A small typed serde model of the part of SARIF we write, rather than the `serde-sarif` crate:
+//! that crate generates its whole model (~70 builder types) from the schema at build time,
+//! which costs build time for the dozen objects used here. The model is kept honest by a test
+//! that validates the output against the OASIS SARIF 2.1.0 schema.
+//!
+//! Columns are counted in Unicode code points (`columnKind: unicodeCodePoints`), like every other
+//! output of e2ee-lint; `charOffset`/`charLength` count code points as well.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::fingerprint::{self, Fingerprint};
+use super::json::JsonSpan;
+use super::{REPOSITORY_URL, rule_help_uri};
+use crate::Outcome;
+use crate::engine::rule::{Registry, Rule};
+use crate::finding::{Finding, Severity, SuppressionKind};
+use crate::source::{SourceFile, Span};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub const VERSION: &str = "2.1.0";
+
+/// The key of our own entry in `partialFingerprints` (GitHub reads `primaryLocationLineHash`).
+pub const FINGERPRINT_KEY: &str = "e2eeLintFingerprint/v1";
+
+/// GitHub's `security-severity` score for a severity: above 9.0 is critical, 7.0–8.9 high,
+/// 4.0–6.9 medium, 0.1–3.9 low. The one place this mapping is written (the README documents it).
+pub fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "2.0",
+    }
+}
+
+/// SARIF `level` of a severity.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    invocations: [Invocation; 1],
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor<'a> {
+    id: &'a str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+    properties: RuleProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties<'a> {
+    tags: &'a [String],
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    locations: [NotificationLocation; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    char_offset: usize,
+    char_length: usize,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    properties: BTreeMap<&'static str, &'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    tool: &'a str,
+    tool_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalog_id: Option<&'a str>,
+}
+
+/// A repository-relative path as a URI reference: `/` kept, everything outside RFC 3986's
+/// unreserved and path characters percent-encoded. Absolute paths become `file://` URIs.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let windows_drive = path.len() >= 2 && path.as_bytes()[1] == b':';
+    if path.starts_with('/') {
+        out.push_str("file://");
+    } else if windows_drive {
+        out.push_str("file:///");
+    }
+    for (i, byte) in path.bytes().enumerate() {
+        let keep = byte.is_ascii_alphanumeric()
+            || b"-._~/!$&'()*+,;=@".contains(&byte)
+            || (byte == b':' && windows_drive && i == 1);
+        if keep {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Counts code points in a byte range without requiring character boundaries.
+fn chars_in(text: &str, from: usize, to: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (from, to) = (from.min(bytes.len()), to.min(bytes.len()));
+    bytes[from..to.max(from)]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count()
+}
+
+/// Turns byte offsets into code-point offsets. Findings come sorted by file then offset, so a
+/// cursor per file makes this linear rather than quadratic on large files.
+#[derive(Default)]
+struct CharCursor {
+    file: String,
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCursor {
+    fn offset(&mut self, source: &SourceFile, byte: usize) -> usize {
+        if self.file != source.name || byte < self.byte {
+            self.file.clone_from(&source.name);
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += chars_in(&source.text, self.byte, byte);
+        self.byte = byte;
+        self.chars
+    }
+}
+
+fn region(source: &SourceFile, span: Span, cursor: &mut CharCursor) -> Region {
+    let position = JsonSpan::new(source, span);
+    Region {
+        start_line: position.line,
+        start_column: position.column,
+        end_line: position.end_line,
+        end_column: position.end_column,
+        char_offset: cursor.offset(source, span.offset),
+        char_length: chars_in(&source.text, span.offset, span.end()),
+    }
+}
+
+fn physical(source: &SourceFile, span: Span, cursor: &mut CharCursor) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri(&source.name),
+        },
+        region: Some(region(source, span, cursor)),
+    }
+}
+
+/// `no-e2ee` → `NoE2ee`: SARIF's `name` is an identifier-like form of the id.
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect::<String>()
+            })
+        })
+        .collect()
+}
+
+/// The first section of a rule's documentation ("What it does") as one paragraph, at most
+/// 1024 characters (GitHub's limit for `fullDescription`).
+fn full_description(rule: &Rule) -> String {
+    let body: Vec<&str> = rule
+        .docs
+        .lines()
+        .skip_while(|line| line.starts_with('#') || line.trim().is_empty())
+        .take_while(|line| !line.starts_with('#'))
+        .collect();
+    let text = body
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = if text.is_empty() {
+        rule.summary.clone()
+    } else {
+        text
+    };
+    match text.char_indices().nth(1023) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+/// Markdown documentation as plain text: headings lose their `#`s and end with punctuation.
+fn plain_text(markdown: &str) -> String {
+    markdown
+        .trim_end()
+        .lines()
+        .map(|line| match line.trim_start_matches('#') {
+            heading if heading.len() < line.len() => {
+                let heading = heading.trim();
+                match heading.ends_with(['?', '!', '.', ':']) {
+                    true => heading.to_owned(),
+                    false => format!("{heading}:"),
+                }
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The most severe level a rule can report: its default or an escalation.
+fn worst_severity(rule: &Rule) -> Severity {
+    rule.escalate
+        .iter()
+        .map(|e| e.severity)
+        .fold(rule.severity, Severity::max)
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor<'_> {
+    ReportingDescriptor {
+        id: &rule.id,
+        name: pascal_case(&rule.id),
+        short_description: Text {
+            text: rule.summary.clone(),
+        },
+        full_description: Text {
+            text: full_description(rule),
+        },
+        help: Help {
+            text: plain_text(&rule.docs),
+            markdown: rule.docs.trim_end().to_owned(),
+        },
+        help_uri: rule_help_uri(&rule.id),
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+        properties: RuleProperties {
+            tags: &rule.tags,
+            security_severity: security_severity(worst_severity(rule)),
+        },
+    }
+}
+
+fn suppression(finding: &Finding) -> Vec<Suppression<'_>> {
+    let Some(s) = &finding.suppressed else {
+        return Vec::new();
+    };
+    let (kind, origin) = match s.kind {
+        SuppressionKind::Exception => ("external", "config exception"),
+        SuppressionKind::Inline => ("inSource", "inline ignore"),
+        SuppressionKind::Baseline => ("external", "baseline"),
+    };
+    let mut properties = BTreeMap::new();
+    properties.insert("origin", origin);
+    if let Some(v) = &s.approved_by {
+        properties.insert("approvedBy", v.as_str());
+    }
+    if let Some(v) = &s.expires {
+        properties.insert("expires", v.as_str());
+    }
+    if let Some(v) = &s.ticket {
+        properties.insert("ticket", v.as_str());
+    }
+    let justification = if s.reason.is_empty() {
+        origin.to_owned()
+    } else {
+        s.reason.clone()
+    };
+    vec![Suppression {
+        kind,
+        status: "accepted",
+        justification,
+        properties,
+    }]
+}
+
+fn result<'a>(
+    finding: &'a Finding,
+    fingerprint: &Fingerprint,
+    rule_index: Option<usize>,
+    cursor: &mut CharCursor,
+) -> SarifResult<'a> {
+    let mut partial_fingerprints = BTreeMap::new();
+    // GitHub keys alerts on `primaryLocationLineHash`; ours does not depend on the line, so an
+    // alert follows its tool when lines move. The upload action keeps a value that is present.
+    partial_fingerprints.insert("primaryLocationLineHash", fingerprint.unique());
+    partial_fingerprints.insert(FINGERPRINT_KEY, fingerprint.unique());
+    let mut related = Vec::new();
+    for (i, label) in finding.labels.iter().enumerate() {
+        let source = label.source.as_deref().unwrap_or(&finding.source);
+        // A second cursor: labels may point anywhere, the main cursor only moves forward.
+        let mut label_cursor = CharCursor::default();
+        related.push(Location {
+            id: Some(i + 1),
+            physical_location: physical(source, label.span, &mut label_cursor),
+            message: Some(Text {
+                text: label.message.clone(),
+            }),
+        });
+    }
+    let mut message = finding.message.clone();
+    if let Some(help) = &finding.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    SarifResult {
+        rule_id: &finding.rule,
+        rule_index,
+        level: level(finding.severity),
+        message: Text { text: message },
+        locations: [Location {
+            id: None,
+            physical_location: physical(&finding.source, finding.span, cursor),
+            message: None,
+        }],
+        related_locations: related,
+        partial_fingerprints,
+        suppressions: suppression(finding),
+        properties: finding.tool.as_ref().map(|tool| ResultProperties {
+            tool: &tool.name,
+            tool_id: &tool.id,
+            catalog_id: finding.catalog_id.as_deref(),
+        }),
+    }
+}
+
+/// Writes the SARIF log: every rule of `registry`, every finding (suppressed ones with their
+/// `suppressions`, which GitHub shows as dismissed), unreadable paths as notifications.
+pub fn render(outcome: &Outcome, registry: &Registry, out: &mut dyn Write) -> io::Result<()> {
+    let rules: Vec<ReportingDescriptor> = registry.rules().map(descriptor).collect();
+    let index: BTreeMap<&str, usize> = registry
+        .rules()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let fingerprints = fingerprint::fingerprints(&outcome.findings);
+    let mut cursor = CharCursor::default();
+    let results = outcome
+        .findings
+        .iter()
+        .zip(&fingerprints)
+        .map(|(finding, fp)| {
+            let rule_index = index.get(finding.rule.as_str()).copied();
+            result(finding, fp, rule_index, &mut cursor)
+        })
+        .collect();
+    let notifications = outcome
+        .path_errors
+        .iter()
+        .map(|error| Notification {
+            level: "error",
+            message: Text {
+                text: error.to_string(),
+            },
+            locations: [NotificationLocation {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: uri(&error.path),
+                    },
+                    region: None,
+                },
+            }],
+        })
+        .collect::<Vec<_>>();
+    let log = Log {
+        schema: SCHEMA,
+        version: VERSION,
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: env!("CARGO_PKG_NAME"),
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: REPOSITORY_URL,
+                    rules,
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: notifications.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    // Serialized first, so a closed pipe stays an `io::Error` of kind `BrokenPipe`.
+    let mut bytes = serde_json::to_vec_pretty(&log).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    out.write_all(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded_references() {
+        assert_eq!(uri("fixtures/acme.yaml"), "fixtures/acme.yaml");
+        assert_eq!(uri("my dir/50%.yaml"), "my%20dir/50%25.yaml");
+        assert_eq!(uri("/tmp/a b.yaml"), "file:///tmp/a%20b.yaml");
+        assert_eq!(uri("C:/x/é.yaml"), "file:///C:/x/%C3%A9.yaml");
+        assert_eq!(uri("a#b?c.yaml"), "a%23b%3Fc.yaml");
+    }
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        let text = "é: x\n  - name: Zoom\n";
+        assert_eq!(chars_in(text, 0, 2), 1);
+        assert_eq!(chars_in(text, 0, text.len()), text.chars().count());
+        let source = SourceFile::new("a.yaml", "a.yaml", text.into());
+        let mut cursor = CharCursor::default();
+        assert_eq!(cursor.offset(&source, 2), 1);
+        assert_eq!(cursor.offset(&source, 15), 14);
+        // Going backwards restarts the count instead of underflowing.
+        assert_eq!(cursor.offset(&source, 2), 1);
+    }
+
+    #[test]
+    fn names_are_pascal_case() {
+        assert_eq!(pascal_case("no-e2ee"), "NoE2ee");
+        assert_eq!(pascal_case("e2ee-not-enforced"), "E2eeNotEnforced");
+    }
+}
