@@ -302,3 +302,52 @@ fn color_flag_and_no_color() {
     let auto = common::e2ee_lint_env(&["check", "fixtures/seed/slack.yaml"], &[("NO_COLOR", "1")]);
     assert!(!auto.stderr.contains("\u{1b}["));
 }
+
+#[test]
+fn human_output_stays_bounded_and_printable() {
+    let dir = tempfile::tempdir().unwrap();
+    // A one-line inventory of many tools: the line is not drawn once per finding.
+    let tools: Vec<String> = (0..200)
+        .map(|i| format!("{{name: Slack, id: s{i}}}"))
+        .collect();
+    let one_line = dir.path().join("one-line.yaml");
+    std::fs::write(&one_line, format!("[{}]\n", tools.join(", "))).unwrap();
+    let out = e2ee_lint(&["check", one_line.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("(line too long to show)"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.len() < 200 * 1000, "{} bytes", out.stderr.len());
+    // A carriage return in a tool name is shown escaped, never sent to the terminal.
+    let cr = dir.path().join("cr.yaml");
+    std::fs::write(
+        &cr,
+        "tools:\n  - name: \"Slack\\rpwned\"\n    category: messaging\n",
+    )
+    .unwrap();
+    let out = e2ee_lint(&["check", cr.to_str().unwrap()]);
+    assert!(!out.stderr.contains('\r'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("Slack\\rpwned"), "{}", out.stderr);
+}
+
+#[test]
+fn json_to_a_closed_pipe_keeps_the_verdict() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
+        .args(["check", "fixtures", "--format", "json"])
+        .current_dir(common::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, like `| head -c0`
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

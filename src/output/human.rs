@@ -10,6 +10,7 @@ use miette::{
 
 use super::Style;
 use crate::finding::{Finding, Severity};
+use crate::source::{SourceFile, Span};
 use crate::{Outcome, Summary};
 
 /// A finding in the shape miette draws.
@@ -19,7 +20,8 @@ struct Report {
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    source: NamedSource<Arc<String>>,
+    /// `None` when the snippet would be unreadable (see [`MAX_SNIPPET_LINE`]).
+    source: Option<NamedSource<Arc<String>>>,
     labels: Vec<LabeledSpan>,
     /// Labels that point into other files (a config entry), drawn as related diagnostics.
     related: Vec<Report>,
@@ -46,9 +48,10 @@ impl Diagnostic for Report {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         Some(Box::new(self.labels.iter().cloned()))
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
@@ -67,36 +70,87 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
+/// Lines longer than this are not drawn: a one-line inventory (`[{name: Slack}, ...]`) would
+/// otherwise be printed whole for every finding. The location is given in words instead.
+pub const MAX_SNIPPET_LINE: usize = 400;
+
+/// Shows control characters (a tool name may hold a carriage return) as escapes, so a name from
+/// a pull request cannot rewrite the terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '\n' | '\t' => vec![c],
+            c if c.is_control() => c.escape_default().collect(),
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// Whether every line a span touches is short enough to draw.
+fn drawable(source: &SourceFile, span: Span) -> bool {
+    let start = source.text[..span.offset.min(source.text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = source.text[span.end().min(source.text.len())..]
+        .find('\n')
+        .map_or(source.text.len(), |i| span.end() + i);
+    source
+        .text
+        .get(start..end)
+        .is_some_and(|lines| lines.split('\n').all(|l| l.len() <= MAX_SNIPPET_LINE))
+}
+
+fn snippet(
+    source: &SourceFile,
+    spans: impl IntoIterator<Item = Span>,
+) -> Option<NamedSource<Arc<String>>> {
+    spans
+        .into_iter()
+        .all(|span| drawable(source, span))
+        .then(|| NamedSource::new(&source.name, Arc::clone(&source.text)))
+}
+
 fn report(finding: &Finding) -> Report {
-    let source = NamedSource::new(&finding.source.name, Arc::clone(&finding.source.text));
     let mut labels = vec![LabeledSpan::new_primary_with_span(None, finding.span)];
+    let mut local_spans = vec![finding.span];
     let mut related = Vec::new();
     for label in &finding.labels {
         match &label.source {
             Some(other) if other.name != finding.source.name => related.push(Report {
                 code: "note".into(),
                 severity: miette::Severity::Advice,
-                message: label.message.clone(),
+                message: printable(&label.message),
                 help: None,
-                source: NamedSource::new(&other.name, Arc::clone(&other.text)),
+                source: snippet(other, [label.span]),
                 labels: vec![LabeledSpan::new_primary_with_span(None, label.span)],
                 related: Vec::new(),
             }),
-            _ => labels.push(LabeledSpan::new_with_span(
-                Some(label.message.clone()),
-                label.span,
-            )),
+            _ => {
+                local_spans.push(label.span);
+                labels.push(LabeledSpan::new_with_span(
+                    Some(printable(&label.message)),
+                    label.span,
+                ));
+            }
         }
     }
-    let mut message = finding.message.clone();
+    let mut message = printable(&finding.message);
     if let Some(suppression) = &finding.suppressed {
-        message = format!("{message} (suppressed: {})", suppression.reason);
+        message = format!("{message} (suppressed: {})", printable(&suppression.reason));
+    }
+    let source = snippet(&finding.source, local_spans);
+    if source.is_none() {
+        let at = finding.source.line_col(finding.span.offset);
+        message = format!(
+            "{message}\n  at {}:{}:{} (line too long to show)",
+            finding.source.name, at.line, at.column
+        );
     }
     Report {
         code: format!("{}[{}]", finding.severity, finding.rule),
         severity: miette_severity(finding.severity),
         message,
-        help: finding.help.clone(),
+        help: finding.help.as_deref().map(printable),
         source,
         labels,
         related,

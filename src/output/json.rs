@@ -90,6 +90,15 @@ struct JsonSummary {
     warning: usize,
     info: usize,
     suppressed: usize,
+    suppressed_by: JsonSuppressedBy,
+}
+
+/// How many suppressed findings each mechanism accounts for.
+#[derive(Serialize)]
+struct JsonSuppressedBy {
+    exception: usize,
+    inline: usize,
+    baseline: usize,
 }
 
 #[derive(Serialize)]
@@ -143,6 +152,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             warning: summary.warning,
             info: summary.info,
             suppressed: summary.suppressed,
+            suppressed_by: JsonSuppressedBy {
+                exception: summary.by_exception,
+                inline: summary.by_inline,
+                baseline: summary.by_baseline,
+            },
         },
         errors: outcome
             .path_errors
@@ -153,6 +167,10 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::other)?;
+    // Keep the I/O error's kind, so that a closed pipe (`| head`) is recognised as one.
+    serde_json::to_writer_pretty(&mut *out, &output).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::from(kind),
+        None => io::Error::other(e),
+    })?;
     writeln!(out)
 }
