@@ -27,18 +27,10 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        // The default budget's 250k-node cap stops at about 14k generated tools (a 100k-tool
-        // file is ~2.2M events, ~2M nodes, ~19 MB of scalars). These limits leave room for
-        // ~1M tools. Built per file because `Options` is consumed by the call.
-        let options = serde_saphyr::options! {
-            strict_booleans: true,
-            budget: serde_saphyr::budget! {
-                max_events: 50_000_000,
-                max_nodes: 20_000_000,
-                max_total_scalar_bytes: 512 << 20,
-            },
-        };
-        if let Err(e) = serde_saphyr::from_str_with_options::<IgnoredAny>(&text, options) {
+        // Exactly the linter's parser options (YAML 1.2 booleans, budgets raised for 100k-tool
+        // files), so the difference to `e2ee-lint check` is what linting costs.
+        let options = e2ee_lint::yaml::options();
+        if let Err(e) = serde_saphyr::from_multiple_with_options::<IgnoredAny>(&text, options) {
             eprintln!("{file}: {e}");
             failed = true;
         }
