@@ -85,7 +85,8 @@ pub struct Finding {
     pub labels: Vec<Label>,
     pub tool: Option<ToolRef>,
     pub catalog_id: Option<String>,
-    pub suppressed: Option<Suppression>,
+    /// Boxed: most findings are not suppressed, and a 100,000-tool run holds many findings.
+    pub suppressed: Option<Box<Suppression>>,
 }
 
 impl Finding {

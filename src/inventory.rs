@@ -147,36 +147,102 @@ pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
 }
 
 /// Parses and loads one inventory file, collecting every problem found.
+pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
+    let mut tools = Vec::new();
+    let (mut inventory, problems) = load_each(source, &mut |loaded| match loaded {
+        Loaded::Tool(tool) => tools.push(tool),
+        Loaded::Restart => tools.clear(),
+    });
+    inventory.tools = tools;
+    (inventory, problems)
+}
+
+/// What [`load_each`] hands over, in order.
+pub enum Loaded {
+    /// The next tool entry.
+    Tool(Tool),
+    /// Forget every tool handed over so far: the file is being loaded again from its full tree.
+    Restart,
+}
+
+/// Files at least this large are parsed on one thread and converted on another.
+const PIPELINE_MIN_BYTES: usize = 1 << 20;
+
+/// Loads one inventory, handing each tool to `on` as soon as it is converted; the returned
+/// inventory has no tools (the caller keeps what it needs).
 ///
 /// Tool entries are converted as the parser produces them (see [`yaml::parse_streaming`]), so
-/// memory holds one entry's tree at a time; files the streaming path declines are loaded from
-/// the full tree, which carries the spans their errors need.
-pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
-    let mut loader = Loader {
-        source,
-        problems: Vec::new(),
-    };
-    let mut inventory = Inventory::default();
-    let mut tools = Vec::new();
-    let streamed = yaml::parse_streaming(&source.text, "tools", &mut |item| {
-        if let Some(tool) = loader.tool(&item) {
-            tools.push(tool);
-        }
-    });
-    if let Some(document) = streamed {
-        inventory.tools = tools;
-        loader.document(&document, &mut inventory);
-        return (inventory, loader.problems);
+/// memory never holds the whole tree; for a large file the parser runs on this thread while
+/// another converts and hands over, so both cores work. Files the streaming path declines are
+/// loaded from the full tree, which carries the spans their errors need.
+pub fn load_each(
+    source: &SourceFile,
+    on: &mut (dyn FnMut(Loaded) + Send),
+) -> (Inventory, Vec<Problem>) {
+    if let Some(loaded) = load_streaming(source, on) {
+        return loaded;
     }
-    load_from_tree(source)
+    on(Loaded::Restart);
+    let (mut inventory, problems) = load_from_tree(source);
+    for tool in std::mem::take(&mut inventory.tools) {
+        on(Loaded::Tool(tool));
+    }
+    (inventory, problems)
+}
+
+fn load_streaming(
+    source: &SourceFile,
+    on: &mut (dyn FnMut(Loaded) + Send),
+) -> Option<(Inventory, Vec<Problem>)> {
+    let text = source.text.as_str();
+    let (document, problems) = if text.len() < PIPELINE_MIN_BYTES {
+        let mut loader = Loader::new(source);
+        let document = yaml::parse_streaming(text, "tools", &mut |item| {
+            if let Some(tool) = loader.tool(&item) {
+                on(Loaded::Tool(tool));
+            }
+        })?;
+        (document, loader.problems)
+    } else {
+        std::thread::scope(|scope| {
+            // Entries travel in batches: one hand-over per entry costs more in thread wake-ups
+            // than converting the entry does.
+            const BATCH: usize = 512;
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Node<'_>>>(8);
+            let worker = scope.spawn(move || {
+                let mut loader = Loader::new(source);
+                for item in receiver.into_iter().flatten() {
+                    if let Some(tool) = loader.tool(&item) {
+                        on(Loaded::Tool(tool));
+                    }
+                }
+                loader.problems
+            });
+            let mut batch = Vec::with_capacity(BATCH);
+            let document = yaml::parse_streaming(text, "tools", &mut |item| {
+                batch.push(item);
+                if batch.len() == BATCH {
+                    // The worker only stops early by panicking, which `join` passes on below.
+                    let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            });
+            let _ = sender.send(batch);
+            drop(sender);
+            let problems = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            document.map(|document| (document, problems))
+        })?
+    };
+    let mut loader = Loader { source, problems };
+    let mut inventory = Inventory::default();
+    loader.document(&document, &mut inventory);
+    Some((inventory, loader.problems))
 }
 
 /// The general path: the whole tree first, then the model.
 fn load_from_tree(source: &SourceFile) -> (Inventory, Vec<Problem>) {
-    let mut loader = Loader {
-        source,
-        problems: Vec::new(),
-    };
+    let mut loader = Loader::new(source);
     let mut inventory = Inventory::default();
     match yaml::parse(&source.text) {
         Ok(documents) => {
@@ -199,7 +265,14 @@ struct Loader<'a> {
     problems: Vec<Problem>,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    fn new(source: &'a SourceFile) -> Self {
+        Loader {
+            source,
+            problems: Vec::new(),
+        }
+    }
+
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
         self.problems.push(Problem {
             kind: ProblemKind::Invalid,

@@ -99,11 +99,32 @@ impl Outcome {
 }
 
 /// Lints one source that is already in memory.
+///
+/// Each tool is checked as soon as it is loaded and then dropped, unless the file has inline
+/// ignore comments, which are matched to tool entries afterwards.
 pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Finding>) {
     let source = Arc::new(source);
-    let (inventory, problems) = inventory::load(&source);
+    let keep_tools = source.text.contains(policy::ignores::MARKER);
+    let mut lint = engine.file(&source);
+    let mut kept = Vec::new();
+    let (mut inventory, problems) = inventory::load_each(&source, &mut |loaded| match loaded {
+        inventory::Loaded::Tool(tool) => {
+            lint.tool(&tool);
+            if keep_tools {
+                kept.push(tool);
+            }
+        }
+        inventory::Loaded::Restart => {
+            lint.restart();
+            kept.clear();
+        }
+    });
+    inventory.tools = kept;
     let ignores = policy::ignores::scan(&source, &inventory);
-    let (findings, tools) = engine.run(&source, &inventory, problems);
+    for problem in problems {
+        lint.problem(problem);
+    }
+    let (findings, tools) = lint.finish();
     (
         FileReport {
             source,
@@ -152,7 +173,11 @@ pub fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Ou
         match result {
             Ok((report, findings)) => {
                 outcome.files.push(report);
-                outcome.findings.extend(findings);
+                if outcome.findings.is_empty() {
+                    outcome.findings = findings; // no copy of a large first file
+                } else {
+                    outcome.findings.extend(findings);
+                }
             }
             Err(error) => outcome.path_errors.push(error),
         }

@@ -61,13 +61,13 @@ fn outcome_with_suppressions() -> Outcome {
     ];
     assert!(findings.len() > kinds.len());
     for (finding, kind) in findings.iter_mut().zip(kinds) {
-        finding.suppressed = Some(Suppression {
+        finding.suppressed = Some(Box::new(Suppression {
             kind,
             reason: format!("accepted for the {kind:?} test"),
             approved_by: Some("ciso@acme.example".into()),
             expires: Some("2099-12-31".into()),
             ticket: Some("SEC-1".into()),
-        });
+        }));
     }
     Outcome {
         files: vec![report],

@@ -93,7 +93,100 @@ pub struct Engine {
     pub levels: Levels,
 }
 
+/// The first entry seen for a system or an id, for `duplicate-tool`.
+struct First {
+    name: String,
+    span: Span,
+    explicit_id: bool,
+}
+
+/// Lints one file tool by tool, so a caller can drop each tool once it is checked.
+pub struct FileLint<'e> {
+    engine: &'e Engine,
+    source: Arc<SourceFile>,
+    findings: Vec<Finding>,
+    summaries: Vec<ToolSummary>,
+    first_by_system: HashMap<&'e str, First>,
+    first_by_id: HashMap<String, First>,
+}
+
+impl<'e> FileLint<'e> {
+    /// Checks one tool: its data classification, every condition rule, and duplicates of the
+    /// tools before it.
+    pub fn tool(&mut self, tool: &Tool) {
+        let engine = self.engine;
+        let source = &self.source;
+        let system = engine.catalog.lookup(&tool.name.value);
+        self.summaries.push(ToolSummary {
+            name: tool.name.value.clone(),
+            id: tool.id.value.clone(),
+            span: tool.name.span,
+            catalog_id: system.map(|s| s.id.clone()),
+        });
+        engine.check_level(source, tool, &mut self.findings);
+        let channels = channels_in_use(tool, system);
+        for rule in engine.registry.rules() {
+            if let Some(finding) = engine.apply(rule, source, tool, system, &channels) {
+                self.findings.push(finding);
+            }
+        }
+        let earlier = system
+            .and_then(|s| self.first_by_system.get(s.id.as_str()))
+            .filter(|first| !(first.explicit_id && tool.id_is_explicit))
+            .or_else(|| self.first_by_id.get(tool.id.value.as_str()));
+        match earlier {
+            Some(first) => {
+                let finding = engine.duplicate(source, tool, first, system);
+                self.findings.push(finding);
+            }
+            None => {
+                let first = || First {
+                    name: tool.name.value.clone(),
+                    span: tool.name.span,
+                    explicit_id: tool.id_is_explicit,
+                };
+                if let Some(system) = system {
+                    self.first_by_system.entry(&system.id).or_insert_with(first);
+                }
+                self.first_by_id
+                    .entry(tool.id.value.clone())
+                    .or_insert_with(first);
+            }
+        }
+    }
+
+    /// Reports a problem the loader found.
+    pub fn problem(&mut self, problem: Problem) {
+        let finding = self.engine.problem_finding(&self.source, problem);
+        self.findings.push(finding);
+    }
+
+    /// Forgets everything: the file is being loaded again.
+    pub fn restart(&mut self) {
+        self.findings.clear();
+        self.summaries.clear();
+        self.first_by_system.clear();
+        self.first_by_id.clear();
+    }
+
+    pub fn finish(self) -> (Vec<Finding>, Vec<ToolSummary>) {
+        (self.findings, self.summaries)
+    }
+}
+
 impl Engine {
+    /// Starts linting one file.
+    pub fn file(&self, source: &Arc<SourceFile>) -> FileLint<'_> {
+        FileLint {
+            engine: self,
+            source: Arc::clone(source),
+            findings: Vec::new(),
+            summaries: Vec::new(),
+            first_by_system: HashMap::new(),
+            first_by_id: HashMap::new(),
+        }
+    }
+
     /// Lints one loaded inventory: loader problems, per-tool rules and cross-tool checks.
     pub fn run(
         &self,
@@ -101,43 +194,14 @@ impl Engine {
         inventory: &Inventory,
         problems: Vec<Problem>,
     ) -> (Vec<Finding>, Vec<ToolSummary>) {
-        let mut findings: Vec<Finding> = problems
-            .into_iter()
-            .map(|p| self.problem_finding(source, p))
-            .collect();
-        let mut summaries = Vec::with_capacity(inventory.tools.len());
-        let mut first_by_system: HashMap<&str, &Tool> = HashMap::new();
-        let mut first_by_id: HashMap<&str, &Tool> = HashMap::new();
-        for tool in &inventory.tools {
-            let system = self.catalog.lookup(&tool.name.value);
-            summaries.push(ToolSummary {
-                name: tool.name.value.clone(),
-                id: tool.id.value.clone(),
-                span: tool.name.span,
-                catalog_id: system.map(|s| s.id.clone()),
-            });
-            self.check_level(source, tool, &mut findings);
-            let channels = channels_in_use(tool, system);
-            for rule in self.registry.rules() {
-                if let Some(finding) = self.apply(rule, source, tool, system, &channels) {
-                    findings.push(finding);
-                }
-            }
-            let earlier = system
-                .and_then(|s| first_by_system.get(s.id.as_str()).copied())
-                .filter(|first| !(first.id_is_explicit && tool.id_is_explicit))
-                .or_else(|| first_by_id.get(tool.id.value.as_str()).copied());
-            match earlier {
-                Some(first) => findings.push(self.duplicate(source, tool, first, system)),
-                None => {
-                    if let Some(system) = system {
-                        first_by_system.entry(&system.id).or_insert(tool);
-                    }
-                    first_by_id.entry(&tool.id.value).or_insert(tool);
-                }
-            }
+        let mut lint = self.file(source);
+        for problem in problems {
+            lint.problem(problem);
         }
-        (findings, summaries)
+        for tool in &inventory.tools {
+            lint.tool(tool);
+        }
+        lint.finish()
     }
 
     fn finding(
@@ -199,7 +263,7 @@ impl Engine {
         &self,
         source: &Arc<SourceFile>,
         tool: &Tool,
-        first: &Tool,
+        first: &First,
         system: Option<&System>,
     ) -> Finding {
         let rule = self.registry.get(ids::DUPLICATE_TOOL);
@@ -220,8 +284,8 @@ impl Engine {
             .map(|h| h.render(|v| vars.get(v)));
         finding.labels.push(Label {
             source: None,
-            span: first.name.span,
-            message: format!("first listed here as `{}`", first.name.value),
+            span: first.span,
+            message: format!("first listed here as `{}`", first.name),
         });
         finding.tool = Some(tool_ref(tool));
         finding.catalog_id = system.map(|s| s.id.clone());

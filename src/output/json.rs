@@ -11,6 +11,8 @@ use crate::source::{SourceFile, Span};
 /// Bumped only on incompatible changes; additions keep the version.
 pub const VERSION: u32 = 1;
 
+/// The document's shape. [`render`] writes it piecewise; a test holds the two to the same bytes.
+#[cfg_attr(not(test), allow(dead_code))]
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
@@ -140,37 +142,145 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
     }
 }
 
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+fn summary(outcome: &Outcome) -> JsonSummary {
     let summary = outcome.summary();
-    let output = Output {
-        version: VERSION,
-        findings: outcome.findings.iter().map(finding).collect(),
-        summary: JsonSummary {
-            files: summary.files,
-            tools: summary.tools,
-            error: summary.error,
-            warning: summary.warning,
-            info: summary.info,
-            suppressed: summary.suppressed,
-            suppressed_by: JsonSuppressedBy {
-                exception: summary.by_exception,
-                inline: summary.by_inline,
-                baseline: summary.by_baseline,
-            },
+    JsonSummary {
+        files: summary.files,
+        tools: summary.tools,
+        error: summary.error,
+        warning: summary.warning,
+        info: summary.info,
+        suppressed: summary.suppressed,
+        suppressed_by: JsonSuppressedBy {
+            exception: summary.by_exception,
+            inline: summary.by_inline,
+            baseline: summary.by_baseline,
         },
-        errors: outcome
-            .path_errors
-            .iter()
-            .map(|e| JsonPathError {
-                path: &e.path,
-                message: &e.message,
-            })
-            .collect(),
+    }
+}
+
+fn path_errors(outcome: &Outcome) -> Vec<JsonPathError<'_>> {
+    outcome
+        .path_errors
+        .iter()
+        .map(|e| JsonPathError {
+            path: &e.path,
+            message: &e.message,
+        })
+        .collect()
+}
+
+/// Findings per parallel rendering task.
+const CHUNK: usize = 2048;
+
+/// Pretty-prints `value` as it would appear nested `depth` levels deep in a pretty document.
+fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
+    // Serializing our own types into memory cannot fail.
+    let text = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let indent = "  ".repeat(depth);
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(indent.as_bytes());
+        }
+        out.extend_from_slice(line);
+    }
+}
+
+/// Writes the same bytes as `serde_json::to_writer_pretty` on [`Output`] (a test holds them
+/// equal), but renders the findings in parallel chunks: on a 100,000-tool inventory the
+/// rendering is a visible share of the run.
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    use rayon::prelude::*;
+    let render_chunk = |chunk: &[Finding]| {
+        let mut bytes = Vec::with_capacity(chunk.len() * 1024);
+        for (i, f) in chunk.iter().enumerate() {
+            if i > 0 {
+                bytes.extend_from_slice(b",\n    ");
+            }
+            pretty_nested(&finding(f), 2, &mut bytes);
+        }
+        bytes
     };
-    // Keep the I/O error's kind, so that a closed pipe (`| head`) is recognised as one.
-    serde_json::to_writer_pretty(&mut *out, &output).map_err(|e| match e.io_error_kind() {
-        Some(kind) => io::Error::from(kind),
-        None => io::Error::other(e),
-    })?;
-    writeln!(out)
+    write!(out, "{{\n  \"version\": {VERSION},\n  \"findings\": [")?;
+    if !outcome.findings.is_empty() {
+        out.write_all(b"\n    ")?;
+        // A few chunks per thread at a time: parallel, without holding the whole document.
+        let wave = CHUNK * 2 * rayon::current_num_threads().max(1);
+        for (w, findings) in outcome.findings.chunks(wave).enumerate() {
+            let chunks: Vec<Vec<u8>> = findings.par_chunks(CHUNK).map(render_chunk).collect();
+            for (i, chunk) in chunks.iter().enumerate() {
+                if w > 0 || i > 0 {
+                    out.write_all(b",\n    ")?;
+                }
+                out.write_all(chunk)?;
+            }
+        }
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"],\n  \"summary\": ")?;
+    let mut tail = Vec::new();
+    pretty_nested(&summary(outcome), 1, &mut tail);
+    let errors = path_errors(outcome);
+    if !errors.is_empty() {
+        tail.extend_from_slice(b",\n  \"errors\": ");
+        pretty_nested(&errors, 1, &mut tail);
+    }
+    tail.extend_from_slice(b"\n}\n");
+    out.write_all(&tail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented shape, serialized the plain way.
+    fn reference(outcome: &Outcome) -> String {
+        let output = Output {
+            version: VERSION,
+            findings: outcome.findings.iter().map(finding).collect(),
+            summary: summary(outcome),
+            errors: path_errors(outcome),
+        };
+        serde_json::to_string_pretty(&output).unwrap() + "\n"
+    }
+
+    fn rendered(outcome: &Outcome) -> String {
+        let mut bytes = Vec::new();
+        render(outcome, &mut bytes).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn parallel_rendering_writes_the_reference_bytes() {
+        let engine = crate::engine::Engine {
+            catalog: crate::catalog::Catalog::embedded(),
+            registry: crate::engine::rule::Registry::embedded().unwrap(),
+            levels: crate::engine::Levels::default(),
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fixtures = ["fixtures/acme.yaml", "fixtures/messy.yaml", "fixtures/seed"];
+        let paths: Vec<_> = fixtures.iter().map(|f| root.join(f)).collect();
+        let (files, _) = crate::discover::discover(
+            &paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>(),
+        );
+        let mut outcome = crate::check_files(&engine, &files, 1 << 20);
+        assert_eq!(
+            rendered(&Outcome::default()),
+            reference(&Outcome::default())
+        );
+        outcome.path_errors.push(crate::PathError {
+            path: "missing.yaml".into(),
+            message: "no such file or directory".into(),
+        });
+        // Enough findings for several chunks.
+        let base = outcome.findings.clone();
+        while outcome.findings.len() < CHUNK * 2 + 7 {
+            outcome.findings.extend(base.iter().cloned());
+        }
+        assert_eq!(rendered(&outcome), reference(&outcome));
+    }
 }

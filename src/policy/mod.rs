@@ -160,7 +160,11 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Error> {
             settings,
         };
         let findings = sink.apply(group.findings, &group.files);
-        outcome.findings.extend(findings);
+        if outcome.findings.is_empty() {
+            outcome.findings = findings; // no copy of a large first group
+        } else {
+            outcome.findings.extend(findings);
+        }
         outcome.files.extend(group.files);
         outcome.path_errors.extend(group.path_errors);
         if let Some(level) = config.and_then(|c| c.fail_on) {
@@ -419,13 +423,13 @@ impl Sink<'_> {
                     f.catalog_id = finding.catalog_id.clone();
                     produced.push(f);
                 } else if finding.suppressed.is_none() {
-                    finding.suppressed = Some(Suppression {
+                    finding.suppressed = Some(Box::new(Suppression {
                         kind: SuppressionKind::Exception,
                         reason: exception.reason.clone(),
                         approved_by: Some(exception.approved_by.clone()),
                         expires: Some(expires.clone()),
                         ticket: exception.ticket.clone(),
-                    });
+                    }));
                 }
             }
             if expired && !used {
@@ -500,24 +504,30 @@ impl Sink<'_> {
                     ));
                     continue;
                 };
+                // Findings arrive sorted by file and offset (`check_files` sorts them), so the
+                // ones inside this entry are one range: no scan of every finding per comment.
+                let name = file.source.name.as_str();
+                let end = entry.end().max(entry.offset + 1);
+                let start_at = findings.partition_point(|f| {
+                    (f.source.name.as_str(), f.span.offset) < (name, entry.offset)
+                });
+                let end_at = findings
+                    .partition_point(|f| (f.source.name.as_str(), f.span.offset) < (name, end));
                 for (rule, span) in &ignore.rules {
                     let mut used = false;
-                    for finding in findings.iter_mut() {
-                        let inside = Arc::ptr_eq(&finding.source, &file.source)
-                            && entry.offset <= finding.span.offset
-                            && finding.span.offset < entry.end().max(entry.offset + 1);
-                        if !inside || finding.rule != *rule {
+                    for finding in findings[start_at..end_at.max(start_at)].iter_mut() {
+                        if !Arc::ptr_eq(&finding.source, &file.source) || finding.rule != *rule {
                             continue;
                         }
                         used = true;
                         if finding.suppressed.is_none() {
-                            finding.suppressed = Some(Suppression {
+                            finding.suppressed = Some(Box::new(Suppression {
                                 kind: SuppressionKind::Inline,
                                 reason: ignore.reason.clone(),
                                 approved_by: None,
                                 expires: None,
                                 ticket: None,
-                            });
+                            }));
                         }
                     }
                     if !used {
@@ -557,13 +567,13 @@ impl Sink<'_> {
             );
             if keys.contains(&key) {
                 if finding.suppressed.is_none() {
-                    finding.suppressed = Some(Suppression {
+                    finding.suppressed = Some(Box::new(Suppression {
                         kind: SuppressionKind::Baseline,
                         reason: "in the baseline".into(),
                         approved_by: None,
                         expires: None,
                         ticket: None,
-                    });
+                    }));
                 }
                 used.insert(key);
             }
