@@ -158,6 +158,9 @@ pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
 }
 
 /// What [`load_each`] hands over, in order.
+// Each value is moved to the consumer once and never stored as a `Loaded`, so the size of the
+// `Restart` variant costs nothing; boxing would cost an allocation per tool.
+#[allow(clippy::large_enum_variant)]
 pub enum Loaded {
     /// The next tool entry.
     Tool(Tool),
