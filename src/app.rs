@@ -151,7 +151,11 @@ fn policy_check(
             (None, false) => ConfigChoice::Discover,
         },
         severity: args.severity.clone(),
-        today: args.today.unwrap_or_else(policy::date::Date::today_utc),
+        // Reproducible builds' convention for "now", then the clock.
+        today: args
+            .today
+            .or_else(policy::date::Date::from_source_date_epoch)
+            .unwrap_or_else(policy::date::Date::today_utc),
         no_ignores: args.no_ignores,
         no_exceptions: args.no_exceptions,
         baseline: args.baseline.clone(),
@@ -293,12 +297,16 @@ pub fn rules_markdown(registry: &Registry) -> String {
     }
     for rule in registry.rules() {
         out.push_str(&format!(
-            "\n### `{}`\n\n**{}**: {}.\n\n{}\n",
+            "\n### `{}`\n\n**{}**: {}.\n\n",
             rule.id,
             severity_text(rule),
             rule.summary,
-            rule.docs.trim_end().replace("## ", "#### ")
         ));
+        if !rule.controls.is_empty() {
+            out.push_str(&format!("Controls: {}.\n\n", rule.controls.join("; ")));
+        }
+        out.push_str(&rule.docs.trim_end().replace("## ", "#### "));
+        out.push('\n');
     }
     out
 }
@@ -330,6 +338,9 @@ pub fn explain_text(rule: &crate::engine::rule::Rule) -> String {
             "Severity: {} by default, {} when its escalation condition holds.\n\n",
             rule.severity, escalation.severity
         ));
+    }
+    if !rule.controls.is_empty() {
+        out.push_str(&format!("Controls: {}.\n\n", rule.controls.join("; ")));
     }
     out.push_str(rule.docs.trim_end());
     out.push('\n');

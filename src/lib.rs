@@ -45,6 +45,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Paths that could not be read; each makes the run exit 2.
     pub path_errors: Vec<PathError>,
+    /// The date the policy judged exception expiry against, for reports (`YYYY-MM-DD`).
+    pub evaluated_on: Option<String>,
 }
 
 /// Counts for summary lines and machine outputs.

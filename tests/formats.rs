@@ -73,6 +73,7 @@ fn outcome_with_suppressions() -> Outcome {
         files: vec![report],
         findings,
         path_errors: Vec::new(),
+        evaluated_on: None,
     }
 }
 
@@ -434,6 +435,7 @@ fn fingerprints_survive_line_moves_and_are_unique() {
             files: vec![report],
             findings,
             path_errors: Vec::new(),
+            evaluated_on: None,
         };
         let sarif = json(&render(Format::Sarif, &outcome));
         let mut fingerprints: Vec<(String, String)> = sarif["runs"][0]["results"]

@@ -32,9 +32,18 @@ fuzz_target!(|data: &[u8]| {
         files: vec![report],
         findings,
         path_errors: Vec::new(),
+        evaluated_on: None,
     };
-    for format in [Format::Human, Format::Json] {
+    for format in [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Gitlab,
+        Format::Report,
+    ] {
         let mut sink = Vec::new();
-        let _ = output::render(format, &outcome, Style::PLAIN, &mut sink);
+        let _ = output::render(format, &outcome, &ENGINE.registry, Style::PLAIN, &mut sink);
     }
 });

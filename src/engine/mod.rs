@@ -7,9 +7,9 @@ pub mod template;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::catalog::{Catalog, Channel, System};
+use crate::catalog::{Catalog, Channel, Support, System};
 use crate::finding::{Finding, Label, Severity, ToolRef};
-use crate::inventory::{self, Inventory, Problem, ProblemKind, Tool};
+use crate::inventory::{self, E2eeSetting, Inventory, Problem, ProblemKind, Tool};
 use crate::source::{SourceFile, Span};
 use condition::Context;
 use rule::{Detection, Registry, Rule, Target};
@@ -84,6 +84,15 @@ pub struct ToolSummary {
     pub id: String,
     pub span: Span,
     pub catalog_id: Option<String>,
+    /// The catalog's E2EE status of each channel the company uses the tool for, in channel
+    /// order; `None` for a channel not in use or unknown to the catalog.
+    pub e2ee: [Option<Support>; 3],
+    /// What the inventory says was configured (`e2ee:`).
+    pub configured: Option<E2eeSetting>,
+    /// One of [`inventory::CATEGORIES`] and [`inventory::STATUSES`]: no allocation per tool.
+    pub category: Option<&'static str>,
+    pub data_classification: Option<String>,
+    pub status: Option<&'static str>,
 }
 
 /// Everything the engine needs besides the file.
@@ -117,14 +126,24 @@ impl<'e> FileLint<'e> {
         let engine = self.engine;
         let source = &self.source;
         let system = engine.catalog.lookup(&tool.name.value);
+        let channels = channels_in_use(tool, system);
+        let field = |v: &Option<inventory::Sp<String>>| v.as_ref().map(|s| s.value.clone());
         self.summaries.push(ToolSummary {
             name: tool.name.value.clone(),
             id: tool.id.value.clone(),
             span: tool.name.span,
             catalog_id: system.map(|s| s.id.clone()),
+            e2ee: Channel::ALL.map(|c| {
+                system
+                    .filter(|_| channels.contains(&c))
+                    .and_then(|s| s.e2ee.get(&c).copied())
+            }),
+            configured: tool.e2ee.as_ref().map(|e| e.value),
+            category: vocabulary(inventory::CATEGORIES, &tool.category),
+            data_classification: field(&tool.data_classification),
+            status: vocabulary(inventory::STATUSES, &tool.status),
         });
         engine.check_level(source, tool, &mut self.findings);
-        let channels = channels_in_use(tool, system);
         for rule in engine.registry.rules() {
             if let Some(finding) = engine.apply(rule, source, tool, system, &channels) {
                 self.findings.push(finding);
@@ -392,6 +411,15 @@ fn tool_ref(tool: &Tool) -> ToolRef {
         name: tool.name.value.clone(),
         id: tool.id.value.clone(),
     }
+}
+
+/// The constant spelling of a field whose values the loader already checked against `words`.
+fn vocabulary(
+    words: &[&'static str],
+    value: &Option<inventory::Sp<String>>,
+) -> Option<&'static str> {
+    let value = value.as_ref()?;
+    words.iter().copied().find(|w| *w == value.value)
 }
 
 /// The channels the company uses a tool for: as listed, or every channel the catalog knows.

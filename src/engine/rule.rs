@@ -36,6 +36,9 @@ struct RuleSpec {
     docs: String,
     #[serde(default)]
     tags: Vec<String>,
+    /// Compliance controls the rule gives evidence for (e.g. `ISO/IEC 27001:2022 A.8.24`).
+    #[serde(default)]
+    controls: Vec<String>,
     /// Detection lives in code (the loader, cross-tool checks); the file declares the rest.
     #[serde(default)]
     builtin: bool,
@@ -98,6 +101,8 @@ pub struct Rule {
     pub summary: String,
     pub docs: String,
     pub tags: Vec<String>,
+    /// Compliance controls the rule gives evidence for, as written in its file.
+    pub controls: Vec<String>,
     pub detection: Detection,
     pub escalate: Vec<Escalation>,
     pub message: Template,
@@ -199,6 +204,7 @@ impl Rule {
             summary: spec.summary,
             docs: spec.docs,
             tags: spec.tags,
+            controls: spec.controls,
             detection,
             escalate,
             message,

@@ -6,6 +6,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod report;
 pub mod sarif;
 
 use std::io::{self, Write};
@@ -37,6 +38,8 @@ pub enum Format {
     Github,
     /// GitLab Code Quality JSON (Code Climate issues).
     Gitlab,
+    /// A Markdown compliance report: tools, classification, findings, accepted risks, controls.
+    Report,
 }
 
 /// How to draw human output.
@@ -75,5 +78,6 @@ pub fn render(
         Format::Junit => junit::render(outcome, out),
         Format::Github => github::render(outcome, out),
         Format::Gitlab => gitlab::render(outcome, out),
+        Format::Report => report::render(outcome, registry, out),
     }
 }

@@ -68,6 +68,17 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The UTC date of `SOURCE_DATE_EPOCH` (seconds since 1970), when set and valid: the
+    /// reproducible-builds convention for pinning "now".
+    pub fn from_source_date_epoch() -> Option<Date> {
+        let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(Date::from_days(seconds.div_euclid(86_400)))
+    }
+
     /// Today's date in UTC, so that a CI run does not depend on the runner's time zone.
     pub fn today_utc() -> Date {
         let seconds = std::time::SystemTime::now()

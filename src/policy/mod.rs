@@ -205,6 +205,7 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Error> {
         .sort_by(|a, b| a.source.name.cmp(&b.source.name));
     outcome.path_errors.sort_by(|a, b| a.path.cmp(&b.path));
     crate::finding::sort(&mut outcome.findings);
+    outcome.evaluated_on = Some(settings.today.to_string());
     Ok(Checked {
         outcome,
         fail_on,

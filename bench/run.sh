@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end benchmarks of the release binary, as the README reports them: the pre-commit case
+# (one 20-tool file), a monorepo (1,000 files of 100 tools), one 100,000-tool file with JSON
+# written to a file, each beside serde-saphyr parsing the same files into IgnoredAny; one thread
+# against all threads for the monorepo; peak memory for the large file.
+#
+# Usage: bench/run.sh        Env: RUNS=10 (timed runs per command), SEED=1
+# Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time). Generated data lives
+# in a temporary directory that is removed on exit. Compare ratios within one run: the machines
+# are shared and absolute times move.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+runs=${RUNS:-10}
+seed=${SEED:-1}
+cd "$root"
+cargo build --release --quiet --bin e2ee-lint --example gen-inventory --example parse-only
+lint=$root/target/release/e2ee-lint
+parse=$root/target/release/examples/parse-only
+gen=$root/target/release/examples/gen-inventory
+
+data=$(mktemp -d "${TMPDIR:-/tmp}/e2ee-lint-bench.XXXXXX")
+trap 'rm -rf "$data"' EXIT
+"$gen" --tools 20 --files 1 --out "$data/small" --seed "$seed" 2>/dev/null
+"$gen" --tools 100 --files 1000 --out "$data/mono" --seed "$seed" 2>/dev/null
+"$gen" --tools 100000 --files 1 --out "$data/large" --seed "$seed" 2>/dev/null
+small=$data/small/inventory-0001.yaml
+large=$data/large/inventory-0001.yaml
+
+# Mean wall time in ms of one command (exit 1 means findings, not failure).
+mean_ms() {
+    local n=$1
+    shift
+    hyperfine -N -i --style none --warmup 1 --runs "$n" --output="$data/out" \
+        --export-json "$data/t.json" -- "$(printf '%q ' "$@")" >/dev/null 2>&1
+    python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["mean"]*1000))' "$data/t.json"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+peak_mb() { { /usr/bin/time -f %M "$@" 2>&1 >/dev/null || true; } | tail -n1 | awk '{ printf "%.0f", $1 / 1024 }'; }
+
+large_mb=$(awk -v b="$(stat -c %s "$large")" 'BEGIN { printf "%.1f", b / 1048576 }')
+mono_files=("$data"/mono/*.yaml)
+
+t_small=$(mean_ms $((runs * 5)) "$lint" check "$small" --isolated)
+p_small=$(mean_ms $((runs * 5)) "$parse" "$small")
+t_mono=$(mean_ms "$runs" "$lint" check "$data/mono" --format json --isolated)
+t_mono1=$(RAYON_NUM_THREADS=1 mean_ms "$runs" "$lint" check "$data/mono" --format json --isolated)
+p_mono=$(mean_ms "$runs" "$parse" "${mono_files[@]}")
+t_large=$(mean_ms "$runs" "$lint" check "$large" --format json --isolated)
+p_large=$(mean_ms "$runs" "$parse" "$large")
+m_large=$(peak_mb "$lint" check "$large" --format json --isolated)
+
+echo "| case | e2ee-lint | parse-only | ratio | note |"
+echo "|---|---|---|---|---|"
+echo "| pre-commit: 1 file, 20 tools | ${t_small} ms | ${p_small} ms | $(ratio "$t_small" "$p_small") | human output |"
+echo "| monorepo: 1,000 files x 100 tools | ${t_mono} ms | ${p_mono} ms | $(ratio "$t_mono" "$p_mono") | one thread: ${t_mono1} ms ($(ratio "$t_mono1" "$t_mono") slower) |"
+echo "| 1 file, 100,000 tools (${large_mb} MB) | ${t_large} ms | ${p_large} ms | $(ratio "$t_large" "$p_large") | JSON to a file; peak memory ${m_large} MB ($(ratio "$m_large" "$large_mb") the input) |"

@@ -1,0 +1,79 @@
+//! In-process benchmarks (divan): the parse alone against the whole check of one inventory,
+//! on inventories from the benchmark generator. End-to-end timings of the release binary are
+//! `bench/run.sh`'s job; see the README's Performance section.
+//!
+//! Run: `cargo bench --bench lint`
+
+use std::sync::Arc;
+
+use divan::Bencher;
+use e2ee_lint::catalog::Catalog;
+use e2ee_lint::engine::rule::Registry;
+use e2ee_lint::engine::{Engine, Levels};
+use e2ee_lint::source::SourceFile;
+
+// The generator is shared with `cargo run --example gen-inventory`, so both measure the same
+// inventories; its command-line half is unused here.
+#[allow(dead_code)]
+#[path = "../examples/gen-inventory.rs"]
+mod gen_inventory;
+
+const SIZES: &[usize] = &[20, 1_000, 10_000];
+
+fn main() {
+    divan::main();
+}
+
+fn engine() -> Engine {
+    Engine {
+        catalog: Catalog::embedded(),
+        registry: Registry::embedded().expect("embedded rules load"),
+        levels: Levels::default(),
+    }
+}
+
+/// serde-saphyr alone, into `IgnoredAny`, with the linter's parser options: the floor.
+#[divan::bench(args = SIZES)]
+fn parse_only(bencher: Bencher, tools: usize) {
+    let text = gen_inventory::inventory(tools, 1);
+    bencher
+        .counter(divan::counter::BytesCount::of_str(&text))
+        .bench(|| {
+            serde_saphyr::from_multiple_with_options::<serde::de::IgnoredAny>(
+                &text,
+                e2ee_lint::yaml::options(),
+            )
+            .expect("generated inventories parse")
+        });
+}
+
+/// Parse, spans, model, every rule: what `check` does for one file before the policy.
+#[divan::bench(args = SIZES)]
+fn lint_source(bencher: Bencher, tools: usize) {
+    let text = Arc::new(gen_inventory::inventory(tools, 1));
+    let engine = engine();
+    bencher
+        .counter(divan::counter::BytesCount::of_str(text.as_str()))
+        .with_inputs(|| SourceFile::new("bench.yaml", "bench.yaml", text.as_str().to_owned()))
+        .bench_values(|source| e2ee_lint::lint_source(&engine, source));
+}
+
+/// Rendering the findings of a 10,000-tool inventory as JSON.
+#[divan::bench]
+fn render_json(bencher: Bencher) {
+    let engine = engine();
+    let text = gen_inventory::inventory(10_000, 1);
+    let (report, findings) =
+        e2ee_lint::lint_source(&engine, SourceFile::new("bench.yaml", "bench.yaml", text));
+    let outcome = e2ee_lint::Outcome {
+        files: vec![report],
+        findings,
+        path_errors: Vec::new(),
+        evaluated_on: None,
+    };
+    bencher.bench(|| {
+        let mut out = Vec::with_capacity(8 << 20);
+        e2ee_lint::output::json::render(&outcome, &mut out).expect("rendering to memory");
+        out
+    });
+}
