@@ -351,3 +351,23 @@ fn json_to_a_closed_pipe_keeps_the_verdict() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn readme_quick_start_shows_real_output() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme
+        .find("```text\nerror[no-e2ee]")
+        .expect("README has the sample")
+        + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let sample = &readme[start..end];
+    let out = e2ee_lint(&["check", "fixtures/acme.yaml"]);
+    // The sample is the Slack diagnostic and the summary line, verbatim.
+    let (diagnostic, summary) = sample.trim_end().rsplit_once("\n\n").unwrap();
+    assert!(
+        out.stderr.contains(diagnostic),
+        "README sample is stale:\n{}",
+        out.stderr
+    );
+    assert!(out.stderr.trim_end().ends_with(summary), "{}", out.stderr);
+}
