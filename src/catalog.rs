@@ -105,7 +105,7 @@ struct CatalogFile {
 pub struct CatalogError(String);
 
 /// The loaded catalog with its lookup indexes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     systems: Vec<System>,
     /// Every name and alias with its normalized form, for suggestions.
@@ -124,9 +124,16 @@ pub fn normalize(name: &str) -> String {
 
 impl Catalog {
     /// The catalog embedded in the binary.
+    /// Parsed once per process; see [`crate::engine::rule::Registry::embedded`].
     pub fn embedded() -> Catalog {
-        // The embedded catalog is tested to parse; failing here is a build defect, not bad input.
-        Catalog::parse(EMBEDDED_CATALOG).expect("the embedded catalog is valid")
+        static EMBEDDED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                // The embedded catalog is tested to parse; failing here is a build defect, not
+                // bad input.
+                Catalog::parse(EMBEDDED_CATALOG).expect("the embedded catalog is valid")
+            })
+            .clone()
     }
 
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {

@@ -224,8 +224,19 @@ pub struct Registry {
 
 impl Registry {
     /// The rules embedded in the binary.
+    ///
+    /// Parsed once per process: a run asks for it in several places (the engine, the policy,
+    /// the renderers), and the pre-commit case is measured in milliseconds.
     pub fn embedded() -> Result<Registry, RuleError> {
-        Registry::from_files(EMBEDDED_RULES.iter().copied())
+        static EMBEDDED: std::sync::OnceLock<Result<Registry, (String, String)>> =
+            std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                Registry::from_files(EMBEDDED_RULES.iter().copied())
+                    .map_err(|e| (e.file, e.message))
+            })
+            .clone()
+            .map_err(|(file, message)| RuleError { file, message })
     }
 
     /// Loads rule files; ids must be unique and match their file names.
