@@ -125,10 +125,16 @@ fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
         _ => {}
     }
     for target in &args.outputs {
-        let mut bytes = Vec::new();
-        output::render(target.format, &outcome, registry, Style::PLAIN, &mut bytes)
-            .and_then(|()| std::fs::write(&target.path, bytes))
-            .map_err(|e| format!("cannot write {}: {e}", target.path.display()))?;
+        std::fs::File::create(&target.path)
+            .and_then(|mut file| {
+                write_buffered(&mut file, |out| {
+                    output::render(target.format, &outcome, registry, Style::PLAIN, out)
+                })
+            })
+            .map_err(|e| {
+                let path = discover::display_name(&target.path);
+                format!("cannot write {path}: {}", discover::io_message(&e))
+            })?;
     }
     let code = exit_code(&outcome, fail_on);
     // The process ends next; freeing a large outcome one allocation at a time would only
