@@ -840,6 +840,80 @@ mod tests {
         assert!(checked > 10);
     }
 
+    fn gitlab_mapping() -> Mapping {
+        let colours = [("Red", "restricted"), ("Green", "public")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .into_iter()
+            .collect();
+        Mapping::new(
+            ToolsAt::List,
+            &[
+                ("name".into(), "title".into()),
+                ("owner".into(), "group_owner".into()),
+            ],
+            UnknownFields::Warn,
+            &[("data_classification".into(), colours)],
+        )
+    }
+
+    #[test]
+    fn mapped_streaming_and_the_full_tree_agree() {
+        let entry = "- title: Zoom\n  group_owner: IT\n  data_classification: Red\n  saas: true\n  notes: null\n- title: Slack\n  data_classification: Purple\n- description: no title\n";
+        // Small (one thread) and past the pipeline threshold (two threads).
+        for copies in [1, PIPELINE_MIN_BYTES / entry.len() + 1] {
+            let text = entry.repeat(copies);
+            let source = SourceFile::new("t.yml", "t.yml", text);
+            let (streamed, mut streamed_problems) = load_mapped(&source, &gitlab_mapping());
+            let (tree, mut tree_problems) = load_from_tree(&source, &gitlab_mapping());
+            assert_eq!(format!("{streamed:?}"), format!("{tree:?}"));
+            streamed_problems.sort_by_key(|p| p.span);
+            tree_problems.sort_by_key(|p| p.span);
+            assert_eq!(streamed_problems, tree_problems);
+            assert_eq!(streamed.tools.len(), 2 * copies);
+            let zoom = &streamed.tools[0];
+            assert_eq!(zoom.name.value, "Zoom");
+            assert_eq!(zoom.owner.as_ref().map(|o| o.value.as_str()), Some("IT"));
+            let level = zoom.data_classification.as_ref().unwrap();
+            assert_eq!(level.value, "restricted");
+            assert_eq!(
+                source.slice(level.span),
+                "Red",
+                "the span stays on the company's value"
+            );
+            let messages: Vec<_> = streamed_problems[..3]
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect();
+            assert_eq!(
+                messages,
+                [
+                    "unknown key `saas` in a tool entry",
+                    "unknown key `description` in a tool entry",
+                    "this tool entry has no `title`"
+                ]
+            );
+            assert_eq!(streamed_problems.len(), 3 * copies);
+        }
+    }
+
+    #[test]
+    fn a_mapped_list_file_must_be_a_list_and_single_is_one_tool() {
+        let source = SourceFile::new("t.yml", "t.yml", "tools:\n  - title: Signal\n".into());
+        let (inventory, problems) = load_mapped(&source, &gitlab_mapping());
+        assert_eq!(inventory.tools.len(), 0);
+        assert_eq!(
+            problems[0].message,
+            "an inventory must be a list of tools, found a mapping"
+        );
+        assert_eq!(source.slice(problems[0].span), "tools");
+
+        let single = Mapping::new(ToolsAt::Single, &[], UnknownFields::Ignore, &[]);
+        let source = SourceFile::new("a.yaml", "a.yaml", "name: Signal\nwebsite: x\n".into());
+        let (inventory, problems) = load_mapped(&source, &single);
+        assert_eq!(problems, []);
+        assert_eq!(inventory.tools[0].name.value, "Signal");
+    }
+
     #[test]
     fn derives_ids_from_names() {
         assert_eq!(derive_id("Microsoft Teams"), "microsoft-teams");
