@@ -29,6 +29,7 @@ fn engine() -> Engine {
         catalog: Catalog::embedded(),
         registry: Registry::embedded().expect("embedded rules load"),
         levels: Levels::default(),
+        mapping: Default::default(),
     }
 }
 

@@ -41,6 +41,123 @@ pub const TOOL_KEYS: &[&str] = &[
 ];
 /// Keys of the top-level mapping.
 pub const TOP_KEYS: &[&str] = &["version", "organization", "tools"];
+
+/// Where a file's tool entries are, in the company's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolsAt {
+    /// A list under this top-level key (`tools` in format v1); a bare top-level list is read too.
+    Key(String),
+    /// The document itself is the list (`tools: .`).
+    List,
+    /// The document is one tool: one record per file (`tools: single`).
+    Single,
+}
+
+/// What to do with a key that no field is mapped to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownFields {
+    /// An `unknown-field` finding (the default).
+    Warn,
+    /// Nothing: the company's extra keys are theirs.
+    Ignore,
+}
+
+/// How an inventory's shape maps onto the v1 model. The default is the identity: format v1.
+///
+/// The one loader reads every shape through it: a company key is looked up to find which of our
+/// fields it feeds, and a value may be translated (`Red` -> `restricted`) before the field is
+/// validated. Spans stay on the company's own keys and values.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub tools: ToolsAt,
+    /// For each of [`TOOL_KEYS`] (same index), the company's key, if any.
+    keys: Vec<Option<String>>,
+    pub unknown_fields: UnknownFields,
+    /// Per field of ours (index into [`TOOL_KEYS`]): the company's value -> ours.
+    values: Vec<Option<BTreeMap<String, String>>>,
+    /// Whether this is plain format v1 (no mapping configured): `version` is ours to check.
+    pub v1: bool,
+}
+
+impl Default for Mapping {
+    fn default() -> Self {
+        Mapping {
+            tools: ToolsAt::Key("tools".into()),
+            keys: TOOL_KEYS.iter().map(|k| Some((*k).to_owned())).collect(),
+            unknown_fields: UnknownFields::Warn,
+            values: vec![None; TOOL_KEYS.len()],
+            v1: true,
+        }
+    }
+}
+
+impl Mapping {
+    /// A configured mapping. `fields` maps our field names to the company's keys; a field not
+    /// listed keeps its own name as key, unless a listed field took that key.
+    /// `values` maps our field names to value translations. Unknown field names are ignored
+    /// (the config loader rejects them first).
+    pub fn new(
+        tools: ToolsAt,
+        fields: &[(String, String)],
+        unknown_fields: UnknownFields,
+        values: &[(String, BTreeMap<String, String>)],
+    ) -> Mapping {
+        let mut keys: Vec<Option<String>> =
+            TOOL_KEYS.iter().map(|k| Some((*k).to_owned())).collect();
+        for (ours, theirs) in fields {
+            if let Some(i) = TOOL_KEYS.iter().position(|k| k == ours) {
+                keys[i] = Some(theirs.clone());
+            }
+        }
+        // An unmapped field whose own name a mapped field took loses it.
+        for (i, field) in TOOL_KEYS.iter().enumerate() {
+            let mapped = fields.iter().any(|(ours, _)| ours == field);
+            if !mapped && fields.iter().any(|(_, theirs)| theirs == field) {
+                keys[i] = None;
+            }
+        }
+        let mut mapped_values = vec![None; TOOL_KEYS.len()];
+        for (ours, map) in values {
+            if let Some(i) = TOOL_KEYS.iter().position(|k| k == ours) {
+                mapped_values[i] = Some(map.clone());
+            }
+        }
+        Mapping {
+            tools,
+            keys,
+            unknown_fields,
+            values: mapped_values,
+            v1: false,
+        }
+    }
+
+    /// Which of our fields (index into [`TOOL_KEYS`]) a company key feeds.
+    fn field(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|k| k.as_deref() == Some(key))
+    }
+
+    /// The company's key for one of our fields (its own name when unmapped).
+    pub fn key_of(&self, field: &str) -> Option<&str> {
+        let i = TOOL_KEYS.iter().position(|k| *k == field)?;
+        self.keys[i].as_deref()
+    }
+
+    /// The company keys that feed a field, in [`TOOL_KEYS`] order, for "did you mean".
+    fn known_keys(&self) -> Vec<&str> {
+        self.keys.iter().flatten().map(String::as_str).collect()
+    }
+}
+
+/// The text a value translation matches a scalar by: a string's value, else its source text.
+pub fn scalar_key(node: &Node, source: &str) -> Option<String> {
+    match &node.kind {
+        NodeKind::Str(s) => Some(s.to_string()),
+        NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) => source
+            .get(node.span.offset..node.span.end())
+            .map(|s| s.trim().to_owned()),
+        _ => None,
+    }
+}
 pub const CATEGORIES: &[&str] = &[
     "messaging",
     "video-conferencing",
@@ -146,10 +263,15 @@ pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
         .map(|(_, k)| format!("did you mean `{k}`?"))
 }
 
-/// Parses and loads one inventory file, collecting every problem found.
+/// Parses and loads one inventory file (format v1), collecting every problem found.
 pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
+    load_mapped(source, &Mapping::default())
+}
+
+/// Parses and loads one inventory file in a company's shape, collecting every problem found.
+pub fn load_mapped(source: &SourceFile, mapping: &Mapping) -> (Inventory, Vec<Problem>) {
     let mut tools = Vec::new();
-    let (mut inventory, problems) = load_each(source, &mut |loaded| match loaded {
+    let (mut inventory, problems) = load_each(source, mapping, &mut |loaded| match loaded {
         Loaded::Tool(tool) => tools.push(tool),
         Loaded::Restart => tools.clear(),
     });
@@ -178,15 +300,20 @@ const PIPELINE_MIN_BYTES: usize = 1 << 20;
 /// memory never holds the whole tree; for a large file the parser runs on this thread while
 /// another converts and hands over, so both cores work. Files the streaming path declines are
 /// loaded from the full tree, which carries the spans their errors need.
+///
+/// `mapping` says where the tools are and which keys feed which fields (identity for format v1).
+/// One-record-per-file inventories (`ToolsAt::Single`) have no list to stream and are read from
+/// the tree.
 pub fn load_each(
     source: &SourceFile,
+    mapping: &Mapping,
     on: &mut (dyn FnMut(Loaded) + Send),
 ) -> (Inventory, Vec<Problem>) {
-    if let Some(loaded) = load_streaming(source, on) {
+    if let Some(loaded) = load_streaming(source, mapping, on) {
         return loaded;
     }
     on(Loaded::Restart);
-    let (mut inventory, problems) = load_from_tree(source);
+    let (mut inventory, problems) = load_from_tree(source, mapping);
     for tool in std::mem::take(&mut inventory.tools) {
         on(Loaded::Tool(tool));
     }
@@ -195,12 +322,18 @@ pub fn load_each(
 
 fn load_streaming(
     source: &SourceFile,
+    mapping: &Mapping,
     on: &mut (dyn FnMut(Loaded) + Send),
 ) -> Option<(Inventory, Vec<Problem>)> {
+    let key = match &mapping.tools {
+        ToolsAt::Key(key) => Some(key.as_str()),
+        ToolsAt::List => None,
+        ToolsAt::Single => return None,
+    };
     let text = source.text.as_str();
     let (document, problems) = if text.len() < PIPELINE_MIN_BYTES {
-        let mut loader = Loader::new(source);
-        let document = yaml::parse_streaming(text, "tools", &mut |item| {
+        let mut loader = Loader::new(source, mapping);
+        let document = yaml::parse_streaming(text, key, &mut |item| {
             if let Some(tool) = loader.tool(&item) {
                 on(Loaded::Tool(tool));
             }
@@ -213,7 +346,7 @@ fn load_streaming(
             const BATCH: usize = 512;
             let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Node<'_>>>(8);
             let worker = scope.spawn(move || {
-                let mut loader = Loader::new(source);
+                let mut loader = Loader::new(source, mapping);
                 for item in receiver.into_iter().flatten() {
                     if let Some(tool) = loader.tool(&item) {
                         on(Loaded::Tool(tool));
@@ -222,7 +355,7 @@ fn load_streaming(
                 loader.problems
             });
             let mut batch = Vec::with_capacity(BATCH);
-            let document = yaml::parse_streaming(text, "tools", &mut |item| {
+            let document = yaml::parse_streaming(text, key, &mut |item| {
                 batch.push(item);
                 if batch.len() == BATCH {
                     // The worker only stops early by panicking, which `join` passes on below.
@@ -237,15 +370,19 @@ fn load_streaming(
             document.map(|document| (document, problems))
         })?
     };
-    let mut loader = Loader { source, problems };
+    let mut loader = Loader {
+        source,
+        mapping,
+        problems,
+    };
     let mut inventory = Inventory::default();
     loader.document(&document, &mut inventory);
     Some((inventory, loader.problems))
 }
 
 /// The general path: the whole tree first, then the model.
-fn load_from_tree(source: &SourceFile) -> (Inventory, Vec<Problem>) {
-    let mut loader = Loader::new(source);
+fn load_from_tree(source: &SourceFile, mapping: &Mapping) -> (Inventory, Vec<Problem>) {
+    let mut loader = Loader::new(source, mapping);
     let mut inventory = Inventory::default();
     match yaml::parse(&source.text) {
         Ok(documents) => {
@@ -265,13 +402,15 @@ fn load_from_tree(source: &SourceFile) -> (Inventory, Vec<Problem>) {
 
 struct Loader<'a> {
     source: &'a SourceFile,
+    mapping: &'a Mapping,
     problems: Vec<Problem>,
 }
 
 impl<'a> Loader<'a> {
-    fn new(source: &'a SourceFile) -> Self {
+    fn new(source: &'a SourceFile, mapping: &'a Mapping) -> Self {
         Loader {
             source,
+            mapping,
             problems: Vec::new(),
         }
     }
@@ -313,32 +452,71 @@ impl<'a> Loader<'a> {
     }
 
     fn document(&mut self, document: &Node, inventory: &mut Inventory) {
-        match &document.kind {
+        let mapping = self.mapping;
+        match (&document.kind, &mapping.tools) {
             // An empty document (or only comments) lists no tools.
-            NodeKind::Null => {}
-            NodeKind::Seq(_) => self.tools(document, inventory),
-            NodeKind::Map(entries) => {
+            (NodeKind::Null, _) => {}
+            (NodeKind::Map(_), ToolsAt::Single) => {
+                if let Some(tool) = self.tool(document) {
+                    inventory.tools.push(tool);
+                }
+            }
+            (NodeKind::Seq(_), ToolsAt::Key(_) | ToolsAt::List) => self.tools(document, inventory),
+            (NodeKind::Map(entries), ToolsAt::Key(tools_key)) => {
                 for (key, value) in entries {
                     match key.as_str() {
-                        Some("version") => self.version(value),
+                        Some(key) if key == tools_key => self.tools(value, inventory),
+                        Some("version") if mapping.v1 => self.version(value),
                         Some("organization") => {
                             if inventory.organization.is_none() {
                                 inventory.organization = self.string(value, "`organization`");
                             }
                         }
-                        Some("tools") => self.tools(value, inventory),
-                        _ => self.unknown_key(key, TOP_KEYS, "inventory"),
+                        _ => {
+                            let known = ["version", "organization", tools_key.as_str()];
+                            let known = if mapping.v1 { &known[..] } else { &known[1..] };
+                            self.unknown_key(key, known, "inventory")
+                        }
                     }
                 }
             }
-            _ => self.invalid(
-                self.first_line(document.span),
-                format!(
-                    "an inventory must be a mapping with `tools:` or a list of tools, found {}",
-                    document.kind.type_name()
-                ),
-                Some("start the file with `tools:` followed by `- name: ...` entries".into()),
-            ),
+            (_, tools) => {
+                let (expected, help) = match tools {
+                    ToolsAt::Key(key) if mapping.v1 => (
+                        "a mapping with `tools:` or a list of tools".to_owned(),
+                        "start the file with `tools:` followed by `- name: ...` entries".to_owned(),
+                    ),
+                    ToolsAt::Key(key) => (
+                        format!("a mapping with `{key}:` or a list of tools"),
+                        format!("the config's `inventory.tools` says the tools are under `{key}:`"),
+                    ),
+                    ToolsAt::List => (
+                        "a list of tools".to_owned(),
+                        "the config's `inventory.tools: .` says the file is a list of tools"
+                            .to_owned(),
+                    ),
+                    ToolsAt::Single => (
+                        "one tool (a mapping)".to_owned(),
+                        "the config's `inventory.tools: single` says each file is one tool"
+                            .to_owned(),
+                    ),
+                };
+                // The streaming path's top-level mapping has no span of its own: use its first key.
+                let span = match &document.kind {
+                    NodeKind::Map(entries) if document.span == Span::default() => {
+                        entries.first().map_or(document.span, |(k, _)| k.span)
+                    }
+                    _ => document.span,
+                };
+                self.invalid(
+                    self.first_line(span),
+                    format!(
+                        "an inventory must be {expected}, found {}",
+                        document.kind.type_name()
+                    ),
+                    Some(help),
+                );
+            }
         }
     }
 
@@ -356,6 +534,9 @@ impl<'a> Loader<'a> {
     }
 
     fn unknown_key(&mut self, key: &Node, known: &[&str], context: &str) {
+        if self.mapping.unknown_fields == UnknownFields::Ignore {
+            return;
+        }
         let (message, help) = match key.as_str() {
             Some(name) => (
                 format!("unknown key `{name}` in {context}"),
@@ -422,9 +603,53 @@ impl<'a> Loader<'a> {
         None
     }
 
+    /// A field's value after the configured value translation, if any applies.
+    fn translate<'n>(&self, field: usize, value: &Node<'n>) -> Option<Node<'n>> {
+        let map = self.mapping.values[field].as_ref()?;
+        let one = |node: &Node<'n>| -> Option<Node<'n>> {
+            let to = map.get(&scalar_key(node, &self.source.text)?)?;
+            Some(Node {
+                kind: NodeKind::Str(to.clone().into()),
+                span: node.span,
+            })
+        };
+        match &value.kind {
+            NodeKind::Seq(items) => Some(Node {
+                kind: NodeKind::Seq(
+                    items
+                        .iter()
+                        .map(|item| one(item).unwrap_or_else(|| item.clone()))
+                        .collect(),
+                ),
+                span: value.span,
+            }),
+            _ => one(value),
+        }
+    }
+
+    /// A string field, named by the company's key in messages.
+    fn field_string(&mut self, node: &Node, key: &str) -> Option<Sp<String>> {
+        match &node.kind {
+            NodeKind::Str(s) => Some(Sp {
+                value: s.to_string(),
+                span: node.span,
+            }),
+            _ => {
+                self.wrong_type(node, &format!("`{key}`"), "a string");
+                None
+            }
+        }
+    }
+
     fn tool(&mut self, item: &Node) -> Option<Tool> {
+        let mapping = self.mapping;
+        let name_key = mapping.key_of("name").unwrap_or("name");
         let NodeKind::Map(entries) = &item.kind else {
-            self.wrong_type(item, "a tool entry", "a mapping with at least `name:`");
+            self.wrong_type(
+                item,
+                "a tool entry",
+                &format!("a mapping with at least `{name_key}:`"),
+            );
             return None;
         };
         let mut name = None;
@@ -451,21 +676,33 @@ impl<'a> Loader<'a> {
             notes: None,
         };
         for (key, value) in entries {
-            match key.as_str() {
-                Some("name") => {
-                    name = self.string(value, "`name`");
+            let Some((field, key)) = key
+                .as_str()
+                .and_then(|k| mapping.field(k).map(|field| (field, k)))
+            else {
+                let known = mapping.known_keys();
+                self.unknown_key(key, &known, "a tool entry");
+                continue;
+            };
+            // In a company's own shape, `key: null` is how "not filled in" is written.
+            if !mapping.v1 && value.kind == NodeKind::Null {
+                continue;
+            }
+            let translated = self.translate(field, value);
+            let value = translated.as_ref().unwrap_or(value);
+            match TOOL_KEYS[field] {
+                "name" => {
+                    name = self.field_string(value, key);
                     if name.is_none() {
                         name_missing_reported = true;
                     }
                 }
-                Some("category") => tool.category = self.keyword(value, "category", CATEGORIES),
-                Some("vendor") => tool.vendor = self.string(value, "`vendor`"),
-                Some("owner") => tool.owner = self.string(value, "`owner`"),
-                Some("data_classification") => {
-                    tool.data_classification = self.string(value, "`data_classification`")
-                }
-                Some("channels") => tool.channels = self.channels(value),
-                Some("e2ee") => {
+                "category" => tool.category = self.keyword(value, "category", CATEGORIES),
+                "vendor" => tool.vendor = self.field_string(value, key),
+                "owner" => tool.owner = self.field_string(value, key),
+                "data_classification" => tool.data_classification = self.field_string(value, key),
+                "channels" => tool.channels = self.channels(value, key),
+                "e2ee" => {
                     tool.e2ee = self
                         .keyword(value, "e2ee setting", E2EE_SETTINGS)
                         .and_then(|s| {
@@ -475,32 +712,41 @@ impl<'a> Loader<'a> {
                             })
                         })
                 }
-                Some("id") => {
-                    if let Some(id) = self.string(value, "`id`") {
+                "id" => {
+                    if let Some(id) = self.field_string(value, key) {
                         tool.id = id;
                         tool.id_is_explicit = true;
                     }
                 }
-                Some("status") => tool.status = self.keyword(value, "status", STATUSES),
-                Some("labels") => tool.labels = self.labels(value),
-                Some("notes") => tool.notes = self.string(value, "`notes`"),
-                _ => self.unknown_key(key, TOOL_KEYS, "a tool entry"),
+                "status" => tool.status = self.keyword(value, "status", STATUSES),
+                "labels" => tool.labels = self.labels(value, key),
+                "notes" => tool.notes = self.field_string(value, key),
+                _ => {}
             }
         }
         let name = match name {
             Some(name) if !name.value.trim().is_empty() => name,
             Some(name) => {
-                self.invalid(name.span, "a tool's `name` must not be empty", None);
+                self.invalid(
+                    name.span,
+                    format!("a tool's `{name_key}` must not be empty"),
+                    None,
+                );
                 return None;
             }
             None => {
                 if !name_missing_reported {
+                    let help = if mapping.v1 {
+                        "add `name:` with the tool's product name, e.g. `name: Signal`".to_owned()
+                    } else {
+                        format!(
+                            "add `{name_key}:` with the tool's product name (the config maps `name` to `{name_key}`)"
+                        )
+                    };
                     self.invalid(
                         self.first_line(item.span),
-                        "this tool entry has no `name`",
-                        Some(
-                            "add `name:` with the tool's product name, e.g. `name: Signal`".into(),
-                        ),
+                        format!("this tool entry has no `{name_key}`"),
+                        Some(help),
                     );
                 }
                 return None;
@@ -516,9 +762,13 @@ impl<'a> Loader<'a> {
         Some(tool)
     }
 
-    fn channels(&mut self, value: &Node) -> Option<Sp<Vec<Sp<Channel>>>> {
+    fn channels(&mut self, value: &Node, key: &str) -> Option<Sp<Vec<Sp<Channel>>>> {
         let NodeKind::Seq(items) = &value.kind else {
-            self.wrong_type(value, "`channels`", "a list such as [text, voice, video]");
+            self.wrong_type(
+                value,
+                &format!("`{key}`"),
+                "a list such as [text, voice, video]",
+            );
             return None;
         };
         let channels = items
@@ -537,11 +787,11 @@ impl<'a> Loader<'a> {
         })
     }
 
-    fn labels(&mut self, value: &Node) -> BTreeMap<String, Sp<String>> {
+    fn labels(&mut self, value: &Node, key: &str) -> BTreeMap<String, Sp<String>> {
         let mut labels = BTreeMap::new();
         let NodeKind::Map(entries) = &value.kind else {
             if value.kind != NodeKind::Null {
-                self.wrong_type(value, "`labels`", "a mapping of strings");
+                self.wrong_type(value, &format!("`{key}`"), "a mapping of strings");
             }
             return labels;
         };
@@ -578,7 +828,7 @@ mod tests {
             let text = std::fs::read_to_string(root.join(path)).unwrap();
             let source = SourceFile::new(path, path, text);
             let (streamed, streamed_problems) = load(&source);
-            let (tree, tree_problems) = load_from_tree(&source);
+            let (tree, tree_problems) = load_from_tree(&source, &Mapping::default());
             assert_eq!(format!("{streamed:?}"), format!("{tree:?}"), "{path}");
             let mut streamed_problems = streamed_problems;
             streamed_problems.sort_by_key(|p| p.span);
@@ -588,6 +838,80 @@ mod tests {
             checked += streamed.tools.len();
         }
         assert!(checked > 10);
+    }
+
+    fn gitlab_mapping() -> Mapping {
+        let colours = [("Red", "restricted"), ("Green", "public")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .into_iter()
+            .collect();
+        Mapping::new(
+            ToolsAt::List,
+            &[
+                ("name".into(), "title".into()),
+                ("owner".into(), "group_owner".into()),
+            ],
+            UnknownFields::Warn,
+            &[("data_classification".into(), colours)],
+        )
+    }
+
+    #[test]
+    fn mapped_streaming_and_the_full_tree_agree() {
+        let entry = "- title: Zoom\n  group_owner: IT\n  data_classification: Red\n  saas: true\n  notes: null\n- title: Slack\n  data_classification: Purple\n- description: no title\n";
+        // Small (one thread) and past the pipeline threshold (two threads).
+        for copies in [1, PIPELINE_MIN_BYTES / entry.len() + 1] {
+            let text = entry.repeat(copies);
+            let source = SourceFile::new("t.yml", "t.yml", text);
+            let (streamed, mut streamed_problems) = load_mapped(&source, &gitlab_mapping());
+            let (tree, mut tree_problems) = load_from_tree(&source, &gitlab_mapping());
+            assert_eq!(format!("{streamed:?}"), format!("{tree:?}"));
+            streamed_problems.sort_by_key(|p| p.span);
+            tree_problems.sort_by_key(|p| p.span);
+            assert_eq!(streamed_problems, tree_problems);
+            assert_eq!(streamed.tools.len(), 2 * copies);
+            let zoom = &streamed.tools[0];
+            assert_eq!(zoom.name.value, "Zoom");
+            assert_eq!(zoom.owner.as_ref().map(|o| o.value.as_str()), Some("IT"));
+            let level = zoom.data_classification.as_ref().unwrap();
+            assert_eq!(level.value, "restricted");
+            assert_eq!(
+                source.slice(level.span),
+                "Red",
+                "the span stays on the company's value"
+            );
+            let messages: Vec<_> = streamed_problems[..3]
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect();
+            assert_eq!(
+                messages,
+                [
+                    "unknown key `saas` in a tool entry",
+                    "unknown key `description` in a tool entry",
+                    "this tool entry has no `title`"
+                ]
+            );
+            assert_eq!(streamed_problems.len(), 3 * copies);
+        }
+    }
+
+    #[test]
+    fn a_mapped_list_file_must_be_a_list_and_single_is_one_tool() {
+        let source = SourceFile::new("t.yml", "t.yml", "tools:\n  - title: Signal\n".into());
+        let (inventory, problems) = load_mapped(&source, &gitlab_mapping());
+        assert_eq!(inventory.tools.len(), 0);
+        assert_eq!(
+            problems[0].message,
+            "an inventory must be a list of tools, found a mapping"
+        );
+        assert_eq!(source.slice(problems[0].span), "tools");
+
+        let single = Mapping::new(ToolsAt::Single, &[], UnknownFields::Ignore, &[]);
+        let source = SourceFile::new("a.yaml", "a.yaml", "name: Signal\nwebsite: x\n".into());
+        let (inventory, problems) = load_mapped(&source, &single);
+        assert_eq!(problems, []);
+        assert_eq!(inventory.tools[0].name.value, "Signal");
     }
 
     #[test]

@@ -109,18 +109,19 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
     let keep_tools = source.text.contains(policy::ignores::MARKER);
     let mut lint = engine.file(&source);
     let mut kept = Vec::new();
-    let (mut inventory, problems) = inventory::load_each(&source, &mut |loaded| match loaded {
-        inventory::Loaded::Tool(tool) => {
-            lint.tool(&tool);
-            if keep_tools {
-                kept.push(tool);
+    let (mut inventory, problems) =
+        inventory::load_each(&source, &engine.mapping, &mut |loaded| match loaded {
+            inventory::Loaded::Tool(tool) => {
+                lint.tool(&tool);
+                if keep_tools {
+                    kept.push(tool);
+                }
             }
-        }
-        inventory::Loaded::Restart => {
-            lint.restart();
-            kept.clear();
-        }
-    });
+            inventory::Loaded::Restart => {
+                lint.restart();
+                kept.clear();
+            }
+        });
     inventory.tools = kept;
     let ignores = policy::ignores::scan(&source, &inventory);
     for problem in problems {

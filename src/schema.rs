@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use crate::cli::SchemaKind;
 use crate::engine::rule::Registry;
 use crate::inventory::{CATEGORIES, CHANNELS, E2EE_SETTINGS, STATUSES, TOOL_KEYS, TOP_KEYS};
-use crate::policy::config::{self, CLASSIFICATION_KEYS, EXCEPTION_KEYS, FAIL_ON, RULE_LEVELS};
+use crate::policy::config::{
+    self, CLASSIFICATION_KEYS, EXCEPTION_KEYS, FAIL_ON, INVENTORY_KEYS, RULE_LEVELS, UNKNOWN_FIELDS,
+};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -122,6 +124,26 @@ pub fn config() -> Value {
         o["required"] = json!(["tool", "rule", "reason", "approved_by", "expires"]);
         o
     };
+    let mappable: Vec<&str> = TOOL_KEYS
+        .iter()
+        .copied()
+        .filter(|k| *k != "labels")
+        .collect();
+    let inventory = object(INVENTORY_KEYS, |key| match key {
+        "tools" => json!({"type": "string", "minLength": 1, "default": "tools",
+            "description": "Where the tools are: the top-level key holding the list (default `tools`), `.` for a file that is a list, `single` for one tool per file"}),
+        "fields" => json!({"type": ["object", "null"], "propertyNames": {"enum": TOOL_KEYS},
+            "additionalProperties": {"type": "string", "minLength": 1},
+            "description": "Our field name -> the key the company uses (unmapped fields keep their own name)"}),
+        "unknown_fields" => one_of(
+            UNKNOWN_FIELDS,
+            "Keys no field is mapped to: `unknown-field` findings (warn, the default) or nothing (ignore)",
+        ),
+        "values" => json!({"type": ["object", "null"], "propertyNames": {"enum": mappable},
+            "additionalProperties": {"type": ["object", "null"], "additionalProperties": {"type": "string", "minLength": 1}},
+            "description": "Per field, the company's values -> ours (e.g. data_classification: {Red: restricted}); other values stay as written"}),
+        _ => json!({}),
+    });
     let top = object(config::TOP_KEYS, |key| match key {
         "fail_on" => one_of(FAIL_ON, "Exit 1 at or above this severity; --fail-on wins"),
         "data_classification" => json!({"$ref": "#/$defs/data_classification"}),
@@ -129,6 +151,7 @@ pub fn config() -> Value {
             "additionalProperties": {"enum": RULE_LEVELS},
             "description": "Severity per rule id; --severity wins"}),
         "exceptions" => json!({"type": ["array", "null"], "items": {"$ref": "#/$defs/exception"}}),
+        "inventory" => json!({"$ref": "#/$defs/inventory"}),
         _ => json!({}),
     });
     let mut schema = top;
@@ -136,6 +159,7 @@ pub fn config() -> Value {
     schema["$id"] = json!("https://e2ee-lint.invalid/schemas/config.schema.json");
     schema["title"] = json!("e2ee-lint config (e2ee-lint.yaml)");
     schema["type"] = json!(["object", "null"]);
-    schema["$defs"] = json!({"data_classification": classification, "exception": exception});
+    schema["$defs"] = json!({"data_classification": classification, "exception": exception,
+        "inventory": inventory});
     schema
 }

@@ -174,7 +174,8 @@ impl<'de> Visitor<'de> for KindVisitor<'de> {
     }
 }
 
-/// Parses a one-document file whose top level is a list, or a mapping with a list under `key`,
+/// Parses a one-document file whose top level is a list, or a mapping with a list under `key`
+/// (with no `key`, a top-level mapping streams nothing and is returned whole),
 /// handing each element of that list to `sink` as soon as it is parsed, so that a 100,000-entry
 /// file never holds its whole tree in memory.
 ///
@@ -184,7 +185,7 @@ impl<'de> Visitor<'de> for KindVisitor<'de> {
 /// caller then discards what `sink` received and calls [`parse`], which reports exactly.
 pub fn parse_streaming<'a>(
     text: &'a str,
-    key: &str,
+    key: Option<&str>,
     sink: &mut dyn FnMut(Node<'a>),
 ) -> Option<Node<'a>> {
     serde_saphyr::with_deserializer_from_str_with_options(text, options(), |deserializer| {
@@ -197,7 +198,7 @@ pub fn parse_streaming<'a>(
 const GENERAL_PATH: &str = "take the general path";
 
 struct TopVisitor<'s, 'a> {
-    key: &'s str,
+    key: Option<&'s str>,
     sink: &'s mut dyn FnMut(Node<'a>),
 }
 
@@ -217,7 +218,7 @@ impl<'a> Visitor<'a> for TopVisitor<'_, 'a> {
     fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Node<'a>, A::Error> {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key::<Node<'a>>()? {
-            if key.as_str() == Some(self.key) {
+            if self.key.is_some() && key.as_str() == self.key {
                 map.next_value_seed(ListSeed(&mut *self.sink))?;
                 let span = key.span;
                 entries.push((

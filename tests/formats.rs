@@ -44,6 +44,7 @@ fn engine() -> Engine {
         catalog: Catalog::embedded(),
         registry: Registry::embedded().unwrap(),
         levels: Levels::default(),
+        mapping: Default::default(),
     }
 }
 

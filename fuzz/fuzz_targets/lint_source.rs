@@ -21,6 +21,7 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine {
     catalog: Catalog::embedded(),
     registry: Registry::embedded().expect("embedded rules load"),
     levels: Levels::default(),
+    mapping: Default::default(),
 });
 
 fuzz_target!(|data: &[u8]| {

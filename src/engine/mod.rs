@@ -100,6 +100,8 @@ pub struct Engine {
     pub catalog: Catalog,
     pub registry: Registry,
     pub levels: Levels,
+    /// How the inventories' shape maps onto the model (identity for format v1).
+    pub mapping: inventory::Mapping,
 }
 
 /// The first entry seen for a system or an id, for `duplicate-tool`.

@@ -257,6 +257,7 @@ mod tests {
             catalog: crate::catalog::Catalog::embedded(),
             registry: crate::engine::rule::Registry::embedded().unwrap(),
             levels: crate::engine::Levels::default(),
+            mapping: Default::default(),
         };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let fixtures = ["fixtures/acme.yaml", "fixtures/messy.yaml", "fixtures/seed"];

@@ -13,12 +13,26 @@ use super::date::Date;
 use crate::cli::FailOn;
 use crate::engine::Levels;
 use crate::finding::Severity;
-use crate::inventory::{Sp, did_you_mean};
+use crate::inventory::{
+    CATEGORIES, CHANNELS, E2EE_SETTINGS, Mapping, STATUSES, Sp, TOOL_KEYS, ToolsAt, UnknownFields,
+    did_you_mean, scalar_key,
+};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Node, NodeKind};
 
 /// Keys of the top-level mapping, in the order the README documents them.
-pub const TOP_KEYS: &[&str] = &["fail_on", "data_classification", "rules", "exceptions"];
+pub const TOP_KEYS: &[&str] = &[
+    "fail_on",
+    "data_classification",
+    "rules",
+    "exceptions",
+    "inventory",
+];
+pub const INVENTORY_KEYS: &[&str] = &["tools", "fields", "unknown_fields", "values"];
+pub const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
+/// `inventory.tools` values that are not key names.
+pub const TOOLS_LIST: &str = ".";
+pub const TOOLS_SINGLE: &str = "single";
 pub const CLASSIFICATION_KEYS: &[&str] = &["levels", "e2ee_required_from"];
 pub const EXCEPTION_KEYS: &[&str] = &[
     "tool",
@@ -74,6 +88,8 @@ pub struct Config {
     pub levels: Option<Levels>,
     pub rules: BTreeMap<String, RuleLevel>,
     pub exceptions: Vec<Exception>,
+    /// `inventory:`: how the company's inventory shape maps onto the model; `None` is format v1.
+    pub mapping: Option<Mapping>,
 }
 
 /// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
@@ -137,6 +153,7 @@ pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<Co
         levels: None,
         rules: BTreeMap::new(),
         exceptions: Vec::new(),
+        mapping: None,
     };
     match yaml::parse(&source.text) {
         Ok(documents) => {
@@ -289,6 +306,7 @@ impl Loader<'_> {
         let Some(entries) = self.mapping(document, "the config file") else {
             return;
         };
+        let mut inventory = None;
         for (key, value) in entries {
             match key.as_str() {
                 Some("fail_on") => {
@@ -299,9 +317,195 @@ impl Loader<'_> {
                 Some("data_classification") => config.levels = self.levels(value),
                 Some("rules") => config.rules = self.rules(value),
                 Some("exceptions") => config.exceptions = self.exceptions(value),
+                Some("inventory") => inventory = Some(value),
                 _ => self.unknown_key(key, TOP_KEYS, "the config file"),
             }
         }
+        // After the loop: value translations are checked against the configured levels.
+        if let Some(node) = inventory {
+            config.mapping = self.inventory(node, config.levels.as_ref());
+        }
+    }
+
+    /// `inventory:`: where the tools are, which company key feeds which field, what to do
+    /// with the rest, and value translations.
+    fn inventory(&mut self, node: &Node, levels: Option<&Levels>) -> Option<Mapping> {
+        let entries = self.mapping(node, "`inventory`")?;
+        let mut tools = ToolsAt::Key("tools".into());
+        let mut fields: Vec<(Sp<String>, Sp<String>)> = Vec::new();
+        let mut unknown = UnknownFields::Warn;
+        let mut values: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+        let before = self.errors.len();
+        for (key, value) in entries {
+            match key.as_str() {
+                Some("tools") => {
+                    if let Some(at) = self.nonempty(value, "`inventory.tools`") {
+                        tools = match at.value.as_str() {
+                            TOOLS_LIST => ToolsAt::List,
+                            TOOLS_SINGLE => ToolsAt::Single,
+                            key => ToolsAt::Key(key.to_owned()),
+                        };
+                    }
+                }
+                Some("fields") => fields = self.fields(value),
+                Some("unknown_fields") => {
+                    if let Some(v) = self.keyword(value, "`unknown_fields` value", UNKNOWN_FIELDS) {
+                        unknown = if v.value == "ignore" {
+                            UnknownFields::Ignore
+                        } else {
+                            UnknownFields::Warn
+                        };
+                    }
+                }
+                Some("values") => values = self.values(value, levels),
+                _ => self.unknown_key(key, INVENTORY_KEYS, "`inventory`"),
+            }
+        }
+        // Each company key feeds one field.
+        for (i, (ours, theirs)) in fields.iter().enumerate() {
+            if let Some((first, _)) = fields[..i].iter().find(|(_, t)| t.value == theirs.value) {
+                self.error(
+                    theirs.span,
+                    format!(
+                        "`{}` is mapped twice: to `{}` and to `{}`",
+                        theirs.value, first.value, ours.value
+                    ),
+                    "already mapped",
+                    Some("each company key feeds one field; remove one of the two".into()),
+                );
+            }
+        }
+        // `name` is required: it cannot lose its key to another field.
+        if !fields.iter().any(|(ours, _)| ours.value == "name")
+            && let Some((ours, theirs)) = fields.iter().find(|(_, t)| t.value == "name")
+        {
+            self.error(
+                theirs.span,
+                format!(
+                    "`name` is mapped to `{}`, so no key is left for the tool's name",
+                    ours.value
+                ),
+                "the tool name's own key",
+                Some("map `name` as well, e.g. `name: title`".into()),
+            );
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        let fields: Vec<(String, String)> = fields
+            .into_iter()
+            .map(|(ours, theirs)| (ours.value, theirs.value))
+            .collect();
+        Some(Mapping::new(tools, &fields, unknown, &values))
+    }
+
+    /// One of our field names, as a key of `inventory.fields` or `inventory.values`.
+    fn our_field(&mut self, key: &Node, context: &str) -> Option<Sp<String>> {
+        let field = self.string(key, &format!("a field name in {context}"))?;
+        if TOOL_KEYS.contains(&field.value.as_str()) {
+            return Some(field);
+        }
+        let help = did_you_mean(&field.value, TOOL_KEYS)
+            .unwrap_or_else(|| format!("the fields are: {}", TOOL_KEYS.join(", ")));
+        self.error(
+            field.span,
+            format!("unknown field `{}` in {context}", field.value),
+            "not a field of the inventory model",
+            Some(help),
+        );
+        None
+    }
+
+    /// `inventory.fields`: our field name -> the company's key.
+    fn fields(&mut self, node: &Node) -> Vec<(Sp<String>, Sp<String>)> {
+        let mut fields = Vec::new();
+        let Some(entries) = self.mapping(node, "`inventory.fields`") else {
+            return fields;
+        };
+        for (key, value) in entries {
+            let ours = self.our_field(key, "`inventory.fields`");
+            let theirs = self.nonempty(value, "a company key");
+            if let (Some(ours), Some(theirs)) = (ours, theirs) {
+                fields.push((ours, theirs));
+            }
+        }
+        fields
+    }
+
+    /// `inventory.values`: per field of ours, the company's values -> ours.
+    fn values(
+        &mut self,
+        node: &Node,
+        levels: Option<&Levels>,
+    ) -> Vec<(String, BTreeMap<String, String>)> {
+        let mut values = Vec::new();
+        let Some(entries) = self.mapping(node, "`inventory.values`") else {
+            return values;
+        };
+        let default_levels = Levels::default();
+        let levels = levels.unwrap_or(&default_levels);
+        let level_names: Vec<&str> = levels.names.iter().map(String::as_str).collect();
+        for (key, value) in entries {
+            let Some(field) = self.our_field(key, "`inventory.values`") else {
+                continue;
+            };
+            let allowed: Option<&[&str]> = match field.value.as_str() {
+                "labels" => {
+                    self.error(
+                        field.span,
+                        "`labels` is a mapping; its values cannot be translated",
+                        "not a single-valued field",
+                        None,
+                    );
+                    continue;
+                }
+                "category" => Some(CATEGORIES),
+                "e2ee" => Some(E2EE_SETTINGS),
+                "status" => Some(STATUSES),
+                "channels" => Some(CHANNELS),
+                "data_classification" => Some(&level_names),
+                _ => None,
+            };
+            let what = format!("`inventory.values.{}`", field.value);
+            let Some(pairs) = self.mapping(value, &what) else {
+                continue;
+            };
+            let mut map = BTreeMap::new();
+            for (from, to) in pairs {
+                let Some(from_text) = scalar_key(from, &self.source.text) else {
+                    self.error(
+                        from.span,
+                        format!(
+                            "the values in {what} must be scalars, found {}",
+                            from.kind.type_name()
+                        ),
+                        "not a scalar",
+                        None,
+                    );
+                    continue;
+                };
+                let Some(to) = self.nonempty(to, &format!("the value `{from_text}` maps to"))
+                else {
+                    continue;
+                };
+                if let Some(allowed) = allowed
+                    && !allowed.contains(&to.value.as_str())
+                {
+                    let help = did_you_mean(&to.value, allowed)
+                        .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
+                    self.error(
+                        to.span,
+                        format!("`{}` is not a valid `{}`", to.value, field.value),
+                        format!("not one of: {}", allowed.join(", ")),
+                        Some(help),
+                    );
+                    continue;
+                }
+                map.insert(from_text, to.value);
+            }
+            values.push((field.value, map));
+        }
+        values
     }
 
     fn levels(&mut self, node: &Node) -> Option<Levels> {

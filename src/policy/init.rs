@@ -36,6 +36,17 @@ exceptions: []
 #    ticket: SEC-1234              # optional
 #    expires: 2027-06-30           # last day it applies (YYYY-MM-DD)
 #    files: ["inventories/eu/**"]  # optional: only these inventories (relative to this file)
+
+# Inventories in the company's own shape (absent: inventory format v1).
+# inventory:
+#   tools: tools                   # key holding the list; `.`: the file is a list;
+#                                  # `single`: each file is one tool
+#   fields:                        # our field: the company's key
+#     name: title
+#     owner: group_owner
+#   unknown_fields: warn           # warn | ignore: keys no field is mapped to
+#   values:                        # per field, the company's values -> ours
+#     data_classification: {Red: restricted, Orange: confidential, Yellow: internal, Green: public}
 "#;
 
 /// Writes the starter config to `path`; an existing file is left alone (exit 2).

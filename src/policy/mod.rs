@@ -150,6 +150,7 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> Result<Checked, Error> {
             levels: config
                 .and_then(|c| c.levels.clone())
                 .unwrap_or_else(Levels::default),
+            mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
         };
         let group = crate::check_files(&engine, files, settings.max_file_size);
         let sink = Sink {
