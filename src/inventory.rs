@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::Channel;
+use crate::read::{Complaint, NodeReader};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Node, NodeKind};
 
@@ -406,6 +407,36 @@ struct Loader<'a> {
     problems: Vec<Problem>,
 }
 
+impl NodeReader for Loader<'_> {
+    fn source(&self) -> &SourceFile {
+        self.source
+    }
+
+    /// Inventory problems are findings; they carry no label text.
+    fn complain(
+        &mut self,
+        kind: Complaint,
+        span: Span,
+        message: String,
+        _label: String,
+        help: Option<String>,
+    ) {
+        let kind = match kind {
+            Complaint::Invalid => ProblemKind::Invalid,
+            Complaint::UnknownKey if self.mapping.unknown_fields == UnknownFields::Ignore => {
+                return;
+            }
+            Complaint::UnknownKey => ProblemKind::UnknownField,
+        };
+        self.problems.push(Problem {
+            kind,
+            span,
+            message,
+            help,
+        });
+    }
+}
+
 impl<'a> Loader<'a> {
     fn new(source: &'a SourceFile, mapping: &'a Mapping) -> Self {
         Loader {
@@ -416,39 +447,13 @@ impl<'a> Loader<'a> {
     }
 
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
-        self.problems.push(Problem {
-            kind: ProblemKind::Invalid,
+        self.complain(
+            Complaint::Invalid,
             span,
-            message: message.into(),
-            help,
-        });
-    }
-
-    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
-        let found = node.kind.type_name();
-        let help = match &node.kind {
-            NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) if expected == "a string" => {
-                Some(format!(
-                    "quote the value to make it a string: \"{}\"",
-                    self.source.slice(node.span)
-                ))
-            }
-            _ => None,
-        };
-        self.invalid(
-            self.first_line(node.span),
-            format!("{what} must be {expected}, found {found}"),
+            message.into(),
+            String::new(),
             help,
         );
-    }
-
-    /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
-    fn first_line(&self, span: Span) -> Span {
-        let text = self.source.slice(span);
-        match text.find('\n') {
-            Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
-            None => span,
-        }
     }
 
     fn document(&mut self, document: &Node, inventory: &mut Inventory) {
@@ -533,32 +538,6 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn unknown_key(&mut self, key: &Node, known: &[&str], context: &str) {
-        if self.mapping.unknown_fields == UnknownFields::Ignore {
-            return;
-        }
-        let (message, help) = match key.as_str() {
-            Some(name) => (
-                format!("unknown key `{name}` in {context}"),
-                did_you_mean(name, known)
-                    .unwrap_or_else(|| format!("known keys: {}", known.join(", "))),
-            ),
-            None => (
-                format!(
-                    "{context} keys must be strings, found {}",
-                    key.kind.type_name()
-                ),
-                format!("known keys: {}", known.join(", ")),
-            ),
-        };
-        self.problems.push(Problem {
-            kind: ProblemKind::UnknownField,
-            span: self.first_line(key.span),
-            message,
-            help: Some(help),
-        });
-    }
-
     fn tools(&mut self, value: &Node, inventory: &mut Inventory) {
         match &value.kind {
             NodeKind::Seq(items) => {
@@ -572,35 +551,6 @@ impl<'a> Loader<'a> {
             NodeKind::Null => {}
             _ => self.wrong_type(value, "`tools`", "a list of tools"),
         }
-    }
-
-    fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
-        match &node.kind {
-            NodeKind::Str(s) => Some(Sp {
-                value: s.to_string(),
-                span: node.span,
-            }),
-            _ => {
-                self.wrong_type(node, what, "a string");
-                None
-            }
-        }
-    }
-
-    /// A string that must be one of `allowed`.
-    fn keyword(&mut self, node: &Node, what: &str, allowed: &[&str]) -> Option<Sp<String>> {
-        let value = self.string(node, what)?;
-        if allowed.contains(&value.value.as_str()) {
-            return Some(value);
-        }
-        let help = did_you_mean(&value.value, allowed)
-            .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
-        self.invalid(
-            value.span,
-            format!("unknown {what} `{}`", value.value),
-            Some(help),
-        );
-        None
     }
 
     /// A field's value after the configured value translation, if any applies.

@@ -13,6 +13,7 @@ pub mod finding;
 pub mod inventory;
 pub mod output;
 pub mod policy;
+pub mod read;
 pub mod schema;
 pub mod source;
 pub mod yaml;

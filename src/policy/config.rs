@@ -17,6 +17,7 @@ use crate::inventory::{
     CATEGORIES, CHANNELS, E2EE_SETTINGS, Mapping, STATUSES, Sp, TOOL_KEYS, ToolsAt, UnknownFields,
     did_you_mean, scalar_key,
 };
+use crate::read::{Complaint, NodeReader};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Node, NodeKind};
 
@@ -189,6 +190,24 @@ struct Loader<'a> {
     errors: Vec<ConfigError>,
 }
 
+impl NodeReader for Loader<'_> {
+    fn source(&self) -> &SourceFile {
+        self.source
+    }
+
+    /// Every config problem, unknown keys included, is an error in the config file.
+    fn complain(
+        &mut self,
+        _kind: Complaint,
+        span: Span,
+        message: String,
+        label: String,
+        help: Option<String>,
+    ) {
+        self.error(span, message, label, help);
+    }
+}
+
 impl Loader<'_> {
     fn error(
         &mut self,
@@ -200,43 +219,6 @@ impl Loader<'_> {
         let span = self.first_line(span);
         self.errors
             .push(ConfigError::new(self.source, span, message, label, help));
-    }
-
-    fn first_line(&self, span: Span) -> Span {
-        let text = self.source.slice(span);
-        match text.find('\n') {
-            Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
-            None => span,
-        }
-    }
-
-    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
-        self.error(
-            node.span,
-            format!("{what} must be {expected}, found {}", node.kind.type_name()),
-            format!("expected {expected}"),
-            None,
-        );
-    }
-
-    fn unknown_key(&mut self, key: &Node, known: &[&str], context: &str) {
-        match key.as_str() {
-            Some(name) => self.error(
-                key.span,
-                format!("unknown key `{name}` in {context}"),
-                "unknown key",
-                Some(
-                    did_you_mean(name, known)
-                        .unwrap_or_else(|| format!("known keys: {}", known.join(", "))),
-                ),
-            ),
-            None => self.error(
-                key.span,
-                format!("{context} keys must be strings"),
-                "not a string",
-                Some(format!("known keys: {}", known.join(", "))),
-            ),
-        }
     }
 
     /// Entries of a mapping, or `None` (reported) when the node is something else.
@@ -253,36 +235,6 @@ impl Loader<'_> {
                 None
             }
         }
-    }
-
-    fn string(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
-        match &node.kind {
-            NodeKind::Str(s) => Some(Sp {
-                value: s.to_string(),
-                span: node.span,
-            }),
-            _ => {
-                self.wrong_type(node, what, "a string");
-                None
-            }
-        }
-    }
-
-    /// A string that must be one of `allowed`.
-    fn keyword(&mut self, node: &Node, what: &str, allowed: &[&str]) -> Option<Sp<String>> {
-        let value = self.string(node, what)?;
-        if allowed.contains(&value.value.as_str()) {
-            return Some(value);
-        }
-        let help = did_you_mean(&value.value, allowed)
-            .unwrap_or_else(|| format!("expected one of: {}", allowed.join(", ")));
-        self.error(
-            value.span,
-            format!("unknown {what} `{}`", value.value),
-            format!("not one of: {}", allowed.join(", ")),
-            Some(help),
-        );
-        None
     }
 
     fn rule_id(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
