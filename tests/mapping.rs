@@ -8,14 +8,7 @@ use std::collections::BTreeMap;
 use common::e2ee_lint;
 use serde_json::Value;
 
-fn json(args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let out = e2ee_lint(&all);
-    let value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
-    (out.code, value)
-}
+use common::json;
 
 fn findings(value: &Value) -> &Vec<Value> {
     value["findings"].as_array().expect("findings")

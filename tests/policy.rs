@@ -9,14 +9,7 @@ use std::path::Path;
 use common::{e2ee_lint, json_rules};
 use serde_json::Value;
 
-fn json(args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let out = e2ee_lint(&all);
-    let value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
-    (out.code, value)
-}
+use common::json;
 
 /// Findings as `rule tool [suppressed-kind]` lines, in output order.
 fn digest(value: &Value) -> Vec<String> {

@@ -19,7 +19,7 @@ fn every_rule_file_loads_with_a_unique_kebab_case_id() {
     for id in &ids {
         assert!(is_kebab_case(id), "{id}");
     }
-    for builtin in ids::BUILTIN {
+    for builtin in ids::BUILTIN.iter().chain(e2ee_lint::policy::ids::ALL) {
         assert!(
             registry.get(builtin).is_some(),
             "builtin rule {builtin} has no file"

@@ -56,3 +56,13 @@ pub fn json_rules(stdout: &str) -> Vec<String> {
         .map(|f| f["rule"].as_str().expect("rule").to_owned())
         .collect()
 }
+
+/// Runs with `--format json` added: the exit code and the parsed report.
+pub fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let out = e2ee_lint(&all);
+    let value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
+    (out.code, value)
+}
