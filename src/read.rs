@@ -30,13 +30,9 @@ pub trait NodeReader {
         help: Option<String>,
     );
 
-    /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
+    /// See [`SourceFile::first_line`].
     fn first_line(&self, span: Span) -> Span {
-        let text = self.source().slice(span);
-        match text.find('\n') {
-            Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
-            None => span,
-        }
+        self.source().first_line(span)
     }
 
     fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {

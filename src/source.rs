@@ -87,6 +87,15 @@ impl SourceFile {
             .map_or(self.text.len(), |(i, _)| start + i)
     }
 
+    /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
+    pub fn first_line(&self, span: Span) -> Span {
+        let text = self.slice(span);
+        match text.find('\n') {
+            Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
+            None => span,
+        }
+    }
+
     /// The text under a span, or "" when the span does not fall on character boundaries.
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.offset..span.end()).unwrap_or("")

@@ -88,12 +88,17 @@ fn printable(text: &str) -> String {
 
 /// Whether every line a span touches is short enough to draw.
 fn drawable(source: &SourceFile, span: Span) -> bool {
-    let start = source.text[..span.offset.min(source.text.len())]
-        .rfind('\n')
+    // Bytes, not characters: a span that does not fall on character boundaries is not drawn.
+    let text = source.text.as_bytes();
+    let (from, to) = (span.offset.min(text.len()), span.end().min(text.len()));
+    let start = text[..from]
+        .iter()
+        .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let end = source.text[span.end().min(source.text.len())..]
-        .find('\n')
-        .map_or(source.text.len(), |i| span.end() + i);
+    let end = text[to..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| to + i);
     source
         .text
         .get(start..end)

@@ -588,7 +588,7 @@ impl Sink<'_> {
                 .tool
                 .as_deref()
                 .map_or_else(String::new, |t| format!(" for `{t}`"));
-            let span = first_line(&baseline.source, *span);
+            let span = baseline.source.first_line(*span);
             let finding = self.new_finding(
                 ids::UNUSED_BASELINE_ENTRY,
                 &baseline.source,
@@ -603,13 +603,5 @@ impl Sink<'_> {
                 findings.push(finding);
             }
         }
-    }
-}
-
-fn first_line(source: &SourceFile, span: Span) -> Span {
-    let text = source.slice(span);
-    match text.find('\n') {
-        Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
-        None => span,
     }
 }
