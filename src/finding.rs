@@ -78,7 +78,8 @@ pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
-    pub help: Option<String>,
+    /// Shared: many findings carry the same help line.
+    pub help: Option<Arc<str>>,
     pub source: Arc<SourceFile>,
     /// The primary location. Every finding has one.
     pub span: Span,

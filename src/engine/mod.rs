@@ -4,7 +4,7 @@ pub mod condition;
 pub mod rule;
 pub mod template;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::catalog::{Catalog, Channel, Support, System};
@@ -73,6 +73,8 @@ pub struct ToolSummary {
     pub name: String,
     pub id: String,
     pub span: Span,
+    /// Whether the id was written in the inventory (else derived from the name).
+    pub id_is_explicit: bool,
     pub catalog_id: Option<String>,
     /// The catalog's E2EE status of each channel the company uses the tool for, in channel
     /// order; `None` for a channel not in use or unknown to the catalog.
@@ -94,11 +96,12 @@ pub struct Engine {
     pub mapping: inventory::Mapping,
 }
 
-/// The first entry seen for a system or an id, for `duplicate-tool`.
-struct First {
-    name: String,
-    span: Span,
-    explicit_id: bool,
+/// A deterministic hash of a tool id (SipHash with fixed keys): same input, same output.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Lints one file tool by tool, so a caller can drop each tool once it is checked.
@@ -107,9 +110,19 @@ pub struct FileLint<'e> {
     source: Arc<SourceFile>,
     findings: Vec<Finding>,
     summaries: Vec<ToolSummary>,
-    first_by_system: HashMap<&'e str, First>,
-    first_by_id: HashMap<String, First>,
+    /// For `duplicate-tool`: the first tool (index into `summaries`) of each catalog system and
+    /// of each id. Ids are keyed by hash so that a 100,000-tool file keeps no second copy of
+    /// every id; the rare id whose hash an earlier, different id took goes to `id_collisions`.
+    first_by_system: HashMap<&'e str, usize>,
+    first_by_id: HashMap<u64, usize>,
+    id_collisions: HashMap<String, usize>,
+    /// Help lines already used in this file, so findings share one copy of each.
+    helps: HashSet<Arc<str>>,
 }
+
+/// How many distinct help lines a file shares; past that, each finding keeps its own (a file
+/// of all-different help lines gains nothing from the set).
+const SHARED_HELPS: usize = 4096;
 
 impl<'e> FileLint<'e> {
     /// Checks one tool: its data classification, every condition rule, and duplicates of the
@@ -124,6 +137,7 @@ impl<'e> FileLint<'e> {
             name: tool.name.value.clone(),
             id: tool.id.value.clone(),
             span: tool.name.span,
+            id_is_explicit: tool.id_is_explicit,
             catalog_id: system.map(|s| s.id.clone()),
             e2ee: Channel::ALL.map(|c| {
                 system
@@ -137,31 +151,58 @@ impl<'e> FileLint<'e> {
         });
         engine.check_level(source, tool, &mut self.findings);
         for rule in engine.registry.rules() {
-            if let Some(finding) = engine.apply(rule, source, tool, system, &channels) {
+            if let Some(mut finding) = engine.apply(rule, source, tool, system, &channels) {
+                finding.help = finding.help.map(|help| Self::share(&mut self.helps, help));
                 self.findings.push(finding);
             }
         }
+        let index = self.summaries.len() - 1;
         let earlier = system
-            .and_then(|s| self.first_by_system.get(s.id.as_str()))
-            .filter(|first| !(first.explicit_id && tool.id_is_explicit))
-            .or_else(|| self.first_by_id.get(tool.id.value.as_str()));
+            .and_then(|s| self.first_by_system.get(s.id.as_str()).copied())
+            .filter(|&first| !(self.summaries[first].id_is_explicit && tool.id_is_explicit))
+            .or_else(|| self.first_with_id(&tool.id.value));
         match earlier {
             Some(first) => {
-                let finding = engine.duplicate(source, tool, first, system);
+                let first = &self.summaries[first];
+                let finding = engine.duplicate(source, tool, &first.name, first.span, system);
                 self.findings.push(finding);
             }
             None => {
-                let first = || First {
-                    name: tool.name.value.clone(),
-                    span: tool.name.span,
-                    explicit_id: tool.id_is_explicit,
-                };
                 if let Some(system) = system {
-                    self.first_by_system.entry(&system.id).or_insert_with(first);
+                    self.first_by_system.entry(&system.id).or_insert(index);
                 }
-                self.first_by_id
-                    .entry(tool.id.value.clone())
-                    .or_insert_with(first);
+                self.remember_id(&tool.id.value, index);
+            }
+        }
+    }
+
+    fn share(helps: &mut HashSet<Arc<str>>, help: Arc<str>) -> Arc<str> {
+        if let Some(shared) = helps.get(&*help) {
+            return Arc::clone(shared);
+        }
+        if helps.len() < SHARED_HELPS {
+            helps.insert(Arc::clone(&help));
+        }
+        help
+    }
+
+    fn first_with_id(&self, id: &str) -> Option<usize> {
+        match self.first_by_id.get(&id_hash(id)) {
+            Some(&first) if self.summaries[first].id == id => Some(first),
+            Some(_) => self.id_collisions.get(id).copied(),
+            None => None,
+        }
+    }
+
+    fn remember_id(&mut self, id: &str, index: usize) {
+        match self.first_by_id.entry(id_hash(id)) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(index);
+            }
+            std::collections::hash_map::Entry::Occupied(entry) => {
+                if self.summaries[*entry.get()].id != id {
+                    self.id_collisions.entry(id.to_owned()).or_insert(index);
+                }
             }
         }
     }
@@ -178,6 +219,7 @@ impl<'e> FileLint<'e> {
         self.summaries.clear();
         self.first_by_system.clear();
         self.first_by_id.clear();
+        self.id_collisions.clear();
     }
 
     pub fn finish(self) -> (Vec<Finding>, Vec<ToolSummary>) {
@@ -195,6 +237,8 @@ impl Engine {
             summaries: Vec::new(),
             first_by_system: HashMap::new(),
             first_by_id: HashMap::new(),
+            id_collisions: HashMap::new(),
+            helps: HashSet::new(),
         }
     }
 
@@ -242,7 +286,7 @@ impl Engine {
             ProblemKind::UnknownField => ids::UNKNOWN_FIELD,
         };
         let mut finding = self.finding(rule, source, problem.span, problem.message);
-        finding.help = problem.help;
+        finding.help = problem.help.map(Into::into);
         finding
     }
 
@@ -262,9 +306,9 @@ impl Engine {
             format!("unknown data classification level `{}`", level.value),
         );
         finding.help = Some(
-            inventory::did_you_mean(&level.value, &known).unwrap_or_else(|| {
-                format!("levels, least to most sensitive: {}", known.join(", "))
-            }),
+            inventory::did_you_mean(&level.value, &known)
+                .unwrap_or_else(|| format!("levels, least to most sensitive: {}", known.join(", ")))
+                .into(),
         );
         finding.tool = Some(tool_ref(tool));
         findings.push(finding);
@@ -274,7 +318,8 @@ impl Engine {
         &self,
         source: &Arc<SourceFile>,
         tool: &Tool,
-        first: &First,
+        first_name: &str,
+        first_span: Span,
         system: Option<&System>,
     ) -> Finding {
         let rule = self.registry.get(ids::DUPLICATE_TOOL);
@@ -292,11 +337,11 @@ impl Engine {
         let mut finding = self.finding(ids::DUPLICATE_TOOL, source, tool.name.span, message);
         finding.help = rule
             .and_then(|r| r.help.as_ref())
-            .map(|h| h.render(|v| vars.get(v)));
+            .map(|h| h.render(|v| vars.get(v)).into());
         finding.labels.push(Label {
             source: None,
-            span: first.span,
-            message: format!("first listed here as `{}`", first.name),
+            span: first_span,
+            message: format!("first listed here as `{first_name}`"),
         });
         finding.tool = Some(tool_ref(tool));
         finding.catalog_id = system.map(|s| s.id.clone());
@@ -387,7 +432,7 @@ impl Engine {
             rule: rule.id.clone(),
             severity,
             message: rule.message.render(|v| vars.get(v)),
-            help: rule.help.as_ref().map(|h| h.render(|v| vars.get(v))),
+            help: rule.help.as_ref().map(|h| h.render(|v| vars.get(v)).into()),
             source: Arc::clone(source),
             span,
             labels,
@@ -488,4 +533,72 @@ pub fn count(findings: &[Finding], severity: Severity) -> usize {
         .iter()
         .filter(|f| f.suppressed.is_none() && f.severity == severity)
         .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine {
+            catalog: Catalog::embedded(),
+            registry: Registry::embedded().unwrap(),
+            levels: Levels::default(),
+            mapping: inventory::Mapping::default(),
+        }
+    }
+
+    fn tools(text: &str) -> (Arc<SourceFile>, Vec<Tool>) {
+        let source = Arc::new(SourceFile::new("t.yaml", "t.yaml", text.to_owned()));
+        let (inventory, problems) = inventory::load(&source);
+        assert_eq!(problems, []);
+        (source, inventory.tools)
+    }
+
+    fn duplicates(lint: FileLint) -> Vec<String> {
+        let (findings, _) = lint.finish();
+        findings
+            .into_iter()
+            .filter(|f| f.rule == ids::DUPLICATE_TOOL)
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn duplicates_by_system_and_by_id() {
+        let engine = engine();
+        let text = "- name: Slack\n- name: slack\n- {name: Zoom, id: a}\n- {name: Zoom, id: b}\n\
+                    - {name: Jira, id: x}\n- {name: Confluence, id: x}\n";
+        let (source, tools) = tools(text);
+        let mut lint = engine.file(&source);
+        for tool in &tools {
+            lint.tool(tool);
+        }
+        // Two Zooms with distinct explicit ids are separate instances.
+        assert_eq!(
+            duplicates(lint),
+            [
+                "slack is listed more than once in this file",
+                "Confluence is listed more than once in this file"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_id_whose_hash_is_taken_is_still_checked() {
+        let engine = engine();
+        let (source, tools) =
+            tools("- {name: Jira, id: a}\n- {name: Wiki, id: b}\n- {name: Docs, id: b}\n");
+        let mut lint = engine.file(&source);
+        lint.tool(&tools[0]);
+        // Pretend `b` hashes like `a`: its first sighting must land in the collision map.
+        lint.first_by_id.insert(id_hash("b"), 0);
+        lint.tool(&tools[1]);
+        assert_eq!(lint.id_collisions.get("b"), Some(&1));
+        lint.tool(&tools[2]);
+        assert_eq!(
+            duplicates(lint),
+            ["Docs is listed more than once in this file"]
+        );
+    }
 }

@@ -326,7 +326,7 @@ impl Sink<'_> {
             rule: rule.to_owned(),
             severity: self.registry.severity(rule),
             message,
-            help,
+            help: help.map(Into::into),
             source: Arc::clone(source),
             span,
             labels: Vec::new(),
