@@ -91,6 +91,29 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding with a message at one location; help, labels and the tool are added by
+    /// whoever knows them.
+    pub fn new(
+        rule: &str,
+        severity: Severity,
+        source: &Arc<SourceFile>,
+        span: Span,
+        message: String,
+    ) -> Finding {
+        Finding {
+            rule: rule.to_owned(),
+            severity,
+            message,
+            help: None,
+            source: Arc::clone(source),
+            span,
+            labels: Vec::new(),
+            tool: None,
+            catalog_id: None,
+            suppressed: None,
+        }
+    }
+
     /// The order every output uses: file, then offset, then rule, then message.
     pub fn sort_key(&self) -> (&str, usize, &str, &str) {
         (

@@ -266,18 +266,7 @@ impl Engine {
         span: Span,
         message: String,
     ) -> Finding {
-        Finding {
-            rule: rule.to_owned(),
-            severity: self.registry.severity(rule),
-            message,
-            help: None,
-            source: Arc::clone(source),
-            span,
-            labels: Vec::new(),
-            tool: None,
-            catalog_id: None,
-            suppressed: None,
-        }
+        Finding::new(rule, self.registry.severity(rule), source, span, message)
     }
 
     fn problem_finding(&self, source: &Arc<SourceFile>, problem: Problem) -> Finding {

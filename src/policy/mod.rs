@@ -322,18 +322,9 @@ impl Sink<'_> {
         message: String,
         help: Option<String>,
     ) -> Finding {
-        Finding {
-            rule: rule.to_owned(),
-            severity: self.registry.severity(rule),
-            message,
-            help: help.map(Into::into),
-            source: Arc::clone(source),
-            span,
-            labels: Vec::new(),
-            tool: None,
-            catalog_id: None,
-            suppressed: None,
-        }
+        let mut finding = Finding::new(rule, self.registry.severity(rule), source, span, message);
+        finding.help = help.map(Into::into);
+        finding
     }
 
     fn apply(&self, findings: Vec<Finding>, files: &[FileReport]) -> Vec<Finding> {
