@@ -345,7 +345,7 @@ fn load_streaming(
             // Entries travel in batches: one hand-over per entry costs more in thread wake-ups
             // than converting the entry does.
             const BATCH: usize = 512;
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Node<'_>>>(8);
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Node<'_>>>(2);
             let worker = scope.spawn(move || {
                 let mut loader = Loader::new(source, mapping);
                 for item in receiver.into_iter().flatten() {

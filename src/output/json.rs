@@ -171,7 +171,7 @@ fn path_errors(outcome: &Outcome) -> Vec<JsonPathError<'_>> {
 }
 
 /// Findings per parallel rendering task.
-const CHUNK: usize = 2048;
+const CHUNK: usize = 512;
 
 /// Pretty-prints `value` as it would appear nested `depth` levels deep in a pretty document.
 fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
