@@ -53,6 +53,10 @@ pub fn discover(args: &[String]) -> (Vec<PathBuf>, Vec<PathError>) {
     let mut errors = Vec::new();
     for arg in args {
         let path = Path::new(arg);
+        if arg == STDIN {
+            files.insert(path.to_path_buf());
+            continue;
+        }
         match fs::symlink_metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
             Ok(meta) if meta.file_type().is_symlink() && path.is_dir() => {
@@ -184,11 +188,26 @@ pub struct ReadFile {
     pub invalid_utf8: Option<Span>,
 }
 
-/// Reads one file, refusing what is not a regular file or is larger than `max_size` bytes.
+/// The path argument that means standard input (`cat inventory.yaml | e2ee-lint check -`).
+pub const STDIN: &str = "-";
+
+/// How standard input is named in findings.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Reads one file, refusing what is not a regular file or is larger than `max_size` bytes;
+/// [`STDIN`] reads standard input, with the same size limit.
 ///
 /// FIFOs and devices are refused before they are opened, so `/dev/zero` or a pipe with no
 /// writer cannot hang the run; the size is checked again while reading, for files that grow.
 pub fn read(path: &Path, max_size: u64) -> Result<ReadFile, PathError> {
+    if path == Path::new(STDIN) {
+        let bytes =
+            read_limited(std::io::stdin().lock(), 0, max_size).map_err(|message| PathError {
+                path: STDIN_NAME.into(),
+                message,
+            })?;
+        return Ok(decode(STDIN_NAME.into(), path, bytes));
+    }
     let name = display_name(path);
     let error = |message: String| PathError {
         path: name.clone(),
@@ -201,22 +220,34 @@ pub fn read(path: &Path, max_size: u64) -> Result<ReadFile, PathError> {
     if !meta.is_file() {
         return Err(error("not a regular file".into()));
     }
-    let too_large = || {
-        error(format!(
-            "larger than --max-file-size ({max_size} bytes); refusing to read it"
-        ))
-    };
     if meta.len() > max_size {
-        return Err(too_large());
+        return Err(error(too_large(max_size)));
     }
     let file = fs::File::open(path).map_err(|e| error(io_message(&e)))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max_size.saturating_add(1))
+    let bytes = read_limited(file, meta.len(), max_size).map_err(error)?;
+    Ok(decode(name, path, bytes))
+}
+
+fn too_large(max_size: u64) -> String {
+    format!("larger than --max-file-size ({max_size} bytes); refusing to read it")
+}
+
+/// Reads at most `max_size` bytes; more is an error (the size is checked while reading, for
+/// files that grow and for standard input, whose size is unknown).
+fn read_limited(reader: impl Read, expected: u64, max_size: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(expected.min(max_size) as usize);
+    reader
+        .take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| error(io_message(&e)))?;
+        .map_err(|e| io_message(&e))?;
     if bytes.len() as u64 > max_size {
-        return Err(too_large());
+        return Err(too_large(max_size));
     }
+    Ok(bytes)
+}
+
+/// The text of a file, with the location of the first byte that is not UTF-8, if any.
+fn decode(name: String, path: &Path, bytes: Vec<u8>) -> ReadFile {
     let (text, invalid_utf8) = match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {
@@ -229,8 +260,8 @@ pub fn read(path: &Path, max_size: u64) -> Result<ReadFile, PathError> {
             )
         }
     };
-    Ok(ReadFile {
+    ReadFile {
         source: SourceFile::new(name, path, text),
         invalid_utf8,
-    })
+    }
 }

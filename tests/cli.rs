@@ -371,3 +371,36 @@ fn readme_quick_start_shows_real_output() {
     );
     assert!(out.stderr.trim_end().ends_with(summary), "{}", out.stderr);
 }
+
+#[test]
+fn standard_input_is_an_inventory() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let run = |args: &[&str], input: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
+            .args(args)
+            .current_dir(common::root())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let slack = std::fs::read(common::root().join("fixtures/seed/slack.yaml")).unwrap();
+    let out = run(&["check", "-", "--format", "json"], &slack);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"][0]["file"], "<stdin>");
+    assert_eq!(json["findings"][0]["rule"], "no-e2ee");
+    assert_eq!(json["findings"][0]["span"]["line"], 2);
+    // The size limit holds for a stream whose size is not known in advance.
+    let out = run(&["check", "-", "--max-file-size", "10"], &slack);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("<stdin>: larger than --max-file-size (10 bytes)"),
+        "{stderr}"
+    );
+}
