@@ -188,6 +188,9 @@ pub struct ReadFile {
     pub invalid_utf8: Option<Span>,
 }
 
+/// Spans are 32-bit byte offsets (as serde-saphyr's are), whatever `--max-file-size` says.
+const MAX_ADDRESSABLE: u64 = u32::MAX as u64;
+
 /// The path argument that means standard input (`cat inventory.yaml | e2ee-lint check -`).
 pub const STDIN: &str = "-";
 
@@ -223,8 +226,14 @@ pub fn read(path: &Path, max_size: u64) -> Result<ReadFile, PathError> {
     if meta.len() > max_size {
         return Err(error(too_large(max_size)));
     }
+    if meta.len() > MAX_ADDRESSABLE {
+        return Err(error(
+            "larger than 4 GiB, more than locations in a file can address; refusing to read it"
+                .into(),
+        ));
+    }
     let file = fs::File::open(path).map_err(|e| error(io_message(&e)))?;
-    let bytes = read_limited(file, meta.len(), max_size).map_err(error)?;
+    let bytes = read_limited(file, meta.len(), max_size.min(MAX_ADDRESSABLE)).map_err(error)?;
     Ok(decode(name, path, bytes))
 }
 

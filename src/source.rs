@@ -40,7 +40,9 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     pub text: Arc<String>,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start. `u32` halves the index of a large file; spans from
+    /// the YAML parser address at most 4 GiB, and `discover::read` refuses larger files.
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
@@ -50,7 +52,7 @@ impl SourceFile {
             text.bytes()
                 .enumerate()
                 .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         SourceFile {
             name: name.into(),
@@ -63,8 +65,11 @@ impl SourceFile {
     /// Line and character column of a byte offset (clamped into the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            .saturating_sub(1);
+        let start = (self.line_starts[line] as usize).min(offset);
         let column = self
             .text
             .get(start..offset)
@@ -73,18 +78,6 @@ impl SourceFile {
             line: line + 1,
             column: column + 1,
         }
-    }
-
-    /// The byte offset of a 1-based line and character column, for parser errors that only
-    /// carry line and column.
-    pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let rest = &self.text[start..];
-        rest.char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(self.text.len(), |(i, _)| start + i)
     }
 
     /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
