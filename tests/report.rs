@@ -20,16 +20,21 @@ fn table_rows(report: &str, heading: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn report_snapshot_with_exceptions() {
-    let out = e2ee_lint(&[
+/// The report of the exceptions scenario, on a fixed date.
+fn exceptions_report() -> common::Output {
+    e2ee_lint(&[
         "check",
         "fixtures/policy/exceptions",
         "--today",
         "2026-11-27",
         "--format",
         "report",
-    ]);
+    ])
+}
+
+#[test]
+fn report_snapshot_with_exceptions() {
+    let out = exceptions_report();
     assert_eq!(out.code, 1, "{}", out.stderr);
     insta::assert_snapshot!(out.stdout);
 }
@@ -79,14 +84,7 @@ fn report_unclassified(report: &str) -> usize {
 
 #[test]
 fn report_names_approvers_expiry_and_sources() {
-    let out = e2ee_lint(&[
-        "check",
-        "fixtures/policy/exceptions",
-        "--today",
-        "2026-11-27",
-        "--format",
-        "report",
-    ]);
+    let out = exceptions_report();
     let accepted = table_rows(&out.stdout, "Accepted risks");
     assert_eq!(accepted.len(), 1);
     assert!(accepted[0].contains("ciso@acme.example") && accepted[0].contains("2099-12-31"));
