@@ -7,9 +7,7 @@
 use std::sync::Arc;
 
 use divan::Bencher;
-use e2ee_lint::catalog::Catalog;
-use e2ee_lint::engine::rule::Registry;
-use e2ee_lint::engine::{Engine, Levels};
+use e2ee_lint::engine::Engine;
 use e2ee_lint::source::SourceFile;
 
 // The generator is shared with `cargo run --example gen-inventory`, so both measure the same
@@ -25,12 +23,7 @@ fn main() {
 }
 
 fn engine() -> Engine {
-    Engine {
-        catalog: Catalog::embedded(),
-        registry: Registry::embedded().expect("embedded rules load"),
-        levels: Levels::default(),
-        mapping: Default::default(),
-    }
+    Engine::embedded().expect("embedded rules load")
 }
 
 /// serde-saphyr alone, into `IgnoredAny`, with the linter's parser options: the floor.
@@ -66,12 +59,9 @@ fn render_json(bencher: Bencher) {
     let text = gen_inventory::inventory(10_000, 1);
     let (report, findings) =
         e2ee_lint::lint_source(&engine, SourceFile::new("bench.yaml", "bench.yaml", text));
-    let outcome = e2ee_lint::Outcome {
-        files: vec![report],
-        findings,
-        path_errors: Vec::new(),
-        evaluated_on: None,
-    };
+    let mut outcome = e2ee_lint::Outcome::for_engine(&engine);
+    outcome.files = vec![report];
+    outcome.findings = findings;
     bencher.bench(|| {
         let mut out = Vec::with_capacity(8 << 20);
         e2ee_lint::output::json::render(&outcome, &mut out).expect("rendering to memory");

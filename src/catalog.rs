@@ -125,15 +125,16 @@ pub fn normalize(name: &str) -> String {
 impl Catalog {
     /// The catalog embedded in the binary.
     /// Parsed once per process; see [`crate::engine::rule::Registry::embedded`].
-    pub fn embedded() -> Catalog {
-        static EMBEDDED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
-        EMBEDDED
-            .get_or_init(|| {
-                // The embedded catalog is tested to parse; failing here is a build defect, not
-                // bad input.
-                Catalog::parse(EMBEDDED_CATALOG).expect("the embedded catalog is valid")
-            })
-            .clone()
+    pub fn embedded() -> std::sync::Arc<Catalog> {
+        static EMBEDDED: std::sync::OnceLock<std::sync::Arc<Catalog>> = std::sync::OnceLock::new();
+        let catalog = EMBEDDED.get_or_init(|| {
+            // The embedded catalog is tested to parse; failing here is a build defect, not
+            // bad input.
+            std::sync::Arc::new(
+                Catalog::parse(EMBEDDED_CATALOG).expect("the embedded catalog is valid"),
+            )
+        });
+        std::sync::Arc::clone(catalog)
     }
 
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
+use crate::policy::FailOn;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -157,14 +158,6 @@ fn parse_output(value: &str) -> Result<OutputTarget, String> {
 pub enum ColorChoice {
     Auto,
     Always,
-    Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
     Never,
 }
 

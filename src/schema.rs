@@ -87,7 +87,7 @@ pub fn inventory() -> Value {
 
 pub fn config() -> Value {
     let rule_ids: Vec<String> = Registry::embedded()
-        .map(|r| r.rules().map(|r| r.id.clone()).collect())
+        .map(|r| r.rules().map(|r| r.info.id.clone()).collect())
         .unwrap_or_default();
     let classification = {
         let mut o = object(CLASSIFICATION_KEYS, |key| match key {

@@ -7,12 +7,12 @@ mod common;
 use std::path::PathBuf;
 
 use common::e2ee_lint;
+use e2ee_lint::Outcome;
+use e2ee_lint::engine::Engine;
 use e2ee_lint::engine::rule::Registry;
-use e2ee_lint::engine::{Engine, Levels};
 use e2ee_lint::finding::{Suppression, SuppressionKind};
 use e2ee_lint::output::{self, Format, Style};
 use e2ee_lint::source::SourceFile;
-use e2ee_lint::{Outcome, catalog::Catalog};
 use serde_json::Value;
 
 const FORMATS: [&str; 6] = ["human", "json", "sarif", "junit", "github", "gitlab"];
@@ -40,12 +40,7 @@ fn json(text: &str) -> Value {
 }
 
 fn engine() -> Engine {
-    Engine {
-        catalog: Catalog::embedded(),
-        registry: Registry::embedded().unwrap(),
-        levels: Levels::default(),
-        mapping: Default::default(),
-    }
+    Engine::embedded().unwrap()
 }
 
 /// An outcome with suppressed findings of every kind, built in process: the policy layer that
@@ -70,24 +65,15 @@ fn outcome_with_suppressions() -> Outcome {
             ticket: Some("SEC-1".into()),
         }));
     }
-    Outcome {
-        files: vec![report],
-        findings,
-        path_errors: Vec::new(),
-        evaluated_on: None,
-    }
+    let mut outcome = Outcome::for_engine(&engine);
+    outcome.files = vec![report];
+    outcome.findings = findings;
+    outcome
 }
 
 fn render(format: Format, outcome: &Outcome) -> String {
     let mut out = Vec::new();
-    output::render(
-        format,
-        outcome,
-        &Registry::embedded().unwrap(),
-        Style::PLAIN,
-        &mut out,
-    )
-    .unwrap();
+    output::render(format, outcome, Style::PLAIN, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -334,7 +320,7 @@ fn sarif_has_what_github_code_scanning_reads() {
     let registry = Registry::embedded().unwrap();
     let rules = driver["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let expected: Vec<&str> = registry.rules().map(|r| r.id.as_str()).collect();
+    let expected: Vec<&str> = registry.rules().map(|r| r.info.id.as_str()).collect();
     assert_eq!(ids, expected);
     for rule in rules {
         for field in ["shortDescription", "fullDescription", "help"] {
@@ -432,12 +418,9 @@ fn fingerprints_survive_line_moves_and_are_unique() {
     let lint = |text: &str| {
         let source = SourceFile::new("inventory.yaml", "inventory.yaml", text.to_owned());
         let (report, findings) = e2ee_lint::lint_source(&engine, source);
-        let outcome = Outcome {
-            files: vec![report],
-            findings,
-            path_errors: Vec::new(),
-            evaluated_on: None,
-        };
+        let mut outcome = Outcome::for_engine(&engine);
+        outcome.files = vec![report];
+        outcome.findings = findings;
         let sarif = json(&render(Format::Sarif, &outcome));
         let mut fingerprints: Vec<(String, String)> = sarif["runs"][0]["results"]
             .as_array()

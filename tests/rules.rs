@@ -12,7 +12,7 @@ use e2ee_lint::engine::rule::{EMBEDDED_RULES, Registry, is_kebab_case};
 #[test]
 fn every_rule_file_loads_with_a_unique_kebab_case_id() {
     let registry = Registry::embedded().expect("embedded rules load");
-    let ids: Vec<&str> = registry.rules().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = registry.rules().map(|r| r.info.id.as_str()).collect();
     assert_eq!(ids.len(), EMBEDDED_RULES.len(), "one rule per file");
     let unique: BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len());
@@ -29,8 +29,8 @@ fn every_rule_file_loads_with_a_unique_kebab_case_id() {
 
 #[test]
 fn every_rule_is_documented() {
-    let registry = Registry::embedded().unwrap();
-    for rule in registry.rules() {
+    for rule in Registry::embedded().unwrap().infos() {
+        let rule = &rule;
         for heading in ["## What it does", "## Why is this bad?", "## How to fix"] {
             assert!(
                 rule.docs.contains(heading),
@@ -75,8 +75,7 @@ fn every_rule_is_triggered_by_a_fixture() {
         let out = common::e2ee_lint(args);
         fired.extend(common::json_rules(&out.stdout));
     }
-    let registry = Registry::embedded().unwrap();
-    for rule in registry.rules() {
+    for rule in Registry::embedded().unwrap().infos() {
         assert!(
             fired.contains(&rule.id),
             "no fixture triggers `{}`",
@@ -96,14 +95,14 @@ fn readme_rule_table_matches_the_rule_files() {
         .find("<!-- rules:end -->")
         .expect("README has rules:end");
     let table = readme[start..end].trim();
-    let expected = rules_markdown(&Registry::embedded().unwrap());
+    let expected = rules_markdown(&Registry::embedded().unwrap().infos());
     assert_eq!(
         table,
         expected.trim(),
         "README rule table is stale: regenerate it with `cargo run -- rules --format markdown`"
     );
     // Every rule has its own section in the README, anchored by its id.
-    for rule in Registry::embedded().unwrap().rules() {
+    for rule in Registry::embedded().unwrap().infos() {
         assert!(
             readme.contains(&format!("### `{}`", rule.id)),
             "README has no section for {}",

@@ -9,32 +9,23 @@
 
 use std::sync::LazyLock;
 
-use e2ee_lint::catalog::Catalog;
-use e2ee_lint::engine::rule::Registry;
-use e2ee_lint::engine::{Engine, Levels};
+use e2ee_lint::engine::Engine;
 use e2ee_lint::output::{self, Format, Style};
 use e2ee_lint::source::SourceFile;
 use e2ee_lint::{Outcome, lint_source};
 use libfuzzer_sys::fuzz_target;
 
-static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine {
-    catalog: Catalog::embedded(),
-    registry: Registry::embedded().expect("embedded rules load"),
-    levels: Levels::default(),
-    mapping: Default::default(),
-});
+static ENGINE: LazyLock<Engine> =
+    LazyLock::new(|| Engine::embedded().expect("embedded rules load"));
 
 fuzz_target!(|data: &[u8]| {
     // Invalid UTF-8 is refused before the loader (discover::read); the loader sees text.
     let text = String::from_utf8_lossy(data).into_owned();
     let source = SourceFile::new("fuzz.yaml", "fuzz.yaml", text);
     let (report, findings) = lint_source(&ENGINE, source);
-    let outcome = Outcome {
-        files: vec![report],
-        findings,
-        path_errors: Vec::new(),
-        evaluated_on: None,
-    };
+    let mut outcome = Outcome::for_engine(&*ENGINE);
+    outcome.files = vec![report];
+    outcome.findings = findings;
     for format in [
         Format::Human,
         Format::Json,
@@ -45,6 +36,6 @@ fuzz_target!(|data: &[u8]| {
         Format::Report,
     ] {
         let mut sink = Vec::new();
-        let _ = output::render(format, &outcome, &ENGINE.registry, Style::PLAIN, &mut sink);
+        let _ = output::render(format, &outcome, Style::PLAIN, &mut sink);
     }
 });

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::catalog::{Catalog, Channel, Support, System};
-use crate::finding::{Finding, Label, Severity, ToolRef};
+use crate::finding::{Finding, Label, ToolRef};
 use crate::inventory::{self, E2eeSetting, Inventory, Problem, ProblemKind, Tool};
 use crate::source::{SourceFile, Span};
 use condition::Context;
@@ -89,11 +89,24 @@ pub struct ToolSummary {
 
 /// Everything the engine needs besides the file.
 pub struct Engine {
-    pub catalog: Catalog,
+    pub catalog: Arc<Catalog>,
     pub registry: Registry,
     pub levels: Levels,
     /// How the inventories' shape maps onto the model (identity for format v1).
     pub mapping: inventory::Mapping,
+}
+
+impl Engine {
+    /// The embedded catalog and rules with the default levels and format v1: the engine of a
+    /// run with no config.
+    pub fn embedded() -> Result<Engine, rule::RuleError> {
+        Ok(Engine {
+            catalog: Catalog::embedded(),
+            registry: Registry::embedded()?,
+            levels: Levels::default(),
+            mapping: inventory::Mapping::default(),
+        })
+    }
 }
 
 /// A deterministic hash of a tool id (SipHash with fixed keys): same input, same output.
@@ -380,7 +393,7 @@ impl Engine {
             .escalate
             .iter()
             .find(|e| e.when.eval(&cx))
-            .map_or(rule.severity, |e| e.severity);
+            .map_or(rule.info.severity, |e| e.severity);
         let names: Vec<&str> = concerned.iter().map(|c| c.as_str()).collect();
         let vars = Vars {
             tool,
@@ -418,7 +431,7 @@ impl Engine {
             }
         }
         Some(Finding {
-            rule: rule.id.clone(),
+            rule: rule.info.id.clone(),
             severity,
             message: rule.message.render(|v| vars.get(v)),
             help: rule.help.as_ref().map(|h| h.render(|v| vars.get(v)).into()),
@@ -516,25 +529,12 @@ impl Vars<'_> {
     }
 }
 
-/// Severity of a finding after the policy; here only so renderers can count.
-pub fn count(findings: &[Finding], severity: Severity) -> usize {
-    findings
-        .iter()
-        .filter(|f| f.suppressed.is_none() && f.severity == severity)
-        .count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn engine() -> Engine {
-        Engine {
-            catalog: Catalog::embedded(),
-            registry: Registry::embedded().unwrap(),
-            levels: Levels::default(),
-            mapping: inventory::Mapping::default(),
-        }
+        Engine::embedded().unwrap()
     }
 
     fn tools(text: &str) -> (Arc<SourceFile>, Vec<Tool>) {

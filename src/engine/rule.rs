@@ -93,16 +93,28 @@ pub enum Detection {
     Condition { when: Condition, per_channel: bool },
 }
 
-/// A loaded, validated rule.
-#[derive(Debug, Clone)]
-pub struct Rule {
+/// What every output may know about a rule: its documentation, never its detection.
+///
+/// The outcome carries these for every rule that can fire, so renderers (SARIF's rule table,
+/// the report's controls) describe built-in and custom rules alike without the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
     pub id: String,
+    /// The default severity, before any override.
     pub severity: Severity,
+    /// Severities the rule's escalations can raise it to, in file order.
+    pub escalations: Vec<Severity>,
     pub summary: String,
     pub docs: String,
     pub tags: Vec<String>,
     /// Compliance controls the rule gives evidence for, as written in its file.
     pub controls: Vec<String>,
+}
+
+/// A loaded, validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub info: RuleInfo,
     pub detection: Detection,
     pub escalate: Vec<Escalation>,
     pub message: Template,
@@ -162,7 +174,7 @@ impl Rule {
             (true, Some(_)) => return Err(error("a builtin rule has no `when:`".into())),
             (false, None) => return Err(error("a rule needs `when:` (or `builtin: true`)".into())),
         };
-        let escalate = spec
+        let escalate: Vec<Escalation> = spec
             .escalate
             .into_iter()
             .map(|e| {
@@ -199,12 +211,15 @@ impl Rule {
             ));
         }
         Ok(Rule {
-            id: spec.id,
-            severity: spec.severity,
-            summary: spec.summary,
-            docs: spec.docs,
-            tags: spec.tags,
-            controls: spec.controls,
+            info: RuleInfo {
+                id: spec.id,
+                severity: spec.severity,
+                escalations: escalate.iter().map(|e| e.severity).collect(),
+                summary: spec.summary,
+                docs: spec.docs,
+                tags: spec.tags,
+                controls: spec.controls,
+            },
             detection,
             escalate,
             message,
@@ -248,19 +263,19 @@ impl Registry {
             let rule = Rule::parse(file, text)?;
             let stem = file.trim_end_matches(".yaml").trim_end_matches(".yml");
             let stem = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
-            if stem != rule.id {
+            if stem != rule.info.id {
                 return Err(RuleError {
                     file: file.to_owned(),
-                    message: format!("rule id `{}` does not match the file name", rule.id),
+                    message: format!("rule id `{}` does not match the file name", rule.info.id),
                 });
             }
-            if rules.contains_key(&rule.id) {
+            if rules.contains_key(&rule.info.id) {
                 return Err(RuleError {
                     file: file.to_owned(),
-                    message: format!("duplicate rule id `{}`", rule.id),
+                    message: format!("duplicate rule id `{}`", rule.info.id),
                 });
             }
-            rules.insert(rule.id.clone(), rule);
+            rules.insert(rule.info.id.clone(), rule);
         }
         Ok(Registry { rules })
     }
@@ -276,6 +291,11 @@ impl Registry {
 
     /// The default severity of a rule; a builtin id with no file is a defect caught by tests.
     pub fn severity(&self, id: &str) -> Severity {
-        self.get(id).map_or(Severity::Error, |r| r.severity)
+        self.get(id).map_or(Severity::Error, |r| r.info.severity)
+    }
+
+    /// The documentation of every rule, sorted by id, for the outcome.
+    pub fn infos(&self) -> Vec<RuleInfo> {
+        self.rules().map(|r| r.info.clone()).collect()
     }
 }

@@ -253,12 +253,7 @@ mod tests {
 
     #[test]
     fn parallel_rendering_writes_the_reference_bytes() {
-        let engine = crate::engine::Engine {
-            catalog: crate::catalog::Catalog::embedded(),
-            registry: crate::engine::rule::Registry::embedded().unwrap(),
-            levels: crate::engine::Levels::default(),
-            mapping: Default::default(),
-        };
+        let engine = crate::engine::Engine::embedded().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let fixtures = ["fixtures/acme.yaml", "fixtures/messy.yaml", "fixtures/seed"];
         let paths: Vec<_> = fixtures.iter().map(|f| root.join(f)).collect();
@@ -268,11 +263,9 @@ mod tests {
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>(),
         );
-        let mut outcome = crate::check_files(&engine, &files, 1 << 20);
-        assert_eq!(
-            rendered(&Outcome::default()),
-            reference(&Outcome::default())
-        );
+        let mut outcome = crate::check_files(&engine, &files, 1 << 20).into_outcome(&engine);
+        let empty = Outcome::for_engine(&engine);
+        assert_eq!(rendered(&empty), reference(&empty));
         outcome.path_errors.push(crate::PathError {
             path: "missing.yaml".into(),
             message: "no such file or directory".into(),

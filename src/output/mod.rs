@@ -12,7 +12,6 @@ pub mod sarif;
 use std::io::{self, Write};
 
 use crate::Outcome;
-use crate::engine::rule::Registry;
 
 /// The project's home, for SARIF `informationUri` and each rule's `helpUri` (the README's anchor
 /// for the rule). A placeholder until the project is published: change it here only.
@@ -62,22 +61,21 @@ impl Style {
     };
 }
 
-/// Writes `outcome` in `format` to `out`. `registry` gives the metadata of every rule that can
-/// fire (SARIF lists them all); renderers read it generically and know no rule.
+/// Writes `outcome` in `format` to `out`. Renderers read only the outcome, which carries the
+/// metadata of every rule that can fire (SARIF lists them all); they know no rule.
 pub fn render(
     format: Format,
     outcome: &Outcome,
-    registry: &Registry,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::render(outcome, style, out),
         Format::Json => json::render(outcome, out),
-        Format::Sarif => sarif::render(outcome, registry, out),
+        Format::Sarif => sarif::render(outcome, out),
         Format::Junit => junit::render(outcome, out),
         Format::Github => github::render(outcome, out),
         Format::Gitlab => gitlab::render(outcome, out),
-        Format::Report => report::render(outcome, registry, out),
+        Format::Report => report::render(outcome, out),
     }
 }

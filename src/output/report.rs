@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use crate::Outcome;
 use crate::catalog::{Catalog, Channel, Support};
-use crate::engine::rule::Registry;
+use crate::engine::rule::RuleInfo;
 use crate::finding::{Finding, Severity, SuppressionKind};
 
 /// Escapes what would break a Markdown table cell or inject markup from an inventory.
@@ -52,8 +52,8 @@ fn kind_text(kind: SuppressionKind) -> &'static str {
     }
 }
 
-pub fn render(outcome: &Outcome, registry: &Registry, out: &mut dyn Write) -> io::Result<()> {
-    let catalog = Catalog::embedded();
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let catalog = &outcome.catalog;
     let summary = outcome.summary();
     let active: Vec<&Finding> = outcome
         .findings
@@ -110,11 +110,11 @@ pub fn render(outcome: &Outcome, registry: &Registry, out: &mut dyn Write) -> io
     };
     writeln!(out, "\nVerdict: {verdict}\n")?;
 
-    controls_section(out, registry, &active, &accepted)?;
+    controls_section(out, &outcome.rules, &active, &accepted)?;
     tools_section(out, outcome)?;
     findings_section(out, &active)?;
     accepted_section(out, &accepted)?;
-    sources_section(out, outcome, &catalog)?;
+    sources_section(out, outcome, catalog)?;
     if !outcome.path_errors.is_empty() {
         writeln!(out, "## Paths not read\n")?;
         for error in &outcome.path_errors {
@@ -128,12 +128,12 @@ pub fn render(outcome: &Outcome, registry: &Registry, out: &mut dyn Write) -> io
 /// One row per control named by a rule file: which rules give evidence, and what they found.
 fn controls_section(
     out: &mut dyn Write,
-    registry: &Registry,
+    rules: &[RuleInfo],
     active: &[&Finding],
     accepted: &[&Finding],
 ) -> io::Result<()> {
     let mut rules_by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for rule in registry.rules() {
+    for rule in rules {
         for control in &rule.controls {
             rules_by_control.entry(control).or_default().push(&rule.id);
         }

@@ -17,7 +17,7 @@ use super::fingerprint::{self, Fingerprint};
 use super::json::JsonSpan;
 use super::{REPOSITORY_URL, rule_help_uri};
 use crate::Outcome;
-use crate::engine::rule::{Registry, Rule};
+use crate::engine::rule::RuleInfo;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
 
@@ -295,7 +295,7 @@ fn pascal_case(id: &str) -> String {
 
 /// The first section of a rule's documentation ("What it does") as one paragraph, at most
 /// 1024 characters (GitHub's limit for `fullDescription`).
-fn full_description(rule: &Rule) -> String {
+fn full_description(rule: &RuleInfo) -> String {
     let body: Vec<&str> = rule
         .docs
         .lines()
@@ -338,14 +338,14 @@ fn plain_text(markdown: &str) -> String {
 }
 
 /// The most severe level a rule can report: its default or an escalation.
-fn worst_severity(rule: &Rule) -> Severity {
-    rule.escalate
+fn worst_severity(rule: &RuleInfo) -> Severity {
+    rule.escalations
         .iter()
-        .map(|e| e.severity)
+        .copied()
         .fold(rule.severity, Severity::max)
 }
 
-fn descriptor(rule: &Rule) -> ReportingDescriptor<'_> {
+fn descriptor(rule: &RuleInfo) -> ReportingDescriptor<'_> {
     ReportingDescriptor {
         id: &rule.id,
         name: pascal_case(&rule.id),
@@ -453,12 +453,13 @@ fn result<'a>(
     }
 }
 
-/// Writes the SARIF log: every rule of `registry`, every finding (suppressed ones with their
+/// Writes the SARIF log: every rule that can fire, every finding (suppressed ones with their
 /// `suppressions`, which GitHub shows as dismissed), unreadable paths as notifications.
-pub fn render(outcome: &Outcome, registry: &Registry, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<ReportingDescriptor> = registry.rules().map(descriptor).collect();
-    let index: BTreeMap<&str, usize> = registry
-        .rules()
+pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let rules: Vec<ReportingDescriptor> = outcome.rules.iter().map(descriptor).collect();
+    let index: BTreeMap<&str, usize> = outcome
+        .rules
+        .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
+use super::FailOn;
 use super::date::Date;
-use crate::cli::FailOn;
 use crate::engine::Levels;
 use crate::finding::Severity;
 use crate::inventory::{
@@ -44,7 +44,7 @@ pub const EXCEPTION_KEYS: &[&str] = &[
     "expires",
     "files",
 ];
-pub const FAIL_ON: &[&str] = &["error", "warning", "info", "never"];
+pub const FAIL_ON: &[&str] = FailOn::NAMES;
 pub const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
 
 /// What the config sets a rule to.
@@ -264,7 +264,7 @@ impl Loader<'_> {
                 Some("fail_on") => {
                     config.fail_on = self
                         .keyword(value, "`fail_on` value", FAIL_ON)
-                        .and_then(|v| <FailOn as clap::ValueEnum>::from_str(&v.value, false).ok());
+                        .and_then(|v| FailOn::parse(&v.value));
                 }
                 Some("data_classification") => config.levels = self.levels(value),
                 Some("rules") => config.rules = self.rules(value),

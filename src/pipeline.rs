@@ -1,0 +1,202 @@
+//! The pipeline, in one place: discover → load → engine → policy sink → outcome.
+//!
+//! Every entry point (the CLI, tests, benchmarks, the fuzzer) goes through [`check`] or, for a
+//! source already in memory, [`lint_source`]. Nothing downstream calls back up.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::discover::{self, PathError};
+use crate::engine::Engine;
+use crate::engine::rule::Registry;
+use crate::finding::Finding;
+use crate::outcome::{FileReport, Outcome};
+use crate::policy::{self, Policy, Settings};
+use crate::source::SourceFile;
+use crate::{finding, inventory};
+
+/// What to check, and under which policy.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Files, directories, globs or `-`; empty means the default locations.
+    pub paths: Vec<String>,
+    pub settings: Settings,
+}
+
+/// Why a run could not start.
+#[derive(Debug)]
+pub enum Error {
+    /// One line for the user (a bad flag, an unreadable config path, nothing to check).
+    Usage(String),
+    /// Diagnostics pointing into a config or baseline file.
+    Config(Vec<policy::config::ConfigError>),
+}
+
+impl From<policy::Error> for Error {
+    fn from(error: policy::Error) -> Self {
+        match error {
+            policy::Error::Usage(message) => Error::Usage(message),
+            policy::Error::Config(errors) => Error::Config(errors),
+        }
+    }
+}
+
+/// Runs the whole pipeline.
+pub fn check(request: &Request) -> Result<Outcome, Error> {
+    let settings = &request.settings;
+    let (paths, path_errors) = if request.paths.is_empty() {
+        let (paths, errors) = discover::discover_default();
+        if paths.is_empty() && errors.is_empty() {
+            return Err(Error::Usage(format!(
+                "no inventory found; pass a path, or create one of: {}",
+                discover::DEFAULT_PATTERNS.join(", ")
+            )));
+        }
+        (paths, errors)
+    } else {
+        discover::discover(&request.paths)
+    };
+    let registry = Registry::embedded().map_err(|e| Error::Usage(e.to_string()))?;
+    let catalog = Catalog::embedded();
+    let policy = Policy::load(&paths, settings, &registry)?;
+
+    let mut outcome = Outcome::new(registry.infos().into(), Arc::clone(&catalog));
+    for (config, files) in policy.groups() {
+        let engine = Engine {
+            catalog: Arc::clone(&catalog),
+            registry: registry.clone(),
+            levels: config.and_then(|c| c.levels.clone()).unwrap_or_default(),
+            mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
+        };
+        let group = check_files(&engine, files, settings.max_file_size);
+        let findings = policy
+            .sink(config, &registry, &catalog)
+            .apply(group.findings, &group.files);
+        if outcome.findings.is_empty() {
+            outcome.findings = findings; // no copy of a large first group
+        } else {
+            outcome.findings.extend(findings);
+        }
+        outcome.files.extend(group.files);
+        outcome.path_errors.extend(group.path_errors);
+    }
+    policy.apply_baseline(&registry, &catalog, &mut outcome.findings);
+    outcome.path_errors.splice(0..0, path_errors);
+    outcome.sort();
+    outcome.evaluated_on = Some(settings.today.to_string());
+    outcome.fail_on = policy.fail_on();
+    outcome.inputs = policy.inputs();
+    Ok(outcome)
+}
+
+/// What [`check_files`] found in one group of files, before the policy.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub files: Vec<FileReport>,
+    /// Sorted by file, offset, rule.
+    pub findings: Vec<Finding>,
+    pub path_errors: Vec<PathError>,
+}
+
+impl Checked {
+    /// These results as an outcome with no policy applied.
+    pub fn into_outcome(self, engine: &Engine) -> Outcome {
+        let mut outcome = Outcome::for_engine(engine);
+        outcome.files = self.files;
+        outcome.findings = self.findings;
+        outcome.path_errors = self.path_errors;
+        outcome
+    }
+}
+
+/// Lints one source that is already in memory.
+///
+/// Each tool is checked as soon as it is loaded and then dropped, unless the file has inline
+/// ignore comments, which are matched to tool entries afterwards.
+pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Finding>) {
+    let source = Arc::new(source);
+    let keep_tools = source.text.contains(policy::ignores::MARKER);
+    let mut lint = engine.file(&source);
+    let mut kept = Vec::new();
+    let (mut inventory, problems) =
+        inventory::load_each(&source, &engine.mapping, &mut |loaded| match loaded {
+            inventory::Loaded::Tool(tool) => {
+                lint.tool(&tool);
+                if keep_tools {
+                    kept.push(tool);
+                }
+            }
+            inventory::Loaded::Restart => {
+                lint.restart();
+                kept.clear();
+            }
+        });
+    inventory.tools = kept;
+    let ignores = policy::ignores::scan(&source, &inventory);
+    for problem in problems {
+        lint.problem(problem);
+    }
+    let (findings, tools) = lint.finish();
+    (
+        FileReport {
+            source,
+            tools,
+            ignores,
+        },
+        findings,
+    )
+}
+
+/// Reads and lints files in parallel; the result does not depend on scheduling.
+pub fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Checked {
+    let results: Vec<Result<(FileReport, Vec<Finding>), PathError>> = paths
+        .par_iter()
+        .map(|path| {
+            let read = discover::read(path, max_file_size)?;
+            match read.invalid_utf8 {
+                None => Ok(lint_source(engine, read.source)),
+                Some(span) => {
+                    let source = Arc::new(read.source);
+                    let problem = inventory::Problem {
+                        kind: inventory::ProblemKind::Invalid,
+                        span,
+                        message: format!("invalid UTF-8 at byte {}", span.offset),
+                        help: Some(
+                            "save the file as UTF-8; the file was not checked further".into(),
+                        ),
+                    };
+                    let (findings, tools) =
+                        engine.run(&source, &inventory::Inventory::default(), vec![problem]);
+                    let ignores = Vec::new();
+                    Ok((
+                        FileReport {
+                            source,
+                            tools,
+                            ignores,
+                        },
+                        findings,
+                    ))
+                }
+            }
+        })
+        .collect();
+    let mut checked = Checked::default();
+    for result in results {
+        match result {
+            Ok((report, findings)) => {
+                checked.files.push(report);
+                if checked.findings.is_empty() {
+                    checked.findings = findings; // no copy of a large first file
+                } else {
+                    checked.findings.extend(findings);
+                }
+            }
+            Err(error) => checked.path_errors.push(error),
+        }
+    }
+    finding::sort(&mut checked.findings);
+    checked
+}

@@ -1,0 +1,330 @@
+//! The sink: the one place where the policy changes findings (overrides, exceptions, inline
+//! ignores, the baseline), and where the entries that cover nothing are reported.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::baseline::{Baseline, Key};
+use super::config::{Config, Exception, RuleLevel};
+use super::{EXPIRING_WITHIN_DAYS, Settings, ids, parent_dir, relative_to};
+use crate::catalog::Catalog;
+use crate::engine::rule::Registry;
+use crate::finding::{Finding, Label, Suppression, SuppressionKind};
+use crate::inventory::did_you_mean;
+use crate::outcome::FileReport;
+use crate::source::{SourceFile, Span};
+
+/// The one place where the policy changes findings.
+pub struct Sink<'a> {
+    pub(super) registry: &'a Registry,
+    pub(super) catalog: &'a Catalog,
+    pub(super) config: Option<&'a Config>,
+    pub(super) cli_levels: &'a BTreeMap<String, RuleLevel>,
+    pub(super) settings: &'a Settings,
+}
+
+impl Sink<'_> {
+    /// The level of a rule: the command line wins over the config, which wins over the rule.
+    fn level(&self, rule: &str) -> Option<RuleLevel> {
+        self.cli_levels
+            .get(rule)
+            .or_else(|| self.config.and_then(|c| c.rules.get(rule)))
+            .copied()
+    }
+
+    /// Applies overrides to one finding; `None` when its rule is `off`.
+    fn override_severity(&self, mut finding: Finding) -> Option<Finding> {
+        match self.level(&finding.rule) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::On(severity)) => {
+                finding.severity = severity;
+                Some(finding)
+            }
+            None => Some(finding),
+        }
+    }
+
+    /// A finding the policy produces, before overrides.
+    fn new_finding(
+        &self,
+        rule: &str,
+        source: &Arc<SourceFile>,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) -> Finding {
+        let mut finding = Finding::new(rule, self.registry.severity(rule), source, span, message);
+        finding.help = help.map(Into::into);
+        finding
+    }
+
+    /// Applies overrides, exceptions and inline ignores to one group's findings.
+    pub fn apply(&self, findings: Vec<Finding>, files: &[FileReport]) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = findings
+            .into_iter()
+            .filter_map(|f| self.override_severity(f))
+            .collect();
+        let mut produced = Vec::new();
+        if !self.settings.no_exceptions {
+            if let Some(config) = self.config {
+                self.exceptions(config, &mut findings, &mut produced);
+            }
+            if !self.settings.no_ignores {
+                self.ignores(files, &mut findings, &mut produced);
+            }
+        }
+        findings.extend(
+            produced
+                .into_iter()
+                .filter_map(|f| self.override_severity(f)),
+        );
+        findings
+    }
+
+    fn exception_matches(&self, config: &Config, exception: &Exception, finding: &Finding) -> bool {
+        if finding.rule != exception.rule.value {
+            return false;
+        }
+        let Some(tool) = &finding.tool else {
+            return false;
+        };
+        let wanted = exception.tool.value.as_str();
+        let same_tool = tool.name.eq_ignore_ascii_case(wanted)
+            || tool.id == wanted
+            || self
+                .catalog
+                .lookup(wanted)
+                .is_some_and(|system| finding.catalog_id.as_deref() == Some(system.id.as_str()));
+        if !same_tool {
+            return false;
+        }
+        if exception.files.is_empty() {
+            return true;
+        }
+        let dir = parent_dir(&config.source.path);
+        let file = relative_to(&dir, &finding.source.path, &finding.source.name);
+        let options = glob::MatchOptions {
+            require_literal_separator: true,
+            ..glob::MatchOptions::new()
+        };
+        exception
+            .files
+            .iter()
+            .any(|p| p.matches_with(&file, options))
+    }
+
+    fn exceptions(&self, config: &Config, findings: &mut [Finding], produced: &mut Vec<Finding>) {
+        let today = self.settings.today;
+        let cfg = &config.source;
+        for exception in &config.exceptions {
+            let expired = exception.expires.value < today;
+            let expires = exception.expires.value.to_string();
+            let mut used = false;
+            for finding in findings.iter_mut() {
+                if !self.exception_matches(config, exception, finding) {
+                    continue;
+                }
+                used = true;
+                if expired {
+                    let mut f = self.new_finding(
+                        ids::EXPIRED_EXCEPTION,
+                        &finding.source,
+                        finding.span,
+                        format!(
+                            "the exception for `{}` on {} expired on {expires}; the finding is active again",
+                            exception.rule.value, exception.tool.value
+                        ),
+                        Some(format!(
+                            "fix the finding, or renew the exception with a new `expires` date and approval (approved by {})",
+                            exception.approved_by
+                        )),
+                    );
+                    f.labels.push(Label {
+                        source: Some(Arc::clone(cfg)),
+                        span: exception.expires.span,
+                        message: format!("this exception expired on {expires}"),
+                    });
+                    f.tool = finding.tool.clone();
+                    f.catalog_id = finding.catalog_id.clone();
+                    produced.push(f);
+                } else if finding.suppressed.is_none() {
+                    finding.suppressed = Some(Box::new(Suppression {
+                        kind: SuppressionKind::Exception,
+                        reason: exception.reason.clone(),
+                        approved_by: Some(exception.approved_by.clone()),
+                        expires: Some(expires.clone()),
+                        ticket: exception.ticket.clone(),
+                    }));
+                }
+            }
+            if expired && !used {
+                produced.push(self.new_finding(
+                    ids::EXPIRED_EXCEPTION,
+                    cfg,
+                    exception.expires.span,
+                    format!(
+                        "the exception for `{}` on {} expired on {expires} and matches no finding",
+                        exception.rule.value, exception.tool.value
+                    ),
+                    Some("remove the exception".into()),
+                ));
+            } else if !expired && !used {
+                produced.push(self.new_finding(
+                    ids::UNUSED_EXCEPTION,
+                    cfg,
+                    exception.entry,
+                    format!(
+                        "the exception for `{}` on {} matches no finding",
+                        exception.rule.value, exception.tool.value
+                    ),
+                    Some("remove the exception, or fix its `tool`, `rule` or `files`".into()),
+                ));
+            }
+            let days_left = exception.expires.value.days() - today.days();
+            if !expired && days_left <= EXPIRING_WITHIN_DAYS {
+                let when = match days_left {
+                    0 => "today".to_owned(),
+                    1 => "in 1 day".to_owned(),
+                    n => format!("in {n} days"),
+                };
+                produced.push(self.new_finding(
+                    ids::EXCEPTION_EXPIRING,
+                    cfg,
+                    exception.expires.span,
+                    format!(
+                        "the exception for `{}` on {} expires {when} ({expires})",
+                        exception.rule.value, exception.tool.value
+                    ),
+                    Some(
+                        "renew it (new date, new approval) or fix the finding before CI starts failing"
+                            .into(),
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn ignores(&self, files: &[FileReport], findings: &mut [Finding], produced: &mut Vec<Finding>) {
+        let rule_ids: Vec<&str> = self.registry.rules().map(|r| r.info.id.as_str()).collect();
+        for file in files {
+            for ignore in &file.ignores {
+                if ignore.reason.is_empty() {
+                    // An unexplained ignore suppresses nothing: the reason is the record.
+                    produced.push(self.new_finding(
+                        ids::IGNORE_WITHOUT_REASON,
+                        &file.source,
+                        ignore.span,
+                        "this ignore comment gives no reason, so it suppresses nothing".into(),
+                        Some("write why after the bracket: `# e2ee-lint: ignore[no-e2ee] public announcements only`".into()),
+                    ));
+                    continue;
+                }
+                let Some(entry) = ignore.tool else {
+                    produced.push(self.new_finding(
+                        ids::UNUSED_IGNORE,
+                        &file.source,
+                        ignore.span,
+                        "this ignore comment is not attached to any tool".into(),
+                        Some("put it on the tool's `name:` line or on the line directly above the tool's entry".into()),
+                    ));
+                    continue;
+                };
+                // Findings arrive sorted by file and offset (`check_files` sorts them), so the
+                // ones inside this entry are one range: no scan of every finding per comment.
+                let name = file.source.name.as_str();
+                let end = entry.end().max(entry.offset + 1);
+                let start_at = findings.partition_point(|f| {
+                    (f.source.name.as_str(), f.span.offset) < (name, entry.offset)
+                });
+                let end_at = findings
+                    .partition_point(|f| (f.source.name.as_str(), f.span.offset) < (name, end));
+                for (rule, span) in &ignore.rules {
+                    let mut used = false;
+                    for finding in findings[start_at..end_at.max(start_at)].iter_mut() {
+                        if !Arc::ptr_eq(&finding.source, &file.source) || finding.rule != *rule {
+                            continue;
+                        }
+                        used = true;
+                        if finding.suppressed.is_none() {
+                            finding.suppressed = Some(Box::new(Suppression {
+                                kind: SuppressionKind::Inline,
+                                reason: ignore.reason.clone(),
+                                approved_by: None,
+                                expires: None,
+                                ticket: None,
+                            }));
+                        }
+                    }
+                    if !used {
+                        let help = if rule_ids.contains(&rule.as_str()) {
+                            "remove it from the comment; the tool no longer has this finding".into()
+                        } else {
+                            did_you_mean(rule, &rule_ids)
+                                .map(|d| format!("`{rule}` is not a rule id; {d}"))
+                                .unwrap_or_else(|| {
+                                    format!("`{rule}` is not a rule id; see `e2ee-lint rules`")
+                                })
+                        };
+                        produced.push(self.new_finding(
+                            ids::UNUSED_IGNORE,
+                            &file.source,
+                            *span,
+                            format!("`ignore[{rule}]` suppresses nothing"),
+                            Some(help),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn baseline(&self, findings: &mut Vec<Finding>, baseline: &Baseline) {
+        let dir = parent_dir(&baseline.source.path);
+        let keys: BTreeSet<&Key> = baseline.entries.iter().map(|(key, _)| key).collect();
+        let mut used: BTreeSet<Key> = BTreeSet::new();
+        for finding in findings.iter_mut() {
+            if ids::ALL.contains(&finding.rule.as_str()) {
+                continue;
+            }
+            let key = Key::of(
+                finding,
+                relative_to(&dir, &finding.source.path, &finding.source.name),
+            );
+            if keys.contains(&key) {
+                if finding.suppressed.is_none() {
+                    finding.suppressed = Some(Box::new(Suppression {
+                        kind: SuppressionKind::Baseline,
+                        reason: "in the baseline".into(),
+                        approved_by: None,
+                        expires: None,
+                        ticket: None,
+                    }));
+                }
+                used.insert(key);
+            }
+        }
+        for (key, span) in &baseline.entries {
+            if used.contains(key) {
+                continue;
+            }
+            let what = key
+                .tool
+                .as_deref()
+                .map_or_else(String::new, |t| format!(" for `{t}`"));
+            let span = baseline.source.first_line(*span);
+            let finding = self.new_finding(
+                ids::UNUSED_BASELINE_ENTRY,
+                &baseline.source,
+                span,
+                format!(
+                    "baseline entry `{}`{what} in {} matches no finding",
+                    key.rule, key.file
+                ),
+                Some("the problem is fixed: remove the entry, or rewrite the baseline with --write-baseline".into()),
+            );
+            if let Some(finding) = self.override_severity(finding) {
+                findings.push(finding);
+            }
+        }
+    }
+}
