@@ -160,8 +160,7 @@ fn policy_check(
         // Reproducible builds' convention for "now", then the clock.
         today: args
             .today
-            .or_else(policy::date::Date::from_source_date_epoch)
-            .unwrap_or_else(policy::date::Date::today_utc),
+            .map_or_else(policy::date::Date::default_today, Ok)?,
         no_ignores: args.no_ignores,
         no_exceptions: args.no_exceptions,
         baseline: args.baseline.clone(),
