@@ -63,7 +63,7 @@ pub enum SchemaKind {
 pub struct CheckArgs {
     /// Inventory files, directories (searched for *.yaml and *.yml) or glob patterns.
     /// Default: inventory.yaml, inventory.yml, inventories/**/*.yaml, inventories/**/*.yml
-    pub paths: Vec<String>,
+    pub paths: Vec<std::path::PathBuf>,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]

@@ -1,11 +1,22 @@
 //! From the paths, directories and glob patterns a user names to the inventory files to read.
+//!
+//! One rule for every form (a directory argument, a glob pattern, and the default patterns):
+//! below the directory or the pattern's literal start, hidden names (`.x`) are skipped and
+//! symlinks to directories are not entered, so no walk can loop; symlinks to files are read.
+//! Files found this way must be regular `*.yaml`/`*.yml` files and not config files; anything
+//! else is skipped without opening it. A path the user names is always used: a hidden or
+//! symlinked directory is walked, a file is read whatever its name, and a named FIFO, device or
+//! config file is an error. Each real file is checked once, however many paths lead to it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::source::{SourceFile, Span};
+
+pub use crate::source::display_name;
 
 /// Patterns read when `check` is given no path, relative to the working directory.
 pub const DEFAULT_PATTERNS: &[&str] = &[
@@ -26,6 +37,15 @@ pub struct PathError {
     pub message: String,
 }
 
+impl PathError {
+    fn new(path: &Path, message: impl Into<String>) -> Self {
+        PathError {
+            path: display_name(path),
+            message: message.into(),
+        }
+    }
+}
+
 fn is_yaml(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -38,127 +58,216 @@ fn is_config(path: &Path) -> bool {
         .is_some_and(crate::policy::discover::is_config_name)
 }
 
+fn is_hidden(name: &OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
 fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '['])
+}
+
+/// Candidate files, in path order, and the errors met on the way.
+#[derive(Default)]
+struct Found {
+    files: BTreeSet<PathBuf>,
+    errors: Vec<PathError>,
+}
+
+impl Found {
+    /// Files sorted by path, each real file once (the first path leading to it wins).
+    fn finish(self) -> (Vec<PathBuf>, Vec<PathError>) {
+        let mut seen = HashSet::new();
+        let files = self
+            .files
+            .into_iter()
+            .filter(|path| {
+                path == Path::new(STDIN) || identity(path).is_none_or(|id| seen.insert(id))
+            })
+            .collect();
+        (files, self.errors)
+    }
+
+    /// Adds a file met by a walk or a pattern: only regular YAML files that are not configs.
+    fn add_found(&mut self, path: &Path, file_type: fs::FileType) -> bool {
+        let regular = file_type.is_file()
+            || (file_type.is_symlink() && fs::metadata(path).is_ok_and(|m| m.is_file()));
+        let wanted = regular && is_yaml(path) && !is_config(path);
+        if wanted {
+            self.files
+                .insert(path.strip_prefix("./").unwrap_or(path).to_path_buf());
+        }
+        wanted
+    }
+}
+
+/// What makes two paths one file: device and inode (the target's, for a symlink).
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(path).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// What makes two paths one file: the canonical path.
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok()
 }
 
 /// Expands paths into a sorted, de-duplicated list of files, and the errors met on the way.
 ///
 /// A file named directly is read whatever its extension; directories are walked for
-/// `*.yaml`/`*.yml` (hidden directories and symlinked directories are not entered, so a symlink
-/// loop cannot trap the walk); an argument that does not exist but contains `*`, `?` or `[` is a
-/// glob pattern.
-pub fn discover(args: &[String]) -> (Vec<PathBuf>, Vec<PathError>) {
-    let mut files = BTreeSet::new();
-    let mut errors = Vec::new();
+/// `*.yaml`/`*.yml`; an argument that does not exist but contains `*`, `?` or `[` is a glob
+/// pattern. See the module documentation for what a walk skips.
+pub fn discover<S: AsRef<OsStr>>(args: &[S]) -> (Vec<PathBuf>, Vec<PathError>) {
+    let mut found = Found::default();
     for arg in args {
-        let path = Path::new(arg);
-        if arg == STDIN {
-            files.insert(path.to_path_buf());
+        let path = Path::new(arg.as_ref());
+        if path == Path::new(STDIN) {
+            found.files.insert(path.to_path_buf());
             continue;
         }
         match fs::symlink_metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
-            Ok(meta) if meta.file_type().is_symlink() && path.is_dir() => {
-                walk(path, &mut files, &mut errors)
+            Ok(_) if path.is_dir() => {
+                walk(path, &mut found, true);
             }
+            Ok(_) if is_config(path) => found.errors.push(PathError::new(
+                path,
+                "a config file, not an inventory (configs are found beside inventories, or \
+                 named with --config)",
+            )),
             Ok(_) => {
-                files.insert(path.to_path_buf());
+                found.files.insert(path.to_path_buf());
             }
-            Err(_) if has_glob_chars(arg) => expand_glob(arg, &mut files, &mut errors),
-            Err(e) => errors.push(PathError {
-                path: arg.clone(),
-                message: io_message(&e),
-            }),
+            Err(e) => match path.to_str() {
+                Some(pattern) if has_glob_chars(pattern) => expand_glob(pattern, &mut found, true),
+                _ => found.errors.push(PathError::new(path, io_message(&e))),
+            },
         }
     }
-    (files.into_iter().collect(), errors)
+    found.finish()
 }
 
 /// Files matched by the default patterns (no error when nothing matches; the caller decides).
 pub fn discover_default() -> (Vec<PathBuf>, Vec<PathError>) {
-    let mut files = BTreeSet::new();
-    let mut errors = Vec::new();
+    let mut found = Found::default();
     for pattern in DEFAULT_PATTERNS {
-        if let Ok(paths) = glob::glob(pattern) {
-            for path in paths {
-                match path {
-                    Ok(path) if path.is_file() && !is_config(&path) => {
-                        files.insert(path);
-                    }
-                    Ok(_) => {}
-                    Err(e) => errors.push(PathError {
-                        path: e.path().display().to_string(),
-                        message: io_message(e.error()),
-                    }),
-                }
-            }
+        if has_glob_chars(pattern) {
+            expand_glob(pattern, &mut found, false);
+        } else if let Ok(meta) = fs::symlink_metadata(pattern) {
+            found.add_found(Path::new(pattern), meta.file_type());
         }
     }
-    (files.into_iter().collect(), errors)
+    found.finish()
 }
 
-fn expand_glob(pattern: &str, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) {
-    let paths = match glob::glob(pattern) {
-        Ok(paths) => paths,
+type Walker = walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool>;
+
+/// Walks from a directory (followed even when it is a symlink), skipping hidden names below it
+/// and not entering symlinks met on the way.
+fn walker(root: &Path, max_depth: usize) -> Walker {
+    let keep: fn(&walkdir::DirEntry) -> bool = |e| e.depth() == 0 || !is_hidden(e.file_name());
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .max_depth(max_depth)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(keep)
+}
+
+fn walk_error(root: &Path, error: &walkdir::Error) -> PathError {
+    PathError::new(
+        error.path().unwrap_or(root),
+        error
+            .io_error()
+            .map_or_else(|| error.to_string(), io_message),
+    )
+}
+
+/// Walks a directory for inventories; `named`: the user named it, so finding none is an error.
+fn walk(dir: &Path, found: &mut Found, named: bool) -> usize {
+    let mut count = 0;
+    for entry in walker(dir, usize::MAX) {
+        match entry {
+            Ok(entry) if entry.depth() == 0 => {}
+            Ok(entry) => count += usize::from(found.add_found(entry.path(), entry.file_type())),
+            Err(e) => found.errors.push(walk_error(dir, &e)),
+        }
+    }
+    if named && count == 0 {
+        found.errors.push(PathError::new(
+            dir,
+            "no *.yaml or *.yml file in this directory",
+        ));
+    }
+    count
+}
+
+/// Splits a pattern into the directory before its first wildcard and the rest, which is
+/// matched against paths below that directory.
+fn split_pattern(pattern: &str) -> (&str, &str) {
+    let wildcard = pattern.find(['*', '?', '[']).unwrap_or(pattern.len());
+    match pattern[..wildcard].rfind(std::path::is_separator) {
+        Some(0) => ("/", &pattern[1..]),
+        Some(at) => (&pattern[..at], &pattern[at + 1..]),
+        None => (".", pattern),
+    }
+}
+
+/// Expands a glob pattern by walking from its literal start with the walk's rules; a matched
+/// directory is walked for inventories. `required`: no match is an error.
+fn expand_glob(pattern: &str, found: &mut Found, required: bool) {
+    let (base, rest) = split_pattern(pattern);
+    let rest = rest.trim_end_matches(std::path::is_separator);
+    let matcher = match glob::Pattern::new(rest) {
+        Ok(matcher) => matcher,
         Err(e) => {
-            errors.push(PathError {
+            found.errors.push(PathError {
                 path: pattern.to_owned(),
                 message: format!("invalid glob pattern: {}", e.msg),
             });
             return;
         }
     };
-    let before = files.len();
-    for entry in paths {
-        match entry {
-            Ok(path) if path.is_dir() => walk(&path, files, errors),
-            Ok(path) if is_config(&path) => {}
-            Ok(path) => {
-                files.insert(path);
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    let max_depth = if rest.contains("**") {
+        usize::MAX
+    } else {
+        rest.split(std::path::is_separator).count()
+    };
+    let base = Path::new(base);
+    let mut count = 0;
+    if base.is_dir() {
+        let mut entries = walker(base, max_depth);
+        while let Some(entry) = entries.next() {
+            let entry = match entry {
+                Ok(entry) if entry.depth() == 0 => continue,
+                Ok(entry) => entry,
+                Err(e) => {
+                    found.errors.push(walk_error(base, &e));
+                    continue;
+                }
+            };
+            let relative = entry.path().strip_prefix(base).unwrap_or(entry.path());
+            if !matcher.matches_with(&relative.to_string_lossy(), options) {
+                continue;
             }
-            Err(e) => errors.push(PathError {
-                path: e.path().display().to_string(),
-                message: io_message(e.error()),
-            }),
+            if entry.file_type().is_dir() {
+                count += walk(entry.path(), found, false);
+                entries.skip_current_dir();
+            } else {
+                count += usize::from(found.add_found(entry.path(), entry.file_type()));
+            }
         }
     }
-    if files.len() == before {
-        errors.push(PathError {
+    if required && count == 0 {
+        found.errors.push(PathError {
             path: pattern.to_owned(),
             message: "no file matches this pattern".into(),
-        });
-    }
-}
-
-fn walk(dir: &Path, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) {
-    let before = files.len();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_file()
-                    || (entry.file_type().is_symlink() && entry.path().is_file());
-                if is_file && is_yaml(entry.path()) && !is_config(entry.path()) {
-                    files.insert(entry.into_path());
-                }
-            }
-            Err(e) => errors.push(PathError {
-                path: e
-                    .path()
-                    .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
-                message: e.io_error().map_or_else(|| e.to_string(), io_message),
-            }),
-        }
-    }
-    if files.len() == before {
-        errors.push(PathError {
-            path: display_name(dir),
-            message: "no *.yaml or *.yml file in this directory".into(),
         });
     }
 }
@@ -174,12 +283,6 @@ pub fn io_message(error: &std::io::Error) -> String {
             text.split(" (os error").next().unwrap_or(&text).to_owned()
         }
     }
-}
-
-/// The name shown for a path: relative, with `/` separators, without a leading `./`.
-pub fn display_name(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").unwrap_or(&text).to_owned()
 }
 
 /// A file read for linting, plus the located problem if its bytes are not UTF-8.
@@ -272,5 +375,22 @@ fn decode(name: String, path: &Path, bytes: Vec<u8>) -> ReadFile {
     ReadFile {
         source: SourceFile::new(name, path, text),
         invalid_utf8,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_pattern;
+
+    #[test]
+    fn patterns_split_at_their_literal_directory() {
+        assert_eq!(split_pattern("*.yaml"), (".", "*.yaml"));
+        assert_eq!(
+            split_pattern("inventories/**/*.yaml"),
+            ("inventories", "**/*.yaml")
+        );
+        assert_eq!(split_pattern("a/.b/c*/d.yaml"), ("a/.b", "c*/d.yaml"));
+        assert_eq!(split_pattern("/*.yaml"), ("/", "*.yaml"));
+        assert_eq!(split_pattern("/srv/x/?.yml"), ("/srv/x", "?.yml"));
     }
 }

@@ -22,7 +22,7 @@ use crate::{finding, inventory};
 #[derive(Debug, Clone)]
 pub struct Request {
     /// Files, directories, globs or `-`; empty means the default locations.
-    pub paths: Vec<String>,
+    pub paths: Vec<PathBuf>,
     pub settings: Settings,
 }
 

@@ -1,7 +1,9 @@
-//! Source files as read, byte spans into them, and the line/column index users see.
+//! Source files as read, byte spans into them, the line/column index users see, and the names
+//! files are shown by.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// A byte range into a source file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -25,6 +27,78 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
+/// The name shown for a path: as given, with `/` separators, without a leading `./`.
+///
+/// Names are text, paths are bytes: a byte that is not part of valid UTF-8 is written `\xFF`,
+/// and (where `\` is not a separator) a backslash in a name is written `\\`, so two different
+/// paths never share a name. [`name_bytes`] turns a name back into the path's bytes, for
+/// formats that percent-encode (SARIF URIs).
+pub fn display_name(path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let bytes = match bytes.strip_prefix(b"./") {
+        Some(rest) => rest,
+        None if cfg!(windows) => bytes.strip_prefix(b".\\").unwrap_or(bytes),
+        None => bytes,
+    };
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' if cfg!(windows) => out.push('/'),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The path bytes a [`display_name`] stands for (the name itself when it has no escapes).
+pub fn name_bytes(name: &str) -> Cow<'_, [u8]> {
+    if !name.contains('\\') {
+        return Cow::Borrowed(name.as_bytes());
+    }
+    let bytes = name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match bytes.get(i..) {
+            Some([b'\\', b'\\', ..]) => Some((b'\\', 2)),
+            Some([b'\\', b'x', hi, lo, ..]) => std::str::from_utf8(&[*hi, *lo])
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .map(|byte| (byte, 4)),
+            _ => None,
+        };
+        match escaped {
+            Some((byte, len)) => {
+                out.push(byte);
+                i += len;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Byte offsets where lines start after the first: after `\r\n`, after `\n` and after a lone
+/// `\r`. This is the one line model: the index below, YAML error locations and the snippets
+/// drawn by the human renderer (see [`SourceFile::snippet_text`]) all use it.
+pub fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(|(i, &b)| match b {
+        b'\n' => Some(i + 1),
+        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+        _ => None,
+    })
+}
+
 /// A 1-based line and a 1-based column counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
@@ -43,23 +117,46 @@ pub struct SourceFile {
     /// Byte offset of each line's start. `u32` halves the index of a large file; spans from
     /// the YAML parser address at most 4 GiB, and `discover::read` refuses larger files.
     line_starts: Vec<u32>,
+    /// Whether some line ends with a lone `\r`, which miette's snippets do not draw as a break.
+    lone_cr: bool,
+    snippet: OnceLock<Arc<String>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
+        line_starts.extend(line_breaks(&text).map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
+        let lone_cr = text.contains('\r') && line_starts.len() > text.matches('\n').count() + 1;
         SourceFile {
             name: name.into(),
             path: path.into(),
             text: Arc::new(text),
             line_starts,
+            lone_cr,
+            snippet: OnceLock::new(),
         }
+    }
+
+    /// The text for drawing snippets: the text itself, or, when a line ends with a lone `\r`,
+    /// a copy with those `\r` replaced by `\n`. The replacement keeps every byte offset, and
+    /// makes the snippet's line numbers match [`SourceFile::line_col`] (miette counts a lone
+    /// `\r` as a line end in the header but draws it inside a line).
+    pub fn snippet_text(&self) -> Arc<String> {
+        if !self.lone_cr {
+            return Arc::clone(&self.text);
+        }
+        Arc::clone(self.snippet.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let text: String = self
+                .text
+                .char_indices()
+                .map(|(i, c)| match c {
+                    '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
+                    c => c,
+                })
+                .collect();
+            Arc::new(text)
+        }))
     }
 
     /// Line and character column of a byte offset (clamped into the text).
@@ -83,7 +180,7 @@ impl SourceFile {
     /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
     pub fn first_line(&self, span: Span) -> Span {
         let text = self.slice(span);
-        match text.find('\n') {
+        match text.find(['\n', '\r']) {
             Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
             None => span,
         }
@@ -92,5 +189,54 @@ impl SourceFile {
     /// The text under a span, or "" when the span does not fall on character boundaries.
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.offset..span.end()).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_end_starts_a_line() {
+        let source = SourceFile::new("a", "a", "a\rb\r\nc\nd".into());
+        let at = |offset| {
+            let at = source.line_col(offset);
+            (at.line, at.column)
+        };
+        assert_eq!(at(2), (2, 1));
+        assert_eq!(at(5), (3, 1));
+        assert_eq!(at(7), (4, 1));
+        assert_eq!(*source.snippet_text(), "a\nb\r\nc\nd");
+        let crlf = SourceFile::new("a", "a", "a\r\nb\n".into());
+        assert!(Arc::ptr_eq(&crlf.snippet_text(), &crlf.text));
+        assert_eq!(source.first_line(Span::new(0, 3)), Span::new(0, 1));
+    }
+
+    #[test]
+    fn names_keep_the_bytes_they_stand_for() {
+        assert_eq!(display_name(Path::new("./inv/a.yaml")), "inv/a.yaml");
+        assert_eq!(name_bytes("inv/a.yaml"), b"inv/a.yaml".as_slice());
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let names: [&[u8]; 5] = [
+                b"a\xff.yaml",
+                b"a\xfe.yaml",
+                b"a\\xFF.yaml",
+                b"a\\",
+                b"\xff",
+            ];
+            let shown: std::collections::BTreeSet<String> = names
+                .iter()
+                .map(|n| display_name(Path::new(std::ffi::OsStr::from_bytes(n))))
+                .collect();
+            assert_eq!(shown.len(), names.len(), "{shown:?}");
+            assert!(shown.contains("a\\xFF.yaml"));
+            assert!(shown.contains("a\\\\xFF.yaml"));
+            for name in names {
+                let shown = display_name(Path::new(std::ffi::OsStr::from_bytes(name)));
+                assert_eq!(name_bytes(&shown), name, "{shown}");
+            }
+        }
     }
 }

@@ -320,7 +320,7 @@ pub fn parse(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
     })
 }
 
-/// A resource limit, in words a user can act on. serde-saphyr prints these as Rust debug
+/// A resource limit or an unusable value, in words a user can act on. serde-saphyr prints these as Rust debug
 /// structs (`budget breached: RecordedAnchorEvents { .. }`), and for an alias bomb with a
 /// dangling `(defined at .. (used` tail; the README's "Hostile input and limits" lists them.
 fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
@@ -333,6 +333,9 @@ fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
     let alias = "too much alias expansion (`*alias` references repeat anchored content; \
                  this looks like an alias bomb)";
     Some(match error {
+        E::BinaryNotUtf8 { .. } => "a `!!binary` value that does not decode to UTF-8 text; \
+                                    write the value as plain text"
+            .to_owned(),
         E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
@@ -390,14 +393,32 @@ fn token_len(text: &str, offset: usize) -> usize {
     })
 }
 
+/// With the one line model ([`crate::source::line_breaks`]).
 fn line_column_to_offset(text: &str, line: u64, column: u64) -> usize {
-    let line_start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1) as usize)
-        .map(str::len)
-        .sum::<usize>();
+    let line_start = match usize::try_from(line.saturating_sub(2)) {
+        Ok(_) if line <= 1 => 0,
+        Ok(breaks) => crate::source::line_breaks(text)
+            .nth(breaks)
+            .unwrap_or(text.len()),
+        Err(_) => text.len(),
+    };
     text[line_start..]
         .char_indices()
         .nth(column.saturating_sub(1) as usize)
         .map_or(text.len(), |(i, _)| line_start + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_column_to_offset;
+
+    #[test]
+    fn parser_locations_use_the_one_line_model() {
+        let text = "a\rb\r\nc\nd";
+        assert_eq!(line_column_to_offset(text, 1, 1), 0);
+        assert_eq!(line_column_to_offset(text, 2, 1), 2);
+        assert_eq!(line_column_to_offset(text, 3, 1), 5);
+        assert_eq!(line_column_to_offset(text, 4, 1), 7);
+        assert_eq!(line_column_to_offset(text, 9, 1), text.len());
+    }
 }

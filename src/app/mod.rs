@@ -80,9 +80,9 @@ pub fn exit_code(outcome: &Outcome) -> u8 {
     }
 }
 
-/// The pipeline's request for `check`'s arguments.
-fn request(args: &CheckArgs) -> Request {
-    Request {
+/// The pipeline's request for `check`'s arguments; fails on a bad `SOURCE_DATE_EPOCH`.
+fn request(args: &CheckArgs) -> Result<Request, String> {
+    Ok(Request {
         paths: args.paths.clone(),
         settings: Settings {
             config: match (&args.config, args.isolated) {
@@ -95,18 +95,17 @@ fn request(args: &CheckArgs) -> Request {
             // Reproducible builds' convention for "now", then the clock.
             today: args
                 .today
-                .or_else(policy::date::Date::from_source_date_epoch)
-                .unwrap_or_else(policy::date::Date::today_utc),
+                .map_or_else(policy::date::Date::default_today, Ok)?,
             no_ignores: args.no_ignores,
             no_exceptions: args.no_exceptions,
             baseline: args.baseline.clone(),
             max_file_size: args.max_file_size,
         },
-    }
+    })
 }
 
 fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
-    let outcome = match pipeline::check(&request(args)) {
+    let outcome = match pipeline::check(&request(args)?) {
         Ok(outcome) => outcome,
         Err(pipeline::Error::Usage(message)) => return Err(message),
         Err(pipeline::Error::Config(errors)) => {

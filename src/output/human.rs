@@ -89,7 +89,8 @@ fn printable(text: &str) -> String {
 /// Whether every line a span touches is short enough to draw.
 fn drawable(source: &SourceFile, span: Span) -> bool {
     // Bytes, not characters: a span that does not fall on character boundaries is not drawn.
-    let text = source.text.as_bytes();
+    let lines = source.snippet_text();
+    let text = lines.as_bytes();
     let (from, to) = (span.offset.min(text.len()), span.end().min(text.len()));
     let start = text[..from]
         .iter()
@@ -99,8 +100,7 @@ fn drawable(source: &SourceFile, span: Span) -> bool {
         .iter()
         .position(|&b| b == b'\n')
         .map_or(text.len(), |i| to + i);
-    source
-        .text
+    lines
         .get(start..end)
         .is_some_and(|lines| lines.split('\n').all(|l| l.len() <= MAX_SNIPPET_LINE))
 }
@@ -112,7 +112,7 @@ fn snippet(
     spans
         .into_iter()
         .all(|span| drawable(source, span))
-        .then(|| NamedSource::new(&source.name, Arc::clone(&source.text)))
+        .then(|| NamedSource::new(&source.name, source.snippet_text()))
 }
 
 fn report(finding: &Finding) -> Report {

@@ -215,7 +215,7 @@ pub fn uri(path: &str) -> String {
     } else if windows_drive {
         out.push_str("file:///");
     }
-    for (i, byte) in path.bytes().enumerate() {
+    for (i, &byte) in crate::source::name_bytes(path).iter().enumerate() {
         let keep = byte.is_ascii_alphanumeric()
             || b"-._~/!$&'()*+,;=@".contains(&byte)
             || (byte == b':' && windows_drive && i == 1);

@@ -31,7 +31,32 @@ impl Date {
         };
         let valid =
             (1..=12).contains(&date.month) && (1..=date.days_in_month()).contains(&date.day);
-        valid.then_some(date)
+        (valid && date.in_range()).then_some(date)
+    }
+
+    /// The first and last dates that can be written `YYYY-MM-DD`.
+    const FIRST: Date = Date {
+        year: 0,
+        month: 1,
+        day: 1,
+    };
+    const LAST: Date = Date {
+        year: 9999,
+        month: 12,
+        day: 31,
+    };
+
+    /// The one validation of a date's range, whether it comes from `--today`, a config, or
+    /// `SOURCE_DATE_EPOCH`: it must be writable as `YYYY-MM-DD`.
+    fn in_range(self) -> bool {
+        (Date::FIRST..=Date::LAST).contains(&self)
+    }
+
+    /// The date `days` after 1970-01-01, when it is in range (see [`Date::parse`]).
+    pub fn from_days_checked(days: i64) -> Option<Date> {
+        (Date::FIRST.days()..=Date::LAST.days())
+            .contains(&days)
+            .then(|| Date::from_days(days))
     }
 
     fn days_in_month(self) -> u32 {
@@ -68,15 +93,39 @@ impl Date {
         Date { year, month, day }
     }
 
-    /// The UTC date of `SOURCE_DATE_EPOCH` (seconds since 1970), when set and valid: the
-    /// reproducible-builds convention for pinning "now".
-    pub fn from_source_date_epoch() -> Option<Date> {
-        let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
-            .ok()?
-            .trim()
-            .parse()
-            .ok()?;
-        Some(Date::from_days(seconds.div_euclid(86_400)))
+    /// "Today" when `--today` is not given: the UTC date of `SOURCE_DATE_EPOCH` when it is set
+    /// and not empty (the reproducible-builds convention for pinning "now"), else the clock.
+    /// A value that is not an integer number of seconds, or whose date cannot be written
+    /// `YYYY-MM-DD`, is an error.
+    pub fn default_today() -> Result<Date, String> {
+        match std::env::var_os("SOURCE_DATE_EPOCH") {
+            Some(value) if !value.is_empty() => {
+                Date::from_source_date_epoch(&value.to_string_lossy())
+            }
+            _ => Ok(Date::today_utc()),
+        }
+    }
+
+    /// The UTC date of a `SOURCE_DATE_EPOCH` value (seconds since 1970-01-01 UTC).
+    pub fn from_source_date_epoch(value: &str) -> Result<Date, String> {
+        let digits = value.strip_prefix('-').unwrap_or(value);
+        let seconds = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| value.parse::<i64>().ok())
+            .flatten();
+        let date = seconds.and_then(|s| Date::from_days_checked(s.div_euclid(86_400)));
+        date.ok_or_else(|| {
+            let shown: String = value
+                .chars()
+                .take(40)
+                .flat_map(char::escape_default)
+                .collect();
+            format!(
+                "SOURCE_DATE_EPOCH=\"{shown}\": expected whole seconds since 1970-01-01 UTC, \
+                 for a date from {} to {}",
+                Date::FIRST,
+                Date::LAST
+            )
+        })
     }
 
     /// Today's date in UTC, so that a CI run does not depend on the runner's time zone.
@@ -113,6 +162,38 @@ mod tests {
             "2027-06-3x",
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn source_date_epoch_is_one_range_with_parse() {
+        assert_eq!(
+            Date::from_source_date_epoch("0").map(|d| d.to_string()),
+            Ok("1970-01-01".into())
+        );
+        assert_eq!(
+            Date::from_source_date_epoch("-1").map(|d| d.to_string()),
+            Ok("1969-12-31".into())
+        );
+        let last = Date::from_source_date_epoch("253402300799").unwrap();
+        assert_eq!(Some(last), Date::parse("9999-12-31"));
+        let first = Date::from_source_date_epoch("-62167219200").unwrap();
+        assert_eq!(Some(first), Date::parse("0000-01-01"));
+        for bad in [
+            "",
+            " 1",
+            "1.0",
+            "+1",
+            "-",
+            "garbage",
+            "253402300800",
+            "-62167219201",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "99999999999999999999",
+        ] {
+            let error = Date::from_source_date_epoch(bad).unwrap_err();
+            assert!(error.starts_with("SOURCE_DATE_EPOCH="), "{error}");
         }
     }
 
