@@ -225,11 +225,17 @@ impl Vars<'_> {
                     .collect();
                 Some(clauses.join("; "))
             }
+            // The catalog's scope of each concerned channel, as a sentence to append; empty when
+            // no cell has one.
             "scope" => {
                 let scopes: Vec<String> = cells()
                     .filter_map(|(c, cell)| Some(format!("{c}: {}", cell.scope.as_ref()?)))
                     .collect();
-                (!scopes.is_empty()).then(|| scopes.join("; "))
+                Some(if scopes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Scope per the catalog: {}.", scopes.join("; "))
+                })
             }
             "reported" => {
                 let reported: Vec<&str> = self
