@@ -39,6 +39,9 @@ pub enum Command {
     Catalog {
         /// A system name, id or alias, e.g. "MS Teams".
         name: Option<String>,
+        /// `table` for people, `json` (versioned) for tools.
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+        format: CatalogFormat,
     },
     /// Write a commented starter config (refuses to overwrite an existing file).
     Init {
@@ -159,6 +162,14 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogFormat {
+    /// A compact table (or one entry in full, with a NAME).
+    Table,
+    /// `{"version": 1, "systems": [...]}`, every field of every entry.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

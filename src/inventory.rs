@@ -31,10 +31,12 @@ pub const TOOL_KEYS: &[&str] = &[
     "name",
     "category",
     "vendor",
+    "system",
     "owner",
     "data_classification",
     "channels",
     "e2ee",
+    "backups",
     "id",
     "status",
     "labels",
@@ -169,7 +171,18 @@ pub const CATEGORIES: &[&str] = &[
 ];
 pub const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
 pub const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
-pub const CHANNELS: &[&str] = &["text", "voice", "video"];
+/// `text` is both text channels (format v1); the others are the catalog's channels.
+pub const CHANNELS: &[&str] = &[
+    "text",
+    "text_1to1",
+    "text_group",
+    "voice",
+    "video",
+    "files",
+    "backups",
+];
+/// What the company did about a tool's cloud backups of conversation history.
+pub const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
 
 impl E2eeSetting {
     pub fn as_str(self) -> &'static str {
@@ -203,11 +216,15 @@ pub struct Tool {
     pub id_is_explicit: bool,
     pub category: Option<Sp<String>>,
     pub vendor: Option<Sp<String>>,
+    /// A catalog id that pins the system (`system: microsoft-teams`).
+    pub system: Option<Sp<String>>,
     pub owner: Option<Sp<String>>,
     pub data_classification: Option<Sp<String>>,
     /// The channels as written, each with its own span.
     pub channels: Option<Sp<Vec<Sp<Channel>>>>,
     pub e2ee: Option<Sp<E2eeSetting>>,
+    /// One of [`BACKUPS`].
+    pub backups: Option<Sp<String>>,
     pub status: Option<Sp<String>>,
     pub labels: BTreeMap<String, Sp<String>>,
     pub notes: Option<Sp<String>>,
@@ -617,10 +634,12 @@ impl<'a> Loader<'a> {
             id_is_explicit: false,
             category: None,
             vendor: None,
+            system: None,
             owner: None,
             data_classification: None,
             channels: None,
             e2ee: None,
+            backups: None,
             status: None,
             labels: BTreeMap::new(),
             notes: None,
@@ -649,6 +668,8 @@ impl<'a> Loader<'a> {
                 }
                 "category" => tool.category = self.keyword(value, "category", CATEGORIES),
                 "vendor" => tool.vendor = self.field_string(value, key),
+                "system" => tool.system = self.field_string(value, key),
+                "backups" => tool.backups = self.keyword(value, "backups setting", BACKUPS),
                 "owner" => tool.owner = self.field_string(value, key),
                 "data_classification" => tool.data_classification = self.field_string(value, key),
                 "channels" => tool.channels = self.channels(value, key),
@@ -702,6 +723,20 @@ impl<'a> Loader<'a> {
                 return None;
             }
         };
+        let banned = tool.status.as_ref().is_some_and(|s| s.value == "banned");
+        if let Some(channels) = tool
+            .channels
+            .as_ref()
+            .filter(|c| c.value.is_empty() && !banned)
+        {
+            // An empty list would exempt the tool from every channel rule: a silent pass.
+            self.invalid(
+                channels.span,
+                "`channels` is empty: the tool would be judged on nothing",
+                Some("list the channels the company uses, remove `channels:` to be judged on every channel, or set `status: banned`".into()),
+            );
+            tool.channels = None;
+        }
         if !tool.id_is_explicit {
             tool.id = Sp {
                 value: derive_id(&name.value),
@@ -723,14 +758,19 @@ impl<'a> Loader<'a> {
         };
         let channels = items
             .iter()
-            .filter_map(|item| {
-                let word = self.keyword(item, "channel", CHANNELS)?;
-                Channel::parse(&word.value).map(|value| Sp {
-                    value,
-                    span: word.span,
-                })
+            .filter_map(|item| self.keyword(item, "channel", CHANNELS))
+            .flat_map(|word| {
+                Channel::from_inventory(&word.value)
+                    .iter()
+                    .map(move |&value| Sp {
+                        value,
+                        span: word.span,
+                    })
             })
-            .collect();
+            .collect::<Vec<_>>();
+        if channels.is_empty() && !items.is_empty() {
+            return None; // every word was invalid, and each is reported
+        }
         Some(Sp {
             value: channels,
             span: value.span,
@@ -883,8 +923,17 @@ mod tests {
             tool.e2ee.as_ref().map(|e| e.value),
             Some(E2eeSetting::Enforced)
         );
-        let channels = tool.channels.as_ref().map(|c| c.value.len());
-        assert_eq!(channels, Some(2));
+        // `text` is both text channels, each at the word's span.
+        let channels: Vec<Channel> = tool
+            .channels
+            .iter()
+            .flat_map(|c| &c.value)
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(
+            channels,
+            [Channel::TextOneToOne, Channel::TextGroup, Channel::Video]
+        );
         assert_eq!(tool.labels["team"].value, "it");
     }
 

@@ -70,6 +70,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
             registry: registry.clone(),
             levels: config.and_then(|c| c.levels.clone()).unwrap_or_default(),
             mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
+            today: settings.today,
         };
         let group = check_files(&engine, files, settings.max_file_size);
         let findings = policy

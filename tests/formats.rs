@@ -384,7 +384,8 @@ fn sarif_regions_point_at_the_same_text_as_json_spans() {
     let text = std::fs::read_to_string(path).unwrap();
     let chars: Vec<char> = text.chars().collect();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 2);
+    // Slack: no-e2ee; Discord: no-e2ee (text) and e2ee-not-enforced (voice, video).
+    assert_eq!(results.len(), 3);
     for result in results {
         let region = &result["locations"][0]["physicalLocation"]["region"];
         let start = region["charOffset"].as_u64().unwrap() as usize;
@@ -440,8 +441,10 @@ fn fingerprints_survive_line_moves_and_are_unique() {
         fingerprints
     };
     let before = lint("tools:\n  - name: Slack\n  - name: Zoom\n");
-    let after = lint("# a comment\ntools:\n  - name: Signal\n  - name: Zoom\n\n  - name: Slack\n");
-    assert_eq!(before.len(), 2);
+    // Wire has no finding at all, so it only moves the other tools' lines.
+    let after = lint("# a comment\ntools:\n  - name: Wire\n  - name: Zoom\n\n  - name: Slack\n");
+    // Slack: no-e2ee; Zoom: e2ee-not-enforced and unknown-e2ee-status (files).
+    assert_eq!(before.len(), 3);
     assert_eq!(before, after);
 
     // Unique per finding over all fixtures, in GitLab and SARIF alike; same bytes every run.
@@ -511,7 +514,7 @@ fn gitlab_validates_against_the_code_climate_schema() {
         assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
     }
     // No byte order mark (GitLab's parser rejects one), and an empty run is an empty array.
-    let clean = e2ee_lint(&["check", "fixtures/seed/signal.yaml", "-f", "gitlab"]);
+    let clean = e2ee_lint(&["check", "fixtures/seed/wire.yaml", "-f", "gitlab"]);
     assert_eq!(clean.stdout, "[]\n");
 }
 
@@ -527,12 +530,12 @@ fn junit_has_a_suite_per_file_and_a_case_per_tool() {
     assert_eq!(out.code, 1);
     let xml = &out.stdout;
     assert_eq!(xml.matches("<testsuite ").count(), 2);
-    // acme: 9 tools plus the file's own case; truncated: only the file's case.
+    // acme: 9 tools plus the file's own case; every tool but Wire has a finding.
     assert!(
-        xml.contains(r#"<testsuite name="fixtures/acme.yaml" tests="10" failures="5""#),
+        xml.contains(r#"<testsuite name="fixtures/acme.yaml" tests="10" failures="8""#),
         "{xml}"
     );
-    assert!(xml.contains(r#"<testcase name="Signal" classname="fixtures/acme.yaml"/>"#));
+    assert!(xml.contains(r#"<testcase name="Wire" classname="fixtures/acme.yaml"/>"#));
     let failures = junit_failures(xml);
     let syntax = failures
         .iter()
@@ -564,12 +567,17 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
     let path = "fixtures/escaping.yaml";
 
     let github = e2ee_lint(&["check", path, "-f", "github"]).stdout;
+    // Two findings (the hostile name, and Signal's backups info): one line each, none injected.
     assert_eq!(
         github.lines().count(),
-        1,
-        "one command, no injected line: {github}"
+        2,
+        "one command per finding, no injected line: {github}"
     );
-    let line = github.lines().next().unwrap();
+    assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
+    let line = github
+        .lines()
+        .find(|l| l.contains("unclassified-tool"))
+        .unwrap();
     let (properties, message) = line
         .strip_prefix("::warning ")
         .unwrap()
@@ -591,13 +599,14 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
 
     let junit = e2ee_lint(&["check", path, "-f", "junit"]).stdout;
     let failures = junit_failures(&junit);
-    assert_eq!(failures.len(), 1);
+    assert_eq!(failures.len(), 2);
     // Attributes fold line breaks to spaces; the failure text keeps the name exactly.
-    assert_eq!(
-        failures[0].0,
-        "Evil, Inc: 100% \"secure\" 'chat' line two <&>"
-    );
-    assert!(failures[0].2.contains(name), "{:?}", failures[0].2);
+    let evil = failures
+        .iter()
+        .find(|(_, rule, _)| rule == "unclassified-tool")
+        .unwrap();
+    assert_eq!(evil.0, "Evil, Inc: 100% \"secure\" 'chat' line two <&>");
+    assert!(evil.2.contains(name), "{:?}", evil.2);
 
     let gitlab = json(&e2ee_lint(&["check", path, "-f", "gitlab"]).stdout);
     assert!(gitlab[0]["description"].as_str().unwrap().starts_with(name));

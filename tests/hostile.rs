@@ -284,7 +284,8 @@ fn encodings_and_bytes() {
         .iter()
         .map(|f| f["span"]["line"].as_u64().unwrap())
         .collect();
-    assert_eq!(lines, [2, 4]);
+    // Telegram (line 2): backups info, opt-in Secret Chats, no E2EE for groups; Slack (line 4).
+    assert_eq!(lines, [2, 2, 2, 4]);
     // A lone `\r` inside a value does not break anything either.
     let cr = write(dir.path(), "cr.yaml", "tools:\r  - name: Slack\r");
     let out = run(&["check", cr.to_str().unwrap(), "--format", "json"]);

@@ -114,9 +114,13 @@ fn gitlab_human_output() {
 #[test]
 fn unknown_fields_ignore_and_one_record_per_file() {
     let (code, out) = json(&["check", "fixtures/policy/mapping/single"]);
-    assert_eq!(code, 0);
+    // Telegram's group chats have no E2EE at all: an error, whatever the mapping.
+    assert_eq!(code, 1);
     let rules = by_rule(&out);
-    assert_eq!(rules.keys().collect::<Vec<_>>(), ["e2ee-not-enforced"]);
+    assert_eq!(
+        rules.keys().collect::<Vec<_>>(),
+        ["backups-not-e2ee", "e2ee-not-enforced", "no-e2ee"]
+    );
     assert_eq!(out["summary"]["tools"], 2);
     assert_eq!(
         classified(&out).get("Telegram").map(String::as_str),

@@ -153,7 +153,10 @@ fn inline_ignores_with_and_without_reason() {
             "warning unused-ignore -",
             "error no-e2ee Microsoft Teams",
             "warning ignore-without-reason -",
+            "info backups-not-e2ee Telegram",
             "warning e2ee-not-enforced Telegram",
+            // Telegram's group chats have no E2EE at all.
+            "error no-e2ee Telegram",
             "warning unused-ignore -",
         ]
     );
@@ -171,7 +174,8 @@ fn auditor_flags_show_what_is_suppressed() {
     let rules = digest(&out);
     assert!(rules.iter().all(|r| !r.contains("suppressed")), "{rules:?}");
     assert!(rules.iter().all(|r| !r.contains("ignore")), "{rules:?}");
-    assert_eq!(out["summary"]["error"], 3);
+    // no-e2ee for Slack, Discord, Microsoft Teams and Telegram's groups.
+    assert_eq!(out["summary"]["error"], 4);
 
     // --no-ignores keeps config exceptions.
     let (_, out) = json(&[
@@ -215,7 +219,7 @@ fn summary_line_counts_suppressions_by_kind() {
     let last = out.trim_end().lines().last().unwrap();
     assert_eq!(
         last,
-        "2 files, 7 tools checked: 3 errors, 5 warnings, 1 info (1 suppressed by exceptions, 2 by inline ignores)"
+        "2 files, 7 tools checked: 4 errors, 5 warnings, 2 infos (1 suppressed by exceptions, 2 by inline ignores)"
     );
 }
 
@@ -384,7 +388,8 @@ fn baseline_survives_reordering_and_reports_new_tools() {
     let out = e2ee_lint(&["check", inv, "--write-baseline", base]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains("wrote 2 baseline entries"),
+        // Slack no-e2ee; Zoom e2ee-not-enforced and unknown-e2ee-status; Signal's backups info.
+        out.stderr.contains("wrote 4 baseline entries"),
         "{}",
         out.stderr
     );
@@ -405,7 +410,9 @@ fn baseline_survives_reordering_and_reports_new_tools() {
     assert_eq!(
         digest(&out),
         [
+            "info backups-not-e2ee Signal suppressed:baseline",
             "warning e2ee-not-enforced Zoom suppressed:baseline",
+            "warning unknown-e2ee-status Zoom suppressed:baseline",
             "error no-e2ee Discord",
             "error no-e2ee Slack suppressed:baseline",
         ]

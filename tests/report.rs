@@ -140,7 +140,8 @@ fn inventory_text_cannot_break_the_tables() {
     {
         // Every row keeps its column count: escaped pipes do not split cells.
         let cells = row.replace("\\|", "").matches('|').count();
-        assert!(cells == 6 || cells == 10, "{row}");
+        // Open findings: 5 columns; tools: 7 (the channels in use share one cell).
+        assert!(cells == 6 || cells == 8, "{row}");
         assert!(!row.contains("<b>"), "{row}");
     }
 }

@@ -1,7 +1,6 @@
 //! The documentation commands: `rules`, `explain` and `catalog`, and the README's generated
 //! rules section.
 
-use crate::catalog::Catalog;
 use crate::cli::RulesFormat;
 use crate::engine::rule::{Registry, RuleInfo};
 use crate::inventory::did_you_mean;
@@ -66,6 +65,9 @@ fn severity_text(rule: &RuleInfo) -> String {
     for escalation in &rule.escalations {
         text.push_str(&format!("; {escalation} when escalated"));
     }
+    if !rule.enabled {
+        text.push_str(" (off by default)");
+    }
     text
 }
 
@@ -93,71 +95,5 @@ pub fn explain_text(rule: &RuleInfo) -> String {
     }
     out.push_str(rule.docs.trim_end());
     out.push('\n');
-    out
-}
-
-pub(super) fn catalog(name: Option<&str>) -> Result<u8, String> {
-    let catalog = Catalog::embedded();
-    let text = match name {
-        None => catalog_table(&catalog),
-        Some(name) => {
-            let Some(system) = catalog.lookup(name) else {
-                let suggestions = catalog.suggest(name);
-                let hint = if suggestions.is_empty() {
-                    "see `e2ee-lint catalog`".to_owned()
-                } else {
-                    format!("did you mean `{}`?", suggestions.join("` or `"))
-                };
-                return Err(format!("`{name}` is not in the catalog; {hint}"));
-            };
-            catalog_entry(system)
-        }
-    };
-    print_stdout(&text)
-}
-
-fn catalog_table(catalog: &Catalog) -> String {
-    use crate::catalog::Channel;
-    let width = catalog
-        .systems()
-        .iter()
-        .map(|s| s.name.len())
-        .max()
-        .unwrap_or(0);
-    let mut out = format!(
-        "{:width$}  {:8}  {:8}  {:8}  ID\n",
-        "SYSTEM", "TEXT", "VOICE", "VIDEO"
-    );
-    for system in catalog.systems() {
-        let status = |c: Channel| system.e2ee.get(&c).map_or("-", |s| s.as_str());
-        out.push_str(&format!(
-            "{:width$}  {:8}  {:8}  {:8}  {}\n",
-            system.name,
-            status(Channel::Text),
-            status(Channel::Voice),
-            status(Channel::Video),
-            system.id
-        ));
-    }
-    out.push_str(
-        "\ndefault = E2EE by default, opt-in = must be enabled, none = no E2EE, - = not offered\n",
-    );
-    out
-}
-
-fn catalog_entry(system: &crate::catalog::System) -> String {
-    let mut out = format!("{} ({})\n", system.name, system.id);
-    out.push_str(&format!("vendor:   {}\n", system.vendor));
-    out.push_str(&format!("category: {}\n", system.category));
-    if !system.aliases.is_empty() {
-        out.push_str(&format!("aliases:  {}\n", system.aliases.join(", ")));
-    }
-    out.push_str("e2ee:\n");
-    for (channel, support) in system.channels() {
-        out.push_str(&format!("  {:6} {support}\n", channel.as_str()));
-    }
-    out.push_str(&format!("note:     {}\n", system.note));
-    out.push_str(&format!("source:   {}\n", system.source));
-    out.push_str(&format!("reviewed: {}\n", system.reviewed));
     out
 }

@@ -1,5 +1,6 @@
 //! Runs a parsed command line and decides the exit code.
 
+mod catalog_cmd;
 mod docs;
 
 use std::io::{self, IsTerminal, Write};
@@ -31,7 +32,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(&args, style),
         Command::Rules { format } => docs::rules(format),
         Command::Explain { rule } => docs::explain(&rule),
-        Command::Catalog { name } => docs::catalog(name.as_deref()),
+        Command::Catalog { name, format } => catalog_cmd::run(name.as_deref(), format),
         Command::Init { path } => crate::policy::init::run(&path),
         Command::Schema { which } => print_stdout(&crate::schema::text(which)),
     };

@@ -13,8 +13,12 @@
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::catalog::{Channel, Support, System};
+use crate::catalog::{Channel, Match, Support, System};
 use crate::inventory::Tool;
+use crate::policy::date::Date;
+
+/// A catalog entry reviewed longer ago than this is stale (`catalog.stale`).
+pub const STALE_AFTER_DAYS: i64 = 365;
 
 /// A field a condition can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +32,8 @@ pub enum Field {
     ToolE2ee,
     ToolDataClassification,
     ToolNotes,
+    ToolSystem,
+    ToolBackups,
     ToolLabel(String),
     ToolChannels,
     /// Whether the tool's data classification is at or above the configured E2EE threshold.
@@ -36,8 +42,21 @@ pub enum Field {
     Catalog,
     CatalogName,
     CatalogVendor,
+    /// How the name matched: exact, vendor, decorated, confusable, pinned, ambiguous, none.
+    CatalogMatch,
+    CatalogCategory,
+    /// The retirement date, when the system no longer exists.
+    CatalogRetired,
+    /// Whether the entry was reviewed more than [`STALE_AFTER_DAYS`] before the policy date.
+    CatalogStale,
+    /// The status of the system's cloud backups.
+    CatalogBackups,
+    /// Channels in use that the catalog knows are offered but has no sourced status for.
+    CatalogUnknownChannels,
     Channel,
     ChannelE2ee,
+    /// `verified` or `reported`.
+    ChannelConfidence,
 }
 
 /// Every field name, for error messages and documentation.
@@ -51,14 +70,23 @@ pub const FIELD_NAMES: &[&str] = &[
     "tool.e2ee",
     "tool.data_classification",
     "tool.notes",
+    "tool.system",
+    "tool.backups",
     "tool.labels.<key>",
     "tool.channels",
     "tool.sensitive",
     "catalog",
     "catalog.name",
     "catalog.vendor",
+    "catalog.match",
+    "catalog.category",
+    "catalog.retired",
+    "catalog.stale",
+    "catalog.backups",
+    "catalog.unknown_channels",
     "channel",
     "channel.e2ee",
+    "channel.confidence",
 ];
 
 impl Field {
@@ -73,13 +101,22 @@ impl Field {
             "tool.e2ee" => Field::ToolE2ee,
             "tool.data_classification" => Field::ToolDataClassification,
             "tool.notes" => Field::ToolNotes,
+            "tool.system" => Field::ToolSystem,
+            "tool.backups" => Field::ToolBackups,
             "tool.channels" => Field::ToolChannels,
             "tool.sensitive" => Field::ToolSensitive,
             "catalog" | "catalog.id" => Field::Catalog,
             "catalog.name" => Field::CatalogName,
             "catalog.vendor" => Field::CatalogVendor,
+            "catalog.match" => Field::CatalogMatch,
+            "catalog.category" => Field::CatalogCategory,
+            "catalog.retired" => Field::CatalogRetired,
+            "catalog.stale" => Field::CatalogStale,
+            "catalog.backups" => Field::CatalogBackups,
+            "catalog.unknown_channels" => Field::CatalogUnknownChannels,
             "channel" => Field::Channel,
             "channel.e2ee" => Field::ChannelE2ee,
+            "channel.confidence" => Field::ChannelConfidence,
             other => match other.strip_prefix("tool.labels.") {
                 Some(key) if !key.is_empty() => Field::ToolLabel(key.to_owned()),
                 _ => {
@@ -93,7 +130,10 @@ impl Field {
     }
 
     fn is_per_channel(&self) -> bool {
-        matches!(self, Field::Channel | Field::ChannelE2ee)
+        matches!(
+            self,
+            Field::Channel | Field::ChannelE2ee | Field::ChannelConfidence
+        )
     }
 }
 
@@ -154,11 +194,15 @@ pub enum Condition {
 pub struct Context<'a> {
     pub tool: &'a Tool,
     pub system: Option<&'a System>,
+    pub resolution: &'a Match<'a>,
     /// The channels the company uses this tool for.
     pub channels_in_use: &'a [Channel],
+    /// Of those, the ones the catalog has no sourced status for.
+    pub unknown_in_use: &'a [Channel],
     /// The channel under test, in per-channel rules.
     pub channel: Option<(Channel, Support)>,
     pub levels: &'a crate::engine::Levels,
+    pub today: Date,
 }
 
 enum Value<'a> {
@@ -266,6 +310,8 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
         Field::ToolStatus => opt(tool.status.as_ref()),
         Field::ToolDataClassification => opt(tool.data_classification.as_ref()),
         Field::ToolNotes => opt(tool.notes.as_ref()),
+        Field::ToolSystem => opt(tool.system.as_ref()),
+        Field::ToolBackups => opt(tool.backups.as_ref()),
         Field::ToolLabel(key) => opt(tool.labels.get(key)),
         Field::ToolE2ee => tool
             .e2ee
@@ -276,12 +322,37 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
         Field::Catalog => cx.system.map_or(Value::Missing, |s| Value::One(&s.id)),
         Field::CatalogName => cx.system.map_or(Value::Missing, |s| Value::One(&s.name)),
         Field::CatalogVendor => cx.system.map_or(Value::Missing, |s| Value::One(&s.vendor)),
+        Field::CatalogMatch => Value::One(cx.resolution.kind_name()),
+        Field::CatalogCategory => cx
+            .system
+            .map_or(Value::Missing, |s| Value::One(&s.category)),
+        Field::CatalogRetired => cx
+            .system
+            .and_then(|s| s.retired.as_deref())
+            .map_or(Value::Missing, Value::One),
+        Field::CatalogStale => Value::Owned(
+            cx.system
+                .and_then(|s| Date::parse(&s.reviewed))
+                .is_some_and(|reviewed| cx.today.days() - reviewed.days() > STALE_AFTER_DAYS)
+                .to_string(),
+        ),
+        Field::CatalogBackups => cx
+            .system
+            .and_then(|s| s.status(Channel::Backups))
+            .map_or(Value::Missing, |s| Value::One(s.as_str())),
+        Field::CatalogUnknownChannels => {
+            Value::Many(cx.unknown_in_use.iter().map(|c| c.as_str()).collect())
+        }
         Field::Channel => cx
             .channel
             .map_or(Value::Missing, |(c, _)| Value::One(c.as_str())),
         Field::ChannelE2ee => cx
             .channel
             .map_or(Value::Missing, |(_, s)| Value::One(s.as_str())),
+        Field::ChannelConfidence => match (cx.channel, cx.system) {
+            (Some((c, _)), Some(system)) => Value::One(system.confidence_of(c).as_str()),
+            _ => Value::Missing,
+        },
     }
 }
 

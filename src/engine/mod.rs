@@ -1,19 +1,22 @@
 //! The engine: classifies each tool against the catalog and runs every rule over it.
 
+mod apply;
 pub mod condition;
+mod duplicates;
 pub mod rule;
 pub mod template;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::catalog::{Catalog, Channel, Support, System};
+use crate::catalog::{Catalog, Channel, Match, Support, System};
 use crate::finding::{Finding, Label, ToolRef};
 use crate::inventory::{self, E2eeSetting, Inventory, Problem, ProblemKind, Tool};
+use crate::policy::date::Date;
 use crate::source::{SourceFile, Span};
-use condition::Context;
-use rule::{Detection, Registry, Rule, Target};
-use template::join_words;
+use apply::Subject;
+use duplicates::FirstSeen;
+use rule::Registry;
 
 /// Ids of the rules whose detection lives in the engine and the loader. Each has a file in
 /// `rules/` (tested, with the policy's own ids in [`crate::policy::ids`]).
@@ -76,15 +79,23 @@ pub struct ToolSummary {
     /// Whether the id was written in the inventory (else derived from the name).
     pub id_is_explicit: bool,
     pub catalog_id: Option<String>,
+    /// How the name was matched (`exact`, `vendor`, `decorated`, `confusable`, `pinned`,
+    /// `ambiguous` or `none`).
+    pub matched: &'static str,
     /// The catalog's E2EE status of each channel the company uses the tool for, in channel
-    /// order; `None` for a channel not in use or unknown to the catalog.
-    pub e2ee: [Option<Support>; 3],
+    /// order; channels the catalog has no sourced status for are absent. For a suite, the
+    /// weakest status among its components.
+    pub e2ee: Vec<(Channel, Support)>,
+    /// Channels in use that the catalog lists as offered but unsourced.
+    pub unknown: Vec<Channel>,
     /// What the inventory says was configured (`e2ee:`).
     pub configured: Option<E2eeSetting>,
     /// One of [`inventory::CATEGORIES`] and [`inventory::STATUSES`]: no allocation per tool.
     pub category: Option<&'static str>,
     pub data_classification: Option<String>,
     pub status: Option<&'static str>,
+    pub vendor: Option<String>,
+    pub owner: Option<String>,
 }
 
 /// Everything the engine needs besides the file.
@@ -94,6 +105,8 @@ pub struct Engine {
     pub levels: Levels,
     /// How the inventories' shape maps onto the model (identity for format v1).
     pub mapping: inventory::Mapping,
+    /// The policy date, for rules about age (`catalog.stale`).
+    pub today: Date,
 }
 
 impl Engine {
@@ -105,16 +118,9 @@ impl Engine {
             registry: Registry::embedded()?,
             levels: Levels::default(),
             mapping: inventory::Mapping::default(),
+            today: Date::today_utc(),
         })
     }
-}
-
-/// A deterministic hash of a tool id (SipHash with fixed keys): same input, same output.
-fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    id.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Lints one file tool by tool, so a caller can drop each tool once it is checked.
@@ -123,12 +129,10 @@ pub struct FileLint<'e> {
     source: Arc<SourceFile>,
     findings: Vec<Finding>,
     summaries: Vec<ToolSummary>,
-    /// For `duplicate-tool`: the first tool (index into `summaries`) of each catalog system and
-    /// of each id. Ids are keyed by hash so that a 100,000-tool file keeps no second copy of
-    /// every id; the rare id whose hash an earlier, different id took goes to `id_collisions`.
-    first_by_system: HashMap<&'e str, usize>,
-    first_by_id: HashMap<u64, usize>,
-    id_collisions: HashMap<String, usize>,
+    first: FirstSeen,
+    /// Findings about a suite's components, with the component's id: dropped at the end for a
+    /// component the file also lists on its own (it is judged there, as written).
+    suite_findings: Vec<(String, Finding)>,
     /// Help lines already used in this file, so findings share one copy of each.
     helps: HashSet<Arc<str>>,
 }
@@ -138,13 +142,72 @@ pub struct FileLint<'e> {
 const SHARED_HELPS: usize = 4096;
 
 impl<'e> FileLint<'e> {
-    /// Checks one tool: its data classification, every condition rule, and duplicates of the
-    /// tools before it.
+    /// Checks one tool: its data classification, every condition rule (for a suite, on each
+    /// component), and duplicates of the tools before it.
     pub fn tool(&mut self, tool: &Tool) {
         let engine = self.engine;
-        let source = &self.source;
-        let system = engine.catalog.lookup(&tool.name.value);
-        let channels = channels_in_use(tool, system);
+        let catalog = &*engine.catalog;
+        let resolution = catalog.resolve(
+            &tool.name.value,
+            tool.vendor.as_ref().map(|v| v.value.as_str()),
+            tool.system.as_ref().map(|v| v.value.as_str()),
+        );
+        let system = resolution.system();
+        let components: Vec<&System> = match system {
+            Some(suite) if suite.is_suite() => suite
+                .includes
+                .iter()
+                .filter_map(|id| catalog.by_id(id))
+                .collect(),
+            Some(system) => vec![system],
+            None => Vec::new(),
+        };
+        let suite = system.filter(|s| s.is_suite());
+        let mut e2ee: Vec<(Channel, Support)> = Vec::new();
+        let mut unknown_all: Vec<Channel> = Vec::new();
+        engine.check_level(&self.source, tool, &mut self.findings);
+        if let Match::UnknownPin = resolution {
+            self.findings.push(engine.unknown_pin(&self.source, tool));
+        }
+        let subjects: Vec<Option<&System>> = if components.is_empty() {
+            vec![None]
+        } else {
+            components.into_iter().map(Some).collect()
+        };
+        for component in subjects {
+            let (channels, unknown) = channels_in_use(catalog, tool, component);
+            for &channel in &channels {
+                if let Some(status) = component.and_then(|s| s.status(channel)) {
+                    match e2ee.iter_mut().find(|(c, _)| *c == channel) {
+                        Some((_, weakest)) => *weakest = (*weakest).max(status),
+                        None => e2ee.push((channel, status)),
+                    }
+                }
+            }
+            unknown_all.extend(&unknown);
+            let subject = Subject {
+                tool,
+                system: component,
+                resolution: &resolution,
+                suite,
+                channels: &channels,
+                unknown: &unknown,
+            };
+            for rule in engine.registry.rules() {
+                if let Some(mut finding) = engine.apply(rule, &self.source, &subject) {
+                    finding.help = finding.help.map(|help| Self::share(&mut self.helps, help));
+                    match (suite, component) {
+                        (Some(_), Some(component)) => {
+                            self.suite_findings.push((component.id.clone(), finding));
+                        }
+                        _ => self.findings.push(finding),
+                    }
+                }
+            }
+        }
+        e2ee.sort();
+        unknown_all.sort();
+        unknown_all.dedup();
         let field = |v: &Option<inventory::Sp<String>>| v.as_ref().map(|s| s.value.clone());
         self.summaries.push(ToolSummary {
             name: tool.name.value.clone(),
@@ -152,40 +215,33 @@ impl<'e> FileLint<'e> {
             span: tool.name.span,
             id_is_explicit: tool.id_is_explicit,
             catalog_id: system.map(|s| s.id.clone()),
-            e2ee: Channel::ALL.map(|c| {
-                system
-                    .filter(|_| channels.contains(&c))
-                    .and_then(|s| s.e2ee.get(&c).copied())
-            }),
+            matched: resolution.kind_name(),
+            e2ee,
+            unknown: unknown_all,
             configured: tool.e2ee.as_ref().map(|e| e.value),
             category: vocabulary(inventory::CATEGORIES, &tool.category),
             data_classification: field(&tool.data_classification),
             status: vocabulary(inventory::STATUSES, &tool.status),
+            vendor: field(&tool.vendor),
+            owner: field(&tool.owner),
         });
-        engine.check_level(source, tool, &mut self.findings);
-        for rule in engine.registry.rules() {
-            if let Some(mut finding) = engine.apply(rule, source, tool, system, &channels) {
-                finding.help = finding.help.map(|help| Self::share(&mut self.helps, help));
-                self.findings.push(finding);
-            }
-        }
         let index = self.summaries.len() - 1;
-        let earlier = system
-            .and_then(|s| self.first_by_system.get(s.id.as_str()).copied())
-            .filter(|&first| !(self.summaries[first].id_is_explicit && tool.id_is_explicit))
-            .or_else(|| self.first_with_id(&tool.id.value));
+        let system_id = system.map(|s| s.id.as_str());
+        let earlier = self.first.earlier(
+            &self.summaries,
+            system_id,
+            &tool.id.value,
+            tool.id_is_explicit,
+        );
         match earlier {
             Some(first) => {
                 let first = &self.summaries[first];
-                let finding = engine.duplicate(source, tool, &first.name, first.span, system);
+                let finding = engine.duplicate(&self.source, tool, &first.name, first.span, system);
                 self.findings.push(finding);
             }
-            None => {
-                if let Some(system) = system {
-                    self.first_by_system.entry(&system.id).or_insert(index);
-                }
-                self.remember_id(&tool.id.value, index);
-            }
+            None => self
+                .first
+                .remember(&self.summaries, system_id, &tool.id.value, index),
         }
     }
 
@@ -199,27 +255,6 @@ impl<'e> FileLint<'e> {
         help
     }
 
-    fn first_with_id(&self, id: &str) -> Option<usize> {
-        match self.first_by_id.get(&id_hash(id)) {
-            Some(&first) if self.summaries[first].id == id => Some(first),
-            Some(_) => self.id_collisions.get(id).copied(),
-            None => None,
-        }
-    }
-
-    fn remember_id(&mut self, id: &str, index: usize) {
-        match self.first_by_id.entry(id_hash(id)) {
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(index);
-            }
-            std::collections::hash_map::Entry::Occupied(entry) => {
-                if self.summaries[*entry.get()].id != id {
-                    self.id_collisions.entry(id.to_owned()).or_insert(index);
-                }
-            }
-        }
-    }
-
     /// Reports a problem the loader found.
     pub fn problem(&mut self, problem: Problem) {
         let finding = self.engine.problem_finding(&self.source, problem);
@@ -230,12 +265,18 @@ impl<'e> FileLint<'e> {
     pub fn restart(&mut self) {
         self.findings.clear();
         self.summaries.clear();
-        self.first_by_system.clear();
-        self.first_by_id.clear();
-        self.id_collisions.clear();
+        self.first.clear();
+        self.suite_findings.clear();
     }
 
-    pub fn finish(self) -> (Vec<Finding>, Vec<ToolSummary>) {
+    pub fn finish(mut self) -> (Vec<Finding>, Vec<ToolSummary>) {
+        let listed = &self.first.by_system;
+        self.findings.extend(
+            self.suite_findings
+                .into_iter()
+                .filter(|(component, _)| !listed.contains_key(component))
+                .map(|(_, finding)| finding),
+        );
         (self.findings, self.summaries)
     }
 }
@@ -248,9 +289,8 @@ impl Engine {
             source: Arc::clone(source),
             findings: Vec::new(),
             summaries: Vec::new(),
-            first_by_system: HashMap::new(),
-            first_by_id: HashMap::new(),
-            id_collisions: HashMap::new(),
+            first: FirstSeen::default(),
+            suite_findings: Vec::new(),
             helps: HashSet::new(),
         }
     }
@@ -316,6 +356,31 @@ impl Engine {
         findings.push(finding);
     }
 
+    /// `system:` names an id the catalog does not have.
+    fn unknown_pin(&self, source: &Arc<SourceFile>, tool: &Tool) -> Finding {
+        let pin = tool.system.as_ref().map_or(tool.name.span, |s| s.span);
+        let value = tool.system.as_ref().map_or("", |s| s.value.as_str());
+        let ids: Vec<&str> = self
+            .catalog
+            .systems()
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        let mut finding = self.finding(
+            ids::INVALID_INVENTORY,
+            source,
+            pin,
+            format!("`system: {value}` is not a catalog id"),
+        );
+        finding.help = Some(
+            inventory::did_you_mean(value, &ids)
+                .unwrap_or_else(|| "see `e2ee-lint catalog` for the ids".into())
+                .into(),
+        );
+        finding.tool = Some(tool_ref(tool));
+        finding
+    }
+
     fn duplicate(
         &self,
         source: &Arc<SourceFile>,
@@ -325,21 +390,20 @@ impl Engine {
         system: Option<&System>,
     ) -> Finding {
         let rule = self.registry.get(ids::DUPLICATE_TOOL);
-        let vars = Vars {
-            tool,
-            system,
-            levels: &self.levels,
-            channels: String::new(),
-            suggestions: Vec::new(),
+        let render = |t: &template::Template| {
+            t.render(|v| match v {
+                "tool" => Some(tool.name.value.clone()),
+                "id" => Some(tool.id.value.clone()),
+                "catalog" => system.map(|s| s.name.clone()),
+                _ => None,
+            })
         };
         let message = rule.map_or_else(
             || format!("{} is listed more than once", tool.name.value),
-            |r| r.message.render(|v| vars.get(v)),
+            |r| render(&r.message),
         );
         let mut finding = self.finding(ids::DUPLICATE_TOOL, source, tool.name.span, message);
-        finding.help = rule
-            .and_then(|r| r.help.as_ref())
-            .map(|h| h.render(|v| vars.get(v)).into());
+        finding.help = rule.and_then(|r| r.help.as_ref()).map(|h| render(h).into());
         finding.labels.push(Label {
             source: None,
             span: first_span,
@@ -348,100 +412,6 @@ impl Engine {
         finding.tool = Some(tool_ref(tool));
         finding.catalog_id = system.map(|s| s.id.clone());
         finding
-    }
-
-    /// Runs one condition rule over one tool; at most one finding per rule and tool.
-    fn apply(
-        &self,
-        rule: &Rule,
-        source: &Arc<SourceFile>,
-        tool: &Tool,
-        system: Option<&System>,
-        channels: &[Channel],
-    ) -> Option<Finding> {
-        let Detection::Condition { when, per_channel } = &rule.detection else {
-            return None;
-        };
-        let mut cx = Context {
-            tool,
-            system,
-            channels_in_use: channels,
-            channel: None,
-            levels: &self.levels,
-        };
-        let concerned: Vec<Channel> = if *per_channel {
-            let system = system?;
-            channels
-                .iter()
-                .filter_map(|&c| system.e2ee.get(&c).map(|&s| (c, s)))
-                .filter(|&pair| {
-                    cx.channel = Some(pair);
-                    when.eval(&cx)
-                })
-                .map(|(c, _)| c)
-                .collect()
-        } else if when.eval(&cx) {
-            Vec::new()
-        } else {
-            return None;
-        };
-        if *per_channel && concerned.is_empty() {
-            return None;
-        }
-        cx.channel = None;
-        let severity = rule
-            .escalate
-            .iter()
-            .find(|e| e.when.eval(&cx))
-            .map_or(rule.info.severity, |e| e.severity);
-        let names: Vec<&str> = concerned.iter().map(|c| c.as_str()).collect();
-        let vars = Vars {
-            tool,
-            system,
-            levels: &self.levels,
-            channels: join_words(&names),
-            suggestions: if system.is_none() {
-                self.catalog.suggest(&tool.name.value)
-            } else {
-                Vec::new()
-            },
-        };
-        let span = target_span(tool, rule.at).unwrap_or(tool.name.span);
-        let mut labels = Vec::new();
-        for label in &rule.labels {
-            if label.at == Target::Channels {
-                let listed = tool.channels.iter().flat_map(|c| &c.value);
-                for item in listed.filter(|c| concerned.contains(&c.value)) {
-                    let message = label.message.render(|v| match v {
-                        "channel" => Some(item.value.to_string()),
-                        _ => vars.get(v),
-                    });
-                    labels.push(Label {
-                        source: None,
-                        span: item.span,
-                        message,
-                    });
-                }
-            } else if let Some(at) = target_span(tool, label.at).filter(|s| *s != span) {
-                labels.push(Label {
-                    source: None,
-                    span: at,
-                    message: label.message.render(|v| vars.get(v)),
-                });
-            }
-        }
-        Some(Finding {
-            rule: rule.info.id.clone(),
-            severity,
-            message: rule.message.render(|v| vars.get(v)),
-            help: rule.help.as_ref().map(|h| h.render(|v| vars.get(v)).into()),
-            source: Arc::clone(source),
-            span,
-            labels,
-            tool: Some(tool_ref(tool)),
-            catalog_id: system.map(|s| s.id.clone()),
-            suppressed: None,
-        })
     }
 }
 
@@ -461,72 +431,44 @@ fn vocabulary(
     words.iter().copied().find(|w| *w == value.value)
 }
 
-/// The channels the company uses a tool for: as listed, or every channel the catalog knows.
-fn channels_in_use(tool: &Tool, system: Option<&System>) -> Vec<Channel> {
+/// The channels the company uses a tool (or a suite's component) for, and those of them the
+/// catalog knows the system offers but has no sourced status for.
+///
+/// As listed in the inventory; else every channel the system offers except backups. A
+/// category that names channels (`voice`) narrows either.
+fn channels_in_use(
+    catalog: &Catalog,
+    tool: &Tool,
+    system: Option<&System>,
+) -> (Vec<Channel>, Vec<Channel>) {
     let mut channels: Vec<Channel> = match (&tool.channels, system) {
         (Some(listed), _) => listed.value.iter().map(|c| c.value).collect(),
-        (None, Some(system)) => system.e2ee.keys().copied().collect(),
+        (None, Some(system)) => system
+            .channels
+            .keys()
+            .chain(&system.unknown)
+            .copied()
+            .filter(|c| c.in_default_set())
+            .collect(),
         (None, None) => Vec::new(),
     };
+    if let Some(narrow) = tool
+        .category
+        .as_ref()
+        .and_then(|c| catalog.category_channels(&c.value))
+    {
+        channels.retain(|c| narrow.contains(c));
+    }
     channels.sort();
     channels.dedup();
-    channels
-}
-
-/// The span of a tool field, or `None` when the field is absent.
-fn target_span(tool: &Tool, target: Target) -> Option<Span> {
-    match target {
-        Target::Name => Some(tool.name.span),
-        Target::Id => tool.id_is_explicit.then_some(tool.id.span),
-        Target::Category => tool.category.as_ref().map(|v| v.span),
-        Target::Channels => tool.channels.as_ref().map(|v| v.span),
-        Target::E2ee => tool.e2ee.as_ref().map(|v| v.span),
-        Target::DataClassification => tool.data_classification.as_ref().map(|v| v.span),
-        Target::Status => tool.status.as_ref().map(|v| v.span),
-        Target::Entry => Some(tool.entry),
-    }
-}
-
-/// Template variables for one tool.
-struct Vars<'a> {
-    tool: &'a Tool,
-    system: Option<&'a System>,
-    levels: &'a Levels,
-    channels: String,
-    suggestions: Vec<&'a str>,
-}
-
-impl Vars<'_> {
-    fn get(&self, name: &str) -> Option<String> {
-        let tool = self.tool;
-        let field = |v: &Option<inventory::Sp<String>>| v.as_ref().map(|s| s.value.clone());
-        match name {
-            "tool" => Some(tool.name.value.clone()),
-            "id" => Some(tool.id.value.clone()),
-            "catalog" => self.system.map(|s| s.name.clone()),
-            "catalog_id" => self.system.map(|s| s.id.clone()),
-            "channels" => Some(self.channels.clone()),
-            "e2ee" => Some(
-                tool.e2ee
-                    .as_ref()
-                    .map_or("not set", |e| e.value.as_str())
-                    .to_owned(),
-            ),
-            "data_classification" => field(&tool.data_classification),
-            "threshold" => Some(self.levels.threshold_name().to_owned()),
-            "vendor" => field(&tool.vendor),
-            "category" => field(&tool.category),
-            "status" => field(&tool.status),
-            "did_you_mean" => match self.suggestions.as_slice() {
-                [] => None,
-                names => {
-                    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                    Some(format!("Did you mean {}? ", quoted.join(" or ")))
-                }
-            },
-            _ => None,
-        }
-    }
+    let unknown = system.map_or_else(Vec::new, |s| {
+        channels
+            .iter()
+            .copied()
+            .filter(|c| s.unknown.contains(c))
+            .collect()
+    });
+    (channels, unknown)
 }
 
 #[cfg(test)]
@@ -581,9 +523,9 @@ mod tests {
         let mut lint = engine.file(&source);
         lint.tool(&tools[0]);
         // Pretend `b` hashes like `a`: its first sighting must land in the collision map.
-        lint.first_by_id.insert(id_hash("b"), 0);
+        lint.first.by_id.insert(duplicates::id_hash("b"), 0);
         lint.tool(&tools[1]);
-        assert_eq!(lint.id_collisions.get("b"), Some(&1));
+        assert_eq!(lint.first.id_collisions.get("b"), Some(&1));
         lint.tool(&tools[2]);
         assert_eq!(
             duplicates(lint),

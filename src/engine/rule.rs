@@ -42,6 +42,9 @@ struct RuleSpec {
     /// Detection lives in code (the loader, cross-tool checks); the file declares the rest.
     #[serde(default)]
     builtin: bool,
+    /// `false`: the rule reports nothing unless a config or `--severity` sets its level.
+    #[serde(default = "enabled_by_default")]
+    enabled: bool,
     #[serde(default)]
     per_channel: bool,
     when: Option<ConditionSpec>,
@@ -53,6 +56,10 @@ struct RuleSpec {
     at: Target,
     #[serde(default)]
     labels: Vec<LabelSpec>,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +109,8 @@ pub struct RuleInfo {
     pub id: String,
     /// The default severity, before any override.
     pub severity: Severity,
+    /// Off by default: reports only when a config or `--severity` sets a level.
+    pub enabled: bool,
     /// Severities the rule's escalations can raise it to, in file order.
     pub escalations: Vec<Severity>,
     pub summary: String,
@@ -214,6 +223,7 @@ impl Rule {
             info: RuleInfo {
                 id: spec.id,
                 severity: spec.severity,
+                enabled: spec.enabled,
                 escalations: escalate.iter().map(|e| e.severity).collect(),
                 summary: spec.summary,
                 docs: spec.docs,

@@ -14,7 +14,19 @@ pub const VARIABLES: &[&str] = &[
     "vendor",
     "category",
     "status",
+    "owner",
+    "notes",
+    "system",
+    "backups",
     "did_you_mean",
+    "candidates",
+    "action",
+    "scope",
+    "reported",
+    "retired",
+    "reviewed",
+    "unknown_channels",
+    "status_of_channel",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

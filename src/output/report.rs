@@ -30,13 +30,20 @@ fn cell(text: &str) -> String {
     out
 }
 
-fn support_text(support: Option<Support>) -> &'static str {
-    match support {
-        Some(Support::Default) => "E2EE by default",
-        Some(Support::OptIn) => "opt-in",
-        Some(Support::None) => "**none**",
-        None => "-",
+/// Each channel in use with its status; the statuses without E2EE in bold.
+fn channels_text(e2ee: &[(Channel, Support)]) -> String {
+    if e2ee.is_empty() {
+        return "-".into();
     }
+    let cells: Vec<String> = e2ee
+        .iter()
+        .map(|(channel, support)| match support {
+            Support::Default => format!("{channel}: E2EE by default"),
+            Support::None | Support::OrgKeys => format!("{channel}: **{support}**"),
+            _ => format!("{channel}: {support}"),
+        })
+        .collect();
+    cells.join("<br>")
 }
 
 fn location(finding: &Finding) -> String {
@@ -179,8 +186,8 @@ fn tools_section(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
     writeln!(out, "## Messaging and calling tools\n")?;
     writeln!(
         out,
-        "| tool | location | catalog system | text | voice | video | configured | data | status |\n\
-         |---|---|---|---|---|---|---|---|---|"
+        "| tool | location | catalog system | channels in use | configured | data | status |\n\
+         |---|---|---|---|---|---|---|"
     )?;
     let mut unclassified = 0;
     for file in &outcome.files {
@@ -190,14 +197,14 @@ fn tools_section(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
                 continue;
             };
             let at = file.source.line_col(tool.span.offset);
-            let [text, voice, video] = Channel::ALL.map(|c| support_text(tool.e2ee[c as usize]));
             writeln!(
                 out,
-                "| {} | {}:{} | {} | {text} | {voice} | {video} | {} | {} | {} |",
+                "| {} | {}:{} | {} | {} | {} | {} | {} |",
                 cell(&tool.name),
                 cell(&file.source.name),
                 at.line,
                 cell(catalog_id),
+                channels_text(&tool.e2ee),
                 tool.configured.map_or("-", |c| c.as_str()),
                 cell(tool.data_classification.as_deref().unwrap_or("-")),
                 tool.status.unwrap_or("-"),
@@ -288,10 +295,15 @@ fn sources_section(out: &mut dyn Write, outcome: &Outcome, catalog: &Catalog) ->
     {
         writeln!(
             out,
-            "| {} | {} | <{}> | {} |",
+            "| {} | {} | {} | {} |",
             cell(&system.name),
             cell(&system.note),
-            system.source,
+            system
+                .sources
+                .iter()
+                .map(|s| format!("<{}> ({})", s.url, s.date))
+                .collect::<Vec<_>>()
+                .join("<br>"),
             system.reviewed
         )?;
     }

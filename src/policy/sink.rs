@@ -40,6 +40,14 @@ impl Sink<'_> {
                 finding.severity = severity;
                 Some(finding)
             }
+            // A rule that is off by default speaks only when someone turned it on.
+            None if self
+                .registry
+                .get(&finding.rule)
+                .is_some_and(|r| !r.info.enabled) =>
+            {
+                None
+            }
             None => Some(finding),
         }
     }

@@ -1,0 +1,165 @@
+//! `e2ee-lint catalog`: the classification as a compact table, one entry in full, or JSON.
+
+use crate::catalog::{Catalog, Channel, Confidence, Match, System};
+use crate::cli::CatalogFormat;
+
+use super::print_stdout;
+
+/// The version of `catalog --format json`; bumped on any incompatible change.
+pub const JSON_VERSION: u32 = 1;
+
+pub(super) fn run(name: Option<&str>, format: CatalogFormat) -> Result<u8, String> {
+    let catalog = Catalog::embedded();
+    let systems: Vec<&System> = match name {
+        None => catalog.systems().iter().collect(),
+        Some(name) => vec![find(&catalog, name)?],
+    };
+    let text = match (format, name) {
+        (CatalogFormat::Json, _) => json(&systems)?,
+        (CatalogFormat::Table, None) => table(&systems),
+        (CatalogFormat::Table, Some(_)) => systems.iter().map(|s| entry(s)).collect(),
+    };
+    print_stdout(&text)
+}
+
+/// One system by id, name or alias; ambiguous names list their candidates.
+fn find<'c>(catalog: &'c Catalog, name: &str) -> Result<&'c System, String> {
+    if let Some(system) = catalog.by_id(name) {
+        return Ok(system);
+    }
+    match catalog.resolve(name, None, None) {
+        Match::Found(system, _) => Ok(system),
+        Match::Ambiguous(candidates) => {
+            let ids: Vec<&str> = candidates.iter().map(|s| s.id.as_str()).collect();
+            Err(format!(
+                "`{name}` could be several systems: {}; ask for one by id",
+                ids.join(", ")
+            ))
+        }
+        Match::UnknownPin | Match::NotFound => {
+            let suggestions = catalog.suggest(name);
+            let hint = if suggestions.is_empty() {
+                "see `e2ee-lint catalog`".to_owned()
+            } else {
+                format!("did you mean `{}`?", suggestions.join("` or `"))
+            };
+            Err(format!("`{name}` is not in the catalog; {hint}"))
+        }
+    }
+}
+
+fn json(systems: &[&System]) -> Result<String, String> {
+    let value = serde_json::json!({"version": JSON_VERSION, "systems": systems});
+    serde_json::to_string_pretty(&value)
+        .map(|text| text + "\n")
+        .map_err(|e| format!("cannot render the catalog: {e}"))
+}
+
+/// A cell as the table shows it: the status, `*` when only reported, `?` when offered but
+/// unsourced, `-` when not offered.
+fn cell_text(system: &System, channel: Channel) -> String {
+    match system.status(channel) {
+        Some(status) if system.confidence_of(channel) == Confidence::Reported => {
+            format!("{status}*")
+        }
+        Some(status) => status.to_string(),
+        None if system.unknown.contains(&channel) => "?".into(),
+        None if system.is_suite() => "suite".into(),
+        None => "-".into(),
+    }
+}
+
+fn table(systems: &[&System]) -> String {
+    let width = systems.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let mut out = format!("{:width$}", "SYSTEM");
+    for channel in Channel::ALL {
+        out.push_str(&format!("  {:13}", channel.as_str().to_uppercase()));
+    }
+    out.push_str("  ID\n");
+    for system in systems {
+        out.push_str(&format!("{:width$}", system.name));
+        for channel in Channel::ALL {
+            out.push_str(&format!("  {:13}", cell_text(system, channel)));
+        }
+        out.push_str(&format!("  {}", system.id));
+        if let Some(retired) = &system.retired {
+            out.push_str(&format!(" (retired {retired})"));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "\ndefault: always E2EE · partial: E2EE on some surfaces only · opt-in: a user or host \
+         turns it on · admin-opt-in: an admin must allow it first · org-keys: the organisation's \
+         key service holds the keys (not E2EE) · none: no E2EE\n\
+         *: reported by news or third parties only · ?: offered, but no source settles it · -: \
+         not offered\n",
+    );
+    out
+}
+
+fn entry(system: &System) -> String {
+    let mut out = format!("{} ({})\n", system.name, system.id);
+    let line = |out: &mut String, key: &str, value: &str| {
+        out.push_str(&format!("{key:11}{value}\n"));
+    };
+    line(&mut out, "vendor:", &system.vendor);
+    line(&mut out, "category:", &system.category);
+    if let Some(part_of) = &system.part_of {
+        line(&mut out, "part of:", part_of);
+    }
+    if !system.includes.is_empty() {
+        line(&mut out, "includes:", &system.includes.join(", "));
+    }
+    if !system.aliases.is_empty() {
+        line(&mut out, "aliases:", &system.aliases.join(", "));
+    }
+    if !system.contextual_aliases.is_empty() {
+        let names = system.contextual_aliases.join(", ");
+        line(
+            &mut out,
+            "also:",
+            &format!("{names} (with vendor context only)"),
+        );
+    }
+    if let Some(retired) = &system.retired {
+        line(&mut out, "retired:", retired);
+    }
+    line(&mut out, "confidence:", system.confidence.as_str());
+    out.push_str("e2ee:\n");
+    for (channel, cell) in &system.channels {
+        let mut text = format!("  {:11}{}", channel.as_str(), cell.status);
+        if system.confidence_of(*channel) == Confidence::Reported {
+            text.push_str(" (reported)");
+        }
+        out.push_str(&text);
+        out.push('\n');
+        for (what, value) in [
+            ("scope", &cell.scope),
+            ("requires", &cell.requires),
+            ("since", &cell.since),
+        ] {
+            if let Some(value) = value {
+                out.push_str(&format!("    {what}: {value}\n"));
+            }
+        }
+        out.push_str(&format!("    sources: {}\n", cell.sources.join(", ")));
+    }
+    if !system.unknown.is_empty() {
+        let names: Vec<&str> = system.unknown.iter().map(|c| c.as_str()).collect();
+        line(
+            &mut out,
+            "unknown:",
+            &format!("{} (no source settles them)", names.join(", ")),
+        );
+    }
+    line(&mut out, "note:", &system.note);
+    out.push_str("sources:\n");
+    for source in &system.sources {
+        out.push_str(&format!(
+            "  {}: {} ({}, {}) <{}>\n",
+            source.id, source.title, source.kind, source.date, source.url
+        ));
+    }
+    line(&mut out, "reviewed:", &system.reviewed);
+    out
+}

@@ -1,0 +1,399 @@
+//! The E2EE catalog: how each messaging, calling and email system protects each channel, with
+//! the sources, dates and confidence behind every cell. Matching names against it is
+//! [`matcher`]'s job.
+
+pub mod matcher;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use matcher::{Match, MatchKind, normalize};
+
+/// The catalog that ships inside the binary.
+pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
+
+/// A way a tool carries conversations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[serde(rename = "text_1to1")]
+    TextOneToOne,
+    TextGroup,
+    Voice,
+    Video,
+    Files,
+    Backups,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::TextOneToOne,
+        Channel::TextGroup,
+        Channel::Voice,
+        Channel::Video,
+        Channel::Files,
+        Channel::Backups,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::TextOneToOne => "text_1to1",
+            Channel::TextGroup => "text_group",
+            Channel::Voice => "voice",
+            Channel::Video => "video",
+            Channel::Files => "files",
+            Channel::Backups => "backups",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The channels an inventory word names: format v1's `text` is both text channels.
+    pub fn from_inventory(word: &str) -> &'static [Channel] {
+        match word {
+            "text" => &[Channel::TextOneToOne, Channel::TextGroup],
+            "text_1to1" => &[Channel::TextOneToOne],
+            "text_group" => &[Channel::TextGroup],
+            "voice" => &[Channel::Voice],
+            "video" => &[Channel::Video],
+            "files" => &[Channel::Files],
+            "backups" => &[Channel::Backups],
+            _ => &[],
+        }
+    }
+
+    /// Whether a tool is judged on this channel when the inventory lists none: every channel
+    /// but cloud backups, which `backups-not-e2ee` judges on its own.
+    pub fn in_default_set(self) -> bool {
+        self != Channel::Backups
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a system protects one channel, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Support {
+    /// Every use of the channel is end-to-end encrypted with no setting.
+    Default,
+    /// E2EE by default on some surfaces of the channel and not on others (the cell's scope).
+    Partial,
+    /// A user, host or organizer turns it on.
+    OptIn,
+    /// An administrator must allow it first.
+    AdminOptIn,
+    /// Client-side encryption whose keys the organisation's key service holds: not E2EE.
+    OrgKeys,
+    /// No end-to-end encryption.
+    None,
+}
+
+impl Support {
+    pub const ALL: [Support; 6] = [
+        Support::Default,
+        Support::Partial,
+        Support::OptIn,
+        Support::AdminOptIn,
+        Support::OrgKeys,
+        Support::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Support::Default => "default",
+            Support::Partial => "partial",
+            Support::OptIn => "opt-in",
+            Support::AdminOptIn => "admin-opt-in",
+            Support::OrgKeys => "org-keys",
+            Support::None => "none",
+        }
+    }
+
+    /// Who has to act for the channel to be end-to-end encrypted, for help lines.
+    pub fn who_acts(self) -> &'static str {
+        match self {
+            Support::Default => "nobody: it is on by default",
+            Support::Partial => "users must avoid the surfaces without E2EE",
+            Support::OptIn => "users or hosts must turn it on every time",
+            Support::AdminOptIn => "an administrator must allow it first, then users turn it on",
+            Support::OrgKeys => {
+                "nobody can: the organisation's key service holds the keys, so servers can read"
+            }
+            Support::None => "nobody can: the system offers none",
+        }
+    }
+}
+
+impl fmt::Display for Support {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How well a claim is backed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    /// A vendor document or repository that was read.
+    Verified,
+    /// Only news or third parties.
+    Reported,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Reported => "reported",
+        }
+    }
+}
+
+/// A document a cell rests on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    /// The source's own date (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`) or `unknown`.
+    pub date: String,
+    /// vendor | vendor-repo | news | third-party
+    pub kind: String,
+}
+
+/// One channel of one system.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cell {
+    pub status: Support,
+    /// Which surfaces the status covers, in plain words.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// A licence or plan the status needs.
+    #[serde(default)]
+    pub requires: Option<String>,
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Overrides the entry's confidence for this cell.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// Ids of the entry's sources.
+    pub sources: Vec<String>,
+}
+
+/// One system as the catalog classifies it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub id: String,
+    pub name: String,
+    pub vendor: String,
+    #[serde(default)]
+    pub vendor_names: Vec<String>,
+    /// messaging | calling | email | suite
+    pub category: String,
+    #[serde(default)]
+    pub part_of: Option<String>,
+    /// For suites: the systems the suite bundles, judged in its place.
+    #[serde(default)]
+    pub includes: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Names that could mean other products: they resolve here only with vendor context.
+    #[serde(default)]
+    pub contextual_aliases: Vec<String>,
+    /// Names of other products that look like this one; never matched.
+    #[serde(default)]
+    pub false_friends: Vec<String>,
+    pub confidence: Confidence,
+    pub reviewed: String,
+    #[serde(default)]
+    pub retired: Option<String>,
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub channels: BTreeMap<Channel, Cell>,
+    /// Channels offered but not settled by any source: left out of `channels`, never guessed.
+    #[serde(default)]
+    pub unknown: Vec<Channel>,
+    pub note: String,
+}
+
+impl System {
+    pub fn cell(&self, channel: Channel) -> Option<&Cell> {
+        self.channels.get(&channel)
+    }
+
+    pub fn status(&self, channel: Channel) -> Option<Support> {
+        self.cell(channel).map(|c| c.status)
+    }
+
+    /// The confidence of one cell: its own, else the entry's.
+    pub fn confidence_of(&self, channel: Channel) -> Confidence {
+        self.cell(channel)
+            .and_then(|c| c.confidence)
+            .unwrap_or(self.confidence)
+    }
+
+    pub fn is_suite(&self) -> bool {
+        self.category == "suite"
+    }
+
+    /// The channels this system offers with a sourced status, in channel order.
+    pub fn channels(&self) -> impl Iterator<Item = (Channel, Support)> + '_ {
+        self.channels.iter().map(|(c, cell)| (*c, cell.status))
+    }
+
+    /// Every way of writing the vendor: its name and the other names.
+    pub fn vendor_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.vendor.as_str()).chain(self.vendor_names.iter().map(String::as_str))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    #[serde(default)]
+    decorations: Vec<String>,
+    #[serde(default)]
+    category_channels: BTreeMap<String, Vec<Channel>>,
+    systems: Vec<System>,
+}
+
+/// An error in a catalog file.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid catalog: {0}")]
+pub struct CatalogError(pub String);
+
+/// The loaded catalog with its lookup indexes.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    systems: Vec<System>,
+    category_channels: BTreeMap<String, Vec<Channel>>,
+    matcher: matcher::Matcher,
+}
+
+impl Catalog {
+    /// The catalog embedded in the binary, parsed once per process.
+    pub fn embedded() -> Arc<Catalog> {
+        static EMBEDDED: std::sync::OnceLock<Arc<Catalog>> = std::sync::OnceLock::new();
+        let catalog = EMBEDDED.get_or_init(|| {
+            // The embedded catalog is tested to parse; failing here is a build defect, not
+            // bad input.
+            Arc::new(Catalog::parse(EMBEDDED_CATALOG).expect("the embedded catalog is valid"))
+        });
+        Arc::clone(catalog)
+    }
+
+    pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
+        let file: CatalogFile = serde_saphyr::from_str_with_options(text, crate::yaml::options())
+            .map_err(|e| CatalogError(e.to_string()))?;
+        validate(&file.systems)?;
+        let matcher = matcher::Matcher::new(&file.systems, &file.decorations)?;
+        Ok(Catalog {
+            systems: file.systems,
+            category_channels: file.category_channels,
+            matcher,
+        })
+    }
+
+    pub fn systems(&self) -> &[System] {
+        &self.systems
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&System> {
+        self.systems.iter().find(|s| s.id == id)
+    }
+
+    /// The channels an inventory category limits a tool to, if it limits them.
+    pub fn category_channels(&self, category: &str) -> Option<&[Channel]> {
+        self.category_channels.get(category).map(Vec::as_slice)
+    }
+
+    /// Resolves an inventory name (with its `vendor:` and `system:` when written).
+    pub fn resolve(&self, name: &str, vendor: Option<&str>, pin: Option<&str>) -> Match<'_> {
+        self.matcher.resolve(&self.systems, name, vendor, pin)
+    }
+
+    /// The system an inventory name resolves to with no vendor context, if one.
+    pub fn lookup(&self, name: &str) -> Option<&System> {
+        self.resolve(name, None, None).system()
+    }
+
+    /// Catalog names close to `name`, for "did you mean": never a different product.
+    pub fn suggest(&self, name: &str) -> Vec<&str> {
+        self.matcher.suggest(&self.systems, name)
+    }
+
+    /// The earliest and latest review dates, for reports.
+    pub fn reviewed_range(&self) -> Option<(&str, &str)> {
+        let dates = self.systems.iter().map(|s| s.reviewed.as_str());
+        Some((dates.clone().min()?, dates.max()?))
+    }
+}
+
+/// What the parser cannot check: every cell sourced, every reference resolvable, dates dated.
+fn validate(systems: &[System]) -> Result<(), CatalogError> {
+    let ids: BTreeSet<&str> = systems.iter().map(|s| s.id.as_str()).collect();
+    if ids.len() != systems.len() {
+        return Err(CatalogError("two entries share an id".into()));
+    }
+    for system in systems {
+        let fail = |message: String| Err(CatalogError(format!("{}: {message}", system.id)));
+        if crate::policy::date::Date::parse(&system.reviewed).is_none() {
+            return fail(format!("`reviewed: {}` is not a date", system.reviewed));
+        }
+        let source_ids: BTreeSet<&str> = system.sources.iter().map(|s| s.id.as_str()).collect();
+        if system.sources.is_empty() {
+            return fail("an entry needs at least one source".into());
+        }
+        for (channel, cell) in &system.channels {
+            if cell.sources.is_empty() {
+                return fail(format!("{channel} names no source"));
+            }
+            if let Some(missing) = cell
+                .sources
+                .iter()
+                .find(|s| !source_ids.contains(s.as_str()))
+            {
+                return fail(format!(
+                    "{channel} cites `{missing}`, which is not in `sources`"
+                ));
+            }
+            if cell.status == Support::Partial && cell.scope.is_none() {
+                return fail(format!(
+                    "{channel} is `partial` but has no `scope` saying where"
+                ));
+            }
+        }
+        if let Some(channel) = system
+            .unknown
+            .iter()
+            .find(|c| system.channels.contains_key(c))
+        {
+            return fail(format!("{channel} is both classified and `unknown`"));
+        }
+        for reference in system.includes.iter().chain(&system.part_of) {
+            if !ids.contains(reference.as_str()) {
+                return fail(format!("`{reference}` is not a catalog id"));
+            }
+        }
+        if system.is_suite() == system.includes.is_empty() {
+            return fail("a suite, and only a suite, lists `includes`".into());
+        }
+        if system.is_suite() && !system.channels.is_empty() {
+            return fail("a suite has no channels of its own: its components are judged".into());
+        }
+    }
+    Ok(())
+}

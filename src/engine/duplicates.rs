@@ -1,0 +1,77 @@
+//! `duplicate-tool`: the same system or id listed twice in one file, remembered compactly.
+//!
+//! A 100,000-tool file must not keep a second copy of every id, so ids are remembered by hash;
+//! the rare id whose hash an earlier, different id took goes to a small collision map.
+
+use std::collections::HashMap;
+
+use super::ToolSummary;
+
+/// A deterministic hash of a tool id (SipHash with fixed keys): same input, same output.
+pub(super) fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The first tool (an index into the file's summaries) of each catalog system and each id.
+#[derive(Debug, Default)]
+pub(super) struct FirstSeen {
+    pub(super) by_system: HashMap<String, usize>,
+    pub(super) by_id: HashMap<u64, usize>,
+    pub(super) id_collisions: HashMap<String, usize>,
+}
+
+impl FirstSeen {
+    /// The earlier tool this one repeats: the same system (unless both carry distinct explicit
+    /// ids: two instances of one product), or the same id.
+    pub(super) fn earlier(
+        &self,
+        summaries: &[ToolSummary],
+        system: Option<&str>,
+        id: &str,
+        id_is_explicit: bool,
+    ) -> Option<usize> {
+        system
+            .and_then(|s| self.by_system.get(s).copied())
+            .filter(|&first| !(summaries[first].id_is_explicit && id_is_explicit))
+            .or_else(|| self.with_id(summaries, id))
+    }
+
+    fn with_id(&self, summaries: &[ToolSummary], id: &str) -> Option<usize> {
+        match self.by_id.get(&id_hash(id)) {
+            Some(&first) if summaries[first].id == id => Some(first),
+            Some(_) => self.id_collisions.get(id).copied(),
+            None => None,
+        }
+    }
+
+    pub(super) fn remember(
+        &mut self,
+        summaries: &[ToolSummary],
+        system: Option<&str>,
+        id: &str,
+        index: usize,
+    ) {
+        if let Some(system) = system {
+            self.by_system.entry(system.to_owned()).or_insert(index);
+        }
+        match self.by_id.entry(id_hash(id)) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(index);
+            }
+            std::collections::hash_map::Entry::Occupied(entry) => {
+                if summaries[*entry.get()].id != id {
+                    self.id_collisions.entry(id.to_owned()).or_insert(index);
+                }
+            }
+        }
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.by_system.clear();
+        self.by_id.clear();
+        self.id_collisions.clear();
+    }
+}
