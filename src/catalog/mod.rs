@@ -388,7 +388,7 @@ fn validate(systems: &[System]) -> Result<(), CatalogError> {
                 return fail(format!("`{reference}` is not a catalog id"));
             }
         }
-        if system.is_suite() != !system.includes.is_empty() {
+        if system.is_suite() == system.includes.is_empty() {
             return fail("a suite, and only a suite, lists `includes`".into());
         }
         if system.is_suite() && !system.channels.is_empty() {
