@@ -170,6 +170,8 @@ pub enum CatalogFormat {
     Table,
     /// `{"version": 1, "systems": [...]}`, every field of every entry.
     Json,
+    /// The README's catalog table.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

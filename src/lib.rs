@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod discover;
 pub mod engine;
+pub mod fields;
 pub mod finding;
 pub mod inventory;
 pub mod outcome;
@@ -18,6 +19,7 @@ pub mod policy;
 pub mod read;
 pub mod schema;
 pub mod source;
+pub mod suggest;
 pub mod yaml;
 
 pub use discover::PathError;

@@ -2,8 +2,8 @@
 //! strings, keywords, wrong types and unknown keys, each problem a located complaint that the
 //! loader records its own way (an inventory finding, a config error).
 
-use crate::inventory::{Sp, did_you_mean};
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceFile, Sp, Span};
+use crate::suggest::did_you_mean;
 use crate::yaml::{Node, NodeKind};
 
 /// What kind of problem a complaint is; loaders map it to their own rule or error.

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use crate::cli::SchemaKind;
 use crate::engine::rule::Registry;
-use crate::inventory::{CATEGORIES, CHANNELS, E2EE_SETTINGS, STATUSES, TOOL_KEYS, TOP_KEYS};
+use crate::fields::{FIELDS, Kind};
+use crate::inventory::TOP_KEYS;
 use crate::policy::config::{
     self, CLASSIFICATION_KEYS, EXCEPTION_KEYS, FAIL_ON, INVENTORY_KEYS, RULE_LEVELS, UNKNOWN_FIELDS,
 };
@@ -45,27 +46,31 @@ fn one_of(values: &[&str], description: &str) -> Value {
 }
 
 pub fn inventory() -> Value {
-    let tool = object(TOOL_KEYS, |key| match key {
-        "name" => json!({"type": "string", "minLength": 1,
-            "description": "The product name; matched to the catalog by name or alias"}),
-        "category" => one_of(CATEGORIES, "What kind of tool it is"),
-        "vendor" => string("Who sells or runs it"),
-        "owner" => string("Who in the company owns it"),
-        "data_classification" => string(
-            "The most sensitive data it carries: one of the config's `data_classification.levels`",
-        ),
-        "channels" => json!({"type": "array", "items": {"enum": CHANNELS}, "uniqueItems": true,
-            "description": "The channels the company uses it for"}),
-        "e2ee" => one_of(E2EE_SETTINGS, "How end-to-end encryption is configured"),
-        "id" => string("A stable id (default: derived from the name)"),
-        "status" => one_of(STATUSES, "The company's decision about the tool"),
-        "labels" => json!({"type": "object", "additionalProperties": {"type": "string"},
-            "description": "Free-form string labels"}),
-        "notes" => string("Free text"),
-        _ => json!({}),
+    // Every tool field, from the one field table.
+    let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    let tool = object(&names, |key| {
+        let Some(field) = FIELDS.iter().find(|f| f.name == key) else {
+            return json!({});
+        };
+        let mut schema = match field.kind {
+            Kind::Text if field.required => json!({"type": "string", "minLength": 1}),
+            Kind::Text | Kind::Level => json!({"type": "string"}),
+            Kind::Keyword(words) => json!({"enum": words}),
+            Kind::Channels => {
+                json!({"type": "array", "items": {"enum": crate::fields::CHANNELS}, "uniqueItems": true})
+            }
+            Kind::Labels => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        };
+        schema["description"] = json!(field.doc);
+        schema
     });
     let mut tool = tool;
-    tool["required"] = json!(["name"]);
+    let required: Vec<&str> = FIELDS
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
+    tool["required"] = json!(required);
     let top = object(TOP_KEYS, |key| match key {
         "version" => json!({"const": 1, "description": "The format version; only 1 exists"}),
         "organization" => string("The company the inventory belongs to"),
@@ -124,17 +129,19 @@ pub fn config() -> Value {
         o["required"] = json!(["tool", "rule", "reason", "approved_by", "expires"]);
         o
     };
-    let mappable: Vec<&str> = TOOL_KEYS
+    let mappable: Vec<&str> = FIELDS
         .iter()
-        .copied()
-        .filter(|k| *k != "labels")
+        .filter(|f| f.kind != Kind::Labels)
+        .map(|f| f.name)
         .collect();
     let inventory = object(INVENTORY_KEYS, |key| match key {
         "tools" => json!({"type": "string", "minLength": 1, "default": "tools",
             "description": "Where the tools are: the top-level key holding the list (default `tools`), `.` for a file that is a list, `single` for one tool per file"}),
-        "fields" => json!({"type": ["object", "null"], "propertyNames": {"enum": TOOL_KEYS},
+        "fields" => {
+            json!({"type": ["object", "null"], "propertyNames": {"enum": crate::fields::names()},
             "additionalProperties": {"type": "string", "minLength": 1},
-            "description": "Our field name -> the key the company uses (unmapped fields keep their own name)"}),
+            "description": "Our field name -> the key the company uses (unmapped fields keep their own name)"})
+        }
         "unknown_fields" => one_of(
             UNKNOWN_FIELDS,
             "Keys no field is mapped to: `unknown-field` findings (warn, the default) or nothing (ignore)",

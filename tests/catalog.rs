@@ -105,8 +105,9 @@ fn decorated_names_are_recognised() {
             of_tool.iter().any(|f| f["catalog_id"].is_string()),
             "`{name}` gets no catalog_id: {of_tool:#?}"
         );
-        // Names with non-ASCII letters that fold to a catalog name are disguised.
-        if name.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
+        // Names with non-ASCII letters or hidden characters that fold to a catalog name are
+        // disguised.
+        if name.chars().any(|c| !c.is_ascii()) {
             assert!(
                 of_tool.iter().any(|f| f["rule"] == "disguised-tool-name"),
                 "`{name}` is not flagged as disguised: {of_tool:#?}"

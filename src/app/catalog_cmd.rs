@@ -16,6 +16,7 @@ pub(super) fn run(name: Option<&str>, format: CatalogFormat) -> Result<u8, Strin
     };
     let text = match (format, name) {
         (CatalogFormat::Json, _) => json(&systems)?,
+        (CatalogFormat::Markdown, _) => markdown(&systems),
         (CatalogFormat::Table, None) => table(&systems),
         (CatalogFormat::Table, Some(_)) => systems.iter().map(|s| entry(s)).collect(),
     };
@@ -67,6 +68,33 @@ fn cell_text(system: &System, channel: Channel) -> String {
         None if system.is_suite() => "suite".into(),
         None => "-".into(),
     }
+}
+
+/// The README's catalog table: one row per system, one column per channel.
+pub fn markdown(systems: &[&System]) -> String {
+    let mut out = String::from("| system |");
+    for channel in Channel::ALL {
+        out.push_str(&format!(" {channel} |"));
+    }
+    out.push_str(" confidence | reviewed |\n|---|");
+    out.push_str(&"---|".repeat(Channel::ALL.len() + 2));
+    out.push('\n');
+    for system in systems {
+        let name = match &system.retired {
+            Some(date) => format!("{} (`{}`, retired {date})", system.name, system.id),
+            None => format!("{} (`{}`)", system.name, system.id),
+        };
+        out.push_str(&format!("| {name} |"));
+        for channel in Channel::ALL {
+            out.push_str(&format!(" {} |", cell_text(system, channel)));
+        }
+        out.push_str(&format!(
+            " {} | {} |\n",
+            system.confidence.as_str(),
+            system.reviewed
+        ));
+    }
+    out
 }
 
 fn table(systems: &[&System]) -> String {

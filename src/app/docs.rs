@@ -3,7 +3,7 @@
 
 use crate::cli::RulesFormat;
 use crate::engine::rule::{Registry, RuleInfo};
-use crate::inventory::did_you_mean;
+use crate::suggest::did_you_mean;
 
 use super::print_stdout;
 

@@ -11,6 +11,7 @@ use crate::output::{self, Format, Style};
 use crate::pipeline::{self, Request};
 use crate::policy::{self, ConfigChoice, Settings};
 use crate::{Outcome, discover};
+pub use catalog_cmd::markdown as catalog_markdown;
 pub use docs::{explain_text, rules_markdown, rules_table};
 
 /// Exit codes; the README documents the same table.

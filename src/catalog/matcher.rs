@@ -175,6 +175,13 @@ impl Matcher {
         }
         let vendor_systems = vendor.map(|v| self.vendor_systems(v));
         let plain = self.resolve_words(systems, &tokens(name), vendor_systems.as_deref());
+        // Normalising drops invisible characters along with punctuation, so "Sl\u{200B}ack"
+        // matches plainly; the hidden character is still a disguise.
+        if let Match::Found(system, _) = plain
+            && name.chars().any(is_invisible)
+        {
+            return Match::Found(system, MatchKind::Confusable);
+        }
         if !matches!(plain, Match::NotFound) {
             return plain;
         }

@@ -8,8 +8,9 @@ use super::rule::{Detection, Rule, Target};
 use super::template::join_words;
 use super::{Engine, tool_ref};
 use crate::catalog::{Channel, Confidence, Match, System};
+use crate::fields;
 use crate::finding::{Finding, Label};
-use crate::inventory::{self, Tool};
+use crate::inventory::Tool;
 use crate::source::{SourceFile, Span};
 
 /// What a tool is judged as: itself, or one component of the suite it names.
@@ -77,10 +78,10 @@ impl Engine {
             subject,
             concerned: &concerned,
         };
-        let span = target_span(tool, rule.at).unwrap_or(tool.name.span);
+        let span = target_span(tool, &rule.at).unwrap_or(tool.name.span);
         let mut labels: Vec<Label> = Vec::new();
         for label in &rule.labels {
-            if label.at == Target::Channels {
+            if label.at.is_channels() {
                 let listed = tool.channels.iter().flat_map(|c| &c.value);
                 for item in listed.filter(|c| concerned.contains(&c.value)) {
                     // `text` stands for two channels at one span: one label says both.
@@ -101,7 +102,7 @@ impl Engine {
                         message,
                     });
                 }
-            } else if let Some(at) = target_span(tool, label.at).filter(|s| *s != span) {
+            } else if let Some(at) = target_span(tool, &label.at).filter(|s| *s != span) {
                 labels.push(Label {
                     source: None,
                     span: at,
@@ -125,15 +126,11 @@ impl Engine {
 }
 
 /// The span of a tool field, or `None` when the field is absent.
-fn target_span(tool: &Tool, target: Target) -> Option<Span> {
+fn target_span(tool: &Tool, target: &Target) -> Option<Span> {
     match target {
-        Target::Name => Some(tool.name.span),
-        Target::Id => tool.id_is_explicit.then_some(tool.id.span),
-        Target::Category => tool.category.as_ref().map(|v| v.span),
-        Target::Channels => tool.channels.as_ref().map(|v| v.span),
-        Target::E2ee => tool.e2ee.as_ref().map(|v| v.span),
-        Target::DataClassification => tool.data_classification.as_ref().map(|v| v.span),
-        Target::Status => tool.status.as_ref().map(|v| v.span),
+        Target::Field(field) => tool.span_of(*field),
+        Target::Label(key) => tool.labels.get(key).map(|v| v.span),
+        Target::Extra(key) => tool.extra.get(key).map(|v| v.span),
         Target::Entry => Some(tool.entry),
     }
 }
@@ -149,7 +146,6 @@ impl Vars<'_> {
     fn get(&self, name: &str) -> Option<String> {
         let tool = self.subject.tool;
         let system = self.subject.system;
-        let field = |v: &Option<inventory::Sp<String>>| v.as_ref().map(|s| s.value.clone());
         let cells = || {
             self.concerned
                 .iter()
@@ -169,21 +165,7 @@ impl Vars<'_> {
                 let names: Vec<&str> = self.concerned.iter().map(|c| c.as_str()).collect();
                 Some(join_words(&names))
             }
-            "e2ee" => Some(
-                tool.e2ee
-                    .as_ref()
-                    .map_or("not set", |e| e.value.as_str())
-                    .to_owned(),
-            ),
-            "data_classification" => field(&tool.data_classification),
             "threshold" => Some(self.engine.levels.threshold_name().to_owned()),
-            "vendor" => field(&tool.vendor),
-            "category" => field(&tool.category),
-            "status" => field(&tool.status),
-            "owner" => field(&tool.owner),
-            "notes" => field(&tool.notes),
-            "system" => field(&tool.system),
-            "backups" => Some(field(&tool.backups).unwrap_or_else(|| "not set".into())),
             "did_you_mean" => {
                 if system.is_some() {
                     return None;
@@ -261,7 +243,18 @@ impl Vars<'_> {
                 let names: Vec<&str> = self.subject.unknown.iter().map(|c| c.as_str()).collect();
                 Some(join_words(&names))
             }
-            _ => None,
+            // Any field of the tool, a label or a mapped inventory's own key.
+            other => match Target::parse(other).ok()? {
+                Target::Field(field) => match tool.value(field) {
+                    Some(value) => Some(value.to_owned()),
+                    // Settings read better as "not set" than as an empty hole.
+                    None => matches!(field.spec().kind, fields::Kind::Keyword(_))
+                        .then(|| "not set".to_owned()),
+                },
+                Target::Label(key) => tool.labels.get(&key).map(|v| v.value.clone()),
+                Target::Extra(key) => tool.extra.get(&key).map(|v| v.value.clone()),
+                Target::Entry => None,
+            },
         }
     }
 }

@@ -14,8 +14,10 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::catalog::{Channel, Match, Support, System};
+use crate::fields::{self, FieldId, Kind};
 use crate::inventory::Tool;
 use crate::policy::date::Date;
+use crate::suggest::did_you_mean;
 
 /// A catalog entry reviewed longer ago than this is stale (`catalog.stale`).
 pub const STALE_AFTER_DAYS: i64 = 365;
@@ -23,18 +25,12 @@ pub const STALE_AFTER_DAYS: i64 = 365;
 /// A field a condition can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field {
-    ToolName,
-    ToolId,
-    ToolCategory,
-    ToolVendor,
-    ToolOwner,
-    ToolStatus,
-    ToolE2ee,
-    ToolDataClassification,
-    ToolNotes,
-    ToolSystem,
-    ToolBackups,
+    /// Any text, keyword or level field of the tool (`tool.owner`, `tool.e2ee`...).
+    Tool(FieldId),
     ToolLabel(String),
+    /// A mapped inventory's own key (`tool.extra.cost_center`).
+    ToolExtra(String),
+    /// The channels the company uses the tool for.
     ToolChannels,
     /// Whether the tool's data classification is at or above the configured E2EE threshold.
     ToolSensitive,
@@ -59,21 +55,11 @@ pub enum Field {
     ChannelConfidence,
 }
 
-/// Every field name, for error messages and documentation.
-pub const FIELD_NAMES: &[&str] = &[
-    "tool.name",
-    "tool.id",
-    "tool.category",
-    "tool.vendor",
-    "tool.owner",
-    "tool.status",
-    "tool.e2ee",
-    "tool.data_classification",
-    "tool.notes",
-    "tool.system",
-    "tool.backups",
+/// Fields that are not tool fields, for error messages and documentation; the tool's own come
+/// from the field table as `tool.<field>`.
+pub const COMPUTED_FIELDS: &[&str] = &[
     "tool.labels.<key>",
-    "tool.channels",
+    "tool.extra.<key>",
     "tool.sensitive",
     "catalog",
     "catalog.name",
@@ -89,21 +75,46 @@ pub const FIELD_NAMES: &[&str] = &[
     "channel.confidence",
 ];
 
+/// Every field path a condition can name.
+pub fn field_names() -> Vec<String> {
+    FieldId::all()
+        .map(|f| format!("tool.{}", f.name()))
+        .chain(COMPUTED_FIELDS.iter().map(|f| (*f).to_owned()))
+        .collect()
+}
+
+const BOOLEANS: &[&str] = &["true", "false"];
+const MATCH_KINDS: &[&str] = &[
+    "exact",
+    "vendor",
+    "decorated",
+    "confusable",
+    "pinned",
+    "ambiguous",
+    "none",
+];
+const CATALOG_CATEGORIES: &[&str] = &["messaging", "calling", "email", "suite"];
+const CONFIDENCES: &[&str] = &["verified", "reported"];
+const STATUSES: &[&str] = &[
+    "default",
+    "partial",
+    "opt-in",
+    "admin-opt-in",
+    "org-keys",
+    "none",
+];
+const CHANNEL_NAMES: &[&str] = &[
+    "text_1to1",
+    "text_group",
+    "voice",
+    "video",
+    "files",
+    "backups",
+];
+
 impl Field {
     fn parse(name: &str) -> Result<Field, String> {
-        Ok(match name {
-            "tool.name" => Field::ToolName,
-            "tool.id" => Field::ToolId,
-            "tool.category" => Field::ToolCategory,
-            "tool.vendor" => Field::ToolVendor,
-            "tool.owner" => Field::ToolOwner,
-            "tool.status" => Field::ToolStatus,
-            "tool.e2ee" => Field::ToolE2ee,
-            "tool.data_classification" => Field::ToolDataClassification,
-            "tool.notes" => Field::ToolNotes,
-            "tool.system" => Field::ToolSystem,
-            "tool.backups" => Field::ToolBackups,
-            "tool.channels" => Field::ToolChannels,
+        let field = match name {
             "tool.sensitive" => Field::ToolSensitive,
             "catalog" | "catalog.id" => Field::Catalog,
             "catalog.name" => Field::CatalogName,
@@ -117,16 +128,25 @@ impl Field {
             "channel" => Field::Channel,
             "channel.e2ee" => Field::ChannelE2ee,
             "channel.confidence" => Field::ChannelConfidence,
-            other => match other.strip_prefix("tool.labels.") {
-                Some(key) if !key.is_empty() => Field::ToolLabel(key.to_owned()),
-                _ => {
-                    return Err(format!(
-                        "unknown field `{other}`; known: {}",
-                        FIELD_NAMES.join(", ")
-                    ));
+            other => {
+                let tool = other.strip_prefix("tool.");
+                match tool {
+                    Some(rest) if rest.starts_with("labels.") && rest.len() > 7 => {
+                        Field::ToolLabel(rest[7..].to_owned())
+                    }
+                    Some(rest) if rest.starts_with("extra.") && rest.len() > 6 => {
+                        Field::ToolExtra(rest[6..].to_owned())
+                    }
+                    Some(rest) => match FieldId::parse(rest).map(|f| (f, f.spec().kind)) {
+                        Some((_, Kind::Channels)) => Field::ToolChannels,
+                        Some((f, Kind::Text | Kind::Keyword(_) | Kind::Level)) => Field::Tool(f),
+                        _ => return Err(unknown_field(other)),
+                    },
+                    None => return Err(unknown_field(other)),
                 }
-            },
-        })
+            }
+        };
+        Ok(field)
     }
 
     fn is_per_channel(&self) -> bool {
@@ -135,6 +155,29 @@ impl Field {
             Field::Channel | Field::ChannelE2ee | Field::ChannelConfidence
         )
     }
+
+    /// The values this field can take, when they are a closed set: operands outside it are
+    /// mistakes (`in: [mesaging]`) that would make a condition silently never hold.
+    fn vocabulary(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Field::Tool(field) => field.vocabulary(),
+            Field::ToolChannels => Some(crate::fields::CHANNELS),
+            Field::ToolSensitive | Field::CatalogStale => Some(BOOLEANS),
+            Field::CatalogMatch => Some(MATCH_KINDS),
+            Field::CatalogCategory => Some(CATALOG_CATEGORIES),
+            Field::CatalogBackups | Field::ChannelE2ee => Some(STATUSES),
+            Field::Channel | Field::CatalogUnknownChannels => Some(CHANNEL_NAMES),
+            Field::ChannelConfidence => Some(CONFIDENCES),
+            _ => None,
+        }
+    }
+}
+
+fn unknown_field(name: &str) -> String {
+    let known = field_names();
+    let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+    let hint = did_you_mean(name, &refs).unwrap_or_else(|| format!("known: {}", known.join(", ")));
+    format!("unknown field `{name}`; {hint}")
 }
 
 /// A condition as written in a rule file. Exactly one shape must be used; [`Condition::compile`]
@@ -271,7 +314,24 @@ impl Condition {
             );
         }
         let op = ops.remove(0);
-        if matches!(op, Op::AtLeast(_)) && field != Field::ToolDataClassification {
+        if let (Some(words), Op::Equals(_) | Op::In(_)) = (field.vocabulary(), &op) {
+            let operands = match &op {
+                Op::Equals(v) => std::slice::from_ref(v),
+                Op::In(vs) => vs.as_slice(),
+                _ => &[],
+            };
+            for operand in operands {
+                if !words.contains(&operand.as_str()) {
+                    let hint = did_you_mean(operand, words)
+                        .unwrap_or_else(|| format!("expected one of: {}", words.join(", ")));
+                    return Err(format!(
+                        "`{operand}` is not a value `{}` can take; {hint}",
+                        spec_name(&field)
+                    ));
+                }
+            }
+        }
+        if matches!(op, Op::AtLeast(_)) && field != Field::Tool(fields::DATA_CLASSIFICATION) {
             return Err("`at_least` compares `tool.data_classification` only".into());
         }
         Ok(Condition::Test { field, op })
@@ -298,26 +358,23 @@ impl Condition {
 
 fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
     let tool = cx.tool;
-    let opt = |v: Option<&'a crate::inventory::Sp<String>>| {
+    let opt = |v: Option<&'a crate::source::Sp<String>>| {
         v.map_or(Value::Missing, |s| Value::One(&s.value))
     };
     match field {
-        Field::ToolName => Value::One(&tool.name.value),
-        Field::ToolId => Value::One(&tool.id.value),
-        Field::ToolCategory => opt(tool.category.as_ref()),
-        Field::ToolVendor => opt(tool.vendor.as_ref()),
-        Field::ToolOwner => opt(tool.owner.as_ref()),
-        Field::ToolStatus => opt(tool.status.as_ref()),
-        Field::ToolDataClassification => opt(tool.data_classification.as_ref()),
-        Field::ToolNotes => opt(tool.notes.as_ref()),
-        Field::ToolSystem => opt(tool.system.as_ref()),
-        Field::ToolBackups => opt(tool.backups.as_ref()),
+        Field::Tool(field) => opt(tool.get(*field)),
         Field::ToolLabel(key) => opt(tool.labels.get(key)),
-        Field::ToolE2ee => tool
-            .e2ee
-            .as_ref()
-            .map_or(Value::Missing, |e| Value::One(e.value.as_str())),
-        Field::ToolChannels => Value::Many(cx.channels_in_use.iter().map(|c| c.as_str()).collect()),
+        Field::ToolExtra(key) => opt(tool.extra.get(key)),
+        Field::ToolChannels => {
+            // Channels in use as inventory words, `text` when both text channels are.
+            let mut words: Vec<&str> = cx.channels_in_use.iter().map(|c| c.as_str()).collect();
+            if cx.channels_in_use.contains(&Channel::TextOneToOne)
+                && cx.channels_in_use.contains(&Channel::TextGroup)
+            {
+                words.push("text");
+            }
+            Value::Many(words)
+        }
         Field::ToolSensitive => Value::Owned(cx.levels.is_sensitive(tool).to_string()),
         Field::Catalog => cx.system.map_or(Value::Missing, |s| Value::One(&s.id)),
         Field::CatalogName => cx.system.map_or(Value::Missing, |s| Value::One(&s.name)),
@@ -353,6 +410,15 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
             (Some((c, _)), Some(system)) => Value::One(system.confidence_of(c).as_str()),
             _ => Value::Missing,
         },
+    }
+}
+
+/// A field's path as rule files write it, for messages.
+fn spec_name(field: &Field) -> String {
+    match field {
+        Field::Tool(f) => format!("tool.{}", f.name()),
+        Field::ToolChannels => "tool.channels".into(),
+        other => format!("{other:?}"),
     }
 }
 

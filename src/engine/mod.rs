@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::catalog::{Catalog, Channel, Match, Support, System};
+use crate::fields::{self, FieldId};
 use crate::finding::{Finding, Label, ToolRef};
 use crate::inventory::{self, E2eeSetting, Inventory, Problem, ProblemKind, Tool};
 use crate::policy::date::Date;
@@ -59,9 +60,8 @@ impl Levels {
 
     /// Whether the tool's data requires E2EE under this policy.
     pub fn is_sensitive(&self, tool: &Tool) -> bool {
-        tool.data_classification
-            .as_ref()
-            .and_then(|c| self.index(&c.value))
+        tool.value(fields::DATA_CLASSIFICATION)
+            .and_then(|c| self.index(c))
             .is_some_and(|i| i >= self.threshold)
     }
 
@@ -149,8 +149,8 @@ impl<'e> FileLint<'e> {
         let catalog = &*engine.catalog;
         let resolution = catalog.resolve(
             &tool.name.value,
-            tool.vendor.as_ref().map(|v| v.value.as_str()),
-            tool.system.as_ref().map(|v| v.value.as_str()),
+            tool.value(fields::VENDOR),
+            tool.value(fields::SYSTEM),
         );
         let system = resolution.system();
         let components: Vec<&System> = match system {
@@ -208,7 +208,7 @@ impl<'e> FileLint<'e> {
         e2ee.sort();
         unknown_all.sort();
         unknown_all.dedup();
-        let field = |v: &Option<inventory::Sp<String>>| v.as_ref().map(|s| s.value.clone());
+        let field = |f: FieldId| tool.value(f).map(str::to_owned);
         self.summaries.push(ToolSummary {
             name: tool.name.value.clone(),
             id: tool.id.value.clone(),
@@ -218,12 +218,12 @@ impl<'e> FileLint<'e> {
             matched: resolution.kind_name(),
             e2ee,
             unknown: unknown_all,
-            configured: tool.e2ee.as_ref().map(|e| e.value),
-            category: vocabulary(inventory::CATEGORIES, &tool.category),
-            data_classification: field(&tool.data_classification),
-            status: vocabulary(inventory::STATUSES, &tool.status),
-            vendor: field(&tool.vendor),
-            owner: field(&tool.owner),
+            configured: tool.e2ee(),
+            category: vocabulary(tool, fields::CATEGORY),
+            data_classification: field(fields::DATA_CLASSIFICATION),
+            status: vocabulary(tool, fields::STATUS),
+            vendor: field(fields::VENDOR),
+            owner: field(fields::OWNER),
         });
         let index = self.summaries.len() - 1;
         let system_id = system.map(|s| s.id.as_str());
@@ -334,7 +334,7 @@ impl Engine {
 
     /// A data classification the policy does not know is an invalid inventory.
     fn check_level(&self, source: &Arc<SourceFile>, tool: &Tool, findings: &mut Vec<Finding>) {
-        let Some(level) = &tool.data_classification else {
+        let Some(level) = tool.get(fields::DATA_CLASSIFICATION) else {
             return;
         };
         if self.levels.index(&level.value).is_some() {
@@ -348,7 +348,7 @@ impl Engine {
             format!("unknown data classification level `{}`", level.value),
         );
         finding.help = Some(
-            inventory::did_you_mean(&level.value, &known)
+            crate::suggest::did_you_mean(&level.value, &known)
                 .unwrap_or_else(|| format!("levels, least to most sensitive: {}", known.join(", ")))
                 .into(),
         );
@@ -358,8 +358,8 @@ impl Engine {
 
     /// `system:` names an id the catalog does not have.
     fn unknown_pin(&self, source: &Arc<SourceFile>, tool: &Tool) -> Finding {
-        let pin = tool.system.as_ref().map_or(tool.name.span, |s| s.span);
-        let value = tool.system.as_ref().map_or("", |s| s.value.as_str());
+        let pin = tool.get(fields::SYSTEM).map_or(tool.name.span, |s| s.span);
+        let value = tool.value(fields::SYSTEM).unwrap_or("");
         let ids: Vec<&str> = self
             .catalog
             .systems()
@@ -373,7 +373,7 @@ impl Engine {
             format!("`system: {value}` is not a catalog id"),
         );
         finding.help = Some(
-            inventory::did_you_mean(value, &ids)
+            crate::suggest::did_you_mean(value, &ids)
                 .unwrap_or_else(|| "see `e2ee-lint catalog` for the ids".into())
                 .into(),
         );
@@ -423,12 +423,9 @@ fn tool_ref(tool: &Tool) -> ToolRef {
 }
 
 /// The constant spelling of a field whose values the loader already checked against `words`.
-fn vocabulary(
-    words: &[&'static str],
-    value: &Option<inventory::Sp<String>>,
-) -> Option<&'static str> {
-    let value = value.as_ref()?;
-    words.iter().copied().find(|w| *w == value.value)
+fn vocabulary(tool: &Tool, field: FieldId) -> Option<&'static str> {
+    let value = tool.value(field)?;
+    field.vocabulary()?.iter().copied().find(|w| *w == value)
 }
 
 /// The channels the company uses a tool (or a suite's component) for, and those of them the
@@ -453,9 +450,8 @@ fn channels_in_use(
         (None, None) => Vec::new(),
     };
     if let Some(narrow) = tool
-        .category
-        .as_ref()
-        .and_then(|c| catalog.category_channels(&c.value))
+        .value(fields::CATEGORY)
+        .and_then(|c| catalog.category_channels(c))
     {
         channels.retain(|c| narrow.contains(c));
     }

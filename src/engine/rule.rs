@@ -6,25 +6,61 @@ use serde::Deserialize;
 
 use super::condition::{Condition, ConditionSpec};
 use super::template::Template;
+use crate::fields::{self, FieldId};
 use crate::finding::Severity;
+use crate::suggest::did_you_mean;
 
 /// The rule files embedded at build time: `(file name, contents)`, sorted by file name.
 pub const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
-/// Where in a tool entry a finding or label points. Falls back to the tool's name when the
-/// field is absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Where in a tool entry a finding or label points: any field path (`e2ee`, `owner`,
+/// `labels.team`, `extra.cost_center`) or the whole `entry`. Falls back to the tool's name when
+/// the field is absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    #[default]
-    Name,
-    Id,
-    Category,
-    Channels,
-    E2ee,
-    DataClassification,
-    Status,
+    Field(FieldId),
+    Label(String),
+    Extra(String),
     Entry,
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target::Field(fields::NAME)
+    }
+}
+
+impl Target {
+    pub fn parse(path: &str) -> Result<Target, String> {
+        if path == "entry" {
+            return Ok(Target::Entry);
+        }
+        if let Some(key) = path.strip_prefix("labels.").filter(|k| !k.is_empty()) {
+            return Ok(Target::Label(key.to_owned()));
+        }
+        if let Some(key) = path.strip_prefix("extra.").filter(|k| !k.is_empty()) {
+            return Ok(Target::Extra(key.to_owned()));
+        }
+        FieldId::parse(path).map(Target::Field).ok_or_else(|| {
+            let mut known = fields::names();
+            known.extend(["entry", "labels.<key>", "extra.<key>"]);
+            let hint = did_you_mean(path, &known)
+                .unwrap_or_else(|| format!("known: {}", known.join(", ")));
+            format!("unknown target `{path}`; {hint}")
+        })
+    }
+
+    /// The target is the channel list, whose labels go on each concerned channel.
+    pub fn is_channels(&self) -> bool {
+        *self == Target::Field(fields::CHANNELS_FIELD)
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let path = String::deserialize(deserializer)?;
+        Target::parse(&path).map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,7 +239,7 @@ impl Rule {
             .iter()
             .map(|l| {
                 Ok(LabelRule {
-                    at: l.at,
+                    at: l.at.clone(),
                     message: template(&l.message)?,
                 })
             })

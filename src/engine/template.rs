@@ -1,23 +1,16 @@
 //! Message templates of rule files: text with `{variable}` holes, checked when the rule loads.
 
-/// The variables a template may use. `channel` and `e2ee_of_channel` exist only in channel labels.
+/// The computed variables a template may use, besides every tool field (`{owner}`, `{e2ee}`),
+/// label (`{labels.team}`) and mapped key (`{extra.cost_center}`). `channel` and
+/// `status_of_channel` exist only in labels with `at: channels`.
 pub const VARIABLES: &[&str] = &[
     "tool",
-    "id",
     "catalog",
     "catalog_id",
     "channels",
     "channel",
-    "e2ee",
-    "data_classification",
+    "status_of_channel",
     "threshold",
-    "vendor",
-    "category",
-    "status",
-    "owner",
-    "notes",
-    "system",
-    "backups",
     "did_you_mean",
     "candidates",
     "action",
@@ -26,8 +19,16 @@ pub const VARIABLES: &[&str] = &[
     "retired",
     "reviewed",
     "unknown_channels",
-    "status_of_channel",
 ];
+
+/// Whether a template may use `name`.
+pub fn is_variable(name: &str) -> bool {
+    VARIABLES.contains(&name)
+        || crate::fields::FieldId::parse(name).is_some()
+        || ["labels.", "extra."]
+            .iter()
+            .any(|p| name.strip_prefix(p).is_some_and(|k| !k.is_empty()))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
@@ -59,9 +60,9 @@ impl Template {
                 }
                 '{' => {
                     let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                    if !VARIABLES.contains(&name.as_str()) {
+                    if !is_variable(&name) {
                         return Err(format!(
-                            "unknown template variable `{{{name}}}`; known: {}",
+                            "unknown template variable `{{{name}}}`; known: every tool field, labels.<key>, extra.<key>, {}",
                             VARIABLES.join(", ")
                         ));
                     }

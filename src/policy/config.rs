@@ -12,13 +12,13 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use super::FailOn;
 use super::date::Date;
 use crate::engine::Levels;
+use crate::fields::{self, CHANNELS};
 use crate::finding::Severity;
-use crate::inventory::{
-    CATEGORIES, CHANNELS, E2EE_SETTINGS, Mapping, STATUSES, Sp, TOOL_KEYS, ToolsAt, UnknownFields,
-    did_you_mean, scalar_key,
-};
+use crate::inventory::{Mapping, ToolsAt, UnknownFields, scalar_key};
 use crate::read::{Complaint, NodeReader};
+use crate::source::Sp;
 use crate::source::{SourceFile, Span};
+use crate::suggest::did_you_mean;
 use crate::yaml::{self, Node, NodeKind};
 
 /// Keys of the top-level mapping, in the order the README documents them.
@@ -354,11 +354,12 @@ impl Loader<'_> {
     /// One of our field names, as a key of `inventory.fields` or `inventory.values`.
     fn our_field(&mut self, key: &Node, context: &str) -> Option<Sp<String>> {
         let field = self.string(key, &format!("a field name in {context}"))?;
-        if TOOL_KEYS.contains(&field.value.as_str()) {
+        let names = fields::names();
+        if names.contains(&field.value.as_str()) {
             return Some(field);
         }
-        let help = did_you_mean(&field.value, TOOL_KEYS)
-            .unwrap_or_else(|| format!("the fields are: {}", TOOL_KEYS.join(", ")));
+        let help = did_you_mean(&field.value, &names)
+            .unwrap_or_else(|| format!("the fields are: {}", names.join(", ")));
         self.error(
             field.span,
             format!("unknown field `{}` in {context}", field.value),
@@ -401,8 +402,9 @@ impl Loader<'_> {
             let Some(field) = self.our_field(key, "`inventory.values`") else {
                 continue;
             };
-            let allowed: Option<&[&str]> = match field.value.as_str() {
-                "labels" => {
+            let kind = fields::FieldId::parse(&field.value).map(|f| f.spec().kind);
+            let allowed: Option<&[&str]> = match kind {
+                Some(fields::Kind::Labels) => {
                     self.error(
                         field.span,
                         "`labels` is a mapping; its values cannot be translated",
@@ -411,11 +413,9 @@ impl Loader<'_> {
                     );
                     continue;
                 }
-                "category" => Some(CATEGORIES),
-                "e2ee" => Some(E2EE_SETTINGS),
-                "status" => Some(STATUSES),
-                "channels" => Some(CHANNELS),
-                "data_classification" => Some(&level_names),
+                Some(fields::Kind::Keyword(words)) => Some(words),
+                Some(fields::Kind::Channels) => Some(CHANNELS),
+                Some(fields::Kind::Level) => Some(&level_names),
                 _ => None,
             };
             let what = format!("`inventory.values.{}`", field.value);

@@ -5,7 +5,7 @@
 //! inside the string values the loader kept (block scalars, multi-line quotes) are discarded by
 //! span, so `notes: "... # e2ee-lint: ignore[x]"` is text, not an ignore.
 
-use crate::inventory::{Inventory, Tool};
+use crate::inventory::Inventory;
 use crate::source::{SourceFile, Span};
 
 /// The marker that starts an ignore comment, after `#`.
@@ -82,17 +82,11 @@ pub fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
 fn string_spans(inventory: &Inventory) -> Vec<Span> {
     let mut spans = Vec::new();
     for tool in &inventory.tools {
-        let Tool {
-            name,
-            vendor,
-            owner,
-            notes,
-            labels,
-            ..
-        } = tool;
-        spans.push(name.span);
-        spans.extend([vendor, owner, notes].into_iter().flatten().map(|v| v.span));
-        spans.extend(labels.values().map(|v| v.span));
+        // Every string value of every field, from the one field table.
+        spans.push(tool.name.span);
+        spans.extend(tool.values.iter().flatten().map(|v| v.span));
+        spans.extend(tool.labels.values().map(|v| v.span));
+        spans.extend(tool.extra.values().map(|v| v.span));
     }
     spans.retain(|s| s.len > 0);
     spans

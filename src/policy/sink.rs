@@ -10,9 +10,9 @@ use super::{EXPIRING_WITHIN_DAYS, Settings, ids, parent_dir, relative_to};
 use crate::catalog::Catalog;
 use crate::engine::rule::Registry;
 use crate::finding::{Finding, Label, Suppression, SuppressionKind};
-use crate::inventory::did_you_mean;
 use crate::outcome::FileReport;
 use crate::source::{SourceFile, Span};
+use crate::suggest::did_you_mean;
 
 /// The one place where the policy changes findings.
 pub struct Sink<'a> {

@@ -1,0 +1,268 @@
+//! The inventory's fields, declared once.
+//!
+//! Everything that knows a tool field reads this table: the loader (which keys exist and how each
+//! is read), the JSON Schema, the config's mapping targets, rule conditions (`tool.<field>`),
+//! finding and label targets (`at:`), message templates (`{field}`) and the README's format
+//! section. Adding a text or keyword field is one edit here.
+
+/// How a field's value is read and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text.
+    Text,
+    /// One word of a fixed vocabulary.
+    Keyword(&'static [&'static str]),
+    /// A data classification level: one of the config's `data_classification.levels`.
+    Level,
+    /// A list of channel words (`text` is both text channels).
+    Channels,
+    /// A mapping of string labels, addressed as `labels.<key>`.
+    Labels,
+}
+
+/// One field of a tool entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub name: &'static str,
+    /// What one value is called in messages ("unknown e2ee setting `x`").
+    pub noun: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    pub doc: &'static str,
+    pub example: &'static str,
+}
+
+pub const CATEGORIES: &[&str] = &[
+    "messaging",
+    "video-conferencing",
+    "voice",
+    "email",
+    "collaboration",
+    "other",
+];
+pub const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
+pub const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
+/// `text` is both text channels (format v1); the others are the catalog's channels.
+pub const CHANNELS: &[&str] = &[
+    "text",
+    "text_1to1",
+    "text_group",
+    "voice",
+    "video",
+    "files",
+    "backups",
+];
+/// What the company did about a tool's cloud backups of conversation history.
+pub const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
+
+/// Every field of a tool entry, in the order the README documents them.
+pub const FIELDS: &[Spec] = &[
+    Spec {
+        name: "name",
+        noun: "name",
+        kind: Kind::Text,
+        required: true,
+        doc: "The product name; matched to the catalog by name, alias, vendor and decoration",
+        example: "Signal",
+    },
+    Spec {
+        name: "category",
+        noun: "category",
+        kind: Kind::Keyword(CATEGORIES),
+        required: false,
+        doc: "What kind of tool it is; `voice` and `video-conferencing` narrow the channels judged",
+        example: "messaging",
+    },
+    Spec {
+        name: "vendor",
+        noun: "vendor",
+        kind: Kind::Text,
+        required: false,
+        doc: "Who sells or runs it; settles names that could mean several products (`Teams`)",
+        example: "Signal Technology Foundation",
+    },
+    Spec {
+        name: "system",
+        noun: "system",
+        kind: Kind::Text,
+        required: false,
+        doc: "A catalog id that pins the system, whatever the name (`e2ee-lint catalog` lists ids)",
+        example: "signal",
+    },
+    Spec {
+        name: "owner",
+        noun: "owner",
+        kind: Kind::Text,
+        required: false,
+        doc: "Who in the company owns it",
+        example: "it-security@acme.example",
+    },
+    Spec {
+        name: "data_classification",
+        noun: "data classification",
+        kind: Kind::Level,
+        required: false,
+        doc: "The most sensitive data it carries: one of the config's `data_classification.levels`",
+        example: "confidential",
+    },
+    Spec {
+        name: "channels",
+        noun: "channel",
+        kind: Kind::Channels,
+        required: false,
+        doc: "The channels the company uses it for (default: every channel the catalog knows but backups)",
+        example: "[text, voice]",
+    },
+    Spec {
+        name: "e2ee",
+        noun: "e2ee setting",
+        kind: Kind::Keyword(E2EE_SETTINGS),
+        required: false,
+        doc: "How end-to-end encryption is configured; `enforced` settles opt-in channels",
+        example: "enforced",
+    },
+    Spec {
+        name: "backups",
+        noun: "backups setting",
+        kind: Kind::Keyword(BACKUPS),
+        required: false,
+        doc: "What the company did about cloud backups of conversations",
+        example: "e2ee-enforced",
+    },
+    Spec {
+        name: "id",
+        noun: "id",
+        kind: Kind::Text,
+        required: false,
+        doc: "A stable id for baselines and exceptions (default: derived from the name)",
+        example: "signal-hq",
+    },
+    Spec {
+        name: "status",
+        noun: "status",
+        kind: Kind::Keyword(STATUSES),
+        required: false,
+        doc: "The company's decision about the tool; `banned` tools are exempt from E2EE rules",
+        example: "approved",
+    },
+    Spec {
+        name: "labels",
+        noun: "label",
+        kind: Kind::Labels,
+        required: false,
+        doc: "Free-form string labels, readable by rules as `labels.<key>`",
+        example: "{team: board}",
+    },
+    Spec {
+        name: "notes",
+        noun: "notes",
+        kind: Kind::Text,
+        required: false,
+        doc: "Free text; read by `unclassified-tool` for words that name a communication tool",
+        example: "Used for on-call bridges",
+    },
+];
+
+/// How many fields there are.
+pub const COUNT: usize = FIELDS.len();
+
+/// A field, by its index in [`FIELDS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldId(usize);
+
+impl FieldId {
+    /// The field called `name`; a name not in the table fails the build.
+    pub const fn of(name: &str) -> FieldId {
+        let mut i = 0;
+        while i < FIELDS.len() {
+            if const_eq(FIELDS[i].name, name) {
+                return FieldId(i);
+            }
+            i += 1;
+        }
+        panic!("not a field of the inventory")
+    }
+
+    pub fn parse(name: &str) -> Option<FieldId> {
+        FIELDS.iter().position(|f| f.name == name).map(FieldId)
+    }
+
+    pub fn spec(self) -> &'static Spec {
+        &FIELDS[self.0]
+    }
+
+    pub fn name(self) -> &'static str {
+        FIELDS[self.0].name
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+
+    pub fn all() -> impl Iterator<Item = FieldId> {
+        (0..COUNT).map(FieldId)
+    }
+
+    /// The words a value of this field may take, for checking rule operands.
+    pub fn vocabulary(self) -> Option<&'static [&'static str]> {
+        match FIELDS[self.0].kind {
+            Kind::Keyword(words) => Some(words),
+            Kind::Channels => Some(CHANNELS),
+            _ => None,
+        }
+    }
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The fields the engine itself interprets; every other field is data for rules.
+pub const NAME: FieldId = FieldId::of("name");
+pub const CATEGORY: FieldId = FieldId::of("category");
+pub const VENDOR: FieldId = FieldId::of("vendor");
+pub const SYSTEM: FieldId = FieldId::of("system");
+pub const OWNER: FieldId = FieldId::of("owner");
+pub const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
+pub const CHANNELS_FIELD: FieldId = FieldId::of("channels");
+pub const E2EE: FieldId = FieldId::of("e2ee");
+pub const ID: FieldId = FieldId::of("id");
+pub const STATUS: FieldId = FieldId::of("status");
+pub const LABELS: FieldId = FieldId::of("labels");
+pub const NOTES: FieldId = FieldId::of("notes");
+
+/// Field names, in table order (the mapping's targets, "did you mean" for unknown keys).
+pub fn names() -> Vec<&'static str> {
+    FIELDS.iter().map(|f| f.name).collect()
+}
+
+/// The README's table of tool fields (tested to match the README).
+pub fn markdown() -> String {
+    let mut out = String::from("| field | value | what it is | example |\n|---|---|---|---|\n");
+    for field in FIELDS {
+        let value = match field.kind {
+            Kind::Text if field.required => "text, required".to_owned(),
+            Kind::Text => "text".to_owned(),
+            Kind::Keyword(words) => format!("one of `{}`", words.join("`, `")),
+            Kind::Level => "a level of the config".to_owned(),
+            Kind::Channels => format!("list of `{}`", CHANNELS.join("`, `")),
+            Kind::Labels => "mapping of strings".to_owned(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {value} | {} | `{}` |\n",
+            field.name, field.doc, field.example
+        ));
+    }
+    out
+}

@@ -1,0 +1,381 @@
+//! Turning YAML nodes into tools: each field read as the field table says, every problem
+//! recorded with its span.
+
+use std::collections::BTreeMap;
+
+use super::{
+    Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, scalar_key,
+};
+use crate::catalog::Channel;
+use crate::fields::{self, FieldId, Kind};
+use crate::read::{Complaint, NodeReader};
+use crate::source::{SourceFile, Sp, Span};
+use crate::yaml::{Node, NodeKind};
+
+pub(super) struct Loader<'a> {
+    pub(super) source: &'a SourceFile,
+    pub(super) mapping: &'a Mapping,
+    pub(super) problems: Vec<Problem>,
+}
+
+impl NodeReader for Loader<'_> {
+    fn source(&self) -> &SourceFile {
+        self.source
+    }
+
+    /// Inventory problems are findings; they carry no label text.
+    fn complain(
+        &mut self,
+        kind: Complaint,
+        span: Span,
+        message: String,
+        _label: String,
+        help: Option<String>,
+    ) {
+        let kind = match kind {
+            Complaint::Invalid => ProblemKind::Invalid,
+            Complaint::UnknownKey if self.mapping.unknown_fields == UnknownFields::Ignore => {
+                return;
+            }
+            Complaint::UnknownKey => ProblemKind::UnknownField,
+        };
+        self.problems.push(Problem {
+            kind,
+            span,
+            message,
+            help,
+        });
+    }
+}
+
+impl<'a> Loader<'a> {
+    pub(super) fn new(source: &'a SourceFile, mapping: &'a Mapping) -> Self {
+        Loader {
+            source,
+            mapping,
+            problems: Vec::new(),
+        }
+    }
+
+    fn invalid(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
+        self.complain(
+            Complaint::Invalid,
+            span,
+            message.into(),
+            String::new(),
+            help,
+        );
+    }
+
+    pub(super) fn document(&mut self, document: &Node, inventory: &mut Inventory) {
+        let mapping = self.mapping;
+        match (&document.kind, &mapping.tools) {
+            // An empty document (or only comments) lists no tools.
+            (NodeKind::Null, _) => {}
+            (NodeKind::Map(_), ToolsAt::Single) => {
+                if let Some(tool) = self.tool(document) {
+                    inventory.tools.push(tool);
+                }
+            }
+            (NodeKind::Seq(_), ToolsAt::Key(_) | ToolsAt::List) => self.tools(document, inventory),
+            (NodeKind::Map(entries), ToolsAt::Key(tools_key)) => {
+                for (key, value) in entries {
+                    match key.as_str() {
+                        Some(key) if key == tools_key => self.tools(value, inventory),
+                        Some("version") if mapping.v1 => self.version(value),
+                        Some("organization") => {
+                            if inventory.organization.is_none() {
+                                inventory.organization = self.string(value, "`organization`");
+                            }
+                        }
+                        _ => {
+                            let known = ["version", "organization", tools_key.as_str()];
+                            let known = if mapping.v1 { &known[..] } else { &known[1..] };
+                            self.unknown_key(key, known, "inventory")
+                        }
+                    }
+                }
+            }
+            (_, tools) => {
+                let (expected, help) = match tools {
+                    ToolsAt::Key(key) if mapping.v1 => (
+                        "a mapping with `tools:` or a list of tools".to_owned(),
+                        "start the file with `tools:` followed by `- name: ...` entries".to_owned(),
+                    ),
+                    ToolsAt::Key(key) => (
+                        format!("a mapping with `{key}:` or a list of tools"),
+                        format!("the config's `inventory.tools` says the tools are under `{key}:`"),
+                    ),
+                    ToolsAt::List => (
+                        "a list of tools".to_owned(),
+                        "the config's `inventory.tools: .` says the file is a list of tools"
+                            .to_owned(),
+                    ),
+                    ToolsAt::Single => (
+                        "one tool (a mapping)".to_owned(),
+                        "the config's `inventory.tools: single` says each file is one tool"
+                            .to_owned(),
+                    ),
+                };
+                // The streaming path's top-level mapping has no span of its own: use its first key.
+                let span = match &document.kind {
+                    NodeKind::Map(entries) if document.span == Span::default() => {
+                        entries.first().map_or(document.span, |(k, _)| k.span)
+                    }
+                    _ => document.span,
+                };
+                self.invalid(
+                    self.first_line(span),
+                    format!(
+                        "an inventory must be {expected}, found {}",
+                        document.kind.type_name()
+                    ),
+                    Some(help),
+                );
+            }
+        }
+    }
+
+    fn version(&mut self, value: &Node) {
+        if value.kind != NodeKind::Int(1) {
+            self.invalid(
+                value.span,
+                format!(
+                    "unsupported inventory format version `{}`",
+                    self.source.slice(value.span)
+                ),
+                Some("this version of e2ee-lint reads format version 1".into()),
+            );
+        }
+    }
+
+    fn tools(&mut self, value: &Node, inventory: &mut Inventory) {
+        match &value.kind {
+            NodeKind::Seq(items) => {
+                for item in items {
+                    if let Some(tool) = self.tool(item) {
+                        inventory.tools.push(tool);
+                    }
+                }
+            }
+            // `tools:` with nothing under it is an empty list.
+            NodeKind::Null => {}
+            _ => self.wrong_type(value, "`tools`", "a list of tools"),
+        }
+    }
+
+    /// A field's value after the configured value translation, if any applies.
+    fn translate<'n>(&self, field: FieldId, value: &Node<'n>) -> Option<Node<'n>> {
+        let map = self.mapping.values[field.index()].as_ref()?;
+        let one = |node: &Node<'n>| -> Option<Node<'n>> {
+            let to = map.get(&scalar_key(node, &self.source.text)?)?;
+            Some(Node {
+                kind: NodeKind::Str(to.clone().into()),
+                span: node.span,
+            })
+        };
+        match &value.kind {
+            NodeKind::Seq(items) => Some(Node {
+                kind: NodeKind::Seq(
+                    items
+                        .iter()
+                        .map(|item| one(item).unwrap_or_else(|| item.clone()))
+                        .collect(),
+                ),
+                span: value.span,
+            }),
+            _ => one(value),
+        }
+    }
+
+    /// A string field, named by the company's key in messages.
+    fn field_string(&mut self, node: &Node, key: &str) -> Option<Sp<String>> {
+        match &node.kind {
+            NodeKind::Str(s) => Some(Sp {
+                value: s.to_string(),
+                span: node.span,
+            }),
+            _ => {
+                self.wrong_type(node, &format!("`{key}`"), "a string");
+                None
+            }
+        }
+    }
+
+    pub(super) fn tool(&mut self, item: &Node) -> Option<Tool> {
+        let mapping = self.mapping;
+        let name_key = mapping.key_of(fields::NAME).unwrap_or("name");
+        let NodeKind::Map(entries) = &item.kind else {
+            self.wrong_type(
+                item,
+                "a tool entry",
+                &format!("a mapping with at least `{name_key}:`"),
+            );
+            return None;
+        };
+        let mut name = None;
+        let mut name_missing_reported = false;
+        let mut tool = Tool::new(
+            item.span,
+            Sp {
+                value: String::new(),
+                span: item.span,
+            },
+        );
+        for (key, value) in entries {
+            let Some((field, key)) = key
+                .as_str()
+                .and_then(|k| mapping.field(k).map(|field| (field, k)))
+            else {
+                self.extra_key(key, value, &mut tool);
+                continue;
+            };
+            // In a company's own shape, `key: null` is how "not filled in" is written.
+            if !mapping.v1 && value.kind == NodeKind::Null {
+                continue;
+            }
+            let translated = self.translate(field, value);
+            let value = translated.as_ref().unwrap_or(value);
+            let spec = field.spec();
+            match spec.kind {
+                Kind::Text | Kind::Level => {
+                    let text = self.field_string(value, key);
+                    match field {
+                        fields::NAME => {
+                            name_missing_reported |= text.is_none();
+                            name = text;
+                        }
+                        fields::ID => {
+                            if let Some(id) = text {
+                                tool.id = id;
+                                tool.id_is_explicit = true;
+                            }
+                        }
+                        _ => tool.values[field.index()] = text,
+                    }
+                }
+                Kind::Keyword(words) => {
+                    tool.values[field.index()] = self.keyword(value, spec.noun, words);
+                }
+                Kind::Channels => tool.channels = self.channels(value, key),
+                Kind::Labels => tool.labels = self.labels(value, key),
+            }
+        }
+        let name = match name {
+            Some(name) if !name.value.trim().is_empty() => name,
+            Some(name) => {
+                self.invalid(
+                    name.span,
+                    format!("a tool's `{name_key}` must not be empty"),
+                    None,
+                );
+                return None;
+            }
+            None => {
+                if !name_missing_reported {
+                    let help = if mapping.v1 {
+                        "add `name:` with the tool's product name, e.g. `name: Signal`".to_owned()
+                    } else {
+                        format!(
+                            "add `{name_key}:` with the tool's product name (the config maps `name` to `{name_key}`)"
+                        )
+                    };
+                    self.invalid(
+                        self.first_line(item.span),
+                        format!("this tool entry has no `{name_key}`"),
+                        Some(help),
+                    );
+                }
+                return None;
+            }
+        };
+        if let Some(channels) = tool
+            .channels
+            .as_ref()
+            .filter(|c| c.value.is_empty() && !tool.is_banned())
+        {
+            // An empty list would exempt the tool from every channel rule: a silent pass.
+            self.invalid(
+                channels.span,
+                "`channels` is empty: the tool would be judged on nothing",
+                Some("list the channels the company uses, remove `channels:` to be judged on every channel, or set `status: banned`".into()),
+            );
+            tool.channels = None;
+        }
+        if !tool.id_is_explicit {
+            tool.id = Sp {
+                value: derive_id(&name.value),
+                span: name.span,
+            };
+        }
+        tool.name = name;
+        Some(tool)
+    }
+
+    /// A key no field takes: in a mapped inventory the company's own, kept for rules as
+    /// `extra.<key>` (text values); reported as unknown unless the mapping ignores such keys.
+    fn extra_key(&mut self, key: &Node, value: &Node, tool: &mut Tool) {
+        if !self.mapping.v1
+            && let (Some(name), Some(text)) = (key.as_str(), scalar_key(value, &self.source.text))
+        {
+            tool.extra.insert(
+                name.to_owned(),
+                Sp {
+                    value: text,
+                    span: value.span,
+                },
+            );
+        }
+        let known = self.mapping.known_keys();
+        self.unknown_key(key, &known, "a tool entry");
+    }
+
+    fn channels(&mut self, value: &Node, key: &str) -> Option<Sp<Vec<Sp<Channel>>>> {
+        let NodeKind::Seq(items) = &value.kind else {
+            self.wrong_type(
+                value,
+                &format!("`{key}`"),
+                "a list such as [text, voice, video]",
+            );
+            return None;
+        };
+        let channels = items
+            .iter()
+            .filter_map(|item| self.keyword(item, "channel", fields::CHANNELS))
+            .flat_map(|word| {
+                Channel::from_inventory(&word.value)
+                    .iter()
+                    .map(move |&value| Sp {
+                        value,
+                        span: word.span,
+                    })
+            })
+            .collect::<Vec<_>>();
+        if channels.is_empty() && !items.is_empty() {
+            return None; // every word was invalid, and each is reported
+        }
+        Some(Sp {
+            value: channels,
+            span: value.span,
+        })
+    }
+
+    fn labels(&mut self, value: &Node, key: &str) -> BTreeMap<String, Sp<String>> {
+        let mut labels = BTreeMap::new();
+        let NodeKind::Map(entries) = &value.kind else {
+            if value.kind != NodeKind::Null {
+                self.wrong_type(value, &format!("`{key}`"), "a mapping of strings");
+            }
+            return labels;
+        };
+        for (key, value) in entries {
+            let Some(key) = self.string(key, "a label key") else {
+                continue;
+            };
+            if let Some(value) = self.string(value, &format!("label `{}`", key.value)) {
+                labels.insert(key.value, value);
+            }
+        }
+        labels
+    }
+}

@@ -1,0 +1,144 @@
+//! Parsing one inventory file: streamed tool by tool for a list (on two threads for a large
+//! file), from the full tree otherwise.
+
+use super::loader::Loader;
+use super::{Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt};
+use crate::source::SourceFile;
+use crate::yaml::{self, Node};
+
+/// Parses and loads one inventory file (format v1), collecting every problem found.
+pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
+    load_mapped(source, &Mapping::default())
+}
+
+/// Parses and loads one inventory file in a company's shape, collecting every problem found.
+pub fn load_mapped(source: &SourceFile, mapping: &Mapping) -> (Inventory, Vec<Problem>) {
+    let mut tools = Vec::new();
+    let (mut inventory, problems) = load_each(source, mapping, &mut |loaded| match loaded {
+        Loaded::Tool(tool) => tools.push(tool),
+        Loaded::Restart => tools.clear(),
+    });
+    inventory.tools = tools;
+    (inventory, problems)
+}
+
+/// What [`load_each`] hands over, in order.
+// Each value is moved to the consumer once and never stored as a `Loaded`, so the size of the
+// `Restart` variant costs nothing; boxing would cost an allocation per tool.
+#[allow(clippy::large_enum_variant)]
+pub enum Loaded {
+    /// The next tool entry.
+    Tool(Tool),
+    /// Forget every tool handed over so far: the file is being loaded again from its full tree.
+    Restart,
+}
+
+/// Files at least this large are parsed on one thread and converted on another.
+pub(super) const PIPELINE_MIN_BYTES: usize = 1 << 20;
+
+/// Loads one inventory, handing each tool to `on` as soon as it is converted; the returned
+/// inventory has no tools (the caller keeps what it needs).
+///
+/// Tool entries are converted as the parser produces them (see [`yaml::parse_streaming`]), so
+/// memory never holds the whole tree; for a large file the parser runs on this thread while
+/// another converts and hands over, so both cores work. Files the streaming path declines are
+/// loaded from the full tree, which carries the spans their errors need.
+///
+/// `mapping` says where the tools are and which keys feed which fields (identity for format v1).
+/// One-record-per-file inventories (`ToolsAt::Single`) have no list to stream and are read from
+/// the tree.
+pub fn load_each(
+    source: &SourceFile,
+    mapping: &Mapping,
+    on: &mut (dyn FnMut(Loaded) + Send),
+) -> (Inventory, Vec<Problem>) {
+    if let Some(loaded) = load_streaming(source, mapping, on) {
+        return loaded;
+    }
+    on(Loaded::Restart);
+    let (mut inventory, problems) = load_from_tree(source, mapping);
+    for tool in std::mem::take(&mut inventory.tools) {
+        on(Loaded::Tool(tool));
+    }
+    (inventory, problems)
+}
+
+fn load_streaming(
+    source: &SourceFile,
+    mapping: &Mapping,
+    on: &mut (dyn FnMut(Loaded) + Send),
+) -> Option<(Inventory, Vec<Problem>)> {
+    let key = match &mapping.tools {
+        ToolsAt::Key(key) => Some(key.as_str()),
+        ToolsAt::List => None,
+        ToolsAt::Single => return None,
+    };
+    let text = source.text.as_str();
+    let (document, problems) = if text.len() < PIPELINE_MIN_BYTES {
+        let mut loader = Loader::new(source, mapping);
+        let document = yaml::parse_streaming(text, key, &mut |item| {
+            if let Some(tool) = loader.tool(&item) {
+                on(Loaded::Tool(tool));
+            }
+        })?;
+        (document, loader.problems)
+    } else {
+        std::thread::scope(|scope| {
+            // Entries travel in batches: one hand-over per entry costs more in thread wake-ups
+            // than converting the entry does.
+            const BATCH: usize = 512;
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Node<'_>>>(2);
+            let worker = scope.spawn(move || {
+                let mut loader = Loader::new(source, mapping);
+                for item in receiver.into_iter().flatten() {
+                    if let Some(tool) = loader.tool(&item) {
+                        on(Loaded::Tool(tool));
+                    }
+                }
+                loader.problems
+            });
+            let mut batch = Vec::with_capacity(BATCH);
+            let document = yaml::parse_streaming(text, key, &mut |item| {
+                batch.push(item);
+                if batch.len() == BATCH {
+                    // The worker only stops early by panicking, which `join` passes on below.
+                    let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            });
+            let _ = sender.send(batch);
+            drop(sender);
+            let problems = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            document.map(|document| (document, problems))
+        })?
+    };
+    let mut loader = Loader {
+        source,
+        mapping,
+        problems,
+    };
+    let mut inventory = Inventory::default();
+    loader.document(&document, &mut inventory);
+    Some((inventory, loader.problems))
+}
+
+/// The general path: the whole tree first, then the model.
+pub(super) fn load_from_tree(source: &SourceFile, mapping: &Mapping) -> (Inventory, Vec<Problem>) {
+    let mut loader = Loader::new(source, mapping);
+    let mut inventory = Inventory::default();
+    match yaml::parse(&source.text) {
+        Ok(documents) => {
+            for document in &documents {
+                loader.document(document, &mut inventory);
+            }
+        }
+        Err(error) => loader.problems.push(Problem {
+            kind: ProblemKind::Invalid,
+            span: error.span,
+            message: error.message,
+            help: Some("fix the YAML syntax; the file was not checked further".into()),
+        }),
+    }
+    (inventory, loader.problems)
+}

@@ -1,0 +1,185 @@
+//! Loader tests: the streamed and full-tree paths agree, every field loads with its span, and
+//! every problem is reported.
+
+use super::stream::{PIPELINE_MIN_BYTES, load_from_tree};
+use super::*;
+use crate::source::SourceFile;
+
+fn load_text(text: &str) -> (Inventory, Vec<Problem>) {
+    load(&SourceFile::new("t.yaml", "t.yaml", text.to_owned()))
+}
+
+#[test]
+fn streaming_and_the_full_tree_agree() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut checked = 0;
+    for path in [
+        "acme.yaml",
+        "messy.yaml",
+        "seed/zoom-enforced.yaml",
+        "malformed/wrong-types.yaml",
+    ] {
+        let text = std::fs::read_to_string(root.join(path)).unwrap();
+        let source = SourceFile::new(path, path, text);
+        let (streamed, streamed_problems) = load(&source);
+        let (tree, tree_problems) = load_from_tree(&source, &Mapping::default());
+        assert_eq!(format!("{streamed:?}"), format!("{tree:?}"), "{path}");
+        let mut streamed_problems = streamed_problems;
+        streamed_problems.sort_by_key(|p| p.span);
+        let mut tree_problems = tree_problems;
+        tree_problems.sort_by_key(|p| p.span);
+        assert_eq!(streamed_problems, tree_problems, "{path}");
+        checked += streamed.tools.len();
+    }
+    assert!(checked > 10);
+}
+
+fn gitlab_mapping() -> Mapping {
+    let colours = [("Red", "restricted"), ("Green", "public")]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .into_iter()
+        .collect();
+    Mapping::new(
+        ToolsAt::List,
+        &[
+            ("name".into(), "title".into()),
+            ("owner".into(), "group_owner".into()),
+        ],
+        UnknownFields::Warn,
+        &[("data_classification".into(), colours)],
+    )
+}
+
+#[test]
+fn mapped_streaming_and_the_full_tree_agree() {
+    let entry = "- title: Zoom\n  group_owner: IT\n  data_classification: Red\n  saas: true\n  notes: null\n- title: Slack\n  data_classification: Purple\n- description: no title\n";
+    // Small (one thread) and past the pipeline threshold (two threads).
+    for copies in [1, PIPELINE_MIN_BYTES / entry.len() + 1] {
+        let text = entry.repeat(copies);
+        let source = SourceFile::new("t.yml", "t.yml", text);
+        let (streamed, mut streamed_problems) = load_mapped(&source, &gitlab_mapping());
+        let (tree, mut tree_problems) = load_from_tree(&source, &gitlab_mapping());
+        assert_eq!(format!("{streamed:?}"), format!("{tree:?}"));
+        streamed_problems.sort_by_key(|p| p.span);
+        tree_problems.sort_by_key(|p| p.span);
+        assert_eq!(streamed_problems, tree_problems);
+        assert_eq!(streamed.tools.len(), 2 * copies);
+        let zoom = &streamed.tools[0];
+        assert_eq!(zoom.name.value, "Zoom");
+        assert_eq!(zoom.value(fields::OWNER), Some("IT"));
+        let level = zoom.get(fields::DATA_CLASSIFICATION).unwrap();
+        assert_eq!(level.value, "restricted");
+        assert_eq!(
+            source.slice(level.span),
+            "Red",
+            "the span stays on the company's value"
+        );
+        let messages: Vec<_> = streamed_problems[..3]
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown key `saas` in a tool entry",
+                "unknown key `description` in a tool entry",
+                "this tool entry has no `title`"
+            ]
+        );
+        assert_eq!(streamed_problems.len(), 3 * copies);
+    }
+}
+
+#[test]
+fn a_mapped_list_file_must_be_a_list_and_single_is_one_tool() {
+    let source = SourceFile::new("t.yml", "t.yml", "tools:\n  - title: Signal\n".into());
+    let (inventory, problems) = load_mapped(&source, &gitlab_mapping());
+    assert_eq!(inventory.tools.len(), 0);
+    assert_eq!(
+        problems[0].message,
+        "an inventory must be a list of tools, found a mapping"
+    );
+    assert_eq!(source.slice(problems[0].span), "tools");
+
+    let single = Mapping::new(ToolsAt::Single, &[], UnknownFields::Ignore, &[]);
+    let source = SourceFile::new("a.yaml", "a.yaml", "name: Signal\nwebsite: x\n".into());
+    let (inventory, problems) = load_mapped(&source, &single);
+    assert_eq!(problems, []);
+    assert_eq!(inventory.tools[0].name.value, "Signal");
+}
+
+#[test]
+fn derives_ids_from_names() {
+    assert_eq!(derive_id("Microsoft Teams"), "microsoft-teams");
+    assert_eq!(derive_id("  WebEx, Cisco "), "webex-cisco");
+    assert_eq!(derive_id("Zoom!"), "zoom");
+}
+
+#[test]
+fn loads_every_field_with_spans() {
+    let text = "organization: Acme\ntools:\n  - name: Slack\n    e2ee: enforced\n    channels: [text, video]\n    labels: {team: it}\n";
+    let (inventory, problems) = load_text(text);
+    assert_eq!(problems, []);
+    let tool = &inventory.tools[0];
+    assert_eq!(&text[tool.name.span.offset..tool.name.span.end()], "Slack");
+    assert_eq!(tool.id.value, "slack");
+    assert_eq!(tool.e2ee(), Some(E2eeSetting::Enforced));
+    // `text` is both text channels, each at the word's span.
+    let channels: Vec<Channel> = tool
+        .channels
+        .iter()
+        .flat_map(|c| &c.value)
+        .map(|c| c.value)
+        .collect();
+    assert_eq!(
+        channels,
+        [Channel::TextOneToOne, Channel::TextGroup, Channel::Video]
+    );
+    assert_eq!(tool.labels["team"].value, "it");
+}
+
+#[test]
+fn a_bare_list_is_an_inventory() {
+    let (inventory, problems) = load_text("- name: Signal\n- name: Wire\n");
+    assert_eq!(problems, []);
+    assert_eq!(inventory.tools.len(), 2);
+}
+
+#[test]
+fn strict_booleans_keep_no_as_a_string() {
+    let (inventory, problems) = load_text("- name: no\n");
+    assert_eq!(problems, []);
+    assert_eq!(inventory.tools[0].name.value, "no");
+}
+
+#[test]
+fn reports_every_problem_and_keeps_the_rest() {
+    let text = "tools:\n  - name: Slack\n    e2ee: yes\n    colour: red\n  - vendor: x\n  - name: 42\n  - name: Wire\n";
+    let (inventory, problems) = load_text(text);
+    let names: Vec<_> = inventory
+        .tools
+        .iter()
+        .map(|t| t.name.value.as_str())
+        .collect();
+    assert_eq!(names, ["Slack", "Wire"]);
+    let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown e2ee setting `yes`",
+            "unknown key `colour` in a tool entry",
+            "this tool entry has no `name`",
+            "`name` must be a string, found an integer",
+        ]
+    );
+    assert_eq!(problems[1].kind, ProblemKind::UnknownField);
+}
+
+#[test]
+fn suggests_close_keys() {
+    let (_, problems) = load_text("- name: Slack\n  chanels: [text]\n");
+    assert_eq!(
+        problems[0].help.as_deref(),
+        Some("did you mean `channels`?")
+    );
+}
