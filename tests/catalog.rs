@@ -107,7 +107,7 @@ fn decorated_names_are_recognised() {
         );
         // Names with non-ASCII letters or hidden characters that fold to a catalog name are
         // disguised.
-        if name.chars().any(|c| !c.is_ascii()) {
+        if !name.is_ascii() {
             assert!(
                 of_tool.iter().any(|f| f["rule"] == "disguised-tool-name"),
                 "`{name}` is not flagged as disguised: {of_tool:#?}"
