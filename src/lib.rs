@@ -18,6 +18,7 @@ pub mod policy;
 pub mod read;
 pub mod schema;
 pub mod source;
+pub mod write;
 pub mod yaml;
 
 pub use discover::PathError;
