@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Proves the published pre-commit hook works: installs pre-commit from PyPI into a scratch
 # virtualenv, makes a scratch git repository with a bad and a clean inventory, and runs
-# `pre-commit try-repo <this repo> e2ee-lint`, expecting failure on the bad file and success on
-# the clean one. try-repo builds the hook from this repository's committed HEAD (plus a shadow
+# `pre-commit try-repo <this repo> e2ee-lint`, expecting failure while an inventory is bad and
+# success once all are clean. try-repo builds the hook from this repository's committed HEAD (plus a shadow
 # commit of uncommitted changes), with `cargo install`, as a user's pre-commit would.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,6 +36,9 @@ if pre-commit try-repo "$repo" e2ee-lint --files inventories/bad.yaml > "$scratc
   exit 1
 fi
 grep -q 'no-e2ee' "$scratch/bad.log" || { cat "$scratch/bad.log"; echo "pre-commit-test: FAILED: no no-e2ee finding in the hook's output" >&2; exit 1; }
+# The hook checks the whole inventory set (pass_filenames: false), so it passes only once every
+# inventory is clean, whichever file triggered it.
+printf 'tools:\n  - name: Wire\n    category: messaging\n' > inventories/bad.yaml
 if ! pre-commit try-repo "$repo" e2ee-lint --files inventories/clean.yaml > "$scratch/clean.log" 2>&1; then
   cat "$scratch/clean.log"
   echo "pre-commit-test: FAILED: the hook failed on a clean inventory" >&2

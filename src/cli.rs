@@ -73,7 +73,9 @@ pub struct CheckArgs {
     pub format: Format,
 
     /// Also write FORMAT to PATH; repeatable (`-o sarif=e2ee-lint.sarif -o junit=junit.xml`).
-    /// Does not change what `--format` writes. Never overwrites an input inventory.
+    /// Does not change what `--format` writes. PATH `-` is standard output (with the default
+    /// `--format human` only). Never writes over an input (inventory, config, baseline,
+    /// standard input); files are replaced atomically, a symbolic link by a regular file.
     #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub outputs: Vec<OutputTarget>,
 
@@ -99,7 +101,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RULE=LEVEL")]
     pub severity: Vec<String>,
 
-    /// The date exceptions expire against, as YYYY-MM-DD [default: today in UTC].
+    /// The date exceptions expire against, as YYYY-MM-DD [default: the UTC date of
+    /// `SOURCE_DATE_EPOCH` when it is set, else today in UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<crate::policy::date::Date>,
 
@@ -115,7 +118,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<std::path::PathBuf>,
 
-    /// Record the current unsuppressed findings in this baseline file, and exit 0.
+    /// Record the current unsuppressed findings in this baseline file; the run then reports
+    /// and exits as the next run with `--baseline FILE` would.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<std::path::PathBuf>,
 }

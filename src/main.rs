@@ -1,5 +1,6 @@
 //! The `e2ee-lint` binary: parse arguments, run, exit. Everything else is in the library.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -18,7 +19,11 @@ fn main() -> ExitCode {
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown cause");
         let message = message.lines().next().unwrap_or_default();
-        eprintln!("e2ee-lint: internal error{location}, please report it: {message}");
+        // Not `eprintln!`: a standard error that cannot be written must not panic again.
+        let _ = writeln!(
+            std::io::stderr(),
+            "e2ee-lint: internal error{location}, please report it: {message}"
+        );
         std::process::exit(i32::from(e2ee_lint::app::exit::INTERNAL));
     }));
     if std::env::var_os("E2EE_LINT_INTERNAL_TEST_PANIC").is_some() {

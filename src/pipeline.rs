@@ -61,9 +61,16 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     };
     let registry = Registry::embedded().map_err(|e| Error::Usage(e.to_string()))?;
     let catalog = Catalog::embedded();
-    let policy = Policy::load(&paths, settings, &registry)?;
+    let mut policy = Policy::load(&paths, settings, &registry)?;
+    policy.set_whole_set(request.paths.is_empty() || covers_default_set(&paths));
 
-    let mut outcome = Outcome::new(registry.infos().into(), Arc::clone(&catalog));
+    // Every rule that can fire: `invalid-config` is documented like one but stops the run.
+    let rules: Vec<_> = registry
+        .infos()
+        .into_iter()
+        .filter(|r| r.id != policy::ids::INVALID_CONFIG)
+        .collect();
+    let mut outcome = Outcome::new(rules.into(), Arc::clone(&catalog));
     for (config, files) in policy.groups() {
         let engine = Engine {
             catalog: Arc::clone(&catalog),
@@ -91,6 +98,17 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     outcome.fail_on = policy.fail_on();
     outcome.inputs = policy.inputs();
     Ok(outcome)
+}
+
+/// Whether explicit paths cover every inventory that default discovery finds (a run with no
+/// path arguments): then the run saw the whole inventory set.
+fn covers_default_set(paths: &[PathBuf]) -> bool {
+    let checked: std::collections::HashSet<PathBuf> =
+        paths.iter().map(|p| policy::normalize(p)).collect();
+    let (defaults, _) = discover::discover_default();
+    defaults
+        .iter()
+        .all(|p| checked.contains(&policy::normalize(p)))
 }
 
 /// What [`check_files`] found in one group of files, before the policy.

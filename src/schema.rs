@@ -94,6 +94,11 @@ pub fn config() -> Value {
     let rule_ids: Vec<String> = Registry::embedded()
         .map(|r| r.rules().map(|r| r.info.id.clone()).collect())
         .unwrap_or_default();
+    // `invalid-config` is documented like a rule but is no finding: it cannot be configured.
+    let rule_ids: Vec<String> = rule_ids
+        .into_iter()
+        .filter(|id| id != crate::policy::ids::INVALID_CONFIG)
+        .collect();
     let classification = {
         let mut o = object(CLASSIFICATION_KEYS, |key| match key {
             "levels" => json!({"type": "array", "items": {"type": "string"}, "minItems": 1,
@@ -121,7 +126,7 @@ pub fn config() -> Value {
             "expires" => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                 "format": "date", "description": "Last day the exception applies (YYYY-MM-DD)"}),
             "files" => {
-                json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
                 "description": "Glob patterns of inventories (relative to the config file) this exception is limited to"})
             }
             _ => json!({}),
@@ -158,6 +163,10 @@ pub fn config() -> Value {
             "additionalProperties": {"enum": RULE_LEVELS},
             "description": "Severity per rule id; --severity wins"}),
         "exceptions" => json!({"type": ["array", "null"], "items": {"$ref": "#/$defs/exception"}}),
+        "max_exception_days" => {
+            json!({"type": "integer", "minimum": 1, "default": config::MAX_EXCEPTION_DAYS,
+            "description": "An exception expiring more than this many days from today is an `exception-too-long` finding"})
+        }
         "inventory" => json!({"$ref": "#/$defs/inventory"}),
         _ => json!({}),
     });

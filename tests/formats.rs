@@ -320,7 +320,11 @@ fn sarif_has_what_github_code_scanning_reads() {
     let registry = Registry::embedded().unwrap();
     let rules = driver["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let expected: Vec<&str> = registry.rules().map(|r| r.info.id.as_str()).collect();
+    let expected: Vec<&str> = registry
+        .rules()
+        .map(|r| r.info.id.as_str())
+        .filter(|id| *id != "invalid-config") // documented, but stops the run: never a result
+        .collect();
     assert_eq!(ids, expected);
     for rule in rules {
         for field in ["shortDescription", "fullDescription", "help"] {

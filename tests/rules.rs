@@ -85,6 +85,16 @@ fn every_rule_is_triggered_by_a_fixture() {
         let out = common::e2ee_lint(args);
         fired.extend(common::json_rules(&out.stdout));
     }
+    // `invalid-config` is no finding: a broken config stops the run with its diagnostics.
+    let out = common::e2ee_lint(&[
+        "check",
+        "fixtures/acme.yaml",
+        "--config",
+        "fixtures/policy/config-errors/unknown-key/e2ee-lint.yaml",
+    ]);
+    if out.code == 2 && out.stderr.contains("error[invalid-config]") {
+        fired.insert("invalid-config".to_owned());
+    }
     for rule in Registry::embedded().unwrap().infos() {
         assert!(
             fired.contains(&rule.id),

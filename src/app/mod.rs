@@ -1,16 +1,16 @@
 //! Runs a parsed command line and decides the exit code.
 
 mod catalog_cmd;
+mod check;
 mod docs;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, OutputTarget};
-use crate::output::{self, Format, Style};
-use crate::pipeline::{self, Request};
+use crate::Outcome;
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command};
+use crate::output::Style;
+use crate::pipeline::Request;
 use crate::policy::{self, ConfigChoice, Settings};
-use crate::{Outcome, discover};
 pub use catalog_cmd::markdown as catalog_markdown;
 pub use docs::{explain_text, rules_markdown, rules_table};
 
@@ -30,7 +30,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> u8 {
     let style = stderr_style(cli.color);
     let result = match cli.command {
-        Command::Check(args) => check(&args, style),
+        Command::Check(args) => check::check(&args, style),
         Command::Rules { format } => docs::rules(format),
         Command::Explain { rule } => docs::explain(&rule),
         Command::Catalog { name, format } => catalog_cmd::run(name.as_deref(), format),
@@ -40,10 +40,22 @@ pub fn run(cli: Cli) -> u8 {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("e2ee-lint: error: {message}");
+            error_line(&message);
             exit::USAGE
         }
     }
+}
+
+/// Prints `e2ee-lint: error: MESSAGE` on standard error: the one shape of every error line.
+/// A standard error that cannot be written is not a panic; the exit code still says it failed.
+pub fn error_line(message: &str) {
+    line(&format!("error: {message}"));
+}
+
+/// Prints `e2ee-lint: MESSAGE` on standard error, ignoring a standard error that cannot be
+/// written.
+pub fn line(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "e2ee-lint: {message}");
 }
 
 /// Chooses colours and drawing for standard error.
@@ -106,150 +118,18 @@ fn request(args: &CheckArgs) -> Result<Request, String> {
     })
 }
 
-fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
-    let outcome = match pipeline::check(&request(args)?) {
-        Ok(outcome) => outcome,
-        Err(pipeline::Error::Usage(message)) => return Err(message),
-        Err(pipeline::Error::Config(errors)) => {
-            let handler = output::human::handler(style);
-            let mut stderr = io::stderr().lock();
-            for error in &errors {
-                let mut text = String::new();
-                let _ = handler.render_report(&mut text, error);
-                let _ = writeln!(stderr, "{text}");
-            }
-            let _ = writeln!(
-                stderr,
-                "e2ee-lint: error: invalid configuration ({} problem{}); nothing was checked",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            );
-            return Ok(exit::USAGE);
-        }
-    };
-    check_output_targets(&args.outputs, &outcome)?;
-    if let Some(path) = &args.write_baseline {
-        let keys = policy::baseline_keys(&outcome, path);
-        policy::baseline::write(path, &keys).map_err(|e| {
-            format!(
-                "{}: cannot write the baseline: {}",
-                discover::display_name(path),
-                discover::io_message(&e)
-            )
-        })?;
-        eprintln!(
-            "e2ee-lint: wrote {} baseline entr{} to {}",
-            keys.len(),
-            if keys.len() == 1 { "y" } else { "ies" },
-            discover::display_name(path)
-        );
-        if outcome.path_errors.is_empty() {
-            return Ok(exit::OK);
-        }
-    }
-    let io_result = match args.format {
-        Format::Human => write_buffered(&mut io::stderr().lock(), |out| {
-            output::render(args.format, &outcome, style, out)
-        }),
-        format => {
-            for error in &outcome.path_errors {
-                eprintln!("e2ee-lint: error: {error}");
-            }
-            write_buffered(&mut io::stdout().lock(), |out| {
-                output::render(format, &outcome, style, out)
-            })
-        }
-    };
-    match io_result {
-        // A reader that stops early (`| head`) does not change the verdict.
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write output: {e}"));
-        }
-        _ => {}
-    }
-    for target in &args.outputs {
-        std::fs::File::create(&target.path)
-            .and_then(|mut file| {
-                write_buffered(&mut file, |out| {
-                    output::render(target.format, &outcome, Style::PLAIN, out)
-                })
-            })
-            .map_err(|e| {
-                let path = discover::display_name(&target.path);
-                format!("cannot write {path}: {}", discover::io_message(&e))
-            })?;
-    }
-    let code = exit_code(&outcome);
-    // The process ends next; freeing a large outcome one allocation at a time would only
-    // delay the exit (tens of milliseconds on a 100,000-tool inventory).
-    std::mem::forget(outcome);
-    Ok(code)
-}
-
-/// Renders through a buffer: standard streams are line-buffered or unbuffered, and a large
-/// report would otherwise cost one system call per line.
-fn write_buffered(
-    sink: &mut dyn Write,
-    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut buffered = io::BufWriter::with_capacity(1 << 16, sink);
-    render(&mut buffered)?;
-    buffered.flush()
-}
-
-/// Refuses `--output` paths that are an input (inventory, config or baseline: inputs are
-/// never written) or that two `--output`s share, before anything is written.
-fn check_output_targets(targets: &[OutputTarget], outcome: &Outcome) -> Result<(), String> {
-    // An output that does not exist yet is compared through its directory.
-    let canonical = |path: &Path| {
-        path.canonicalize().ok().or_else(|| {
-            let parent = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            Some(parent.canonicalize().ok()?.join(path.file_name()?))
-        })
-    };
-    let inputs: std::collections::HashMap<PathBuf, &str> = outcome
-        .files
-        .iter()
-        .map(|f| (&f.source.path, "an input inventory"))
-        .chain(outcome.inputs.configs.iter().map(|p| (p, "a config file")))
-        .chain(outcome.inputs.baseline.iter().map(|p| (p, "the baseline")))
-        .filter_map(|(p, what)| Some((canonical(p)?, what)))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    for target in targets {
-        let path = canonical(&target.path).unwrap_or_else(|| target.path.clone());
-        if let Some(what) = inputs.get(&path) {
-            return Err(format!(
-                "refusing to write {} output to {}: it is {what}",
-                format_name(target.format),
-                target.path.display()
-            ));
-        }
-        if !seen.insert(path) {
-            return Err(format!(
-                "two --output options write to {}",
-                target.path.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn format_name(format: Format) -> String {
-    use clap::ValueEnum;
-    format
-        .to_possible_value()
-        .map_or_else(String::new, |v| v.get_name().to_owned())
-}
-
 /// Prints to stdout; a closed pipe (`| head`) is not an error.
 fn print_stdout(text: &str) -> Result<u8, String> {
-    match io::stdout().lock().write_all(text.as_bytes()) {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(exit::OK),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(exit::OK),
-        Err(e) => Err(format!("cannot write output: {e}")),
+        Err(e) => Err(format!(
+            "cannot write standard output: {}",
+            crate::discover::io_message(&e)
+        )),
     }
 }

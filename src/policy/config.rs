@@ -10,7 +10,6 @@ use std::sync::Arc;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
 use super::FailOn;
-use super::date::Date;
 use crate::engine::Levels;
 use crate::fields::{self, CHANNELS};
 use crate::finding::Severity;
@@ -21,14 +20,21 @@ use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
 use crate::yaml::{self, Node, NodeKind};
 
+mod exception;
+
+pub use exception::Exception;
+
 /// Keys of the top-level mapping, in the order the README documents them.
 pub const TOP_KEYS: &[&str] = &[
     "fail_on",
     "data_classification",
     "rules",
+    "max_exception_days",
     "exceptions",
     "inventory",
 ];
+/// The longest an exception may run, from today, unless `max_exception_days` says otherwise.
+pub const MAX_EXCEPTION_DAYS: i64 = 365;
 pub const INVENTORY_KEYS: &[&str] = &["tools", "fields", "unknown_fields", "values"];
 pub const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
 /// `inventory.tools` values that are not key names.
@@ -66,21 +72,6 @@ impl RuleLevel {
     }
 }
 
-/// One accepted risk: reasoned, owned and dated.
-#[derive(Debug, Clone)]
-pub struct Exception {
-    /// The first line of the list entry, where `unused-exception` points.
-    pub entry: Span,
-    pub tool: Sp<String>,
-    pub rule: Sp<String>,
-    pub reason: String,
-    pub approved_by: String,
-    pub ticket: Option<String>,
-    pub expires: Sp<Date>,
-    /// Inventory paths (relative to the config's directory) this exception is limited to.
-    pub files: Vec<glob::Pattern>,
-}
-
 /// A loaded, valid config file.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -89,6 +80,8 @@ pub struct Config {
     pub levels: Option<Levels>,
     pub rules: BTreeMap<String, RuleLevel>,
     pub exceptions: Vec<Exception>,
+    /// `max_exception_days`: an exception expiring later than this from today is reported.
+    pub max_exception_days: i64,
     /// `inventory:`: how the company's inventory shape maps onto the model; `None` is format v1.
     pub mapping: Option<Mapping>,
 }
@@ -154,6 +147,7 @@ pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<Co
         levels: None,
         rules: BTreeMap::new(),
         exceptions: Vec::new(),
+        max_exception_days: MAX_EXCEPTION_DAYS,
         mapping: None,
     };
     match yaml::parse(&source.text) {
@@ -269,6 +263,11 @@ impl Loader<'_> {
                 Some("data_classification") => config.levels = self.levels(value),
                 Some("rules") => config.rules = self.rules(value),
                 Some("exceptions") => config.exceptions = self.exceptions(value),
+                Some("max_exception_days") => {
+                    if let Some(days) = self.positive_days(value) {
+                        config.max_exception_days = days;
+                    }
+                }
                 Some("inventory") => inventory = Some(value),
                 _ => self.unknown_key(key, TOP_KEYS, "the config file"),
             }
@@ -559,82 +558,23 @@ impl Loader<'_> {
         rules
     }
 
-    fn exceptions(&mut self, node: &Node) -> Vec<Exception> {
+    /// `max_exception_days`: a whole number of days, at least 1.
+    fn positive_days(&mut self, node: &Node) -> Option<i64> {
         match &node.kind {
-            NodeKind::Seq(items) => items.iter().filter_map(|i| self.exception(i)).collect(),
-            NodeKind::Null => Vec::new(),
+            NodeKind::Int(days) if *days >= 1 => Some(i64::try_from(*days).unwrap_or(i64::MAX)),
             _ => {
-                self.wrong_type(node, "`exceptions`", "a list");
-                Vec::new()
-            }
-        }
-    }
-
-    fn exception(&mut self, item: &Node) -> Option<Exception> {
-        let NodeKind::Map(entries) = &item.kind else {
-            self.wrong_type(
-                item,
-                "an exception",
-                "a mapping with `tool`, `rule`, `reason`, `approved_by` and `expires`",
-            );
-            return None;
-        };
-        let (mut tool, mut rule, mut reason, mut approved_by, mut ticket, mut expires) =
-            (None, None, None, None, None, None);
-        let mut files = Vec::new();
-        for (key, value) in entries {
-            match key.as_str() {
-                Some("tool") => tool = self.nonempty(value, "`tool`"),
-                Some("rule") => rule = self.rule_id(value, "`rule`"),
-                Some("reason") => reason = self.nonempty(value, "`reason`"),
-                Some("approved_by") => approved_by = self.nonempty(value, "`approved_by`"),
-                Some("ticket") => ticket = self.nonempty(value, "`ticket`"),
-                Some("expires") => expires = self.date(value),
-                Some("files") => files = self.globs(value),
-                _ => self.unknown_key(key, EXCEPTION_KEYS, "an exception"),
-            }
-        }
-        let entry = self.first_line(item.span);
-        // Every accepted risk is reasoned, owned and dated: a missing field is an error, not
-        // a default.
-        for (present, key, example) in [
-            (tool.is_some(), "tool", "tool: Slack"),
-            (rule.is_some(), "rule", "rule: no-e2ee"),
-            (
-                reason.is_some(),
-                "reason",
-                "reason: why the risk is acceptable",
-            ),
-            (
-                approved_by.is_some(),
-                "approved_by",
-                "approved_by: ciso@example.com",
-            ),
-            (expires.is_some(), "expires", "expires: 2027-06-30"),
-        ] {
-            // A key that is present with a bad value was reported already.
-            let written = entries.iter().any(|(k, _)| k.as_str() == Some(key));
-            if !present && !written {
                 self.error(
-                    entry,
-                    format!("this exception has no `{key}`"),
-                    format!("`{key}` missing"),
-                    Some(format!(
-                        "every exception needs tool, rule, reason, approved_by and expires; add `{example}`"
-                    )),
+                    node.span,
+                    format!(
+                        "`max_exception_days` must be a whole number of days, at least 1, found `{}`",
+                        self.source.slice(node.span)
+                    ),
+                    "not a number of days",
+                    Some(format!("e.g. `max_exception_days: {MAX_EXCEPTION_DAYS}`")),
                 );
+                None
             }
         }
-        Some(Exception {
-            entry,
-            tool: tool?,
-            rule: rule?,
-            reason: reason?.value,
-            approved_by: approved_by?.value,
-            ticket: ticket.map(|t| t.value),
-            expires: expires?,
-            files,
-        })
     }
 
     fn nonempty(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
@@ -649,57 +589,5 @@ impl Loader<'_> {
             return None;
         }
         Some(value)
-    }
-
-    fn date(&mut self, node: &Node) -> Option<Sp<Date>> {
-        let text = match &node.kind {
-            NodeKind::Str(s) => s.to_string(),
-            _ => self.source.slice(node.span).to_owned(),
-        };
-        match Date::parse(text.trim()) {
-            Some(value) => Some(Sp {
-                value,
-                span: node.span,
-            }),
-            None => {
-                self.error(
-                    node.span,
-                    format!("`expires` must be a date as YYYY-MM-DD, found `{text}`"),
-                    "not a valid YYYY-MM-DD date",
-                    Some(
-                        "write the last day the exception applies, e.g. `expires: 2027-06-30`"
-                            .into(),
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    fn globs(&mut self, node: &Node) -> Vec<glob::Pattern> {
-        let items: Vec<&Node> = match &node.kind {
-            NodeKind::Seq(items) => items.iter().collect(),
-            NodeKind::Str(_) => vec![node],
-            _ => {
-                self.wrong_type(node, "`files`", "a list of glob patterns");
-                return Vec::new();
-            }
-        };
-        let mut patterns = Vec::new();
-        for item in items {
-            let Some(text) = self.string(item, "a `files` pattern") else {
-                continue;
-            };
-            match glob::Pattern::new(&text.value) {
-                Ok(pattern) => patterns.push(pattern),
-                Err(e) => self.error(
-                    text.span,
-                    format!("invalid glob pattern: {}", e.msg),
-                    "invalid pattern",
-                    None,
-                ),
-            }
-        }
-        patterns
     }
 }

@@ -22,20 +22,23 @@ data_classification:
   e2ee_required_from: confidential
 
 # Severity per rule: error | warning | info | off. `e2ee-lint rules` lists the rules;
-# --severity RULE=LEVEL wins.
-rules: {}
-#  unclassified-tool: info
+# --severity RULE=LEVEL wins. Uncomment the example lines below each key to use them.
+rules:
+#   unclassified-tool: info
+
+# The longest an exception may run from today; a later `expires` is a warning.
+max_exception_days: 365
 
 # Accepted risks: each reasoned, owned and dated. An expired exception suppresses
 # nothing and is itself an error; one that matches nothing is a warning.
-exceptions: []
-#  - tool: Slack                   # tool name, id or catalog alias
-#    rule: no-e2ee
-#    reason: Public announcements channel only; no customer data
-#    approved_by: ciso@example.com
-#    ticket: SEC-1234              # optional
-#    expires: 2027-06-30           # last day it applies (YYYY-MM-DD)
-#    files: ["inventories/eu/**"]  # optional: only these inventories (relative to this file)
+exceptions:
+#   - tool: Slack                   # tool name, id or catalog alias
+#     rule: no-e2ee
+#     reason: Public announcements channel only; no customer data
+#     approved_by: ciso@example.com
+#     ticket: SEC-1234              # optional
+#     expires: 2027-06-30           # last day it applies (YYYY-MM-DD)
+#     files: ["inventories/eu/**"]  # optional: only these inventories (relative to this file)
 
 # Inventories in the company's own shape (absent: inventory format v1).
 # inventory:
@@ -49,9 +52,26 @@ exceptions: []
 #     data_classification: {Red: restricted, Orange: confidential, Yellow: internal, Green: public}
 "#;
 
-/// Writes the starter config to `path`; an existing file is left alone (exit 2).
+/// Writes the starter config to `path`; an existing file is left alone (exit 2), and so is a
+/// directory that already has a config under either name (discovery would then find two).
 pub fn run(path: &Path) -> Result<u8, String> {
     let name = crate::discover::display_name(path);
+    let config_names = crate::policy::discover::NAMES;
+    if path
+        .file_name()
+        .is_some_and(|n| config_names.iter().any(|c| n == *c))
+    {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for other in config_names {
+            let existing = dir.join(other);
+            if existing.exists() {
+                return Err(format!(
+                    "{} already exists; not writing another config beside it",
+                    crate::discover::display_name(&existing)
+                ));
+            }
+        }
+    }
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -65,6 +85,6 @@ pub fn run(path: &Path) -> Result<u8, String> {
     };
     file.write_all(STARTER.as_bytes())
         .map_err(|e| format!("{name}: {}", crate::discover::io_message(&e)))?;
-    eprintln!("e2ee-lint: wrote {name}");
+    crate::app::line(&format!("wrote {name}"));
     Ok(crate::app::exit::OK)
 }

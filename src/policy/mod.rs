@@ -39,6 +39,7 @@ pub mod ids {
     pub const IGNORE_WITHOUT_REASON: &str = "ignore-without-reason";
     pub const UNUSED_IGNORE: &str = "unused-ignore";
     pub const UNUSED_BASELINE_ENTRY: &str = "unused-baseline-entry";
+    pub const EXCEPTION_TOO_LONG: &str = "exception-too-long";
     pub const ALL: &[&str] = &[
         EXPIRED_EXCEPTION,
         UNUSED_EXCEPTION,
@@ -46,7 +47,10 @@ pub mod ids {
         IGNORE_WITHOUT_REASON,
         UNUSED_IGNORE,
         UNUSED_BASELINE_ENTRY,
+        EXCEPTION_TOO_LONG,
     ];
+    /// Config diagnostics: documented by a rule file, never a finding.
+    pub const INVALID_CONFIG: &str = "invalid-config";
 }
 
 /// Days before expiry from which an exception is reported as `exception-expiring`.
@@ -97,6 +101,17 @@ pub struct Policy {
     groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>>,
     configs: BTreeMap<PathBuf, Config>,
     baseline: Option<Baseline>,
+    scope: Scope,
+}
+
+/// What this run saw, for deciding what is unused: an exception or baseline entry is only
+/// called unused when everything it could cover was checked.
+#[derive(Debug, Default)]
+pub(crate) struct Scope {
+    /// The run checked the whole inventory set (see [`Policy::set_whole_set`]).
+    pub whole_set: bool,
+    /// Every inventory of the run, as [`normalize`]d absolute paths.
+    pub checked: std::collections::HashSet<PathBuf>,
 }
 
 impl Policy {
@@ -106,7 +121,12 @@ impl Policy {
         settings: &Settings,
         registry: &Registry,
     ) -> Result<Policy, Error> {
-        let rule_ids: Vec<&str> = registry.rules().map(|r| r.info.id.as_str()).collect();
+        // `invalid-config` is documented like a rule, but it is no finding: nothing to set.
+        let rule_ids: Vec<&str> = registry
+            .rules()
+            .map(|r| r.info.id.as_str())
+            .filter(|id| *id != ids::INVALID_CONFIG)
+            .collect();
         let cli_levels = parse_severity_flags(&settings.severity, &rule_ids)?;
 
         let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
@@ -146,13 +166,25 @@ impl Policy {
         if !errors.is_empty() {
             return Err(Error::Config(errors));
         }
+        let scope = Scope {
+            whole_set: false,
+            checked: paths.iter().map(|p| normalize(p)).collect(),
+        };
         Ok(Policy {
             settings: settings.clone(),
             cli_levels,
             groups,
             configs,
             baseline,
+            scope,
         })
+    }
+
+    /// Whether this run checks the whole inventory set: then every exception and baseline
+    /// entry that matched nothing is unused. In a partial run (pre-commit's staged files, one
+    /// file named on the command line) only the entries whose files were all checked are.
+    pub fn set_whole_set(&mut self, whole_set: bool) {
+        self.scope.whole_set = whole_set;
     }
 
     /// Each group of inventories with the config that applies to it.
@@ -178,6 +210,7 @@ impl Policy {
             config,
             cli_levels: &self.cli_levels,
             settings: &self.settings,
+            scope: &self.scope,
         }
     }
 
@@ -215,16 +248,71 @@ impl Policy {
     }
 }
 
-/// The baseline entries `--write-baseline PATH` records for an outcome: every active finding
-/// but the policy's own, with file paths relative to the baseline's directory.
-pub fn baseline_keys(outcome: &Outcome, path: &Path) -> BTreeSet<Key> {
+/// What `--write-baseline` recorded, and what it could not.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    pub keys: BTreeSet<Key>,
+    /// Active findings a baseline cannot hold (the policy's own), counted by rule.
+    pub not_recordable: BTreeMap<String, usize>,
+}
+
+/// Records an outcome for `--write-baseline PATH`: every finding that is active or already
+/// suppressed by a baseline, with file paths relative to the baseline's directory. The
+/// recorded findings are marked as suppressed by the baseline, so the outcome is what the next
+/// run with `--baseline PATH` reports.
+///
+/// The policy's own findings (an expired exception, an unused ignore, ...) are not recorded:
+/// a baseline that could hold them would renew expired exceptions and keep dead entries
+/// forever. They stay active and are counted in [`Recorded::not_recordable`].
+pub fn record_baseline(outcome: &mut Outcome, path: &Path) -> Recorded {
     let dir = parent_dir(path);
-    outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none() && !ids::ALL.contains(&f.rule.as_str()))
-        .map(|f| Key::of(f, relative_to(&dir, &f.source.path, &f.source.name)))
-        .collect()
+    let mut recorded = Recorded::default();
+    let mut names = RelativeNames::new(&dir);
+    for finding in &mut outcome.findings {
+        let recordable = match &finding.suppressed {
+            None => true,
+            Some(s) => s.kind == crate::finding::SuppressionKind::Baseline,
+        };
+        if !recordable {
+            continue;
+        }
+        if ids::ALL.contains(&finding.rule.as_str()) {
+            *recorded
+                .not_recordable
+                .entry(finding.rule.clone())
+                .or_default() += 1;
+            continue;
+        }
+        recorded
+            .keys
+            .insert(Key::of(finding, names.of(&finding.source).to_owned()));
+        if finding.suppressed.is_none() {
+            finding.suppressed = Some(Box::new(sink::baseline_suppression()));
+        }
+    }
+    recorded
+}
+
+/// [`relative_to`] for each finding's file, computed once per file (findings come sorted by
+/// file).
+pub(crate) struct RelativeNames<'a> {
+    dir: &'a Path,
+    last: Option<(Arc<SourceFile>, String)>,
+}
+
+impl<'a> RelativeNames<'a> {
+    pub fn new(dir: &'a Path) -> Self {
+        RelativeNames { dir, last: None }
+    }
+
+    pub fn of(&mut self, source: &Arc<SourceFile>) -> &str {
+        let stale = !matches!(&self.last, Some((s, _)) if Arc::ptr_eq(s, source));
+        if stale {
+            let name = relative_to(self.dir, &source.path, &source.name);
+            self.last = Some((Arc::clone(source), name));
+        }
+        self.last.as_ref().map_or("", |(_, name)| name.as_str())
+    }
 }
 
 /// `--severity no-e2ee=warning` flags, validated against the rule ids.
@@ -269,19 +357,51 @@ fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
     Ok(Arc::new(file.source))
 }
 
+/// The directory of a file, absolute and [`normalize`]d.
 fn parent_dir(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let absolute = normalize(path);
     absolute
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// `path` relative to `dir` with `/` separators, or `fallback` when it is not below `dir`.
-pub fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
+/// `path` made absolute against the working directory, with `.` and `..` resolved as text,
+/// so that one file has one spelling whichever directory the run starts from.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let clean = |p: &Path| -> PathBuf { p.components().collect() };
-    match clean(&absolute).strip_prefix(clean(dir)) {
-        Ok(relative) => crate::discover::display_name(relative),
-        Err(_) => fallback.to_owned(),
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
     }
+    out
+}
+
+/// `path` relative to the (normalized) directory `dir`, with `/` separators and `..` where it
+/// is not below `dir`; `fallback` for standard input, or on another drive.
+pub fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
+    if path == Path::new(crate::discover::STDIN) {
+        return fallback.to_owned();
+    }
+    let path = normalize(path);
+    let (mut from, mut to) = (dir.components().peekable(), path.components().peekable());
+    if from.peek() != to.peek() {
+        return fallback.to_owned(); // no common root (another drive)
+    }
+    while from.peek().is_some() && from.peek() == to.peek() {
+        from.next();
+        to.next();
+    }
+    let mut relative = PathBuf::new();
+    for _ in from {
+        relative.push("..");
+    }
+    relative.extend(to);
+    crate::discover::display_name(&relative)
 }

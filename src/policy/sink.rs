@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::baseline::{Baseline, Key};
 use super::config::{Config, Exception, RuleLevel};
-use super::{EXPIRING_WITHIN_DAYS, Settings, ids, parent_dir, relative_to};
+use super::relative_to;
+use super::{EXPIRING_WITHIN_DAYS, RelativeNames, Scope, Settings, ids, normalize, parent_dir};
 use crate::catalog::Catalog;
 use crate::engine::rule::Registry;
 use crate::finding::{Finding, Label, Suppression, SuppressionKind};
@@ -21,6 +22,43 @@ pub struct Sink<'a> {
     pub(super) config: Option<&'a Config>,
     pub(super) cli_levels: &'a BTreeMap<String, RuleLevel>,
     pub(super) settings: &'a Settings,
+    pub(super) scope: &'a Scope,
+}
+
+/// How an `expired-exception` message ends while its finding is not suppressed otherwise.
+const ACTIVE_AGAIN: &str = "the finding is active again";
+const NOW_INLINE: &str = "the finding is now suppressed only by an inline ignore comment";
+const NOW_BASELINE: &str = "the finding is now suppressed only by the baseline";
+
+/// The suppression a baseline entry gives.
+pub(super) fn baseline_suppression() -> Suppression {
+    Suppression {
+        kind: SuppressionKind::Baseline,
+        reason: "in the baseline".into(),
+        approved_by: None,
+        expires: None,
+        ticket: None,
+    }
+}
+
+/// Whether `expired` is the `expired-exception` finding of `finding`, still saying the
+/// finding is active.
+fn expired_for(expired: &Finding, finding: &Finding) -> bool {
+    expired.rule == ids::EXPIRED_EXCEPTION
+        && Arc::ptr_eq(&expired.source, &finding.source)
+        && expired.span == finding.span
+        && expired.tool.as_ref().map(|t| &t.id) == finding.tool.as_ref().map(|t| &t.id)
+        && expired.message.ends_with(ACTIVE_AGAIN)
+        && expired
+            .message
+            .starts_with(&format!("the exception for `{}` on ", finding.rule))
+}
+
+/// Says in an `expired-exception` message what suppresses its finding now.
+fn now_suppressed_by(expired: &mut Finding, by: &str) {
+    if let Some(head) = expired.message.strip_suffix(ACTIVE_AGAIN) {
+        expired.message = format!("{head}{by}");
+    }
 }
 
 impl Sink<'_> {
@@ -74,11 +112,22 @@ impl Sink<'_> {
             .collect();
         let mut produced = Vec::new();
         if !self.settings.no_exceptions {
+            let mut expired = Vec::new();
             if let Some(config) = self.config {
-                self.exceptions(config, &mut findings, &mut produced);
+                expired = self.exceptions(config, &mut findings, &mut produced);
             }
             if !self.settings.no_ignores {
                 self.ignores(files, &mut findings, &mut produced);
+            }
+            // An expired exception's finding may be covered by an inline ignore after all.
+            for (produced_at, finding_at) in expired {
+                let inline = findings[finding_at]
+                    .suppressed
+                    .as_ref()
+                    .is_some_and(|s| s.kind == SuppressionKind::Inline);
+                if inline {
+                    now_suppressed_by(&mut produced[produced_at], NOW_INLINE);
+                }
             }
         }
         findings.extend(
@@ -121,14 +170,41 @@ impl Sink<'_> {
             .any(|p| p.matches_with(&file, options))
     }
 
-    fn exceptions(&self, config: &Config, findings: &mut [Finding], produced: &mut Vec<Finding>) {
+    /// Whether every inventory an exception's `files` can match was checked in this run.
+    fn files_all_checked(&self, config: &Config, exception: &Exception) -> bool {
+        if exception.files.is_empty() {
+            return false;
+        }
+        let dir = parent_dir(&config.source.path);
+        let dir = glob::Pattern::escape(&dir.to_string_lossy());
+        exception.files.iter().all(|pattern| {
+            let Ok(paths) = glob::glob(&format!("{dir}/{}", pattern.as_str())) else {
+                return false;
+            };
+            paths.flatten().all(|path| {
+                let inventory =
+                    path.extension().is_some_and(|e| e == "yaml" || e == "yml") && path.is_file();
+                !inventory || self.scope.checked.contains(&normalize(&path))
+            })
+        })
+    }
+
+    /// Applies the config's exceptions; returns, for each `expired-exception` about a finding,
+    /// its index in `produced` and the finding's index in `findings`.
+    fn exceptions(
+        &self,
+        config: &Config,
+        findings: &mut [Finding],
+        produced: &mut Vec<Finding>,
+    ) -> Vec<(usize, usize)> {
         let today = self.settings.today;
         let cfg = &config.source;
+        let mut links = Vec::new();
         for exception in &config.exceptions {
             let expired = exception.expires.value < today;
             let expires = exception.expires.value.to_string();
             let mut used = false;
-            for finding in findings.iter_mut() {
+            for (at, finding) in findings.iter_mut().enumerate() {
                 if !self.exception_matches(config, exception, finding) {
                     continue;
                 }
@@ -139,7 +215,7 @@ impl Sink<'_> {
                         &finding.source,
                         finding.span,
                         format!(
-                            "the exception for `{}` on {} expired on {expires}; the finding is active again",
+                            "the exception for `{}` on {} expired on {expires}; {ACTIVE_AGAIN}",
                             exception.rule.value, exception.tool.value
                         ),
                         Some(format!(
@@ -154,6 +230,7 @@ impl Sink<'_> {
                     });
                     f.tool = finding.tool.clone();
                     f.catalog_id = finding.catalog_id.clone();
+                    links.push((produced.len(), at));
                     produced.push(f);
                 } else if finding.suppressed.is_none() {
                     finding.suppressed = Some(Box::new(Suppression {
@@ -165,7 +242,20 @@ impl Sink<'_> {
                     }));
                 }
             }
-            if expired && !used {
+            // In a partial run, an exception is only unused if all it could cover was checked.
+            let judged = self.scope.whole_set || self.files_all_checked(config, exception);
+            if expired && !used && !judged {
+                produced.push(self.new_finding(
+                    ids::EXPIRED_EXCEPTION,
+                    cfg,
+                    exception.expires.span,
+                    format!(
+                        "the exception for `{}` on {} expired on {expires}",
+                        exception.rule.value, exception.tool.value
+                    ),
+                    Some("remove the exception, or renew it with a new `expires` date and approval".into()),
+                ));
+            } else if expired && !used {
                 produced.push(self.new_finding(
                     ids::EXPIRED_EXCEPTION,
                     cfg,
@@ -176,7 +266,7 @@ impl Sink<'_> {
                     ),
                     Some("remove the exception".into()),
                 ));
-            } else if !expired && !used {
+            } else if !expired && !used && judged {
                 produced.push(self.new_finding(
                     ids::UNUSED_EXCEPTION,
                     cfg,
@@ -209,7 +299,25 @@ impl Sink<'_> {
                     ),
                 ));
             }
+            let max = config.max_exception_days;
+            if days_left > max {
+                produced.push(self.new_finding(
+                    ids::EXCEPTION_TOO_LONG,
+                    cfg,
+                    exception.expires.span,
+                    format!(
+                        "the exception for `{}` on {} expires on {expires}, {days_left} days from today; \
+                         exceptions may last at most {max} days",
+                        exception.rule.value, exception.tool.value
+                    ),
+                    Some(format!(
+                        "set `expires` at most {max} days ahead and renew it when it comes; \
+                         the limit is `max_exception_days` in the config"
+                    )),
+                ));
+            }
         }
+        links
     }
 
     fn ignores(&self, files: &[FileReport], findings: &mut [Finding], produced: &mut Vec<Finding>) {
@@ -290,29 +398,47 @@ impl Sink<'_> {
         let dir = parent_dir(&baseline.source.path);
         let keys: BTreeSet<&Key> = baseline.entries.iter().map(|(key, _)| key).collect();
         let mut used: BTreeSet<Key> = BTreeSet::new();
-        for finding in findings.iter_mut() {
+        let mut names = RelativeNames::new(&dir);
+        let mut newly = Vec::new();
+        for (at, finding) in findings.iter_mut().enumerate() {
             if ids::ALL.contains(&finding.rule.as_str()) {
                 continue;
             }
-            let key = Key::of(
-                finding,
-                relative_to(&dir, &finding.source.path, &finding.source.name),
-            );
+            let key = Key::of(finding, names.of(&finding.source).to_owned());
             if keys.contains(&key) {
                 if finding.suppressed.is_none() {
-                    finding.suppressed = Some(Box::new(Suppression {
-                        kind: SuppressionKind::Baseline,
-                        reason: "in the baseline".into(),
-                        approved_by: None,
-                        expires: None,
-                        ticket: None,
-                    }));
+                    finding.suppressed = Some(Box::new(baseline_suppression()));
+                    newly.push(at);
                 }
                 used.insert(key);
             }
         }
+        // An expired exception's finding may be covered by the baseline after all.
+        if !newly.is_empty() {
+            let expired: Vec<usize> = (0..findings.len())
+                .filter(|&at| findings[at].rule == ids::EXPIRED_EXCEPTION)
+                .collect();
+            for at in expired {
+                if newly
+                    .iter()
+                    .any(|&n| expired_for(&findings[at], &findings[n]))
+                {
+                    now_suppressed_by(&mut findings[at], NOW_BASELINE);
+                }
+            }
+        }
+        // In a partial run, an entry is only unused if its file was checked.
+        let checked: BTreeSet<String> = if self.scope.whole_set {
+            BTreeSet::new()
+        } else {
+            self.scope
+                .checked
+                .iter()
+                .map(|path| relative_to(&dir, path, ""))
+                .collect()
+        };
         for (key, span) in &baseline.entries {
-            if used.contains(key) {
+            if used.contains(key) || !(self.scope.whole_set || checked.contains(&key.file)) {
                 continue;
             }
             let what = key

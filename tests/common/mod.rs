@@ -66,3 +66,52 @@ pub fn json(args: &[&str]) -> (i32, serde_json::Value) {
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
     (out.code, value)
 }
+
+/// Runs the binary from `dir` (not the crate root), with `env` set and `stdin` as its input.
+pub fn e2ee_lint_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    run_with(dir, args, env, |_| {})
+}
+
+/// Runs the binary from `dir` after `setup` has changed the command (standard streams, ...).
+pub fn run_with(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    setup: impl FnOnce(&mut Command),
+) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("E2EE_LINT_INTERNAL_TEST_PANIC");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    setup(&mut command);
+    let output = command.output().expect("the binary runs");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A scratch repository: a temporary directory with `.git`, so config discovery stops there.
+pub fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir .git");
+    dir
+}
+
+/// Writes `text` to `dir/relative`, creating parent directories.
+pub fn put(dir: &Path, relative: &str, text: &str) -> PathBuf {
+    let path = dir.join(relative);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir -p");
+    }
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}

@@ -1,0 +1,164 @@
+//! Writing output files (`--output`, `--write-baseline`): never over an input, never through a
+//! symbolic link, and atomically, so an interrupted or failed run leaves the previous file.
+//!
+//! Files are compared by identity (device and inode on unix, the canonical path elsewhere), not
+//! by the path as written: a hard link, a `../` detour or standard input redirected from the
+//! file are all the same file.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The `PATH` of `--output FORMAT=-`: standard output.
+pub const STDOUT: &str = "-";
+
+/// What a file is, independent of how its path is spelt.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileId {
+    /// Device and inode of an existing file (unix).
+    Inode(u64, u64),
+    /// An absolute, canonical path: a file that does not exist yet, or any file elsewhere.
+    Path(PathBuf),
+}
+
+/// The identity of the file at `path` (symbolic links followed); for a file that does not
+/// exist yet, its canonical directory joined with its name.
+pub fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    if let Ok(metadata) = fs::metadata(path) {
+        use std::os::unix::fs::MetadataExt;
+        return Some(FileId::Inode(metadata.dev(), metadata.ino()));
+    }
+    if let Ok(canonical) = path.canonicalize() {
+        return Some(FileId::Path(canonical));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(FileId::Path(
+        parent.canonicalize().ok()?.join(path.file_name()?),
+    ))
+}
+
+/// The identity of the file standard input was redirected from, if it is one.
+pub fn stdin_id() -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+        let metadata = fs::File::from(fd).metadata().ok()?;
+        metadata
+            .is_file()
+            .then(|| FileId::Inode(metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// A file a run is about to write: the option that asked for it (`--output`), what it holds
+/// (`sarif output`, `the baseline`) and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub flag: &'a str,
+    pub what: &'a str,
+    pub path: &'a Path,
+}
+
+/// Refuses, before anything is written, a target that is one of `inputs` (each with what it
+/// is, e.g. `an input inventory`) or that another target also writes. Standard output targets
+/// are not files and are left to the caller.
+pub fn check_targets(targets: &[Target], inputs: &[(FileId, &str)]) -> Result<(), String> {
+    let inputs: HashMap<&FileId, &str> = inputs.iter().map(|(id, what)| (id, *what)).collect();
+    let mut seen: HashMap<FileId, &Target> = HashMap::new();
+    for target in targets {
+        let name = crate::discover::display_name(target.path);
+        let Some(id) = file_id(target.path) else {
+            continue; // its directory does not exist: writing it fails with a clear message
+        };
+        if let Some(what) = inputs.get(&id) {
+            return Err(format!(
+                "refusing to write {} to {name}: it is {what}",
+                target.what
+            ));
+        }
+        if let Some(first) = seen.insert(id, target) {
+            return Err(if first.flag == target.flag {
+                format!("two {} options write to {name}", target.flag)
+            } else {
+                format!(
+                    "{} and {} write to one file: {name}",
+                    first.flag, target.flag
+                )
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes `path` through a temporary file in the same directory, renamed into place once
+/// `render` has succeeded. On any failure the temporary file is removed and `path` is left as
+/// it was. A symbolic link at `path` is replaced by the new file: its target is never written.
+/// An existing file's permissions are kept.
+pub fn atomic(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let previous = fs::symlink_metadata(path).ok();
+    if previous.as_ref().is_some_and(fs::Metadata::is_dir) {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory",
+        ));
+    }
+    let (temporary, file) = create_temporary(path)?;
+    let result = (|| {
+        let mut out = io::BufWriter::with_capacity(1 << 16, &file);
+        render(&mut out)?;
+        out.flush()?;
+        drop(out);
+        if let Some(previous) = previous.filter(fs::Metadata::is_file) {
+            file.set_permissions(previous.permissions())?;
+        }
+        drop(file);
+        fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// A new, empty file beside `path`, named so that it is recognisably ours:
+/// `.NAME.e2ee-lint-PID-N.tmp`.
+fn create_temporary(path: &Path) -> io::Result<(PathBuf, fs::File)> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let mut temporary = std::ffi::OsString::from(".");
+        temporary.push(name);
+        temporary.push(format!(".e2ee-lint-{}-{n}.tmp", std::process::id()));
+        let temporary = dir.join(temporary);
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => return Ok((temporary, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
