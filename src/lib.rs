@@ -10,6 +10,7 @@ pub mod cli;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod generate;
 pub mod inventory;
 pub mod output;
 pub mod policy;
