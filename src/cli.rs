@@ -54,6 +54,17 @@ pub enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write every page into a directory with `--dir`.
+    Manpage {
+        /// Write e2ee-lint.1 and one e2ee-lint-COMMAND.1 per subcommand into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

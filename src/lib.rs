@@ -11,6 +11,7 @@ pub mod discover;
 pub mod engine;
 pub mod fields;
 pub mod finding;
+pub mod generate;
 pub mod inventory;
 pub mod outcome;
 pub mod output;

@@ -79,7 +79,7 @@ pub fn inventory() -> Value {
     });
     json!({
         "$schema": DRAFT,
-        "$id": "https://e2ee-lint.invalid/schemas/inventory.schema.json",
+        "$id": concat!(env!("CARGO_PKG_REPOSITORY"), "/raw/main/schemas/inventory.schema.json"),
         "title": "e2ee-lint inventory (format version 1)",
         "anyOf": [
             {"$ref": "#/$defs/inventory"},
@@ -172,7 +172,10 @@ pub fn config() -> Value {
     });
     let mut schema = top;
     schema["$schema"] = json!(DRAFT);
-    schema["$id"] = json!("https://e2ee-lint.invalid/schemas/config.schema.json");
+    schema["$id"] = json!(concat!(
+        env!("CARGO_PKG_REPOSITORY"),
+        "/raw/main/schemas/config.schema.json"
+    ));
     schema["title"] = json!("e2ee-lint config (e2ee-lint.yaml)");
     schema["type"] = json!(["object", "null"]);
     schema["$defs"] = json!({"data_classification": classification, "exception": exception,

@@ -36,6 +36,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Catalog { name, format } => catalog_cmd::run(name.as_deref(), format),
         Command::Init { path } => crate::policy::init::run(&path),
         Command::Schema { which } => print_stdout(&crate::schema::text(which)),
+        Command::Completions { shell } => crate::generate::run_completions(shell),
+        Command::Manpage { dir } => crate::generate::run_manpage(dir.as_deref()),
     };
     match result {
         Ok(code) => code,

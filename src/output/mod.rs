@@ -13,13 +13,30 @@ use std::io::{self, Write};
 
 use crate::Outcome;
 
-/// The project's home, for SARIF `informationUri` and each rule's `helpUri` (the README's anchor
-/// for the rule). A placeholder until the project is published: change it here only.
-pub const REPOSITORY_URL: &str = "https://github.com/e2ee-lint/e2ee-lint";
+/// The project's repository, Cargo.toml's `package.repository` (the one place to change it).
+pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// Where a rule's documentation is: its heading in the README.
+/// Overrides [`docs_url`] at run time, e.g. with an internal mirror's README.
+pub const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
+
+/// The page documenting the rules, for SARIF `informationUri` and every rule's `helpUri`:
+/// `$E2EE_LINT_DOCS_URL` when set and not blank, else the README on the repository's `main`.
+/// Read once per process.
+pub fn docs_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        std::env::var(DOCS_URL_ENV)
+            .ok()
+            .map(|url| url.trim().trim_end_matches('#').to_owned())
+            .filter(|url| !url.is_empty())
+            .unwrap_or_else(|| format!("{REPOSITORY_URL}/blob/main/README.md"))
+    })
+}
+
+/// Where a rule's documentation is: its heading in the README. GitHub's anchor for the heading
+/// "### `no-e2ee`" is the lowercased text without the backticks, so the rule id itself.
 pub fn rule_help_uri(rule_id: &str) -> String {
-    format!("{REPOSITORY_URL}#{rule_id}")
+    format!("{}#{rule_id}", docs_url())
 }
 
 /// An output format of `check`.

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::fingerprint::{self, Fingerprint};
 use super::json::JsonSpan;
-use super::{REPOSITORY_URL, rule_help_uri};
+use super::{docs_url, rule_help_uri};
 use crate::Outcome;
 use crate::engine::rule::RuleInfo;
 use crate::finding::{Finding, Severity, SuppressionKind};
@@ -501,7 +501,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                     name: env!("CARGO_PKG_NAME"),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: REPOSITORY_URL,
+                    information_uri: docs_url(),
                     rules,
                 },
             },

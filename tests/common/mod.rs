@@ -34,7 +34,8 @@ pub fn e2ee_lint_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         .current_dir(root())
         .env_remove("NO_COLOR")
         .env_remove("COLUMNS")
-        .env_remove("E2EE_LINT_INTERNAL_TEST_PANIC");
+        .env_remove("E2EE_LINT_INTERNAL_TEST_PANIC")
+        .env_remove("E2EE_LINT_DOCS_URL");
     for (key, value) in env {
         command.env(key, value);
     }
