@@ -67,7 +67,7 @@ impl<'a> Node<'a> {
 }
 
 /// Turns a serde-saphyr location into our byte span.
-fn span_of<T>(spanned: &Spanned<T>) -> Span {
+pub fn span_of<T>(spanned: &Spanned<T>) -> Span {
     let loc = spanned.referenced.span();
     match (loc.byte_offset(), loc.byte_len()) {
         (Some(offset), Some(len)) => Span::new(offset as usize, len as usize),
@@ -298,26 +298,31 @@ pub fn options() -> serde_saphyr::Options {
 
 /// Parses every YAML document of a file into spanned trees.
 pub fn parse(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
-    serde_saphyr::from_multiple_with_options::<Node<'_>>(text, options()).map_err(|error| {
-        let span = error
-            .location()
-            .and_then(|location| {
-                let span = location.span();
-                match span.byte_offset() {
-                    Some(offset) => Some(Span::new(offset as usize, 0)),
-                    None if location.line() > 0 => Some(Span::new(
-                        line_column_to_offset(text, location.line(), location.column()),
-                        0,
-                    )),
-                    None => None,
-                }
-            })
-            .unwrap_or_default();
-        ParseError {
-            message: limit_message(&error).unwrap_or_else(|| clean_message(&error.to_string())),
-            span: Span::new(span.offset, token_len(text, span.offset)),
-        }
-    })
+    serde_saphyr::from_multiple_with_options::<Node<'_>>(text, options())
+        .map_err(|error| locate_error(text, &error))
+}
+
+/// A serde-saphyr error (syntax, or a typed deserializer's complaint) as a message in our words
+/// at the byte span it refers to.
+pub fn locate_error(text: &str, error: &serde_saphyr::Error) -> ParseError {
+    let span = error
+        .location()
+        .and_then(|location| {
+            let span = location.span();
+            match span.byte_offset() {
+                Some(offset) => Some(Span::new(offset as usize, 0)),
+                None if location.line() > 0 => Some(Span::new(
+                    line_column_to_offset(text, location.line(), location.column()),
+                    0,
+                )),
+                None => None,
+            }
+        })
+        .unwrap_or_default();
+    ParseError {
+        message: limit_message(error).unwrap_or_else(|| clean_message(&error.to_string())),
+        span: Span::new(span.offset, token_len(text, span.offset)),
+    }
 }
 
 /// A resource limit or an unusable value, in words a user can act on. serde-saphyr prints these as Rust debug

@@ -10,14 +10,17 @@
 //! `at_least` (a data classification level). On a list field (`tool.channels`) a test holds when
 //! it holds for any element.
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
 use crate::catalog::{Channel, Match, Support, System};
 use crate::fields::{self, FieldId, Kind};
 use crate::inventory::Tool;
 use crate::policy::date::Date;
+use crate::source::Span;
 use crate::suggest::did_you_mean;
+use crate::yaml::span_of;
 
 /// A catalog entry reviewed longer ago than this is stale (`catalog.stale`).
 pub const STALE_AFTER_DAYS: i64 = 365;
@@ -113,7 +116,7 @@ const CHANNEL_NAMES: &[&str] = &[
 ];
 
 impl Field {
-    fn parse(name: &str) -> Result<Field, String> {
+    fn parse(name: &str) -> Result<Field, (String, Option<String>)> {
         let field = match name {
             "tool.sensitive" => Field::ToolSensitive,
             "catalog" | "catalog.id" => Field::Catalog,
@@ -173,28 +176,28 @@ impl Field {
     }
 }
 
-fn unknown_field(name: &str) -> String {
+fn unknown_field(name: &str) -> (String, Option<String>) {
     let known = field_names();
     let refs: Vec<&str> = known.iter().map(String::as_str).collect();
     let hint = did_you_mean(name, &refs).unwrap_or_else(|| format!("known: {}", known.join(", ")));
-    format!("unknown field `{name}`; {hint}")
+    (format!("unknown field `{name}`"), Some(hint))
 }
 
 /// A condition as written in a rule file. Exactly one shape must be used; [`Condition::compile`]
-/// checks that and reports what is wrong.
+/// checks that and reports what is wrong, at the place in the rule file where it is.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionSpec {
-    all: Option<Vec<ConditionSpec>>,
-    any: Option<Vec<ConditionSpec>>,
-    not: Option<Box<ConditionSpec>>,
-    field: Option<String>,
-    equals: Option<ScalarSpec>,
+    all: Option<Vec<Spanned<ConditionSpec>>>,
+    any: Option<Vec<Spanned<ConditionSpec>>>,
+    not: Option<Box<Spanned<ConditionSpec>>>,
+    field: Option<Spanned<String>>,
+    equals: Option<Spanned<ScalarSpec>>,
     #[serde(rename = "in")]
-    one_of: Option<Vec<ScalarSpec>>,
-    matches: Option<String>,
+    one_of: Option<Vec<Spanned<ScalarSpec>>>,
+    matches: Option<Spanned<String>>,
     exists: Option<bool>,
-    at_least: Option<String>,
+    at_least: Option<Spanned<String>>,
 }
 
 /// A scalar operand; booleans are accepted for `tool.sensitive` and compared as "true"/"false".
@@ -212,6 +215,49 @@ impl ScalarSpec {
             ScalarSpec::Str(s) => s,
         }
     }
+}
+
+/// A mistake in a rule file, where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Located {
+    pub fn new(span: Span, message: impl Into<String>, help: Option<String>) -> Located {
+        Located {
+            span,
+            message: message.into(),
+            help,
+        }
+    }
+}
+
+/// Regexes in rule files are compiled once, within these limits: a pattern from a pull request
+/// must not take the run's memory.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles a pattern; an error points at the character in the pattern where it is.
+fn compile_regex(pattern: &Spanned<String>) -> Result<Regex, Located> {
+    let span = span_of(pattern);
+    if let Err(error) = regex_syntax::ast::parse::Parser::new().parse(&pattern.value) {
+        // The scalar's span may include a quote; the pattern text starts after it.
+        let quote = usize::from(span.len > pattern.value.len());
+        let at = span.offset + quote + error.span().start.offset;
+        let len = (error.span().end.offset - error.span().start.offset).max(1);
+        return Err(Located::new(
+            Span::new(at, len),
+            format!("invalid regex: {}", error.kind()),
+            Some("see https://docs.rs/regex/latest/regex/#syntax".into()),
+        ));
+    }
+    RegexBuilder::new(&pattern.value)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| Located::new(span, format!("invalid regex: {e}"), None))
 }
 
 /// A test of one field.
@@ -256,7 +302,8 @@ enum Value<'a> {
 }
 
 impl Condition {
-    pub fn compile(spec: ConditionSpec) -> Result<Condition, String> {
+    /// Compiles a condition written at `at` (the span of its first key).
+    pub fn compile(spec: ConditionSpec, at: Span) -> Result<Condition, Located> {
         let ConditionSpec {
             all,
             any,
@@ -268,18 +315,37 @@ impl Condition {
             exists,
             at_least,
         } = spec;
+        let operand_span = equals
+            .as_ref()
+            .map(span_of)
+            .or_else(|| one_of.as_ref().and_then(|v| v.first()).map(span_of))
+            .or_else(|| at_least.as_ref().map(span_of));
+        // Each operand with its span, for vocabulary errors.
+        let mut operands: Vec<(String, Span)> = Vec::new();
         let ops = [
-            equals.map(|v| Op::Equals(v.into_string())),
-            one_of.map(|v| Op::In(v.into_iter().map(ScalarSpec::into_string).collect())),
+            equals.map(|v| {
+                let span = span_of(&v);
+                let value = v.value.into_string();
+                operands.push((value.clone(), span));
+                Op::Equals(value)
+            }),
+            one_of.map(|v| {
+                Op::In(
+                    v.into_iter()
+                        .map(|item| {
+                            let span = span_of(&item);
+                            let value = item.value.into_string();
+                            operands.push((value.clone(), span));
+                            value
+                        })
+                        .collect(),
+                )
+            }),
             matches
-                .map(|pattern| {
-                    Regex::new(&pattern)
-                        .map(Op::Matches)
-                        .map_err(|e| format!("invalid regex `{pattern}`: {e}"))
-                })
+                .map(|p| compile_regex(&p).map(Op::Matches))
                 .transpose()?,
             exists.map(Op::Exists),
-            at_least.map(Op::AtLeast),
+            at_least.map(|v| Op::AtLeast(v.value)),
         ];
         let mut ops: Vec<Op> = ops.into_iter().flatten().collect();
         let shapes = usize::from(all.is_some())
@@ -287,14 +353,18 @@ impl Condition {
             + usize::from(not.is_some())
             + usize::from(field.is_some());
         if shapes != 1 {
-            return Err(
-                "a condition must be exactly one of `all:`, `any:`, `not:` or `field:` with an operator"
-                    .into(),
-            );
+            return Err(Located::new(
+                at,
+                "a condition must be exactly one of `all:`, `any:`, `not:` or `field:` with an operator",
+                None,
+            ));
         }
-        let compile_list = |list: Vec<ConditionSpec>| {
+        let compile_list = |list: Vec<Spanned<ConditionSpec>>| {
             list.into_iter()
-                .map(Condition::compile)
+                .map(|c| {
+                    let at = span_of(&c);
+                    Condition::compile(c.value, at)
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
         if let Some(list) = all {
@@ -304,35 +374,48 @@ impl Condition {
             return Ok(Condition::Any(compile_list(list)?));
         }
         if let Some(inner) = not {
-            return Ok(Condition::Not(Box::new(Condition::compile(*inner)?)));
+            let at = span_of(&inner);
+            return Ok(Condition::Not(Box::new(Condition::compile(
+                inner.value,
+                at,
+            )?)));
         }
-        let field = Field::parse(field.as_deref().unwrap_or_default())?;
+        let Some(field_name) = field else {
+            return Err(Located::new(at, "a field test needs `field:`", None));
+        };
+        let field_span = span_of(&field_name);
+        let field = Field::parse(&field_name.value)
+            .map_err(|(message, help)| Located::new(field_span, message, help))?;
         if ops.len() != 1 {
-            return Err(
-                "a field test needs exactly one of `equals`, `in`, `matches`, `exists`, `at_least`"
-                    .into(),
-            );
+            return Err(Located::new(
+                field_span,
+                "a field test needs exactly one of `equals`, `in`, `matches`, `exists`, `at_least`",
+                None,
+            ));
         }
         let op = ops.remove(0);
-        if let (Some(words), Op::Equals(_) | Op::In(_)) = (field.vocabulary(), &op) {
-            let operands = match &op {
-                Op::Equals(v) => std::slice::from_ref(v),
-                Op::In(vs) => vs.as_slice(),
-                _ => &[],
-            };
-            for operand in operands {
+        if let Some(words) = field.vocabulary() {
+            for (operand, span) in &operands {
                 if !words.contains(&operand.as_str()) {
                     let hint = did_you_mean(operand, words)
                         .unwrap_or_else(|| format!("expected one of: {}", words.join(", ")));
-                    return Err(format!(
-                        "`{operand}` is not a value `{}` can take; {hint}",
-                        spec_name(&field)
+                    return Err(Located::new(
+                        *span,
+                        format!(
+                            "`{operand}` is not a value `{}` can take",
+                            spec_name(&field)
+                        ),
+                        Some(hint),
                     ));
                 }
             }
         }
         if matches!(op, Op::AtLeast(_)) && field != Field::Tool(fields::DATA_CLASSIFICATION) {
-            return Err("`at_least` compares `tool.data_classification` only".into());
+            return Err(Located::new(
+                operand_span.unwrap_or(field_span),
+                "`at_least` compares `tool.data_classification` only",
+                None,
+            ));
         }
         Ok(Condition::Test { field, op })
     }

@@ -1,14 +1,19 @@
 //! Rule files (`rules/<id>.yaml`): their format, validation, and the registry of loaded rules.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use miette::Diagnostic;
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
-use super::condition::{Condition, ConditionSpec};
+use super::condition::{Condition, ConditionSpec, Located};
 use super::template::Template;
 use crate::fields::{self, FieldId};
 use crate::finding::Severity;
+use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
+use crate::yaml::span_of;
 
 /// The rule files embedded at build time: `(file name, contents)`, sorted by file name.
 pub const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
@@ -56,17 +61,10 @@ impl Target {
     }
 }
 
-impl<'de> Deserialize<'de> for Target {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let path = String::deserialize(deserializer)?;
-        Target::parse(&path).map_err(serde::de::Error::custom)
-    }
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleSpec {
-    id: String,
+    id: Spanned<String>,
     severity: Severity,
     summary: String,
     docs: String,
@@ -83,13 +81,12 @@ struct RuleSpec {
     enabled: bool,
     #[serde(default)]
     per_channel: bool,
-    when: Option<ConditionSpec>,
+    when: Option<Spanned<ConditionSpec>>,
     #[serde(default)]
     escalate: Vec<EscalateSpec>,
-    message: String,
-    help: Option<String>,
-    #[serde(default)]
-    at: Target,
+    message: Spanned<String>,
+    help: Option<Spanned<String>>,
+    at: Option<Spanned<String>>,
     #[serde(default)]
     labels: Vec<LabelSpec>,
 }
@@ -101,15 +98,15 @@ fn enabled_by_default() -> bool {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EscalateSpec {
-    when: ConditionSpec,
+    when: Spanned<ConditionSpec>,
     severity: Severity,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LabelSpec {
-    at: Target,
-    message: String,
+    at: Spanned<String>,
+    message: Spanned<String>,
 }
 
 /// A severity that applies when its condition holds.
@@ -166,16 +163,66 @@ pub struct Rule {
     pub help: Option<Template>,
     pub at: Target,
     pub labels: Vec<LabelRule>,
-    /// The rule file as written, for `explain`.
-    pub source: String,
+    /// Where the id is written, for duplicate-id errors.
+    pub id_span: Span,
+    /// The rule file as written.
+    pub source: Arc<SourceFile>,
 }
 
-/// A rule file that does not load.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {message}")]
+/// A rule file that does not load: a located diagnostic pointing into the rule file, like a
+/// config error.
+#[derive(Debug, Clone)]
 pub struct RuleError {
-    pub file: String,
+    pub source: Arc<SourceFile>,
+    named: miette::NamedSource<Arc<String>>,
+    pub span: Span,
     pub message: String,
+    pub help: Option<String>,
+}
+
+impl RuleError {
+    fn new(source: &Arc<SourceFile>, problem: Located) -> RuleError {
+        RuleError {
+            source: Arc::clone(source),
+            named: miette::NamedSource::new(&source.name, Arc::clone(&source.text)),
+            span: problem.span,
+            message: problem.message,
+            help: problem.help,
+        }
+    }
+}
+
+impl std::fmt::Display for RuleError {
+    /// One line, `file:line:column: message`, for contexts that print a line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.source.line_col(self.span.offset);
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.source.name, at.line, at.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+impl Diagnostic for RuleError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("error[invalid-rule]"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.named)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.message.clone()), self.span),
+        )))
+    }
 }
 
 /// Whether an id is lowercase kebab-case (`no-e2ee`).
@@ -190,25 +237,40 @@ pub fn is_kebab_case(id: &str) -> bool {
 }
 
 impl Rule {
-    /// Loads one rule file.
-    pub fn parse(file: &str, text: &str) -> Result<Rule, RuleError> {
-        let error = |message: String| RuleError {
-            file: file.to_owned(),
-            message,
+    /// Loads one rule file; every mistake is located in it.
+    pub fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
+        let fail = |span: Span, message: String, help: Option<String>| {
+            RuleError::new(source, Located::new(span, message, help))
         };
+        let text = source.text.as_str();
         let spec: RuleSpec = serde_saphyr::from_str_with_options(text, crate::yaml::options())
-            .map_err(|e| error(e.to_string()))?;
-        if !is_kebab_case(&spec.id) {
-            return Err(error(format!("rule id `{}` is not kebab-case", spec.id)));
+            .map_err(|e| {
+                let located = crate::yaml::locate_error(text, &e);
+                fail(located.span, located.message, None)
+            })?;
+        let id_span = span_of(&spec.id);
+        if !is_kebab_case(&spec.id.value) {
+            return Err(fail(
+                id_span,
+                format!("rule id `{}` is not kebab-case", spec.id.value),
+                Some("use lowercase words joined by `-`, e.g. `unowned-tool`".into()),
+            ));
         }
+        let compile = |when: Spanned<ConditionSpec>| {
+            let at = span_of(&when);
+            Condition::compile(when.value, at).map_err(|e| RuleError::new(source, e))
+        };
         let detection = match (spec.builtin, spec.when) {
             (true, None) => Detection::Builtin,
             (false, Some(when)) => {
-                let when = Condition::compile(when).map_err(error)?;
+                let at = span_of(&when);
+                let when = compile(when)?;
                 if when.uses_channel() && !spec.per_channel {
-                    return Err(error(
+                    return Err(fail(
+                        at,
                         "the condition reads `channel` but the rule is not `per_channel: true`"
                             .into(),
+                        Some("add `per_channel: true`".into()),
                     ));
                 }
                 Detection::Condition {
@@ -216,16 +278,29 @@ impl Rule {
                     per_channel: spec.per_channel,
                 }
             }
-            (true, Some(_)) => return Err(error("a builtin rule has no `when:`".into())),
-            (false, None) => return Err(error("a rule needs `when:` (or `builtin: true`)".into())),
+            (true, Some(when)) => {
+                return Err(fail(
+                    span_of(&when),
+                    "a builtin rule has no `when:`".into(),
+                    None,
+                ));
+            }
+            (false, None) => {
+                return Err(fail(
+                    id_span,
+                    "a rule needs `when:` (or `builtin: true`)".into(),
+                    None,
+                ));
+            }
         };
         let escalate: Vec<Escalation> = spec
             .escalate
             .into_iter()
             .map(|e| {
-                let when = Condition::compile(e.when).map_err(&error)?;
+                let at = span_of(&e.when);
+                let when = compile(e.when)?;
                 if when.uses_channel() {
-                    return Err(error("an escalation cannot read `channel`".into()));
+                    return Err(fail(at, "an escalation cannot read `channel`".into(), None));
                 }
                 Ok(Escalation {
                     when,
@@ -233,31 +308,49 @@ impl Rule {
                 })
             })
             .collect::<Result<_, _>>()?;
-        let template = |text: &str| Template::parse(text).map_err(&error);
+        let template = |text: &Spanned<String>| {
+            Template::parse(&text.value)
+                .map_err(|(message, help)| fail(span_of(text), message, help))
+        };
+        let target = |path: &Spanned<String>| {
+            Target::parse(&path.value).map_err(|message| fail(span_of(path), message, None))
+        };
         let labels = spec
             .labels
             .iter()
             .map(|l| {
                 Ok(LabelRule {
-                    at: l.at.clone(),
+                    at: target(&l.at)?,
                     message: template(&l.message)?,
                 })
             })
             .collect::<Result<Vec<_>, RuleError>>()?;
         let message = template(&spec.message)?;
-        let help = spec.help.as_deref().map(template).transpose()?;
-        let channel_outside_label = message
-            .variables()
-            .chain(help.iter().flat_map(Template::variables))
-            .any(|v| v == "channel");
-        if channel_outside_label {
-            return Err(error(
-                "`{channel}` is only available in `labels` with `at: channels`".into(),
-            ));
+        let help = spec.help.as_ref().map(template).transpose()?;
+        for (template, text) in
+            std::iter::once((&message, &spec.message)).chain(help.iter().zip(spec.help.iter()))
+        {
+            if template
+                .variables()
+                .any(|v| v == "channel" || v == "status_of_channel")
+            {
+                return Err(fail(
+                    span_of(text),
+                    "`{channel}` and `{status_of_channel}` exist only in `labels` with `at: channels`"
+                        .into(),
+                    None,
+                ));
+            }
         }
+        let at = spec
+            .at
+            .as_ref()
+            .map(target)
+            .transpose()?
+            .unwrap_or_default();
         Ok(Rule {
             info: RuleInfo {
-                id: spec.id,
+                id: spec.id.value,
                 severity: spec.severity,
                 enabled: spec.enabled,
                 escalations: escalate.iter().map(|e| e.severity).collect(),
@@ -270,9 +363,10 @@ impl Rule {
             escalate,
             message,
             help,
-            at: spec.at,
+            at,
             labels,
-            source: text.to_owned(),
+            id_span,
+            source: Arc::clone(source),
         })
     }
 }
@@ -289,41 +383,128 @@ impl Registry {
     /// Parsed once per process: a run asks for it in several places (the engine, the policy,
     /// the renderers), and the pre-commit case is measured in milliseconds.
     pub fn embedded() -> Result<Registry, RuleError> {
-        static EMBEDDED: std::sync::OnceLock<Result<Registry, (String, String)>> =
+        static EMBEDDED: std::sync::OnceLock<Result<Registry, RuleError>> =
             std::sync::OnceLock::new();
         EMBEDDED
             .get_or_init(|| {
-                Registry::from_files(EMBEDDED_RULES.iter().copied())
-                    .map_err(|e| (e.file, e.message))
+                let sources = EMBEDDED_RULES.iter().map(|(file, text)| {
+                    let name = format!("rules/{file}");
+                    Arc::new(SourceFile::new(&name, &name, (*text).to_owned()))
+                });
+                Registry::from_sources(sources, None).map_err(|mut errors| errors.remove(0))
             })
             .clone()
-            .map_err(|(file, message)| RuleError { file, message })
     }
 
-    /// Loads rule files; ids must be unique and match their file names.
+    /// Loads rule files (tests, and the embedded set); ids must be unique and match their file
+    /// names.
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Registry, RuleError> {
-        let mut rules = BTreeMap::new();
-        for (file, text) in files {
-            let rule = Rule::parse(file, text)?;
+    ) -> Result<Registry, Vec<RuleError>> {
+        let sources = files
+            .into_iter()
+            .map(|(file, text)| Arc::new(SourceFile::new(file, file, text.to_owned())));
+        Registry::from_sources(sources, None)
+    }
+
+    /// The embedded rules and a company's own rule files (`--rules`, the config's
+    /// `rule_files`). A custom rule may not reuse a built-in id.
+    pub fn with_custom(
+        &self,
+        paths: &[std::path::PathBuf],
+        max_size: u64,
+    ) -> Result<Registry, Vec<RuleError>> {
+        if paths.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut errors = Vec::new();
+        let mut sources = Vec::new();
+        for path in paths {
+            match crate::discover::read(path, max_size) {
+                Ok(file) if file.invalid_utf8.is_none() => sources.push(Arc::new(file.source)),
+                Ok(file) => {
+                    let span = file.invalid_utf8.unwrap_or_default();
+                    errors.push(RuleError::new(
+                        &Arc::new(file.source),
+                        Located::new(
+                            span,
+                            "invalid UTF-8",
+                            Some("save the rule file as UTF-8".into()),
+                        ),
+                    ));
+                }
+                Err(error) => {
+                    let name = crate::discover::display_name(path);
+                    let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));
+                    errors.push(RuleError::new(
+                        &source,
+                        Located::new(Span::default(), error.message, None),
+                    ));
+                }
+            }
+        }
+        match Registry::from_sources(sources, Some(self)) {
+            Ok(registry) if errors.is_empty() => Ok(registry),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                Err(errors)
+            }
+        }
+    }
+
+    /// Parses every source, collecting every error; with `base`, the new rules join its rules
+    /// and may not reuse their ids.
+    fn from_sources(
+        sources: impl IntoIterator<Item = Arc<SourceFile>>,
+        base: Option<&Registry>,
+    ) -> Result<Registry, Vec<RuleError>> {
+        let mut rules = base.map(|b| b.rules.clone()).unwrap_or_default();
+        let mut errors = Vec::new();
+        for source in sources {
+            let rule = match Rule::parse(&source) {
+                Ok(rule) => rule,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
+            let file = source.name.as_str();
             let stem = file.trim_end_matches(".yaml").trim_end_matches(".yml");
             let stem = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
+            let located = |message: String, help: &str| {
+                RuleError::new(
+                    &source,
+                    Located::new(rule.id_span, message, Some(help.to_owned())),
+                )
+            };
             if stem != rule.info.id {
-                return Err(RuleError {
-                    file: file.to_owned(),
-                    message: format!("rule id `{}` does not match the file name", rule.info.id),
-                });
+                errors.push(located(
+                    format!(
+                        "rule id `{}` does not match the file name `{file}`",
+                        rule.info.id
+                    ),
+                    "name the file after the id: one rule per file, `<id>.yaml`",
+                ));
+            } else if let Some(earlier) = rules.get(&rule.info.id) {
+                let what = if base.is_some_and(|b| b.rules.contains_key(&rule.info.id)) {
+                    "a built-in rule already has the id"
+                } else {
+                    "another rule file already has the id"
+                };
+                errors.push(located(
+                    format!("{what} `{}` ({})", rule.info.id, earlier.source.name),
+                    "give the rule an id of its own (a company prefix such as `acme-` helps)",
+                ));
+            } else {
+                rules.insert(rule.info.id.clone(), rule);
             }
-            if rules.contains_key(&rule.info.id) {
-                return Err(RuleError {
-                    file: file.to_owned(),
-                    message: format!("duplicate rule id `{}`", rule.info.id),
-                });
-            }
-            rules.insert(rule.info.id.clone(), rule);
         }
-        Ok(Registry { rules })
+        if errors.is_empty() {
+            Ok(Registry { rules })
+        } else {
+            Err(errors)
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

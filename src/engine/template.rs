@@ -44,7 +44,8 @@ pub struct Template {
 
 impl Template {
     /// Parses `text`; `{{` and `}}` stand for literal braces.
-    pub fn parse(text: &str) -> Result<Template, String> {
+    /// Parses `text`; an error is a message and a help line.
+    pub fn parse(text: &str) -> Result<Template, (String, Option<String>)> {
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut chars = text.chars().peekable();
@@ -61,9 +62,17 @@ impl Template {
                 '{' => {
                     let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
                     if !is_variable(&name) {
-                        return Err(format!(
-                            "unknown template variable `{{{name}}}`; known: every tool field, labels.<key>, extra.<key>, {}",
-                            VARIABLES.join(", ")
+                        let mut known: Vec<&str> = VARIABLES.to_vec();
+                        known.extend(crate::fields::names());
+                        let help = crate::suggest::did_you_mean(&name, &known).unwrap_or_else(|| {
+                            format!(
+                                "the variables are every tool field, labels.<key>, extra.<key> and {}",
+                                VARIABLES.join(", ")
+                            )
+                        });
+                        return Err((
+                            format!("unknown template variable `{{{name}}}`"),
+                            Some(help),
                         ));
                     }
                     if !literal.is_empty() {
@@ -71,7 +80,12 @@ impl Template {
                     }
                     pieces.push(Piece::Var(name));
                 }
-                '}' => return Err("unmatched `}` (write `}}` for a literal brace)".into()),
+                '}' => {
+                    return Err((
+                        "unmatched `}`".into(),
+                        Some("write `}}` for a literal brace".into()),
+                    ));
+                }
                 c => literal.push(c),
             }
         }
@@ -127,11 +141,9 @@ mod tests {
 
     #[test]
     fn rejects_unknown_variables() {
-        assert!(
-            Template::parse("{tol}")
-                .unwrap_err()
-                .contains("unknown template variable")
-        );
+        let (message, help) = Template::parse("{tol}").unwrap_err();
+        assert!(message.contains("unknown template variable"), "{message}");
+        assert_eq!(help.as_deref(), Some("did you mean `tool`?"));
         assert!(Template::parse("a } b").is_err());
     }
 
