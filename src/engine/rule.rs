@@ -172,7 +172,10 @@ pub struct Rule {
 /// A rule file that does not load: a located diagnostic pointing into the rule file, like a
 /// config error.
 #[derive(Debug, Clone)]
-pub struct RuleError {
+pub struct RuleError(Box<RuleErrorInner>);
+
+#[derive(Debug, Clone)]
+pub struct RuleErrorInner {
     pub source: Arc<SourceFile>,
     named: miette::NamedSource<Arc<String>>,
     pub span: Span,
@@ -180,15 +183,22 @@ pub struct RuleError {
     pub help: Option<String>,
 }
 
+impl std::ops::Deref for RuleError {
+    type Target = RuleErrorInner;
+    fn deref(&self) -> &RuleErrorInner {
+        &self.0
+    }
+}
+
 impl RuleError {
     fn new(source: &Arc<SourceFile>, problem: Located) -> RuleError {
-        RuleError {
+        RuleError(Box::new(RuleErrorInner {
             source: Arc::clone(source),
             named: miette::NamedSource::new(&source.name, Arc::clone(&source.text)),
             span: problem.span,
             message: problem.message,
             help: problem.help,
-        }
+        }))
     }
 }
 
