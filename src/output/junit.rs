@@ -8,14 +8,20 @@
 //! attribute on `<testsuites>`, which the Jenkins xunit schema we validate against rejects, and
 //! allows one failure per test case where a tool may break several rules. No times or
 //! timestamps: the same input gives the same bytes.
+//!
+//! Names and messages are shown by CI dashboards, so every text goes through [`sanitize::line`]
+//! first (control and bidi characters as visible escapes), then [`xml_text`].
 
 use std::io::{self, Write};
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::json::JsonSpan;
 use std::collections::{BTreeMap, HashMap};
+
+use super::json::JsonSpan;
+use super::locate::Locator;
+use super::sanitize;
 
 use crate::Outcome;
 use crate::engine::ToolSummary;
@@ -76,25 +82,25 @@ fn cases<'a>(name: &'a str, tools: &'a [ToolSummary], findings: &[&'a Finding]) 
 fn start<'a>(name: &'a str, attributes: &[(&str, &str)]) -> BytesStart<'a> {
     let mut tag = BytesStart::new(name);
     for (key, value) in attributes {
-        tag.push_attribute((*key, xml_text(value, true).as_str()));
+        tag.push_attribute((*key, xml_text(&sanitize::line(value), true).as_str()));
     }
     tag
 }
 
-fn failure_text(finding: &Finding) -> String {
-    let span = JsonSpan::new(&finding.source, finding.span);
+fn failure_text(locator: &Locator, finding: &Finding) -> String {
+    let span = JsonSpan::locate(locator, &finding.source, finding.span);
     let mut text = format!(
         "{}:{}:{}: {}[{}]: {}",
-        finding.source.name,
+        sanitize::line(&finding.source.name),
         span.line,
         span.column,
         finding.severity,
         finding.rule,
-        finding.message
+        sanitize::line(&finding.message)
     );
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
-        text.push_str(help);
+        text.push_str(&sanitize::line(help));
     }
     xml_text(&text, false)
 }
@@ -103,6 +109,7 @@ fn failure_text(finding: &Finding) -> String {
 /// the run exit 2, as in every format.
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let mut xml = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let locator = Locator::new();
     // Active findings by file. A finding may sit in a file that is not an inventory (an
     // exception in a config file); that file gets a suite of its own with only the file case.
     let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
@@ -170,7 +177,9 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                     "failure",
                     &[("message", &message), ("type", &finding.rule)],
                 )))?;
-                xml.write_event(Event::Text(BytesText::new(&failure_text(finding))))?;
+                xml.write_event(Event::Text(BytesText::new(&failure_text(
+                    &locator, finding,
+                ))))?;
                 xml.write_event(Event::End(BytesEnd::new("failure")))?;
             }
             xml.write_event(Event::End(BytesEnd::new("testcase")))?;
