@@ -27,9 +27,11 @@ pub const MAX_SPAN_LINES: usize = 8;
 /// Lines of context above and below each span: miette's default, which [`super::human`] keeps.
 pub const CONTEXT_LINES: usize = 1;
 
-/// Context lines this close (at most two lines missing between them) are drawn as one snippet,
-/// the lines between included; farther apart, each span gets a snippet of its own.
-const MAX_GAP: usize = 3;
+/// Context lines this close (at most five lines missing between them: one tool entry) are
+/// drawn as one snippet, the lines between included; farther apart, each span gets a snippet of
+/// its own. miette's own reader joined any two labels, drawing every line between them: a
+/// duplicate listed 38,000 lines after the first drew all 38,000.
+const MAX_GAP: usize = 6;
 
 #[derive(Debug)]
 struct Line {

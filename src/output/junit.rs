@@ -66,12 +66,22 @@ fn cases<'a>(name: &'a str, tools: &'a [ToolSummary], findings: &[&'a Finding]) 
             .or_default()
             .push(index);
     }
+    // Sorted by position, so the nearest of many same-named entries (100,000 `Slack`s on one
+    // line) is a binary search, not a scan per finding.
+    for indexes in by_identity.values_mut() {
+        indexes.sort_by_key(|&i| tools[i].span.offset);
+    }
     for &finding in findings {
         let index = finding.tool.as_ref().and_then(|tool| {
-            by_identity
-                .get(&(tool.name.as_str(), tool.id.as_str()))?
-                .iter()
-                .min_by_key(|&&i| tools[i].span.offset.abs_diff(finding.span.offset))
+            let indexes = by_identity.get(&(tool.name.as_str(), tool.id.as_str()))?;
+            let at = finding.span.offset;
+            let next = indexes.partition_point(|&i| tools[i].span.offset <= at);
+            // The nearest is the last entry at or before the finding, or the first after it.
+            [next.checked_sub(1), Some(next)]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| indexes.get(k).copied())
+                .min_by_key(|&i| tools[i].span.offset.abs_diff(at))
                 .map(|i| i + 1)
         });
         cases[index.unwrap_or(0)].failures.push(finding);
