@@ -588,7 +588,9 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
         .split_once("::")
         .unwrap();
     assert!(
-        message.starts_with("Evil, Inc: 100%25 \"secure\" 'chat'%0Aline two%0D<&>:"),
+        // The name's line breaks are shown as escapes: the annotation's only line breaks
+        // (`%0A`) are the ones before the help.
+        message.starts_with("Evil, Inc: 100%25 \"secure\" 'chat'\\nline two\\r<&>:"),
         "{message}"
     );
     // Properties split cleanly on `,` and `=`.
@@ -604,16 +606,22 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
     let junit = e2ee_lint(&["check", path, "-f", "junit"]).stdout;
     let failures = junit_failures(&junit);
     assert_eq!(failures.len(), 2);
-    // Attributes fold line breaks to spaces; the failure text keeps the name exactly.
+    // Texts that CI pages show carry the name's line breaks as visible escapes, on one line.
+    let shown = "Evil, Inc: 100% \"secure\" 'chat'\\nline two\\r<&>";
     let evil = failures
         .iter()
         .find(|(_, rule, _)| rule == "unclassified-tool")
         .unwrap();
-    assert_eq!(evil.0, "Evil, Inc: 100% \"secure\" 'chat' line two <&>");
-    assert!(evil.2.contains(name), "{:?}", evil.2);
+    assert_eq!(evil.0, shown);
+    assert!(evil.2.contains(shown), "{:?}", evil.2);
 
     let gitlab = json(&e2ee_lint(&["check", path, "-f", "gitlab"]).stdout);
-    assert!(gitlab[0]["description"].as_str().unwrap().starts_with(name));
+    assert!(
+        gitlab[0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with(shown)
+    );
     let sarif = json(&e2ee_lint(&["check", path, "-f", "sarif"]).stdout);
     assert_eq!(sarif["runs"][0]["results"][0]["properties"]["tool"], name);
 }
