@@ -3,13 +3,18 @@
 //! Like cargo-deny, every value keeps its span, and every mistake is a diagnostic pointing into
 //! the config file. A config with any error is not used at all: a half-read policy would give a
 //! verdict nobody wrote.
+//!
+//! A config may `extends:` others (a shared policy); [`load`] resolves the chain and merges it
+//! into one [`Config`], remembering where each value came from ([`Shown`]).
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
 use super::FailOn;
+use crate::catalog::{Added, Catalog, Override};
 use crate::engine::Levels;
 
 use crate::finding::Severity;
@@ -18,22 +23,34 @@ use crate::read::{Complaint, NodeReader};
 use crate::source::Sp;
 use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
-use crate::yaml::{self, Node, NodeKind};
+use crate::yaml::{Node, NodeKind};
 
+mod catalog;
 mod exception;
+mod extends;
 mod load;
+mod node_de;
+mod show;
 
 pub use exception::Exception;
+pub use show::{Shown, render as show};
 
 /// Keys of the top-level mapping, in the order the README documents them.
 pub const TOP_KEYS: &[&str] = &[
+    "extends",
     "fail_on",
     "data_classification",
     "rules",
     "max_exception_days",
     "exceptions",
     "inventory",
+    "rule_files",
+    "catalog",
 ];
+/// Top-level keys whose entries accumulate through `extends` (the others: the nearer file wins).
+pub const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
+pub const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
+pub const OVERRIDE_KEYS: &[&str] = &["system", "channels", "reason", "source"];
 /// The longest an exception may run, from today, unless `max_exception_days` says otherwise.
 pub const MAX_EXCEPTION_DAYS: i64 = 365;
 pub const INVENTORY_KEYS: &[&str] = &["tools", "fields", "unknown_fields", "values"];
@@ -73,9 +90,10 @@ impl RuleLevel {
     }
 }
 
-/// A loaded, valid config file.
+/// A loaded, valid config: the file with everything it `extends` merged in.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The file itself (the nearest one, where the chain starts).
     pub source: Arc<SourceFile>,
     pub fail_on: Option<FailOn>,
     pub levels: Option<Levels>,
@@ -85,6 +103,25 @@ pub struct Config {
     pub max_exception_days: i64,
     /// `inventory:`: how the company's inventory shape maps onto the model; `None` is format v1.
     pub mapping: Option<Mapping>,
+    /// `rule_files:` globs expanded (relative to the file that wrote them), the extended files'
+    /// first; sorted within each glob, no duplicates. Loading them is the rule registry's job.
+    pub rule_files: Vec<PathBuf>,
+    /// The effective catalog when `catalog:` adds systems or overrides statuses; `None` means
+    /// the embedded catalog applies unchanged.
+    pub catalog: Option<Arc<Catalog>>,
+    /// Every file read for this config: itself first, then what it extends, in load order.
+    pub files: Vec<Arc<SourceFile>>,
+    /// Each effective value with the file and line it came from, for `config --show`.
+    pub shown: Vec<Shown>,
+}
+
+impl Config {
+    /// The catalog the engine uses under this config.
+    pub fn effective_catalog(config: Option<&Config>) -> Arc<Catalog> {
+        config
+            .and_then(|c| c.catalog.clone())
+            .unwrap_or_else(Catalog::embedded)
+    }
 }
 
 /// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
@@ -135,52 +172,38 @@ impl ConfigError {
     }
 }
 
-/// Loads a config file; `rule_ids` are the ids `rules:` and `exceptions:` may name.
+/// Loads a config file and everything it `extends`; `rule_ids` are the ids `rules:` and
+/// `exceptions:` may name. Extended files are read with the default size limit.
 pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<ConfigError>> {
-    let mut loader = Loader {
-        source: &source,
-        rule_ids,
-        errors: Vec::new(),
-    };
-    let mut config = Config {
-        source: Arc::clone(&source),
-        fail_on: None,
-        levels: None,
-        rules: BTreeMap::new(),
-        exceptions: Vec::new(),
-        max_exception_days: MAX_EXCEPTION_DAYS,
-        mapping: None,
-    };
-    match yaml::parse(&source.text) {
-        Ok(documents) => {
-            if let Some(extra) = documents.get(1) {
-                loader.error(
-                    extra.span,
-                    "a config file has one YAML document",
-                    "second document",
-                    Some("remove the `---` separator and merge the documents".into()),
-                );
-            }
-            if let Some(document) = documents.first() {
-                loader.document(document, &mut config);
-            }
-        }
-        Err(error) => loader.error(
-            error.span,
-            format!("invalid YAML: {}", error.message),
-            "here",
-            None,
-        ),
-    }
-    if loader.errors.is_empty() {
-        Ok(config)
-    } else {
-        Err(loader.errors)
-    }
+    load_with(source, rule_ids, crate::discover::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// [`load`], reading extended files of at most `max_file_size` bytes.
+pub fn load_with(
+    source: Arc<SourceFile>,
+    rule_ids: &[&str],
+    max_file_size: u64,
+) -> Result<Config, Vec<ConfigError>> {
+    extends::resolve(source, rule_ids, max_file_size)
+}
+
+/// One file's own settings, before the `extends` chain is merged.
+#[derive(Debug, Default)]
+struct Layer {
+    fail_on: Option<FailOn>,
+    levels: Option<Levels>,
+    rules: BTreeMap<String, RuleLevel>,
+    exceptions: Vec<Exception>,
+    max_exception_days: Option<i64>,
+    mapping: Option<Mapping>,
+    rule_files: Vec<PathBuf>,
+    added: Vec<Added>,
+    overrides: Vec<Override>,
+    shown: Vec<Shown>,
 }
 
 struct Loader<'a> {
-    source: &'a SourceFile,
+    source: &'a Arc<SourceFile>,
     rule_ids: &'a [&'a str],
     errors: Vec<ConfigError>,
 }
@@ -249,34 +272,54 @@ impl Loader<'_> {
         None
     }
 
-    fn document(&mut self, document: &Node, config: &mut Config) {
+    /// Reads one file's settings; `inherited` are the levels of the files it extends, against
+    /// which its value translations are checked when it sets none of its own.
+    fn document(&mut self, document: &Node, inherited: Option<&Levels>) -> Layer {
+        let mut layer = Layer::default();
         let Some(entries) = self.mapping(document, "the config file") else {
-            return;
+            return layer;
         };
         let mut inventory = None;
         for (key, value) in entries {
+            let before = self.errors.len();
             match key.as_str() {
+                // Read before the rest of the file, by `extends::resolve`.
+                Some("extends") => {}
                 Some("fail_on") => {
-                    config.fail_on = self
+                    layer.fail_on = self
                         .keyword(value, "`fail_on` value", FAIL_ON)
                         .and_then(|v| FailOn::parse(&v.value));
                 }
-                Some("data_classification") => config.levels = self.levels(value),
-                Some("rules") => config.rules = self.rules(value),
-                Some("exceptions") => config.exceptions = self.exceptions(value),
-                Some("max_exception_days") => {
-                    if let Some(days) = self.positive_days(value) {
-                        config.max_exception_days = days;
-                    }
+                Some("data_classification") => layer.levels = self.levels(value),
+                Some("rules") => {
+                    layer.rules = self.rules(value);
+                    self.show_entries(&mut layer, "rules", value);
                 }
-                Some("inventory") => inventory = Some(value),
+                Some("exceptions") => {
+                    layer.exceptions = self.exceptions(value);
+                    self.show_items(&mut layer, "exceptions", value);
+                }
+                Some("max_exception_days") => layer.max_exception_days = self.positive_days(value),
+                Some("inventory") => inventory = Some((key, value)),
+                Some("rule_files") => self.rule_files(value, &mut layer),
+                Some("catalog") => self.catalog(value, &mut layer),
                 _ => self.unknown_key(key, TOP_KEYS, "the config file"),
+            }
+            let single = !matches!(
+                key.as_str(),
+                Some("extends" | "rules" | "exceptions" | "inventory" | "rule_files" | "catalog")
+            );
+            if single && self.errors.len() == before {
+                self.show(&mut layer, key, value, None);
             }
         }
         // After the loop: value translations are checked against the configured levels.
-        if let Some(node) = inventory {
-            config.mapping = self.inventory(node, config.levels.as_ref());
+        if let Some((key, node)) = inventory {
+            let levels = layer.levels.as_ref().or(inherited);
+            layer.mapping = self.inventory(node, levels);
+            self.show(&mut layer, key, node, None);
         }
+        layer
     }
 
     fn nonempty(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
