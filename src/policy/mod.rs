@@ -355,7 +355,7 @@ fn parse_severity_flags(
 }
 
 /// Reads a config or baseline file the user named or discovery found.
-pub(crate) fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
+pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
     let file = crate::discover::read(path, max_size).map_err(|e| e.to_string())?;
     if let Some(span) = file.invalid_utf8 {
         return Err(format!(

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::{Config, ConfigError, Layer, Loader, MAX_EXCEPTION_DAYS, Shown};
 use crate::catalog::Catalog;
 use crate::engine::Levels;
-use crate::policy::{normalize, parent_dir, relative_to};
+use crate::policy::{normalize, relative_to};
 use crate::read::NodeReader;
 use crate::source::{SourceFile, Sp};
 use crate::yaml::{self, Node, NodeKind};
@@ -148,7 +148,7 @@ impl Resolver<'_> {
         }
         let source = crate::policy::read(&path, self.max_file_size).map_err(|message| {
             error(
-                format!("cannot read `{}`: {message}", entry.value),
+                format!("cannot read {message}"),
                 "extended here",
                 Some(
                     "`extends` paths are relative to the directory of the config that names them"
@@ -222,7 +222,12 @@ impl Loader<'_> {
                 return;
             }
         };
-        let dir = parent_dir(&self.source.path);
+        // Relative to the config's path as given, so that the paths stay short and readable.
+        let dir = match self.source.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let shown_dir = crate::discover::display_name(&dir);
         for item in items {
             let Some(pattern) = self.nonempty(item, "a `rule_files` pattern") else {
                 continue;
@@ -248,7 +253,11 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            let mut found: Vec<PathBuf> = paths.flatten().filter(|p| p.is_file()).collect();
+            let mut found: Vec<PathBuf> = paths
+                .flatten()
+                .filter(|p| p.is_file())
+                .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
+                .collect();
             found.sort();
             if found.is_empty() {
                 self.error(
@@ -256,8 +265,7 @@ impl Loader<'_> {
                     format!("`{}` matches no file", pattern.value),
                     "no rule file here",
                     Some(format!(
-                        "patterns are relative to the config's directory ({}); fix the pattern or remove it",
-                        crate::discover::display_name(&dir)
+                        "patterns are relative to the config's directory ({shown_dir}); fix the pattern or remove it"
                     )),
                 );
             }
