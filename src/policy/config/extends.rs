@@ -96,7 +96,7 @@ impl Resolver<'_> {
         let mut errors = std::mem::take(&mut loader.errors);
         for entry in &extends {
             if let Err(error) = self.base(&source, entry) {
-                errors.push(error);
+                errors.push(*error);
             }
         }
         let inherited: Option<Levels> =
@@ -117,9 +117,15 @@ impl Resolver<'_> {
     }
 
     /// Loads one `extends` entry of `from`.
-    fn base(&mut self, from: &Arc<SourceFile>, entry: &Sp<String>) -> Result<(), ConfigError> {
+    fn base(&mut self, from: &Arc<SourceFile>, entry: &Sp<String>) -> Result<(), Box<ConfigError>> {
         let error = |message: String, label: &str, help: Option<String>| {
-            ConfigError::new(from, from.first_line(entry.span), message, label, help)
+            Box::new(ConfigError::new(
+                from,
+                from.first_line(entry.span),
+                message,
+                label,
+                help,
+            ))
         };
         let path = relative_path(&from.path, &entry.value);
         let key = normalize(&path);
