@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::e2ee_lint;
 use e2ee_lint::Outcome;
 use e2ee_lint::engine::Engine;
@@ -16,19 +14,6 @@ use e2ee_lint::source::SourceFile;
 use serde_json::Value;
 
 const FORMATS: [&str; 6] = ["human", "json", "sarif", "junit", "github", "gitlab"];
-
-/// The external data folder, or `None` after printing why the test is skipped.
-fn shared_data() -> Option<PathBuf> {
-    let dir = common::root().join("../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        // Straight to the process's stderr: the test harness captures `println!`.
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "skipped: ../shared/data not found");
-        None
-    }
-}
 
 fn read_json(path: &std::path::Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -260,7 +245,9 @@ fn exit_codes_do_not_depend_on_the_format() {
 
 #[test]
 fn sarif_validates_against_the_oasis_schema() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared_data("") else {
+        return;
+    };
     let schema = read_json(&data.join("schemas/sarif/sarif-schema-2.1.0.errata01-os.draft04.json"));
     let validator = jsonschema::options()
         .should_validate_formats(true)
@@ -474,7 +461,9 @@ fn fingerprints_survive_line_moves_and_are_unique() {
 
 #[test]
 fn gitlab_validates_against_the_code_climate_schema() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared_data("") else {
+        return;
+    };
     let schema = read_json(&data.join("schemas/codequality/codeclimate-CodeIssue.schema.json"));
     /// The schema refers to Code Climate's remote `actor` schema for a field we do not write.
     struct Offline;
