@@ -2,9 +2,12 @@
 # End-to-end benchmarks of the release binary, as the README reports them: the pre-commit case
 # (one 20-tool file), a monorepo (1,000 files of 100 tools), one 100,000-tool file with JSON
 # written to a file, each beside serde-saphyr parsing the same files into IgnoredAny; one thread
-# against all threads for the monorepo; peak memory for the large file.
+# against all threads for the monorepo; peak memory for the large file. Then the cases whose
+# cost once grew faster than the input (issue 12), in the default human output: 10,000 and
+# 50,000 tools, 100,000 tools on one flow-sequence line (human and JSON), and a stale baseline
+# of 100,000 entries. Set HUMAN=0 to skip them.
 #
-# Usage: bench/run.sh        Env: RUNS=10 (timed runs per command), SEED=1
+# Usage: bench/run.sh        Env: RUNS=10 (timed runs per command), SEED=1, HUMAN=1
 # Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time). Generated data lives
 # in a temporary directory that is removed on exit. Compare ratios within one run: the machines
 # are shared and absolute times move.
@@ -55,3 +58,35 @@ echo "|---|---|---|---|---|"
 echo "| pre-commit: 1 file, 20 tools | ${t_small} ms | ${p_small} ms | $(ratio "$t_small" "$p_small") | human output |"
 echo "| monorepo: 1,000 files x 100 tools | ${t_mono} ms | ${p_mono} ms | $(ratio "$t_mono" "$p_mono") | one thread: ${t_mono1} ms ($(ratio "$t_mono1" "$t_mono") slower) |"
 echo "| 1 file, 100,000 tools (${large_mb} MB) | ${t_large} ms | ${p_large} ms | $(ratio "$t_large" "$p_large") | JSON to a file; peak memory ${m_large} MB ($(ratio "$m_large" "$large_mb") the input) |"
+
+[ "${HUMAN:-1}" = 1 ] || exit 0
+
+# Growth: twice the input should take about twice the time in every format.
+"$gen" --tools 10000 --files 1 --out "$data/h10k" --seed "$seed" 2>/dev/null
+"$gen" --tools 50000 --files 1 --out "$data/h50k" --seed "$seed" 2>/dev/null
+python3 - "$data" <<'PY'
+import json, sys
+data = sys.argv[1]
+with open(f"{data}/flow.yaml", "w") as f:
+    f.write("version: 1\ntools: [" + ", ".join(["{name: Slack}"] * 100000) + "]\n")
+with open(f"{data}/small.yaml", "w") as f:
+    f.write("version: 1\ntools:\n  - name: Signal\n")
+entries = [{"rule": "no-e2ee", "file": "small.yaml", "tool": "ghost-%06d" % i} for i in range(100000)]
+with open(f"{data}/stale.baseline.json", "w") as f:
+    json.dump({"version": 1, "entries": entries}, f, indent=2)
+PY
+hruns=$(( runs > 3 ? 3 : runs ))
+t_h10k=$(mean_ms "$hruns" "$lint" check "$data/h10k/inventory-0001.yaml" --isolated)
+t_h50k=$(mean_ms "$hruns" "$lint" check "$data/h50k/inventory-0001.yaml" --isolated)
+t_flowj=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated --format json)
+t_flowh=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated)
+t_stale=$(mean_ms "$hruns" "$lint" check "$data/small.yaml" --isolated --baseline "$data/stale.baseline.json")
+
+echo
+echo "| case (human output unless said) | e2ee-lint |"
+echo "|---|---|"
+echo "| 10,000 tools | ${t_h10k} ms |"
+echo "| 50,000 tools | ${t_h50k} ms ($(ratio "$t_h50k" "$t_h10k") the 10,000-tool time) |"
+echo "| 100,000 tools on one flow-sequence line, JSON | ${t_flowj} ms |"
+echo "| 100,000 tools on one flow-sequence line | ${t_flowh} ms |"
+echo "| stale baseline of 100,000 entries | ${t_stale} ms |"

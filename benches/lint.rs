@@ -1,6 +1,7 @@
 //! In-process benchmarks (divan): the parse alone against the whole check of one inventory,
-//! on inventories from the benchmark generator. End-to-end timings of the release binary are
-//! `bench/run.sh`'s job; see the README's Performance section.
+//! on inventories from the benchmark generator, and the rendering of human and JSON output.
+//! End-to-end timings of the release binary are `bench/run.sh`'s job; see the README's
+//! Performance section.
 //!
 //! Run: `cargo bench --bench lint`
 
@@ -52,16 +53,37 @@ fn lint_source(bencher: Bencher, tools: usize) {
         .bench_values(|source| e2ee_lint::lint_source(&engine, source));
 }
 
-/// Rendering the findings of a 10,000-tool inventory as JSON.
-#[divan::bench]
-fn render_json(bencher: Bencher) {
+/// The findings of a generated inventory, for the rendering benchmarks.
+fn outcome(tools: usize) -> e2ee_lint::Outcome {
     let engine = engine();
-    let text = gen_inventory::inventory(10_000, 1);
+    let text = gen_inventory::inventory(tools, 1);
     let (report, findings) =
         e2ee_lint::lint_source(&engine, SourceFile::new("bench.yaml", "bench.yaml", text));
     let mut outcome = e2ee_lint::Outcome::for_engine(&engine);
     outcome.files = vec![report];
     outcome.findings = findings;
+    outcome
+}
+
+/// Rendering the default human output: per finding it should cost the same on 1,000 and
+/// 10,000 tools (it was quadratic in the file size before issue 12).
+#[divan::bench(args = [1_000, 10_000])]
+fn render_human(bencher: Bencher, tools: usize) {
+    let outcome = outcome(tools);
+    bencher
+        .counter(divan::counter::ItemsCount::new(outcome.findings.len()))
+        .bench(|| {
+            let mut out = Vec::with_capacity(8 << 20);
+            let style = e2ee_lint::output::Style::PLAIN;
+            e2ee_lint::output::human::render(&outcome, style, &mut out).expect("in memory");
+            out
+        });
+}
+
+/// Rendering the findings of a 10,000-tool inventory as JSON.
+#[divan::bench]
+fn render_json(bencher: Bencher) {
+    let outcome = outcome(10_000);
     bencher.bench(|| {
         let mut out = Vec::with_capacity(8 << 20);
         e2ee_lint::output::json::render(&outcome, &mut out).expect("rendering to memory");

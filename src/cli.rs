@@ -42,6 +42,22 @@ pub enum Command {
         /// `table` for people, `json` (versioned) for tools.
         #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
         format: CatalogFormat,
+        /// Show the catalog under this config's `catalog:` changes [default: the config `check`
+        /// would use for a file in the working directory].
+        #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+        config: Option<std::path::PathBuf>,
+        /// Show the built-in catalog, ignoring every config file.
+        #[arg(long)]
+        isolated: bool,
+    },
+    /// Validate the config that applies in the working directory, with everything it extends.
+    Config {
+        /// Print the effective config, each value followed by the file:line it comes from.
+        #[arg(long)]
+        show: bool,
+        /// This config file instead of the one discovered from the working directory.
+        #[arg(long, value_name = "PATH")]
+        config: Option<std::path::PathBuf>,
     },
     /// Write a commented starter config (refuses to overwrite an existing file).
     Init {

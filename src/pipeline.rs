@@ -70,8 +70,23 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
         .into_iter()
         .filter(|r| r.id != policy::ids::INVALID_CONFIG)
         .collect();
-    let mut outcome = Outcome::new(rules.into(), Arc::clone(&catalog));
+    // The outcome's catalog: the embedded one, or the effective catalog of the configs when
+    // they all agree on it (one config, or several that change nothing).
+    let mut effective: Vec<Arc<Catalog>> = Vec::new();
+    for (config, _) in policy.groups() {
+        let catalog = policy::config::Config::effective_catalog(config);
+        if !effective.iter().any(|c| Arc::ptr_eq(c, &catalog)) {
+            effective.push(catalog);
+        }
+    }
+    let shown = match effective.as_slice() {
+        [one] => Arc::clone(one),
+        _ => Arc::clone(&catalog),
+    };
+    let mut outcome = Outcome::new(rules.into(), shown);
     for (config, files) in policy.groups() {
+        // Each config group is classified against its own effective catalog.
+        let catalog = policy::config::Config::effective_catalog(config);
         let engine = Engine {
             catalog: Arc::clone(&catalog),
             registry: registry.clone(),
@@ -79,7 +94,8 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
             mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
             today: settings.today,
         };
-        let group = check_files(&engine, files, settings.max_file_size);
+        let mut group = check_files(&engine, files, settings.max_file_size);
+        crate::catalog::overrides::annotate(&catalog, &mut group.findings);
         let findings = policy
             .sink(config, &registry, &catalog)
             .apply(group.findings, &group.files);

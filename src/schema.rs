@@ -12,7 +12,8 @@ use crate::engine::rule::Registry;
 use crate::fields::{FIELDS, Kind};
 use crate::inventory::TOP_KEYS;
 use crate::policy::config::{
-    self, CLASSIFICATION_KEYS, EXCEPTION_KEYS, FAIL_ON, INVENTORY_KEYS, RULE_LEVELS, UNKNOWN_FIELDS,
+    self, CATALOG_KEYS, CLASSIFICATION_KEYS, EXCEPTION_KEYS, FAIL_ON, INVENTORY_KEYS,
+    OVERRIDE_KEYS, RULE_LEVELS, UNKNOWN_FIELDS,
 };
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -156,7 +157,53 @@ pub fn config() -> Value {
             "description": "Per field, the company's values -> ours (e.g. data_classification: {Red: restricted}); other values stay as written"}),
         _ => json!({}),
     });
+    let paths = |description: &str| {
+        json!({"anyOf": [{"type": "string", "minLength": 1},
+            {"type": "array", "items": {"type": "string", "minLength": 1}}],
+            "description": description})
+    };
+    let channels: Vec<&str> = crate::catalog::Channel::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain(["text"])
+        .collect();
+    let overrides = {
+        let mut o = object(OVERRIDE_KEYS, |key| match key {
+            "system" => {
+                json!({"type": "string", "minLength": 1, "description": "The catalog id (`e2ee-lint catalog` lists them)"})
+            }
+            "channels" => json!({"type": "object", "minProperties": 1,
+                "propertyNames": {"enum": channels},
+                "additionalProperties": {"enum": ["default", "opt-in", "admin-opt-in", "org-keys", "none"]},
+                "description": "Channel -> the status the company enforces (`text` is both text channels)"}),
+            "reason" => {
+                json!({"type": "string", "minLength": 1, "description": "Why the company's status differs from the catalog's"})
+            }
+            "source" => {
+                json!({"type": "string", "minLength": 1, "description": "The company's document behind the override (a URL or reference)"})
+            }
+            _ => json!({}),
+        });
+        o["required"] = json!(OVERRIDE_KEYS);
+        o
+    };
+    let catalog = object(CATALOG_KEYS, |key| match key {
+        "systems" => {
+            json!({"type": ["array", "null"], "items": {"type": "object", "required": ["id", "name", "vendor", "category", "confidence", "reviewed", "sources", "note"]},
+            "description": "Systems the company adds, in the entry format of rules/catalog.yaml"})
+        }
+        "overrides" => json!({"type": ["array", "null"], "items": {"$ref": "#/$defs/override"},
+            "description": "Per-channel status overrides of catalog entries"}),
+        _ => json!({}),
+    });
     let top = object(config::TOP_KEYS, |key| match key {
+        "extends" => paths(
+            "Config files this one inherits (paths relative to this file); this file wins key by key, lists accumulate",
+        ),
+        "rule_files" => {
+            paths("Glob patterns of rule files (relative to this file); each must match a file")
+        }
+        "catalog" => json!({"$ref": "#/$defs/catalog"}),
         "fail_on" => one_of(FAIL_ON, "Exit 1 at or above this severity; --fail-on wins"),
         "data_classification" => json!({"$ref": "#/$defs/data_classification"}),
         "rules" => json!({"type": ["object", "null"], "propertyNames": {"enum": rule_ids},
@@ -179,6 +226,6 @@ pub fn config() -> Value {
     schema["title"] = json!("e2ee-lint config (e2ee-lint.yaml)");
     schema["type"] = json!(["object", "null"]);
     schema["$defs"] = json!({"data_classification": classification, "exception": exception,
-        "inventory": inventory});
+        "inventory": inventory, "catalog": catalog, "override": overrides});
     schema
 }

@@ -199,6 +199,41 @@ impl SourceFile {
     }
 }
 
+/// Line lookups through the index, for renderers that must not scan the text per finding.
+impl SourceFile {
+    /// How many lines the index holds (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The 0-based line holding a byte offset (clamped into the text). O(log lines).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts
+            .partition_point(|&start| start as usize <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The byte range of a 0-based line without its line break (`\n`, `\r\n` or `\r`), or
+    /// `None` past the last line. O(1): the end comes from the next line's start.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = (*self.line_starts.get(line)? as usize).min(self.text.len());
+        let next = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&s| (s as usize).min(self.text.len()));
+        let bytes = self.text.as_bytes();
+        let mut end = next.max(start);
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some(start..end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::e2ee_lint;
 use e2ee_lint::Outcome;
 use e2ee_lint::engine::Engine;
@@ -16,19 +14,6 @@ use e2ee_lint::source::SourceFile;
 use serde_json::Value;
 
 const FORMATS: [&str; 6] = ["human", "json", "sarif", "junit", "github", "gitlab"];
-
-/// The external data folder, or `None` after printing why the test is skipped.
-fn shared_data() -> Option<PathBuf> {
-    let dir = common::root().join("../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        // Straight to the process's stderr: the test harness captures `println!`.
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "skipped: ../shared/data not found");
-        None
-    }
-}
 
 fn read_json(path: &std::path::Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -260,7 +245,9 @@ fn exit_codes_do_not_depend_on_the_format() {
 
 #[test]
 fn sarif_validates_against_the_oasis_schema() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared_data("") else {
+        return;
+    };
     let schema = read_json(&data.join("schemas/sarif/sarif-schema-2.1.0.errata01-os.draft04.json"));
     let validator = jsonschema::options()
         .should_validate_formats(true)
@@ -474,7 +461,9 @@ fn fingerprints_survive_line_moves_and_are_unique() {
 
 #[test]
 fn gitlab_validates_against_the_code_climate_schema() {
-    let Some(data) = shared_data() else { return };
+    let Some(data) = common::shared_data("") else {
+        return;
+    };
     let schema = read_json(&data.join("schemas/codequality/codeclimate-CodeIssue.schema.json"));
     /// The schema refers to Code Climate's remote `actor` schema for a field we do not write.
     struct Offline;
@@ -588,7 +577,9 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
         .split_once("::")
         .unwrap();
     assert!(
-        message.starts_with("Evil, Inc: 100%25 \"secure\" 'chat'%0Aline two%0D<&>:"),
+        // The name's line breaks are shown as escapes: the annotation's only line breaks
+        // (`%0A`) are the ones before the help.
+        message.starts_with("Evil, Inc: 100%25 \"secure\" 'chat'\\nline two\\r<&>:"),
         "{message}"
     );
     // Properties split cleanly on `,` and `=`.
@@ -604,16 +595,22 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
     let junit = e2ee_lint(&["check", path, "-f", "junit"]).stdout;
     let failures = junit_failures(&junit);
     assert_eq!(failures.len(), 2);
-    // Attributes fold line breaks to spaces; the failure text keeps the name exactly.
+    // Texts that CI pages show carry the name's line breaks as visible escapes, on one line.
+    let shown = "Evil, Inc: 100% \"secure\" 'chat'\\nline two\\r<&>";
     let evil = failures
         .iter()
         .find(|(_, rule, _)| rule == "unclassified-tool")
         .unwrap();
-    assert_eq!(evil.0, "Evil, Inc: 100% \"secure\" 'chat' line two <&>");
-    assert!(evil.2.contains(name), "{:?}", evil.2);
+    assert_eq!(evil.0, shown);
+    assert!(evil.2.contains(shown), "{:?}", evil.2);
 
     let gitlab = json(&e2ee_lint(&["check", path, "-f", "gitlab"]).stdout);
-    assert!(gitlab[0]["description"].as_str().unwrap().starts_with(name));
+    assert!(
+        gitlab[0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with(shown)
+    );
     let sarif = json(&e2ee_lint(&["check", path, "-f", "sarif"]).stdout);
     assert_eq!(sarif["runs"][0]["results"][0]["properties"]["tool"], name);
 }

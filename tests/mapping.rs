@@ -195,9 +195,7 @@ fn mapping_configs_validate_against_the_schema() {
 /// The real GitLab tech stack (219 tools), when the shared data set is present.
 #[test]
 fn the_real_gitlab_tech_stack() {
-    let inventory = common::root().join("../shared/data/inventories/gitlab/tech_stack.yml");
-    if !inventory.exists() {
-        println!("skipped: {} is absent", inventory.display());
+    if common::shared_data("inventories/gitlab/tech_stack.yml").is_none() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -8,12 +8,9 @@ use common::e2ee_lint;
 
 #[test]
 fn real_inventories_are_linted_with_located_findings() {
-    let dir = common::root().join("../shared/data/inventories");
-    if !dir.is_dir() {
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "skipped: ../shared/data not found");
+    let Some(dir) = common::shared_data("inventories") else {
         return;
-    }
+    };
     let path = dir.to_str().unwrap();
     let out = e2ee_lint(&["check", path, "--isolated", "--format", "json"]);
     assert!(
@@ -49,4 +46,19 @@ fn real_inventories_are_linted_with_located_findings() {
         let other = e2ee_lint(&["check", path, "--isolated", "--format", format]);
         assert_eq!(other.code, out.code, "{format}: {}", other.stderr);
     }
+}
+
+/// Under CI (`E2EE_LINT_REQUIRE_DATA=1`, set by `.ci/run`) a test needing missing shared data
+/// fails with a message naming the path, instead of passing without running.
+#[test]
+fn missing_shared_data_fails_when_required() {
+    assert!(common::shared_data_with("no/such/data", false).is_none());
+    let failed = std::panic::catch_unwind(|| common::shared_data_with("no/such/data", true));
+    let message = failed.expect_err("a required, missing data set must fail the test");
+    let text = message
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(text.contains("no/such/data is missing"), "{text}");
+    assert!(text.contains(common::REQUIRE_DATA), "{text}");
 }

@@ -2,12 +2,15 @@
 //! `error` must be rejected with a location.
 //!
 //! The full suite is read from `../shared/data/yaml-test-suite/data` beside the repository (CI
-//! has it there); when it is absent the test says it skipped. A small subset written for this
+//! has it there); when it is absent the test says it skipped, or fails under CI
+//! (`E2EE_LINT_REQUIRE_DATA=1`, set by `.ci/run`, or `CI=true`). A small subset written for this
 //! project (`tests/data/yaml-suite-subset`) always runs, so fresh clones still test something.
 
 use std::path::{Path, PathBuf};
 
 use e2ee_lint::source::SourceFile;
+
+mod common;
 
 /// `error` cases that serde-saphyr 2.2 accepts. Known gaps, listed one by one so that any
 /// other accepted error case fails the test; remove an entry when the parser starts rejecting it.
@@ -138,11 +141,9 @@ fn own_subset() {
 
 #[test]
 fn yaml_test_suite() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/yaml-test-suite/data");
-    if !root.is_dir() {
-        println!("yaml_test_suite: skipped, {} not found", root.display());
+    let Some(root) = common::shared_data("yaml-test-suite/data") else {
         return;
-    }
+    };
     let tally = check(&root, KNOWN_ACCEPTED_ERRORS);
     assert!(tally.cases > 300, "{} cases", tally.cases);
 }

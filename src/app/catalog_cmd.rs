@@ -1,15 +1,29 @@
 //! `e2ee-lint catalog`: the classification as a compact table, one entry in full, or JSON.
+//!
+//! It shows the effective catalog of the working directory: the config `check` would use for a
+//! file there may add systems and override statuses (`catalog:`), and those are marked.
 
 use crate::catalog::{Catalog, Channel, Confidence, Match, System};
 use crate::cli::CatalogFormat;
 
-use super::print_stdout;
+use super::{config_errors, config_for_cwd, print_stdout};
+use crate::output::Style;
+use crate::policy::ConfigChoice;
 
 /// The version of `catalog --format json`; bumped on any incompatible change.
 pub const JSON_VERSION: u32 = 1;
 
-pub(super) fn run(name: Option<&str>, format: CatalogFormat) -> Result<u8, String> {
-    let catalog = Catalog::embedded();
+pub(super) fn run(
+    name: Option<&str>,
+    format: CatalogFormat,
+    choice: &ConfigChoice,
+    style: Style,
+) -> Result<u8, String> {
+    let config = match config_for_cwd(choice, crate::discover::DEFAULT_MAX_FILE_SIZE)? {
+        Ok(config) => config,
+        Err(errors) => return Ok(config_errors(&errors, style, "the catalog is not shown")),
+    };
+    let catalog = crate::policy::config::Config::effective_catalog(config.as_ref());
     let systems: Vec<&System> = match name {
         None => catalog.systems().iter().collect(),
         Some(name) => vec![find(&catalog, name)?],
@@ -56,9 +70,14 @@ fn json(systems: &[&System]) -> Result<String, String> {
         .map_err(|e| format!("cannot render the catalog: {e}"))
 }
 
-/// A cell as the table shows it: the status, `*` when only reported, `?` when offered but
-/// unsourced, `-` when not offered.
+/// A cell as the table shows it: the status, `!` when the company's config overrode it, `*`
+/// when only reported, `?` when offered but unsourced, `-` when not offered.
 fn cell_text(system: &System, channel: Channel) -> String {
+    if let Some(cell) = system.cell(channel)
+        && cell.overridden.is_some()
+    {
+        return format!("{}!", cell.status);
+    }
     match system.status(channel) {
         Some(status) if system.confidence_of(channel) == Confidence::Reported => {
             format!("{status}*")
@@ -98,14 +117,18 @@ pub fn markdown(systems: &[&System]) -> String {
 }
 
 fn table(systems: &[&System]) -> String {
-    let width = systems.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let width = systems
+        .iter()
+        .map(|s| display_name(s).chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = format!("{:width$}", "SYSTEM");
     for channel in Channel::ALL {
         out.push_str(&format!("  {:13}", channel.as_str().to_uppercase()));
     }
     out.push_str("  ID\n");
     for system in systems {
-        out.push_str(&format!("{:width$}", system.name));
+        out.push_str(&format!("{:width$}", display_name(system)));
         for channel in Channel::ALL {
             out.push_str(&format!("  {:13}", cell_text(system, channel)));
         }
@@ -122,11 +145,62 @@ fn table(systems: &[&System]) -> String {
          *: reported by news or third parties only · ?: offered, but no source settles it · -: \
          not offered\n",
     );
+    let changes: Vec<String> = systems.iter().flat_map(|s| changes(s)).collect();
+    if !changes.is_empty() {
+        out.push_str(
+            "+: added by the company's config · !: status overridden by the company's config\n\n",
+        );
+        for line in changes {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     out
+}
+
+/// The name column: `+` marks a system the company's config added.
+fn display_name(system: &System) -> String {
+    match system.added_by {
+        Some(_) => format!("{} +", system.name),
+        None => system.name.clone(),
+    }
+}
+
+/// One line per company change to a system: where it is written and why.
+fn changes(system: &System) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(added) = &system.added_by {
+        lines.push(format!(
+            "{} ({}): added at {}",
+            system.name, system.id, added.config
+        ));
+    }
+    for (channel, cell) in &system.channels {
+        if let Some(p) = &cell.overridden {
+            let was = p
+                .was
+                .map_or_else(|| "no status".to_owned(), |w| w.to_string());
+            lines.push(format!(
+                "{} {channel}: {} (catalog: {was}), overridden at {}: {} <{}>",
+                system.name,
+                cell.status,
+                p.config,
+                p.reason.as_deref().unwrap_or(""),
+                p.source.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    lines
 }
 
 fn entry(system: &System) -> String {
     let mut out = format!("{} ({})\n", system.name, system.id);
+    if let Some(added) = &system.added_by {
+        out.push_str(&format!(
+            "added by the company's config at {}\n",
+            added.config
+        ));
+    }
     let line = |out: &mut String, key: &str, value: &str| {
         out.push_str(&format!("{key:11}{value}\n"));
     };
@@ -161,6 +235,17 @@ fn entry(system: &System) -> String {
         }
         out.push_str(&text);
         out.push('\n');
+        if let Some(p) = &cell.overridden {
+            let was = p
+                .was
+                .map_or_else(|| "no status".to_owned(), |w| w.to_string());
+            out.push_str(&format!(
+                "    overridden by the company's config at {} (catalog: {was})\n    reason: {}\n    source: {}\n",
+                p.config,
+                p.reason.as_deref().unwrap_or(""),
+                p.source.as_deref().unwrap_or("")
+            ));
+        }
         for (what, value) in [
             ("scope", &cell.scope),
             ("requires", &cell.requires),
@@ -170,7 +255,9 @@ fn entry(system: &System) -> String {
                 out.push_str(&format!("    {what}: {value}\n"));
             }
         }
-        out.push_str(&format!("    sources: {}\n", cell.sources.join(", ")));
+        if !cell.sources.is_empty() {
+            out.push_str(&format!("    sources: {}\n", cell.sources.join(", ")));
+        }
     }
     if !system.unknown.is_empty() {
         let names: Vec<&str> = system.unknown.iter().map(|c| c.as_str()).collect();

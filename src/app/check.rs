@@ -16,19 +16,7 @@ pub(super) fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
         Ok(outcome) => outcome,
         Err(pipeline::Error::Usage(message)) => return Err(message),
         Err(pipeline::Error::Config(errors)) => {
-            let handler = output::human::handler(style);
-            let mut text = String::new();
-            for error in &errors {
-                let _ = handler.render_report(&mut text, error);
-                text.push('\n');
-            }
-            let _ = io::stderr().lock().write_all(text.as_bytes());
-            error_line(&format!(
-                "invalid configuration ({} problem{}); nothing was checked",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            ));
-            return Ok(exit::USAGE);
+            return Ok(super::config_errors(&errors, style, "nothing was checked"));
         }
     };
     check_targets(args, &outcome)?;

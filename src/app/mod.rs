@@ -2,6 +2,7 @@
 
 mod catalog_cmd;
 mod check;
+mod config_cmd;
 mod docs;
 
 use std::io::{self, IsTerminal, Write};
@@ -33,7 +34,20 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::check(&args, style),
         Command::Rules { format } => docs::rules(format),
         Command::Explain { rule } => docs::explain(&rule),
-        Command::Catalog { name, format } => catalog_cmd::run(name.as_deref(), format),
+        Command::Catalog {
+            name,
+            format,
+            config,
+            isolated,
+        } => catalog_cmd::run(
+            name.as_deref(),
+            format,
+            &config_choice(config, isolated),
+            style,
+        ),
+        Command::Config { show, config } => {
+            config_cmd::run(show, &config_choice(config, false), style)
+        }
         Command::Init { path } => crate::policy::init::run(&path),
         Command::Schema { which } => print_stdout(&crate::schema::text(which)),
         Command::Completions { shell } => crate::generate::run_completions(shell),
@@ -94,6 +108,60 @@ pub fn exit_code(outcome: &Outcome) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// Which config applies, from `--config` and `--isolated`.
+fn config_choice(config: Option<std::path::PathBuf>, isolated: bool) -> ConfigChoice {
+    match (config, isolated) {
+        (Some(path), _) => ConfigChoice::Path(path),
+        (None, true) => ConfigChoice::Isolated,
+        (None, false) => ConfigChoice::Discover,
+    }
+}
+
+/// Draws config diagnostics on standard error and says nothing was done: exit 2.
+fn config_errors(errors: &[policy::config::ConfigError], style: Style, what: &str) -> u8 {
+    let handler = crate::output::human::handler(style);
+    let mut text = String::new();
+    for error in errors {
+        let _ = handler.render_report(&mut text, error);
+        text.push('\n');
+    }
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+    error_line(&format!(
+        "invalid configuration ({} problem{}); {what}",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    ));
+    exit::USAGE
+}
+
+/// The config that applies in the working directory (as `check` would pick it for a file
+/// there), loaded with everything it extends; `Ok(None)` when none applies.
+fn config_for_cwd(
+    choice: &ConfigChoice,
+    max_file_size: u64,
+) -> Result<Result<Option<policy::config::Config>, Vec<policy::config::ConfigError>>, String> {
+    let path = match choice {
+        ConfigChoice::Isolated => return Ok(Ok(None)),
+        ConfigChoice::Path(path) => path.clone(),
+        ConfigChoice::Discover => {
+            match policy::discover::Finder::default()
+                .find(std::path::Path::new("inventory.yaml"))?
+            {
+                Some(path) => path,
+                None => return Ok(Ok(None)),
+            }
+        }
+    };
+    let registry = crate::engine::rule::Registry::embedded().map_err(|e| e.to_string())?;
+    let rule_ids: Vec<&str> = registry
+        .rules()
+        .map(|r| r.info.id.as_str())
+        .filter(|id| *id != policy::ids::INVALID_CONFIG)
+        .collect();
+    let source = policy::read(&path, max_file_size)?;
+    Ok(policy::config::load_with(source, &rule_ids, max_file_size).map(Some))
 }
 
 /// The pipeline's request for `check`'s arguments; fails on a bad `SOURCE_DATE_EPOCH`.

@@ -3,6 +3,7 @@
 //! [`matcher`]'s job.
 
 pub mod matcher;
+pub mod overrides;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use matcher::{Match, MatchKind, normalize};
+pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
 
 /// The catalog that ships inside the binary.
 pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
@@ -190,6 +192,9 @@ pub struct Cell {
     pub confidence: Option<Confidence>,
     /// Ids of the entry's sources.
     pub sources: Vec<String>,
+    /// Set when a company config overrode this cell's status (never read from a catalog file).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<Provenance>,
 }
 
 /// One system as the catalog classifies it.
@@ -227,6 +232,9 @@ pub struct System {
     #[serde(default)]
     pub unknown: Vec<Channel>,
     pub note: String,
+    /// Set when a company config added this entry (never read from a catalog file).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub added_by: Option<Provenance>,
 }
 
 impl System {
@@ -280,6 +288,8 @@ pub struct CatalogError(pub String);
 pub struct Catalog {
     systems: Vec<System>,
     category_channels: BTreeMap<String, Vec<Channel>>,
+    /// Kept so that a config's added systems are matched like the built-in ones.
+    decorations: Vec<String>,
     matcher: matcher::Matcher,
 }
 
@@ -303,6 +313,7 @@ impl Catalog {
         Ok(Catalog {
             systems: file.systems,
             category_channels: file.category_channels,
+            decorations: file.decorations,
             matcher,
         })
     }
@@ -343,7 +354,7 @@ impl Catalog {
 }
 
 /// What the parser cannot check: every cell sourced, every reference resolvable, dates dated.
-fn validate(systems: &[System]) -> Result<(), CatalogError> {
+pub(crate) fn validate(systems: &[System]) -> Result<(), CatalogError> {
     let ids: BTreeSet<&str> = systems.iter().map(|s| s.id.as_str()).collect();
     if ids.len() != systems.len() {
         return Err(CatalogError("two entries share an id".into()));

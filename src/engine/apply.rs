@@ -135,6 +135,23 @@ fn target_span(tool: &Tool, target: &Target) -> Option<Span> {
     }
 }
 
+/// Names longer than this are shortened in messages: a megabyte-long name (anchored once,
+/// aliased by a hundred tools) must not be copied into every message. The finding's `tool`
+/// field keeps the name whole.
+const MESSAGE_NAME: usize = 200;
+
+/// A tool name as messages show it.
+pub(super) fn shown_name(name: &str) -> String {
+    if name.len() <= MESSAGE_NAME {
+        return name.to_owned();
+    }
+    let mut cut = MESSAGE_NAME;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}… ({} bytes)", &name[..cut], name.len())
+}
+
 /// Template variables for one subject and the channels a rule concerns.
 struct Vars<'a> {
     engine: &'a Engine,
@@ -154,9 +171,13 @@ impl Vars<'_> {
         match name {
             "tool" => Some(match (self.subject.suite, system) {
                 (Some(_), Some(component)) => {
-                    format!("{} includes {}", tool.name.value, component.name)
+                    format!(
+                        "{} includes {}",
+                        shown_name(&tool.name.value),
+                        component.name
+                    )
                 }
-                _ => tool.name.value.clone(),
+                _ => shown_name(&tool.name.value),
             }),
             "id" => Some(tool.id.value.clone()),
             "catalog" => system.map(|s| s.name.clone()),

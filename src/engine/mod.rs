@@ -392,14 +392,19 @@ impl Engine {
         let rule = self.registry.get(ids::DUPLICATE_TOOL);
         let render = |t: &template::Template| {
             t.render(|v| match v {
-                "tool" => Some(tool.name.value.clone()),
+                "tool" => Some(apply::shown_name(&tool.name.value)),
                 "id" => Some(tool.id.value.clone()),
                 "catalog" => system.map(|s| s.name.clone()),
                 _ => None,
             })
         };
         let message = rule.map_or_else(
-            || format!("{} is listed more than once", tool.name.value),
+            || {
+                format!(
+                    "{} is listed more than once",
+                    apply::shown_name(&tool.name.value)
+                )
+            },
             |r| render(&r.message),
         );
         let mut finding = self.finding(ids::DUPLICATE_TOOL, source, tool.name.span, message);
@@ -407,7 +412,7 @@ impl Engine {
         finding.labels.push(Label {
             source: None,
             span: first_span,
-            message: format!("first listed here as `{first_name}`"),
+            message: format!("first listed here as `{}`", apply::shown_name(first_name)),
         });
         finding.tool = Some(tool_ref(tool));
         finding.catalog_id = system.map(|s| s.id.clone());

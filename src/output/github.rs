@@ -5,10 +5,17 @@
 //! and `\n` become `%25`, `%0D` and `%0A`; in property values `:` and `,` also become `%3A` and
 //! `%2C`. Without it, a tool named `a,b` or a newline in a message could end the command early
 //! or inject a second one.
+//!
+//! Before that, every text from an input goes through [`sanitize::line`]: the runner decodes
+//! `%0A` back into a line break and writes the rest of the line to the log as is, so ESC, BEL,
+//! NUL, C1 controls and bidi controls would reach whoever reads the log. They become visible
+//! `\u{..}` escapes, as do line breaks inside a name.
 
 use std::io::{self, Write};
 
 use super::json::JsonSpan;
+use super::locate::Locator;
+use super::sanitize;
 use crate::Outcome;
 use crate::finding::{Finding, Severity};
 
@@ -42,16 +49,23 @@ pub fn command(severity: Severity) -> &'static str {
 
 /// One finding as one workflow command line (without the newline).
 pub fn annotation(finding: &Finding) -> String {
-    let span = JsonSpan::new(&finding.source, finding.span);
-    let mut message = finding.message.clone();
+    annotation_with(&Locator::new(), finding)
+}
+
+/// [`annotation`] with a locator shared by the findings of a run.
+fn annotation_with(locator: &Locator, finding: &Finding) -> String {
+    let span = JsonSpan::locate(locator, &finding.source, finding.span);
+    // The message and help are data (kept whole, as in JSON), but on one line each: the only
+    // line breaks in the annotation are ours.
+    let mut message = sanitize::line(&finding.message).into_owned();
     if let Some(help) = &finding.help {
         message.push_str("\n\nhelp: ");
-        message.push_str(help);
+        message.push_str(&sanitize::line(help));
     }
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
         command(finding.severity),
-        escape_property(&finding.source.name),
+        escape_property(&sanitize::line(&finding.source.name)),
         span.line,
         span.column,
         span.end_line,
@@ -64,8 +78,9 @@ pub fn annotation(finding: &Finding) -> String {
 /// Writes one command per unsuppressed finding. Suppressed findings are accepted risks: they
 /// are not annotated (SARIF and JSON keep them).
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let locator = Locator::new();
     for finding in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
-        writeln!(out, "{}", annotation(finding))?;
+        writeln!(out, "{}", annotation_with(&locator, finding))?;
     }
     Ok(())
 }
@@ -83,5 +98,32 @@ mod tests {
         );
         // `%` first: an already escaped-looking input is escaped again, not decoded.
         assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn hostile_names_cannot_reach_the_log_raw() {
+        let engine = crate::engine::Engine::embedded().expect("embedded rules");
+        let name = "a\u{1b}]8;;x\u{7}\u{0}\u{9b}\u{202e}b,c:d%\r\n::error::forged";
+        let quoted: String = name
+            .chars()
+            .map(|c| match c {
+                '"' | '\\' => format!("\\{c}"),
+                c if c.is_ascii_graphic() || c == ' ' => c.to_string(),
+                c => format!("\\u{:04x}", u32::from(c)),
+            })
+            .collect();
+        let text = format!("version: 1\ntools:\n  - name: \"{quoted}\"\n    category: messaging\n");
+        let file = "in\u{1b}[2Jv\u{202e},:\n.yaml";
+        let source = crate::source::SourceFile::new(file, file, text);
+        let (_, findings) = crate::lint_source(&engine, source);
+        assert!(!findings.is_empty());
+        for finding in &findings {
+            let line = annotation(finding);
+            assert!(!line.contains(|c: char| sanitize::is_hazard(c)), "{line:?}");
+            assert!(
+                line.contains("file=in\\u{1b}[2Jv\\u{202e}%2C%3A\\n.yaml,"),
+                "{line:?}"
+            );
+        }
     }
 }

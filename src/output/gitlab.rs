@@ -4,13 +4,21 @@
 //! `location.lines.begin`. Each issue also carries the fields the Code Climate schemas require
 //! (`type`, `categories` from the analyzer spec; `_type`, `id`, `self`, `title` from the
 //! `CodeIssue` schema), which GitLab ignores, so the file validates against both.
+//!
+//! The texts GitLab shows (`description`, `title`, `content.body`) go through
+//! [`sanitize::line`]: JSON encoding keeps control characters out of the file, but not bidi
+//! controls out of the merge request page, and a name's line break would split the text there.
+//! `location.path` stays as it is, or GitLab could not link the issue to the file.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::fingerprint;
 use super::json::JsonSpan;
+use super::locate::Locator;
+use super::sanitize;
 use crate::Outcome;
 use crate::finding::Severity;
 
@@ -29,7 +37,7 @@ struct Issue<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     check_name: &'a str,
-    description: &'a str,
+    description: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content: Option<Content<'a>>,
     categories: [&'static str; 1],
@@ -41,12 +49,12 @@ struct Issue<'a> {
     id: String,
     #[serde(rename = "self")]
     self_uri: String,
-    title: &'a str,
+    title: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 struct Content<'a> {
-    body: &'a str,
+    body: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -65,20 +73,23 @@ struct Lines {
 /// out: they are accepted risks, not code quality problems.
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let fingerprints = fingerprint::fingerprints(&outcome.findings);
+    let locator = Locator::new();
     let issues: Vec<Issue> = outcome
         .findings
         .iter()
         .zip(&fingerprints)
         .filter(|(finding, _)| finding.suppressed.is_none())
         .map(|(finding, fp)| {
-            let span = JsonSpan::new(&finding.source, finding.span);
+            let span = JsonSpan::locate(&locator, &finding.source, finding.span);
             // Unique per finding: the line-independent hash and its occurrence in the run.
             let fingerprint = format!("{}{:016x}", fp.hash, fp.occurrence);
             Issue {
                 kind: "issue",
                 check_name: &finding.rule,
-                description: &finding.message,
-                content: finding.help.as_deref().map(|body| Content { body }),
+                description: sanitize::line(&finding.message),
+                content: finding.help.as_deref().map(|body| Content {
+                    body: sanitize::line(body),
+                }),
                 categories: ["Security"],
                 severity: severity(finding.severity),
                 location: Location {
@@ -91,7 +102,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 record_type: "CodeIssue",
                 id: fingerprint.clone(),
                 self_uri: format!("urn:e2ee-lint:finding:{fingerprint}"),
-                title: &finding.message,
+                title: sanitize::line(&finding.message),
                 fingerprint,
             }
         })

@@ -2,14 +2,15 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::Style;
-use crate::finding::{Finding, Severity};
+pub use super::excerpt::MAX_SNIPPET_LINE;
+use super::excerpt::{CONTEXT_LINES, Excerpt};
+use super::locate::Locator;
+use super::sanitize;
+use crate::finding::{Finding, Label, Severity};
 use crate::source::{SourceFile, Span};
 use crate::{Outcome, Summary};
 
@@ -20,8 +21,8 @@ struct Report {
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    /// `None` when the snippet would be unreadable (see [`MAX_SNIPPET_LINE`]).
-    source: Option<NamedSource<Arc<String>>>,
+    /// `None` when the primary span cannot be drawn (see [`MAX_SNIPPET_LINE`]).
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     /// Labels that point into other files (a config entry), drawn as related diagnostics.
     related: Vec<Report>,
@@ -70,92 +71,94 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-/// Lines longer than this are not drawn: a one-line inventory (`[{name: Slack}, ...]`) would
-/// otherwise be printed whole for every finding. The location is given in words instead.
-pub const MAX_SNIPPET_LINE: usize = 400;
-
-/// Shows control characters (a tool name may hold a carriage return) as escapes, so a name from
-/// a pull request cannot rewrite the terminal.
-fn printable(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '\n' | '\t' => vec![c],
-            c if c.is_control() => c.escape_default().collect(),
-            c => vec![c],
-        })
-        .collect()
+/// `file:line:column`, for a location that is not drawn.
+fn location(locator: &Locator, source: &SourceFile, span: Span) -> String {
+    let at = locator.line_col(source, span.offset);
+    format!("{}:{}:{}", sanitize::cut(&source.name), at.line, at.column)
 }
 
-/// Whether every line a span touches is short enough to draw.
-fn drawable(source: &SourceFile, span: Span) -> bool {
-    // Bytes, not characters: a span that does not fall on character boundaries is not drawn.
-    let lines = source.snippet_text();
-    let text = lines.as_bytes();
-    let (from, to) = (span.offset.min(text.len()), span.end().min(text.len()));
-    let start = text[..from]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = text[to..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| to + i);
-    lines
-        .get(start..end)
-        .is_some_and(|lines| lines.split('\n').all(|l| l.len() <= MAX_SNIPPET_LINE))
+/// A label in another file (a config or baseline entry), as a note with its own snippet.
+fn note(locator: &Locator, label: &Label, other: &SourceFile) -> Report {
+    let mut message = sanitize::cut(&label.message).into_owned();
+    let (excerpt, spans) = Excerpt::new(other, locator, &[label.span]);
+    let (source, labels) = match spans[0] {
+        Some(span) => (
+            Some(excerpt),
+            vec![LabeledSpan::new_primary_with_span(None, span)],
+        ),
+        None => {
+            message.push_str(&format!(
+                "\n  at {} (line too long to show)",
+                location(locator, other, label.span)
+            ));
+            (None, Vec::new())
+        }
+    };
+    Report {
+        code: "note".into(),
+        severity: miette::Severity::Advice,
+        message,
+        help: None,
+        source,
+        labels,
+        related: Vec::new(),
+    }
 }
 
-fn snippet(
-    source: &SourceFile,
-    spans: impl IntoIterator<Item = Span>,
-) -> Option<NamedSource<Arc<String>>> {
-    spans
-        .into_iter()
-        .all(|span| drawable(source, span))
-        .then(|| NamedSource::new(&source.name, source.snippet_text()))
-}
-
-fn report(finding: &Finding) -> Report {
-    let mut labels = vec![LabeledSpan::new_primary_with_span(None, finding.span)];
-    let mut local_spans = vec![finding.span];
+fn report(locator: &Locator, finding: &Finding) -> Report {
+    // Every text is escaped and cut: names and messages come from the inventory.
+    let mut message = sanitize::cut(&finding.message).into_owned();
+    if let Some(suppression) = &finding.suppressed {
+        message = format!(
+            "{message} (suppressed: {})",
+            sanitize::cut(&suppression.reason)
+        );
+    }
+    let mut local = vec![(finding.span, None)];
     let mut related = Vec::new();
     for label in &finding.labels {
         match &label.source {
-            Some(other) if other.name != finding.source.name => related.push(Report {
-                code: "note".into(),
-                severity: miette::Severity::Advice,
-                message: printable(&label.message),
-                help: None,
-                source: snippet(other, [label.span]),
-                labels: vec![LabeledSpan::new_primary_with_span(None, label.span)],
-                related: Vec::new(),
-            }),
-            _ => {
-                local_spans.push(label.span);
-                labels.push(LabeledSpan::new_with_span(
-                    Some(printable(&label.message)),
-                    label.span,
-                ));
+            Some(other) if other.name != finding.source.name => {
+                related.push(note(locator, label, other));
             }
+            _ => local.push((label.span, Some(sanitize::cut(&label.message).into_owned()))),
         }
     }
-    let mut message = printable(&finding.message);
-    if let Some(suppression) = &finding.suppressed {
-        message = format!("{message} (suppressed: {})", printable(&suppression.reason));
-    }
-    let source = snippet(&finding.source, local_spans);
-    if source.is_none() {
-        let at = finding.source.line_col(finding.span.offset);
-        message = format!(
-            "{message}\n  at {}:{}:{} (line too long to show)",
-            finding.source.name, at.line, at.column
-        );
+    let spans: Vec<Span> = local.iter().map(|(span, _)| *span).collect();
+    let (excerpt, drawn) = Excerpt::new(&finding.source, locator, &spans);
+    let mut labels = Vec::with_capacity(local.len());
+    let mut source = Some(excerpt);
+    for (i, ((span, text), at)) in local.into_iter().zip(drawn).enumerate() {
+        match (i, at) {
+            (0, Some(at)) => labels.push(LabeledSpan::new_primary_with_span(None, at)),
+            (_, Some(at)) => labels.push(LabeledSpan::new_with_span(text, at)),
+            (0, None) => {
+                // The primary line is too long: no snippet, the location in words.
+                source = None;
+                message.push_str(&format!(
+                    "\n  at {} (line too long to show)",
+                    location(locator, &finding.source, span)
+                ));
+            }
+            (_, None) => {
+                if source.is_some() {
+                    message.push_str(&format!(
+                        "\n  {} at {} (line too long to show)",
+                        text.unwrap_or_default(),
+                        location(locator, &finding.source, span)
+                    ));
+                }
+            }
+        }
     }
     Report {
         code: format!("{}[{}]", finding.severity, finding.rule),
         severity: miette_severity(finding.severity),
         message,
-        help: finding.help.as_deref().map(printable),
+        help: finding
+            .help
+            .as_deref()
+            .map(|h| sanitize::cut(h).into_owned()),
         source,
         labels,
         related,
@@ -171,6 +174,7 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
         (false, false) => GraphicalTheme::none(),
     };
     GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(CONTEXT_LINES)
         .with_width(style.width)
         .with_links(false)
 }
@@ -212,15 +216,52 @@ pub fn summary_line(summary: &Summary) -> String {
 /// Draws every active finding (suppressed ones only count in the summary) and path errors.
 pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(style);
+    let locator = Locator::new();
     for finding in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
         let mut text = String::new();
         handler
-            .render_report(&mut text, &report(finding))
+            .render_report(&mut text, &report(&locator, finding))
             .map_err(io::Error::other)?;
         writeln!(out, "{text}")?;
     }
     for error in &outcome.path_errors {
-        writeln!(out, "error: {error}")?;
+        writeln!(
+            out,
+            "error: {}: {}",
+            sanitize::cut(&error.path),
+            sanitize::cut(&error.message)
+        )?;
     }
     writeln!(out, "{}", summary_line(&outcome.summary()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mechanism behind linear human output: each diagnostic hands miette only the lines
+    /// around its spans, found without reading the file from its start.
+    #[test]
+    fn each_diagnostic_reads_a_bounded_part_of_the_file() {
+        let engine = crate::engine::Engine::embedded().expect("embedded rules");
+        let mut text = String::from("version: 1\ntools:\n");
+        for i in 0..5_000 {
+            text.push_str(&format!(
+                "  - name: Slack\n    id: s{i}\n    notes: {}\n",
+                "n".repeat(i % 7 * 300)
+            ));
+        }
+        let source = SourceFile::new("big.yaml", "big.yaml", text);
+        let size = source.text.len();
+        let (_, findings) = crate::lint_source(&engine, source);
+        assert!(findings.len() >= 5_000);
+        let locator = Locator::new();
+        for finding in &findings {
+            let report = report(&locator, finding);
+            let excerpt = report.source.as_ref().expect("short lines are drawn");
+            // Three lines of at most MAX_SNIPPET_LINE bytes each, escapes and ellipses aside.
+            assert!(excerpt.text().len() <= 3 * (MAX_SNIPPET_LINE + 8));
+        }
+        assert!(locator.scanned() <= findings.len() * 4 * MAX_SNIPPET_LINE + size);
+    }
 }

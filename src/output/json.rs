@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::locate::Locator;
 use crate::Outcome;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
@@ -70,9 +71,25 @@ pub struct JsonSpan {
 }
 
 impl JsonSpan {
+    /// Counts the columns from the line's start: for one location. Renderers of many findings
+    /// use [`JsonSpan::locate`], which stays linear on long lines.
     pub fn new(source: &SourceFile, span: Span) -> JsonSpan {
         let start = source.line_col(span.offset);
         let end = source.line_col(span.end());
+        JsonSpan {
+            offset: span.offset,
+            length: span.len,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
+
+    /// The same location through a shared [`Locator`]: bounded work per call on any line.
+    pub fn locate(locator: &Locator, source: &SourceFile, span: Span) -> JsonSpan {
+        let start = locator.line_col(source, span.offset);
+        let end = locator.line_col(source, span.end());
         JsonSpan {
             offset: span.offset,
             length: span.len,
@@ -109,7 +126,7 @@ struct JsonPathError<'a> {
     message: &'a str,
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
+fn finding<'a>(f: &'a Finding, locator: &Locator) -> JsonFinding<'a> {
     JsonFinding {
         rule: &f.rule,
         severity: f.severity,
@@ -118,7 +135,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         tool: f.tool.as_ref().map(|t| t.name.as_str()),
         tool_id: f.tool.as_ref().map(|t| t.id.as_str()),
         catalog_id: f.catalog_id.as_deref(),
-        span: JsonSpan::new(&f.source, f.span),
+        span: JsonSpan::locate(locator, &f.source, f.span),
         labels: f
             .labels
             .iter()
@@ -127,7 +144,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
                 JsonLabel {
                     file: &source.name,
                     message: &l.message,
-                    span: JsonSpan::new(source, l.span),
+                    span: JsonSpan::locate(locator, source, l.span),
                 }
             })
             .collect(),
@@ -192,13 +209,15 @@ fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
 /// rendering is a visible share of the run.
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
+    // One locator for every thread, so a long line's character table is built once.
+    let locator = Locator::new();
     let render_chunk = |chunk: &[Finding]| {
         let mut bytes = Vec::with_capacity(chunk.len() * 1024);
         for (i, f) in chunk.iter().enumerate() {
             if i > 0 {
                 bytes.extend_from_slice(b",\n    ");
             }
-            pretty_nested(&finding(f), 2, &mut bytes);
+            pretty_nested(&finding(f, &locator), 2, &mut bytes);
         }
         bytes
     };
@@ -238,7 +257,11 @@ mod tests {
     fn reference(outcome: &Outcome) -> String {
         let output = Output {
             version: VERSION,
-            findings: outcome.findings.iter().map(finding).collect(),
+            findings: outcome
+                .findings
+                .iter()
+                .map(|f| finding(f, &Locator::new()))
+                .collect(),
             summary: summary(outcome),
             errors: path_errors(outcome),
         };

@@ -8,14 +8,20 @@
 //! attribute on `<testsuites>`, which the Jenkins xunit schema we validate against rejects, and
 //! allows one failure per test case where a tool may break several rules. No times or
 //! timestamps: the same input gives the same bytes.
+//!
+//! Names and messages are shown by CI dashboards, so every text goes through [`sanitize::line`]
+//! first (control and bidi characters as visible escapes), then [`xml_text`].
 
 use std::io::{self, Write};
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::json::JsonSpan;
 use std::collections::{BTreeMap, HashMap};
+
+use super::json::JsonSpan;
+use super::locate::Locator;
+use super::sanitize;
 
 use crate::Outcome;
 use crate::engine::ToolSummary;
@@ -60,12 +66,22 @@ fn cases<'a>(name: &'a str, tools: &'a [ToolSummary], findings: &[&'a Finding]) 
             .or_default()
             .push(index);
     }
+    // Sorted by position, so the nearest of many same-named entries (100,000 `Slack`s on one
+    // line) is a binary search, not a scan per finding.
+    for indexes in by_identity.values_mut() {
+        indexes.sort_by_key(|&i| tools[i].span.offset);
+    }
     for &finding in findings {
         let index = finding.tool.as_ref().and_then(|tool| {
-            by_identity
-                .get(&(tool.name.as_str(), tool.id.as_str()))?
-                .iter()
-                .min_by_key(|&&i| tools[i].span.offset.abs_diff(finding.span.offset))
+            let indexes = by_identity.get(&(tool.name.as_str(), tool.id.as_str()))?;
+            let at = finding.span.offset;
+            let next = indexes.partition_point(|&i| tools[i].span.offset <= at);
+            // The nearest is the last entry at or before the finding, or the first after it.
+            [next.checked_sub(1), Some(next)]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| indexes.get(k).copied())
+                .min_by_key(|&i| tools[i].span.offset.abs_diff(at))
                 .map(|i| i + 1)
         });
         cases[index.unwrap_or(0)].failures.push(finding);
@@ -76,25 +92,25 @@ fn cases<'a>(name: &'a str, tools: &'a [ToolSummary], findings: &[&'a Finding]) 
 fn start<'a>(name: &'a str, attributes: &[(&str, &str)]) -> BytesStart<'a> {
     let mut tag = BytesStart::new(name);
     for (key, value) in attributes {
-        tag.push_attribute((*key, xml_text(value, true).as_str()));
+        tag.push_attribute((*key, xml_text(&sanitize::line(value), true).as_str()));
     }
     tag
 }
 
-fn failure_text(finding: &Finding) -> String {
-    let span = JsonSpan::new(&finding.source, finding.span);
+fn failure_text(locator: &Locator, finding: &Finding) -> String {
+    let span = JsonSpan::locate(locator, &finding.source, finding.span);
     let mut text = format!(
         "{}:{}:{}: {}[{}]: {}",
-        finding.source.name,
+        sanitize::line(&finding.source.name),
         span.line,
         span.column,
         finding.severity,
         finding.rule,
-        finding.message
+        sanitize::line(&finding.message)
     );
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
-        text.push_str(help);
+        text.push_str(&sanitize::line(help));
     }
     xml_text(&text, false)
 }
@@ -103,6 +119,7 @@ fn failure_text(finding: &Finding) -> String {
 /// the run exit 2, as in every format.
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let mut xml = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let locator = Locator::new();
     // Active findings by file. A finding may sit in a file that is not an inventory (an
     // exception in a config file); that file gets a suite of its own with only the file case.
     let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
@@ -170,7 +187,9 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                     "failure",
                     &[("message", &message), ("type", &finding.rule)],
                 )))?;
-                xml.write_event(Event::Text(BytesText::new(&failure_text(finding))))?;
+                xml.write_event(Event::Text(BytesText::new(&failure_text(
+                    &locator, finding,
+                ))))?;
                 xml.write_event(Event::End(BytesEnd::new("failure")))?;
             }
             xml.write_event(Event::End(BytesEnd::new("testcase")))?;

@@ -1,12 +1,15 @@
 //! Renderers: one module per output format. None of them knows any rule.
 
+pub mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod locate;
 pub mod report;
+pub mod sanitize;
 pub mod sarif;
 
 use std::io::{self, Write};

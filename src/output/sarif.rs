@@ -6,7 +6,12 @@
 //! that validates the output against the OASIS SARIF 2.1.0 schema.
 //!
 //! Columns are counted in Unicode code points (`columnKind: unicodeCodePoints`), like every other
-//! output of e2ee-lint; `charOffset`/`charLength` count code points as well.
+//! output of e2ee-lint; `charOffset`/`charLength` count code points as well, through a
+//! [`Locator`], so each location costs a bounded amount of work however long the file or line.
+//!
+//! Message texts go through [`sanitize::line`]: JSON encoding keeps control characters out of
+//! the file but not bidi controls out of the viewer that shows the text. The result's
+//! `properties.tool` keeps the name as written.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -15,6 +20,8 @@ use serde::Serialize;
 
 use super::fingerprint::{self, Fingerprint};
 use super::json::JsonSpan;
+use super::locate::Locator;
+use super::sanitize;
 use super::{docs_url, rule_help_uri};
 use crate::Outcome;
 use crate::engine::rule::RuleInfo;
@@ -228,56 +235,24 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-/// Counts code points in a byte range without requiring character boundaries.
-fn chars_in(text: &str, from: usize, to: usize) -> usize {
-    let bytes = text.as_bytes();
-    let (from, to) = (from.min(bytes.len()), to.min(bytes.len()));
-    bytes[from..to.max(from)]
-        .iter()
-        .filter(|&&b| (b & 0xC0) != 0x80)
-        .count()
-}
-
-/// Turns byte offsets into code-point offsets. Findings come sorted by file then offset, so a
-/// cursor per file makes this linear rather than quadratic on large files.
-#[derive(Default)]
-struct CharCursor {
-    file: String,
-    byte: usize,
-    chars: usize,
-}
-
-impl CharCursor {
-    fn offset(&mut self, source: &SourceFile, byte: usize) -> usize {
-        if self.file != source.name || byte < self.byte {
-            self.file.clone_from(&source.name);
-            self.byte = 0;
-            self.chars = 0;
-        }
-        self.chars += chars_in(&source.text, self.byte, byte);
-        self.byte = byte;
-        self.chars
-    }
-}
-
-fn region(source: &SourceFile, span: Span, cursor: &mut CharCursor) -> Region {
-    let position = JsonSpan::new(source, span);
+fn region(source: &SourceFile, span: Span, locator: &Locator) -> Region {
+    let position = JsonSpan::locate(locator, source, span);
     Region {
         start_line: position.line,
         start_column: position.column,
         end_line: position.end_line,
         end_column: position.end_column,
-        char_offset: cursor.offset(source, span.offset),
-        char_length: chars_in(&source.text, span.offset, span.end()),
+        char_offset: locator.chars_before(source, span.offset),
+        char_length: locator.chars_between(source, span.offset, span.end()),
     }
 }
 
-fn physical(source: &SourceFile, span: Span, cursor: &mut CharCursor) -> PhysicalLocation {
+fn physical(source: &SourceFile, span: Span, locator: &Locator) -> PhysicalLocation {
     PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: uri(&source.name),
         },
-        region: Some(region(source, span, cursor)),
+        region: Some(region(source, span, locator)),
     }
 }
 
@@ -407,7 +382,7 @@ fn result<'a>(
     finding: &'a Finding,
     fingerprint: &Fingerprint,
     rule_index: Option<usize>,
-    cursor: &mut CharCursor,
+    locator: &Locator,
 ) -> SarifResult<'a> {
     let mut partial_fingerprints = BTreeMap::new();
     // GitHub keys alerts on `primaryLocationLineHash`; ours does not depend on the line, so an
@@ -417,20 +392,18 @@ fn result<'a>(
     let mut related = Vec::new();
     for (i, label) in finding.labels.iter().enumerate() {
         let source = label.source.as_deref().unwrap_or(&finding.source);
-        // A second cursor: labels may point anywhere, the main cursor only moves forward.
-        let mut label_cursor = CharCursor::default();
         related.push(Location {
             id: Some(i + 1),
-            physical_location: physical(source, label.span, &mut label_cursor),
+            physical_location: physical(source, label.span, locator),
             message: Some(Text {
-                text: label.message.clone(),
+                text: sanitize::line(&label.message).into_owned(),
             }),
         });
     }
-    let mut message = finding.message.clone();
+    let mut message = sanitize::line(&finding.message).into_owned();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&sanitize::line(help));
     }
     SarifResult {
         rule_id: &finding.rule,
@@ -439,7 +412,7 @@ fn result<'a>(
         message: Text { text: message },
         locations: [Location {
             id: None,
-            physical_location: physical(&finding.source, finding.span, cursor),
+            physical_location: physical(&finding.source, finding.span, locator),
             message: None,
         }],
         related_locations: related,
@@ -464,14 +437,14 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
     let fingerprints = fingerprint::fingerprints(&outcome.findings);
-    let mut cursor = CharCursor::default();
+    let locator = Locator::new();
     let results = outcome
         .findings
         .iter()
         .zip(&fingerprints)
         .map(|(finding, fp)| {
             let rule_index = index.get(finding.rule.as_str()).copied();
-            result(finding, fp, rule_index, &mut cursor)
+            result(finding, fp, rule_index, &locator)
         })
         .collect();
     let notifications = outcome
@@ -480,7 +453,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .map(|error| Notification {
             level: "error",
             message: Text {
-                text: error.to_string(),
+                text: sanitize::line(&error.to_string()).into_owned(),
             },
             locations: [NotificationLocation {
                 physical_location: PhysicalLocation {
@@ -535,14 +508,13 @@ mod tests {
     #[test]
     fn char_offsets_count_code_points() {
         let text = "é: x\n  - name: Zoom\n";
-        assert_eq!(chars_in(text, 0, 2), 1);
-        assert_eq!(chars_in(text, 0, text.len()), text.chars().count());
         let source = SourceFile::new("a.yaml", "a.yaml", text.into());
-        let mut cursor = CharCursor::default();
-        assert_eq!(cursor.offset(&source, 2), 1);
-        assert_eq!(cursor.offset(&source, 15), 14);
-        // Going backwards restarts the count instead of underflowing.
-        assert_eq!(cursor.offset(&source, 2), 1);
+        let locator = Locator::new();
+        let region = region(&source, Span::new(2, text.len() - 2), &locator);
+        assert_eq!((region.char_offset, region.char_length), (1, 19));
+        assert_eq!(locator.chars_before(&source, 15), 14);
+        // Going backwards is no problem.
+        assert_eq!(locator.chars_before(&source, 2), 1);
     }
 
     #[test]

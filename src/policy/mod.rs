@@ -149,7 +149,7 @@ impl Policy {
         let mut errors = Vec::new();
         for path in groups.keys().flatten() {
             let source = read(path, settings.max_file_size).map_err(Error::Usage)?;
-            match config::load(source, &rule_ids) {
+            match config::load_with(source, &rule_ids, settings.max_file_size) {
                 Ok(config) => {
                     configs.insert(path.clone(), config);
                 }
@@ -241,8 +241,17 @@ impl Policy {
 
     /// The policy files this run read.
     pub fn inputs(&self) -> Inputs {
+        // Every config file read, the extended ones too: none may be written over.
+        let mut configs: Vec<PathBuf> = self.configs.keys().cloned().collect();
+        for config in self.configs.values() {
+            for file in config.files.iter().skip(1) {
+                if !configs.contains(&file.path) {
+                    configs.push(file.path.clone());
+                }
+            }
+        }
         Inputs {
-            configs: self.configs.keys().cloned().collect(),
+            configs,
             baseline: self.baseline.as_ref().map(|b| b.source.path.clone()),
         }
     }
@@ -346,7 +355,7 @@ fn parse_severity_flags(
 }
 
 /// Reads a config or baseline file the user named or discovery found.
-fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
+pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
     let file = crate::discover::read(path, max_size).map_err(|e| e.to_string())?;
     if let Some(span) = file.invalid_utf8 {
         return Err(format!(
@@ -358,7 +367,7 @@ fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
 }
 
 /// The directory of a file, absolute and [`normalize`]d.
-fn parent_dir(path: &Path) -> PathBuf {
+pub(crate) fn parent_dir(path: &Path) -> PathBuf {
     let absolute = normalize(path);
     absolute
         .parent()

@@ -138,7 +138,7 @@ impl Sink<'_> {
         findings
     }
 
-    fn exception_matches(&self, config: &Config, exception: &Exception, finding: &Finding) -> bool {
+    fn exception_matches(&self, exception: &Exception, finding: &Finding) -> bool {
         if finding.rule != exception.rule.value {
             return false;
         }
@@ -158,7 +158,7 @@ impl Sink<'_> {
         if exception.files.is_empty() {
             return true;
         }
-        let dir = parent_dir(&config.source.path);
+        let dir = parent_dir(&exception.source.path);
         let file = relative_to(&dir, &finding.source.path, &finding.source.name);
         let options = glob::MatchOptions {
             require_literal_separator: true,
@@ -171,11 +171,11 @@ impl Sink<'_> {
     }
 
     /// Whether every inventory an exception's `files` can match was checked in this run.
-    fn files_all_checked(&self, config: &Config, exception: &Exception) -> bool {
+    fn files_all_checked(&self, exception: &Exception) -> bool {
         if exception.files.is_empty() {
             return false;
         }
-        let dir = parent_dir(&config.source.path);
+        let dir = parent_dir(&exception.source.path);
         let dir = glob::Pattern::escape(&dir.to_string_lossy());
         exception.files.iter().all(|pattern| {
             let Ok(paths) = glob::glob(&format!("{dir}/{}", pattern.as_str())) else {
@@ -198,14 +198,15 @@ impl Sink<'_> {
         produced: &mut Vec<Finding>,
     ) -> Vec<(usize, usize)> {
         let today = self.settings.today;
-        let cfg = &config.source;
         let mut links = Vec::new();
         for exception in &config.exceptions {
+            // With `extends`, an exception may come from a shared policy file.
+            let cfg = &exception.source;
             let expired = exception.expires.value < today;
             let expires = exception.expires.value.to_string();
             let mut used = false;
             for (at, finding) in findings.iter_mut().enumerate() {
-                if !self.exception_matches(config, exception, finding) {
+                if !self.exception_matches(exception, finding) {
                     continue;
                 }
                 used = true;
@@ -243,7 +244,7 @@ impl Sink<'_> {
                 }
             }
             // In a partial run, an exception is only unused if all it could cover was checked.
-            let judged = self.scope.whole_set || self.files_all_checked(config, exception);
+            let judged = self.scope.whole_set || self.files_all_checked(exception);
             if expired && !used && !judged {
                 produced.push(self.new_finding(
                     ids::EXPIRED_EXCEPTION,

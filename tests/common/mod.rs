@@ -116,3 +116,38 @@ pub fn put(dir: &Path, relative: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("write a test file");
     path
 }
+
+/// The variable `.ci/run` sets so that tests needing `../shared/data` fail when it is missing
+/// instead of passing without running.
+pub const REQUIRE_DATA: &str = "E2EE_LINT_REQUIRE_DATA";
+
+/// Whether a missing `../shared/data` must fail the test: `E2EE_LINT_REQUIRE_DATA=1` (set by
+/// `.ci/run`) or `CI=true`.
+pub fn data_required() -> bool {
+    std::env::var(REQUIRE_DATA).is_ok_and(|v| v == "1")
+        || std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// `../shared/data/<relative>` beside the repository, or `None` after saying on standard error
+/// that the test is skipped. Under CI ([`data_required`]) a missing path fails the test.
+pub fn shared_data(relative: &str) -> Option<PathBuf> {
+    shared_data_with(relative, data_required())
+}
+
+/// [`shared_data`], with whether a missing path fails given.
+pub fn shared_data_with(relative: &str, required: bool) -> Option<PathBuf> {
+    let path = root().join("../shared/data").join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        !required,
+        "{} is missing, and {REQUIRE_DATA}=1 or CI=true says this run must have it: put the shared \
+         data set beside the repository (../shared/data), or unset the variable to skip",
+        path.display()
+    );
+    // Straight to the process's stderr: the test harness captures `println!`.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {} not found", path.display());
+    None
+}

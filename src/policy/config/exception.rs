@@ -1,16 +1,21 @@
 //! The `exceptions:` list of a config file: each entry reasoned, owned, dated and, if limited
 //! to files, limited to at least one.
 
+use std::sync::Arc;
+
 use super::{EXCEPTION_KEYS, Loader};
 use crate::policy::date::Date;
 use crate::read::NodeReader;
 use crate::source::Sp;
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 use crate::yaml::{Node, NodeKind};
 
 /// One accepted risk: reasoned, owned and dated.
 #[derive(Debug, Clone)]
 pub struct Exception {
+    /// The config file that wrote it (with `extends`, maybe not the nearest one): where its
+    /// findings point and what its `files` are relative to.
+    pub source: Arc<SourceFile>,
     /// The first line of the list entry, where `unused-exception` points.
     pub entry: Span,
     pub tool: Sp<String>,
@@ -91,6 +96,7 @@ impl Loader<'_> {
             }
         }
         Some(Exception {
+            source: Arc::clone(self.source),
             entry,
             tool: tool?,
             rule: rule?,

@@ -1,0 +1,346 @@
+//! A shared policy: `extends:` and `rule_files:`, the two keys that name other files (paths
+//! relative to the config file that writes them), and the merge of an `extends` chain.
+//!
+//! Merge order: the extended files first, in the order listed, then the file itself, so the
+//! nearer file wins key by key (`rules` entry by entry). `exceptions`, `rule_files` and the
+//! `catalog:` systems and overrides accumulate instead. A file reached twice (a diamond) is
+//! merged once; a cycle or a file that cannot be read is an error at the `extends` entry.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Config, ConfigError, Layer, Loader, MAX_EXCEPTION_DAYS, Shown};
+use crate::catalog::Catalog;
+use crate::engine::Levels;
+use crate::policy::{normalize, relative_to};
+use crate::read::NodeReader;
+use crate::source::{SourceFile, Sp};
+use crate::yaml::{self, Node, NodeKind};
+
+/// The most files one `extends` chain may read: far above any real policy, low enough that a
+/// hostile tree of configs cannot keep a run busy.
+const MAX_FILES: usize = 64;
+
+struct Resolver<'a> {
+    rule_ids: &'a [&'a str],
+    max_file_size: u64,
+    /// The files being loaded, outermost first, as normalized paths: a cycle returns to one.
+    stack: Vec<(PathBuf, String)>,
+    seen: HashSet<PathBuf>,
+    /// Layers in merge order: a file's bases before the file.
+    layers: Vec<(Arc<SourceFile>, Layer)>,
+    errors: Vec<ConfigError>,
+}
+
+/// Loads `source` and everything it extends, and merges them.
+pub(super) fn resolve(
+    source: Arc<SourceFile>,
+    rule_ids: &[&str],
+    max_file_size: u64,
+) -> Result<Config, Vec<ConfigError>> {
+    let mut resolver = Resolver {
+        rule_ids,
+        max_file_size,
+        stack: Vec::new(),
+        seen: HashSet::new(),
+        layers: Vec::new(),
+        errors: Vec::new(),
+    };
+    resolver.visit(Arc::clone(&source));
+    if !resolver.errors.is_empty() {
+        return Err(resolver.errors);
+    }
+    merge(source, resolver.layers)
+}
+
+impl Resolver<'_> {
+    fn visit(&mut self, source: Arc<SourceFile>) {
+        let key = normalize(&source.path);
+        self.seen.insert(key.clone());
+        self.stack.push((key, source.name.clone()));
+        let text = Arc::clone(&source.text);
+        let mut loader = Loader {
+            source: &source,
+            rule_ids: self.rule_ids,
+            errors: Vec::new(),
+        };
+        let document = match yaml::parse(&text) {
+            Ok(documents) => {
+                if let Some(extra) = documents.get(1) {
+                    loader.error(
+                        extra.span,
+                        "a config file has one YAML document",
+                        "second document",
+                        Some("remove the `---` separator and merge the documents".into()),
+                    );
+                }
+                documents.into_iter().next()
+            }
+            Err(error) => {
+                loader.error(
+                    error.span,
+                    format!("invalid YAML: {}", error.message),
+                    "here",
+                    None,
+                );
+                None
+            }
+        };
+        // The bases first: their levels are what this file's value translations must name.
+        let extends = document
+            .as_ref()
+            .and_then(|d| d.get("extends"))
+            .map(|node| loader.extends(node))
+            .unwrap_or_default();
+        let mut errors = std::mem::take(&mut loader.errors);
+        for entry in &extends {
+            if let Err(error) = self.base(&source, entry) {
+                errors.push(*error);
+            }
+        }
+        let inherited: Option<Levels> =
+            self.layers.iter().rev().find_map(|(_, l)| l.levels.clone());
+        let mut loader = Loader {
+            source: &source,
+            rule_ids: self.rule_ids,
+            errors: Vec::new(),
+        };
+        let layer = document
+            .as_ref()
+            .map(|d| loader.document(d, inherited.as_ref()))
+            .unwrap_or_default();
+        errors.extend(loader.errors);
+        self.errors.extend(errors);
+        self.stack.pop();
+        self.layers.push((source, layer));
+    }
+
+    /// Loads one `extends` entry of `from`.
+    fn base(&mut self, from: &Arc<SourceFile>, entry: &Sp<String>) -> Result<(), Box<ConfigError>> {
+        let error = |message: String, label: &str, help: Option<String>| {
+            Box::new(ConfigError::new(
+                from,
+                from.first_line(entry.span),
+                message,
+                label,
+                help,
+            ))
+        };
+        let path = relative_path(&from.path, &entry.value);
+        let key = normalize(&path);
+        if let Some(at) = self.stack.iter().position(|(p, _)| *p == key) {
+            let mut cycle: Vec<&str> = self.stack[at..].iter().map(|(_, n)| n.as_str()).collect();
+            let name = self.stack[at].1.clone();
+            cycle.push(&name);
+            return Err(error(
+                format!("`extends` cycle: {}", cycle.join(" -> ")),
+                "extends a file that extends this one",
+                Some(
+                    "a shared policy cannot extend the configs that extend it; remove one link"
+                        .into(),
+                ),
+            ));
+        }
+        if self.seen.contains(&key) {
+            return Ok(()); // already merged through another branch
+        }
+        if self.seen.len() >= MAX_FILES {
+            return Err(error(
+                format!("`extends` reads more than {MAX_FILES} files"),
+                "one too many",
+                None,
+            ));
+        }
+        let source = crate::policy::read(&path, self.max_file_size).map_err(|message| {
+            error(
+                format!("cannot read {message}"),
+                "extended here",
+                Some(
+                    "`extends` paths are relative to the directory of the config that names them"
+                        .into(),
+                ),
+            )
+        })?;
+        // Named as the user would write it from the working directory.
+        let cwd = std::env::current_dir()
+            .map(|d| normalize(&d))
+            .unwrap_or_default();
+        let name = relative_to(&cwd, &key, &source.name);
+        let source = Arc::new(SourceFile::new(name, path, source.text.to_string()));
+        self.visit(source);
+        Ok(())
+    }
+}
+
+/// `relative` resolved against the directory of the config file at `config`.
+fn relative_path(config: &Path, relative: &str) -> PathBuf {
+    let relative = Path::new(relative);
+    if relative.is_absolute() {
+        return relative.to_path_buf();
+    }
+    match config.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(relative),
+        _ => relative.to_path_buf(),
+    }
+}
+
+impl Loader<'_> {
+    /// `extends:` a path or a list of paths.
+    pub(super) fn extends(&mut self, node: &Node) -> Vec<Sp<String>> {
+        let items: Vec<&Node> = match &node.kind {
+            NodeKind::Seq(items) => items.iter().collect(),
+            NodeKind::Str(_) => vec![node],
+            NodeKind::Null => Vec::new(),
+            _ => {
+                self.wrong_type(node, "`extends`", "a list of config file paths");
+                return Vec::new();
+            }
+        };
+        let mut paths = Vec::new();
+        for item in items {
+            let Some(path) = self.nonempty(item, "an `extends` path") else {
+                continue;
+            };
+            if path.value.contains("://") {
+                self.error(
+                    path.span,
+                    "`extends` takes file paths, not URLs",
+                    "a URL",
+                    Some("vendor the shared policy into the repository (a submodule, a copy) and name its path".into()),
+                );
+                continue;
+            }
+            paths.push(path);
+        }
+        paths
+    }
+
+    /// `rule_files:` glob patterns relative to this file, expanded now: sorted, files only,
+    /// and a pattern matching nothing is an error (a typo would silently drop rules).
+    pub(super) fn rule_files(&mut self, node: &Node, layer: &mut Layer) {
+        let items: Vec<&Node> = match &node.kind {
+            NodeKind::Seq(items) => items.iter().collect(),
+            NodeKind::Str(_) => vec![node],
+            NodeKind::Null => Vec::new(),
+            _ => {
+                self.wrong_type(node, "`rule_files`", "a list of glob patterns");
+                return;
+            }
+        };
+        // Relative to the config's path as given, so that the paths stay short and readable.
+        let dir = match self.source.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let shown_dir = crate::discover::display_name(&dir);
+        for item in items {
+            let Some(pattern) = self.nonempty(item, "a `rule_files` pattern") else {
+                continue;
+            };
+            let full = if Path::new(&pattern.value).is_absolute() {
+                pattern.value.clone()
+            } else {
+                format!(
+                    "{}/{}",
+                    glob::Pattern::escape(&dir.to_string_lossy()),
+                    pattern.value
+                )
+            };
+            let paths = match glob::glob(&full) {
+                Ok(paths) => paths,
+                Err(e) => {
+                    self.error(
+                        pattern.span,
+                        format!("invalid glob pattern: {}", e.msg),
+                        "invalid pattern",
+                        None,
+                    );
+                    continue;
+                }
+            };
+            let mut found: Vec<PathBuf> = paths
+                .flatten()
+                .filter(|p| p.is_file())
+                .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                self.error(
+                    pattern.span,
+                    format!("`{}` matches no file", pattern.value),
+                    "no rule file here",
+                    Some(format!(
+                        "patterns are relative to the config's directory ({shown_dir}); fix the pattern or remove it"
+                    )),
+                );
+            }
+            for path in found {
+                if !layer.rule_files.contains(&path) {
+                    layer.rule_files.push(path.clone());
+                    self.show_path(layer, item, path);
+                }
+            }
+        }
+    }
+}
+
+/// Merges layers (bases first) into the effective config of `source`.
+fn merge(
+    source: Arc<SourceFile>,
+    layers: Vec<(Arc<SourceFile>, Layer)>,
+) -> Result<Config, Vec<ConfigError>> {
+    let mut config = Config {
+        source: Arc::clone(&source),
+        fail_on: None,
+        levels: None,
+        rules: Default::default(),
+        exceptions: Vec::new(),
+        max_exception_days: MAX_EXCEPTION_DAYS,
+        mapping: None,
+        rule_files: Vec::new(),
+        catalog: None,
+        files: vec![Arc::clone(&source)],
+        shown: Vec::new(),
+    };
+    let (mut added, mut overrides) = (Vec::new(), Vec::new());
+    for (file, layer) in layers {
+        if !Arc::ptr_eq(&file, &source) {
+            config.files.push(file);
+        }
+        config.fail_on = layer.fail_on.or(config.fail_on);
+        config.levels = layer.levels.or(config.levels);
+        config.rules.extend(layer.rules);
+        config.exceptions.extend(layer.exceptions);
+        if let Some(days) = layer.max_exception_days {
+            config.max_exception_days = days;
+        }
+        config.mapping = layer.mapping.or(config.mapping);
+        for path in layer.rule_files {
+            let key = normalize(&path);
+            if !config.rule_files.iter().any(|p| normalize(p) == key) {
+                config.rule_files.push(path);
+            }
+        }
+        added.extend(layer.added);
+        overrides.extend(layer.overrides);
+        for shown in layer.shown {
+            if !shown.accumulates() {
+                config.shown.retain(|s: &Shown| s.key != shown.key);
+            }
+            config.shown.push(shown);
+        }
+    }
+    if !added.is_empty() || !overrides.is_empty() {
+        let catalog = Catalog::embedded()
+            .with_changes(&added, &overrides)
+            .map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| ConfigError::new(&e.file, e.span, e.message, e.label, e.help))
+                    .collect::<Vec<_>>()
+            })?;
+        config.catalog = Some(Arc::new(catalog));
+    }
+    Ok(config)
+}

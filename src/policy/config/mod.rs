@@ -1,0 +1,338 @@
+//! The config file (`e2ee-lint.yaml`): its model, and its loader from the spanned YAML tree.
+//!
+//! Like cargo-deny, every value keeps its span, and every mistake is a diagnostic pointing into
+//! the config file. A config with any error is not used at all: a half-read policy would give a
+//! verdict nobody wrote.
+//!
+//! A config may `extends:` others (a shared policy); [`load`] resolves the chain and merges it
+//! into one [`Config`], remembering where each value came from ([`Shown`]).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use super::FailOn;
+use crate::catalog::{Added, Catalog, Override};
+use crate::engine::Levels;
+
+use crate::finding::Severity;
+use crate::inventory::Mapping;
+use crate::read::{Complaint, NodeReader};
+use crate::source::Sp;
+use crate::source::{SourceFile, Span};
+use crate::suggest::did_you_mean;
+use crate::yaml::{Node, NodeKind};
+
+mod catalog;
+mod exception;
+mod extends;
+mod load;
+mod node_de;
+mod show;
+
+pub use exception::Exception;
+pub use show::{Shown, render as show};
+
+/// Keys of the top-level mapping, in the order the README documents them.
+pub const TOP_KEYS: &[&str] = &[
+    "extends",
+    "fail_on",
+    "data_classification",
+    "rules",
+    "max_exception_days",
+    "exceptions",
+    "inventory",
+    "rule_files",
+    "catalog",
+];
+/// Top-level keys whose entries accumulate through `extends` (the others: the nearer file wins).
+pub const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
+pub const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
+pub const OVERRIDE_KEYS: &[&str] = &["system", "channels", "reason", "source"];
+/// The longest an exception may run, from today, unless `max_exception_days` says otherwise.
+pub const MAX_EXCEPTION_DAYS: i64 = 365;
+pub const INVENTORY_KEYS: &[&str] = &["tools", "fields", "unknown_fields", "values"];
+pub const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
+/// `inventory.tools` values that are not key names.
+pub const TOOLS_LIST: &str = ".";
+pub const TOOLS_SINGLE: &str = "single";
+pub const CLASSIFICATION_KEYS: &[&str] = &["levels", "e2ee_required_from"];
+pub const EXCEPTION_KEYS: &[&str] = &[
+    "tool",
+    "rule",
+    "reason",
+    "approved_by",
+    "ticket",
+    "expires",
+    "files",
+];
+pub const FAIL_ON: &[&str] = FailOn::NAMES;
+pub const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
+
+/// What the config sets a rule to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+impl RuleLevel {
+    pub fn parse(s: &str) -> Option<RuleLevel> {
+        match s {
+            "off" => Some(RuleLevel::Off),
+            "error" => Some(RuleLevel::On(Severity::Error)),
+            "warning" => Some(RuleLevel::On(Severity::Warning)),
+            "info" => Some(RuleLevel::On(Severity::Info)),
+            _ => None,
+        }
+    }
+}
+
+/// A loaded, valid config: the file with everything it `extends` merged in.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file itself (the nearest one, where the chain starts).
+    pub source: Arc<SourceFile>,
+    pub fail_on: Option<FailOn>,
+    pub levels: Option<Levels>,
+    pub rules: BTreeMap<String, RuleLevel>,
+    pub exceptions: Vec<Exception>,
+    /// `max_exception_days`: an exception expiring later than this from today is reported.
+    pub max_exception_days: i64,
+    /// `inventory:`: how the company's inventory shape maps onto the model; `None` is format v1.
+    pub mapping: Option<Mapping>,
+    /// `rule_files:` globs expanded (relative to the file that wrote them), the extended files'
+    /// first; sorted within each glob, no duplicates. Loading them is the rule registry's job.
+    pub rule_files: Vec<PathBuf>,
+    /// The effective catalog when `catalog:` adds systems or overrides statuses; `None` means
+    /// the embedded catalog applies unchanged.
+    pub catalog: Option<Arc<Catalog>>,
+    /// Every file read for this config: itself first, then what it extends, in load order.
+    pub files: Vec<Arc<SourceFile>>,
+    /// Each effective value with the file and line it came from, for `config --show`.
+    pub shown: Vec<Shown>,
+}
+
+impl Config {
+    /// The catalog the engine uses under this config.
+    pub fn effective_catalog(config: Option<&Config>) -> Arc<Catalog> {
+        config
+            .and_then(|c| c.catalog.clone())
+            .unwrap_or_else(Catalog::embedded)
+    }
+}
+
+/// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub message: String,
+    pub source_code: NamedSource<Arc<String>>,
+    pub span: SourceSpan,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("error[invalid-config]"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source_code)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
+        )))
+    }
+}
+
+impl ConfigError {
+    pub fn new(
+        source: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError {
+            message: message.into(),
+            source_code: NamedSource::new(&source.name, Arc::clone(&source.text)),
+            span: span.into(),
+            label: label.into(),
+            help,
+        }
+    }
+}
+
+/// Loads a config file and everything it `extends`; `rule_ids` are the ids `rules:` and
+/// `exceptions:` may name. Extended files are read with the default size limit.
+pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<ConfigError>> {
+    load_with(source, rule_ids, crate::discover::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// [`load`], reading extended files of at most `max_file_size` bytes.
+pub fn load_with(
+    source: Arc<SourceFile>,
+    rule_ids: &[&str],
+    max_file_size: u64,
+) -> Result<Config, Vec<ConfigError>> {
+    extends::resolve(source, rule_ids, max_file_size)
+}
+
+/// One file's own settings, before the `extends` chain is merged.
+#[derive(Debug, Default)]
+struct Layer {
+    fail_on: Option<FailOn>,
+    levels: Option<Levels>,
+    rules: BTreeMap<String, RuleLevel>,
+    exceptions: Vec<Exception>,
+    max_exception_days: Option<i64>,
+    mapping: Option<Mapping>,
+    rule_files: Vec<PathBuf>,
+    added: Vec<Added>,
+    overrides: Vec<Override>,
+    shown: Vec<Shown>,
+}
+
+struct Loader<'a> {
+    source: &'a Arc<SourceFile>,
+    rule_ids: &'a [&'a str],
+    errors: Vec<ConfigError>,
+}
+
+impl NodeReader for Loader<'_> {
+    fn source(&self) -> &SourceFile {
+        self.source
+    }
+
+    /// Every config problem, unknown keys included, is an error in the config file.
+    fn complain(
+        &mut self,
+        _kind: Complaint,
+        span: Span,
+        message: String,
+        label: String,
+        help: Option<String>,
+    ) {
+        self.error(span, message, label, help);
+    }
+}
+
+impl Loader<'_> {
+    fn error(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let span = self.first_line(span);
+        self.errors
+            .push(ConfigError::new(self.source, span, message, label, help));
+    }
+
+    /// Entries of a mapping, or `None` (reported) when the node is something else.
+    fn mapping<'n, 'a>(
+        &mut self,
+        node: &'n Node<'a>,
+        what: &str,
+    ) -> Option<&'n [(Node<'a>, Node<'a>)]> {
+        match &node.kind {
+            NodeKind::Map(entries) => Some(entries),
+            NodeKind::Null => Some(&[]),
+            _ => {
+                self.wrong_type(node, what, "a mapping");
+                None
+            }
+        }
+    }
+
+    fn rule_id(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        let rule_ids = self.rule_ids;
+        let id = self.string(node, what)?;
+        if rule_ids.contains(&id.value.as_str()) {
+            return Some(id);
+        }
+        let help = did_you_mean(&id.value, rule_ids)
+            .unwrap_or_else(|| "`e2ee-lint rules` lists every rule".into());
+        self.error(
+            id.span,
+            format!("unknown rule `{}`", id.value),
+            "no rule has this id",
+            Some(help),
+        );
+        None
+    }
+
+    /// Reads one file's settings; `inherited` are the levels of the files it extends, against
+    /// which its value translations are checked when it sets none of its own.
+    fn document(&mut self, document: &Node, inherited: Option<&Levels>) -> Layer {
+        let mut layer = Layer::default();
+        let Some(entries) = self.mapping(document, "the config file") else {
+            return layer;
+        };
+        let mut inventory = None;
+        for (key, value) in entries {
+            let before = self.errors.len();
+            match key.as_str() {
+                // Read before the rest of the file, by `extends::resolve`.
+                Some("extends") => {}
+                Some("fail_on") => {
+                    layer.fail_on = self
+                        .keyword(value, "`fail_on` value", FAIL_ON)
+                        .and_then(|v| FailOn::parse(&v.value));
+                }
+                Some("data_classification") => layer.levels = self.levels(value),
+                Some("rules") => {
+                    layer.rules = self.rules(value);
+                    self.show_entries(&mut layer, "rules", value);
+                }
+                Some("exceptions") => {
+                    layer.exceptions = self.exceptions(value);
+                    self.show_items(&mut layer, "exceptions", value);
+                }
+                Some("max_exception_days") => layer.max_exception_days = self.positive_days(value),
+                Some("inventory") => inventory = Some((key, value)),
+                Some("rule_files") => self.rule_files(value, &mut layer),
+                Some("catalog") => self.catalog(value, &mut layer),
+                _ => self.unknown_key(key, TOP_KEYS, "the config file"),
+            }
+            let single = !matches!(
+                key.as_str(),
+                Some("extends" | "rules" | "exceptions" | "inventory" | "rule_files" | "catalog")
+            );
+            if single && self.errors.len() == before {
+                self.show(&mut layer, key, value, None);
+            }
+        }
+        // After the loop: value translations are checked against the configured levels.
+        if let Some((key, node)) = inventory {
+            let levels = layer.levels.as_ref().or(inherited);
+            layer.mapping = self.inventory(node, levels);
+            self.show(&mut layer, key, node, None);
+        }
+        layer
+    }
+
+    fn nonempty(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        let value = self.string(node, what)?;
+        if value.value.trim().is_empty() {
+            self.error(
+                value.span,
+                format!("{what} must not be empty"),
+                "empty",
+                None,
+            );
+            return None;
+        }
+        Some(value)
+    }
+}
