@@ -29,11 +29,19 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
+        /// Also list the rules in this rule file (repeatable); the working directory's config
+        /// adds its `rule_files`.
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<std::path::PathBuf>,
     },
     /// Show a rule's documentation.
     Explain {
         /// The rule id, e.g. `no-e2ee`.
         rule: String,
+        /// Also know the rules in this rule file (repeatable); the working directory's config
+        /// adds its `rule_files`.
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<std::path::PathBuf>,
     },
     /// Show the E2EE classification of every known system, or of one.
     Catalog {
@@ -58,6 +66,19 @@ pub enum Command {
         /// This config file instead of the one discovered from the working directory.
         #[arg(long, value_name = "PATH")]
         config: Option<std::path::PathBuf>,
+    },
+    /// Test rules against example inventories annotated with `# expect: RULE` / `# ok: RULE`.
+    TestRules {
+        /// Example inventories, or directories of them. Their configs are discovered as
+        /// `check` does, so a config's `rule_files` apply.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// Rule files to test besides the built-in ones and the configs' (repeatable).
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<std::path::PathBuf>,
+        /// The policy date for date-dependent rules, as YYYY-MM-DD [default: today in UTC].
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        today: Option<crate::policy::date::Date>,
     },
     /// Write a commented starter config (refuses to overwrite an existing file).
     Init {
@@ -114,6 +135,11 @@ pub struct CheckArgs {
     /// Refuse files larger than this many bytes.
     #[arg(long, default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
     pub max_file_size: u64,
+
+    /// Also run the rules in this rule file (the built-in format; repeatable). A config's
+    /// `rule_files` add to these.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<std::path::PathBuf>,
 
     /// Use this config file for every inventory instead of discovering one.
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]

@@ -18,6 +18,7 @@ pub mod output;
 pub mod pipeline;
 pub mod policy;
 pub mod read;
+pub mod rule_tests;
 pub mod schema;
 pub mod source;
 pub mod suggest;

@@ -33,6 +33,8 @@ pub enum Error {
     Usage(String),
     /// Diagnostics pointing into a config or baseline file.
     Config(Vec<policy::config::ConfigError>),
+    /// Diagnostics pointing into rule files.
+    Rules(Vec<crate::engine::rule::RuleError>),
 }
 
 impl From<policy::Error> for Error {
@@ -40,6 +42,7 @@ impl From<policy::Error> for Error {
         match error {
             policy::Error::Usage(message) => Error::Usage(message),
             policy::Error::Config(errors) => Error::Config(errors),
+            policy::Error::Rules(errors) => Error::Rules(errors),
         }
     }
 }
@@ -59,14 +62,17 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     } else {
         discover::discover(&request.paths)
     };
-    let registry = Registry::embedded().map_err(|e| Error::Usage(e.to_string()))?;
+    let registry = Registry::embedded()
+        .map_err(|e| Error::Usage(e.one_line()))?
+        .with_custom(&settings.rule_files, settings.max_file_size)
+        .map_err(Error::Rules)?;
     let catalog = Catalog::embedded();
     let mut policy = Policy::load(&paths, settings, &registry)?;
     policy.set_whole_set(request.paths.is_empty() || covers_default_set(&paths));
 
     // Every rule that can fire: `invalid-config` is documented like one but stops the run.
-    let rules: Vec<_> = registry
-        .infos()
+    let rules: Vec<_> = policy
+        .rule_infos()
         .into_iter()
         .filter(|r| r.id != policy::ids::INVALID_CONFIG)
         .collect();
@@ -87,6 +93,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     for (config, files) in policy.groups() {
         // Each config group is classified against its own effective catalog.
         let catalog = policy::config::Config::effective_catalog(config);
+        let registry = policy.registry(config);
         let engine = Engine {
             catalog: Arc::clone(&catalog),
             registry: registry.clone(),
@@ -97,7 +104,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
         let mut group = check_files(&engine, files, settings.max_file_size);
         crate::catalog::overrides::annotate(&catalog, &mut group.findings);
         let findings = policy
-            .sink(config, &registry, &catalog)
+            .sink(config, registry, &catalog)
             .apply(group.findings, &group.files);
         if outcome.findings.is_empty() {
             outcome.findings = findings; // no copy of a large first group

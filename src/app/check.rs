@@ -18,6 +18,9 @@ pub(super) fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
         Err(pipeline::Error::Config(errors)) => {
             return Ok(super::config_errors(&errors, style, "nothing was checked"));
         }
+        Err(pipeline::Error::Rules(errors)) => {
+            return Ok(super::rule_errors(&errors, style, "nothing was checked"));
+        }
     };
     check_targets(args, &outcome)?;
     let mut failed = false;

@@ -6,9 +6,43 @@ use crate::engine::rule::{Registry, RuleInfo};
 use crate::suggest::did_you_mean;
 
 use super::print_stdout;
+use crate::output::Style;
+use crate::policy::ConfigChoice;
 
-pub(super) fn rules(format: RulesFormat) -> Result<u8, String> {
-    let registry = Registry::embedded().map_err(|e| e.to_string())?;
+/// The rules of the working directory: the built-in ones, `--rules` files and the `rule_files`
+/// of the config `check` would use there. `Err(code)` when a file is invalid (drawn already).
+fn registry_here(
+    rules: &[std::path::PathBuf],
+    style: Style,
+) -> Result<Result<Registry, u8>, String> {
+    let max = crate::discover::DEFAULT_MAX_FILE_SIZE;
+    let base = Registry::embedded().map_err(|e| e.one_line())?;
+    let config = match super::config_for_cwd(&ConfigChoice::Discover, max)? {
+        Ok(config) => config,
+        Err(errors) => {
+            return Ok(Err(super::config_errors(
+                &errors,
+                style,
+                "no rule is shown",
+            )));
+        }
+    };
+    let mut files = rules.to_vec();
+    files.extend(config.iter().flat_map(|c| c.rule_files.iter().cloned()));
+    Ok(base
+        .with_custom(&files, max)
+        .map_err(|errors| super::rule_errors(&errors, style, "no rule is shown")))
+}
+
+pub(super) fn rules(
+    format: RulesFormat,
+    rule_files: &[std::path::PathBuf],
+    style: Style,
+) -> Result<u8, String> {
+    let registry = match registry_here(rule_files, style)? {
+        Ok(registry) => registry,
+        Err(code) => return Ok(code),
+    };
     let infos = registry.infos();
     let text = match format {
         RulesFormat::Table => rules_table(&infos),
@@ -71,8 +105,15 @@ fn severity_text(rule: &RuleInfo) -> String {
     text
 }
 
-pub(super) fn explain(id: &str) -> Result<u8, String> {
-    let registry = Registry::embedded().map_err(|e| e.to_string())?;
+pub(super) fn explain(
+    id: &str,
+    rule_files: &[std::path::PathBuf],
+    style: Style,
+) -> Result<u8, String> {
+    let registry = match registry_here(rule_files, style)? {
+        Ok(registry) => registry,
+        Err(code) => return Ok(code),
+    };
     let Some(rule) = registry.get(id) else {
         let ids: Vec<&str> = registry.rules().map(|r| r.info.id.as_str()).collect();
         let hint = did_you_mean(id, &ids).unwrap_or_else(|| "see `e2ee-lint rules`".into());

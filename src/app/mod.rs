@@ -4,6 +4,7 @@ mod catalog_cmd;
 mod check;
 mod config_cmd;
 mod docs;
+mod test_rules;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -32,8 +33,8 @@ pub fn run(cli: Cli) -> u8 {
     let style = stderr_style(cli.color);
     let result = match cli.command {
         Command::Check(args) => check::check(&args, style),
-        Command::Rules { format } => docs::rules(format),
-        Command::Explain { rule } => docs::explain(&rule),
+        Command::Rules { format, rules } => docs::rules(format, &rules, style),
+        Command::Explain { rule, rules } => docs::explain(&rule, &rules, style),
         Command::Catalog {
             name,
             format,
@@ -48,6 +49,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Config { show, config } => {
             config_cmd::run(show, &config_choice(config, false), style)
         }
+        Command::TestRules {
+            paths,
+            rules,
+            today,
+        } => test_rules::run(&paths, &rules, today, style),
         Command::Init { path } => crate::policy::init::run(&path),
         Command::Schema { which } => print_stdout(&crate::schema::text(which)),
         Command::Completions { shell } => crate::generate::run_completions(shell),
@@ -121,6 +127,15 @@ fn config_choice(config: Option<std::path::PathBuf>, isolated: bool) -> ConfigCh
 
 /// Draws config diagnostics on standard error and says nothing was done: exit 2.
 fn config_errors(errors: &[policy::config::ConfigError], style: Style, what: &str) -> u8 {
+    draw_errors(errors, style, "invalid configuration", what)
+}
+
+/// Draws rule-file diagnostics; the run stops with exit 2.
+fn rule_errors(errors: &[crate::engine::rule::RuleError], style: Style, what: &str) -> u8 {
+    draw_errors(errors, style, "invalid rule file", what)
+}
+
+fn draw_errors<D: miette::Diagnostic>(errors: &[D], style: Style, kind: &str, what: &str) -> u8 {
     let handler = crate::output::human::handler(style);
     let mut text = String::new();
     for error in errors {
@@ -129,7 +144,7 @@ fn config_errors(errors: &[policy::config::ConfigError], style: Style, what: &st
     }
     let _ = io::stderr().lock().write_all(text.as_bytes());
     error_line(&format!(
-        "invalid configuration ({} problem{}); {what}",
+        "{kind} ({} problem{}); {what}",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     ));
@@ -154,7 +169,7 @@ fn config_for_cwd(
             }
         }
     };
-    let registry = crate::engine::rule::Registry::embedded().map_err(|e| e.to_string())?;
+    let registry = crate::engine::rule::Registry::embedded().map_err(|e| e.one_line())?;
     let rule_ids: Vec<&str> = registry
         .rules()
         .map(|r| r.info.id.as_str())
@@ -184,6 +199,7 @@ fn request(args: &CheckArgs) -> Result<Request, String> {
             no_exceptions: args.no_exceptions,
             baseline: args.baseline.clone(),
             max_file_size: args.max_file_size,
+            rule_files: args.rules.clone(),
         },
     })
 }

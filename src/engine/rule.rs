@@ -202,15 +202,21 @@ impl RuleError {
     }
 }
 
-impl std::fmt::Display for RuleError {
+impl RuleError {
     /// One line, `file:line:column: message`, for contexts that print a line.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    pub fn one_line(&self) -> String {
         let at = self.source.line_col(self.span.offset);
-        write!(
-            f,
+        format!(
             "{}:{}:{}: {}",
             self.source.name, at.line, at.column, self.message
         )
+    }
+}
+
+impl std::fmt::Display for RuleError {
+    /// The message; the drawn diagnostic shows where.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
     }
 }
 

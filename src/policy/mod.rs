@@ -80,6 +80,8 @@ pub struct Settings {
     pub no_exceptions: bool,
     pub baseline: Option<PathBuf>,
     pub max_file_size: u64,
+    /// `--rules PATH`: the company's rule files, for every inventory.
+    pub rule_files: Vec<PathBuf>,
 }
 
 /// Why the policy could not be loaded.
@@ -89,6 +91,8 @@ pub enum Error {
     Usage(String),
     /// Diagnostics pointing into a config or baseline file.
     Config(Vec<ConfigError>),
+    /// Diagnostics pointing into rule files.
+    Rules(Vec<crate::engine::rule::RuleError>),
 }
 
 /// The policy of one run: the configs that apply to each inventory, the command line's
@@ -100,6 +104,10 @@ pub struct Policy {
     /// Inventories by the config that applies to them; BTreeMap keeps the order stable.
     groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>>,
     configs: BTreeMap<PathBuf, Config>,
+    /// The rules of each config: the built-in and `--rules` ones, plus its `rule_files`.
+    registries: BTreeMap<PathBuf, Registry>,
+    /// The rules of inventories with no config.
+    base: Registry,
     baseline: Option<Baseline>,
     scope: Scope,
 }
@@ -115,20 +123,9 @@ pub(crate) struct Scope {
 }
 
 impl Policy {
-    /// Finds and loads the config of every inventory, the flags and the baseline.
-    pub fn load(
-        paths: &[PathBuf],
-        settings: &Settings,
-        registry: &Registry,
-    ) -> Result<Policy, Error> {
-        // `invalid-config` is documented like a rule, but it is no finding: nothing to set.
-        let rule_ids: Vec<&str> = registry
-            .rules()
-            .map(|r| r.info.id.as_str())
-            .filter(|id| *id != ids::INVALID_CONFIG)
-            .collect();
-        let cli_levels = parse_severity_flags(&settings.severity, &rule_ids)?;
-
+    /// Finds and loads the config of every inventory, the company's rule files, the flags and
+    /// the baseline. `base` holds the built-in rules and those named by `--rules`.
+    pub fn load(paths: &[PathBuf], settings: &Settings, base: &Registry) -> Result<Policy, Error> {
         let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
         let mut finder = discover::Finder::default();
         for path in paths {
@@ -146,15 +143,34 @@ impl Policy {
         }
 
         let mut configs = BTreeMap::new();
+        let mut registries = BTreeMap::new();
         let mut errors = Vec::new();
+        let mut rule_errors = Vec::new();
         for path in groups.keys().flatten() {
             let source = read(path, settings.max_file_size).map_err(Error::Usage)?;
+            // A config may name rule files whose ids its `rules:` and exceptions use: read it
+            // once for its `rule_files`, load those, then read it again against every id.
+            let rule_files = config::load_with(Arc::clone(&source), &[], settings.max_file_size)
+                .map(|c| c.rule_files)
+                .unwrap_or_default();
+            let registry = match base.with_custom(&rule_files, settings.max_file_size) {
+                Ok(registry) => registry,
+                Err(e) => {
+                    rule_errors.extend(e);
+                    continue;
+                }
+            };
+            let rule_ids = settable_ids(&registry);
             match config::load_with(source, &rule_ids, settings.max_file_size) {
                 Ok(config) => {
                     configs.insert(path.clone(), config);
+                    registries.insert(path.clone(), registry);
                 }
                 Err(e) => errors.extend(e),
             }
+        }
+        if !rule_errors.is_empty() {
+            return Err(Error::Rules(rule_errors));
         }
         let baseline = match &settings.baseline {
             Some(path) if !settings.no_exceptions => {
@@ -166,6 +182,14 @@ impl Policy {
         if !errors.is_empty() {
             return Err(Error::Config(errors));
         }
+        // `--severity` may name any rule of the run, custom ones included.
+        let mut known: Vec<&str> = settable_ids(base);
+        for registry in registries.values() {
+            known.extend(settable_ids(registry));
+        }
+        known.sort_unstable();
+        known.dedup();
+        let cli_levels = parse_severity_flags(&settings.severity, &known)?;
         let scope = Scope {
             whole_set: false,
             checked: paths.iter().map(|p| normalize(p)).collect(),
@@ -175,9 +199,29 @@ impl Policy {
             cli_levels,
             groups,
             configs,
+            registries,
+            base: base.clone(),
             baseline,
             scope,
         })
+    }
+
+    /// The rules that apply under a config (or with none).
+    pub fn registry(&self, config: Option<&Config>) -> &Registry {
+        config
+            .and_then(|c| self.registries.get(&c.source.path))
+            .unwrap_or(&self.base)
+    }
+
+    /// Every rule that can fire in this run, built-in and custom, sorted by id.
+    pub fn rule_infos(&self) -> Vec<crate::engine::rule::RuleInfo> {
+        let mut infos: BTreeMap<String, crate::engine::rule::RuleInfo> = BTreeMap::new();
+        for registry in std::iter::once(&self.base).chain(self.registries.values()) {
+            for info in registry.infos() {
+                infos.entry(info.id.clone()).or_insert(info);
+            }
+        }
+        infos.into_values().collect()
     }
 
     /// Whether this run checks the whole inventory set: then every exception and baseline
@@ -322,6 +366,16 @@ impl<'a> RelativeNames<'a> {
         }
         self.last.as_ref().map_or("", |(_, name)| name.as_str())
     }
+}
+
+/// The ids a config or `--severity` may set: `invalid-config` is documented like a rule, but it
+/// is no finding.
+fn settable_ids(registry: &Registry) -> Vec<&str> {
+    registry
+        .rules()
+        .map(|r| r.info.id.as_str())
+        .filter(|id| *id != ids::INVALID_CONFIG)
+        .collect()
 }
 
 /// `--severity no-e2ee=warning` flags, validated against the rule ids.

@@ -258,7 +258,9 @@ impl Loader<'_> {
     fn rule_id(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
         let rule_ids = self.rule_ids;
         let id = self.string(node, what)?;
-        if rule_ids.contains(&id.value.as_str()) {
+        // No ids at all: a first reading that only wants `rule_files` (the ids those files
+        // define are not known yet); the second reading checks every id.
+        if rule_ids.is_empty() || rule_ids.contains(&id.value.as_str()) {
             return Some(id);
         }
         let help = did_you_mean(&id.value, rule_ids)
