@@ -34,13 +34,20 @@ inventory:
 ";
 
 /// A repository with the shared policy in `security/` and a team's config in `team/`.
+/// A rule file for `id` that never fires: these tests are about which files are loaded.
+fn quiet_rule(id: &str) -> String {
+    format!(
+        "id: {id}\nseverity: info\nsummary: s\ndocs: d\nwhen: {{field: tool.name, equals: nothing-is-called-this}}\nmessage: m\n"
+    )
+}
+
 fn shared_repo() -> tempfile::TempDir {
     let dir = repo();
     put(dir.path(), "security/e2ee-policy.yaml", SHARED);
-    put(dir.path(), "security/rules/b.yaml", "id: b\n");
-    put(dir.path(), "security/rules/a.yaml", "id: a\n");
+    put(dir.path(), "security/rules/b.yaml", &quiet_rule("b"));
+    put(dir.path(), "security/rules/a.yaml", &quiet_rule("a"));
     put(dir.path(), "team/e2ee-lint.yaml", TEAM);
-    put(dir.path(), "team/policy/z.yaml", "id: z\n");
+    put(dir.path(), "team/policy/z.yaml", &quiet_rule("z"));
     dir
 }
 

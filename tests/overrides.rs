@@ -171,6 +171,7 @@ fn the_outcome_carries_the_effective_catalog() {
             no_exceptions: false,
             baseline: None,
             max_file_size: 1 << 20,
+            rule_files: Vec::new(),
         },
     };
     let outcome = e2ee_lint::check(&request).unwrap();
