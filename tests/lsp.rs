@@ -20,8 +20,12 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
+        Client::start_with(dir, &["server".to_owned()])
+    }
+
+    fn start_with(dir: &Path, args: &[String]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
-            .arg("server")
+            .args(args)
             .current_dir(dir)
             .env("SOURCE_DATE_EPOCH", "1790000000")
             .stdin(Stdio::piped())
@@ -349,4 +353,53 @@ fn exit_without_shutdown_is_an_unclean_end() {
     assert_eq!(early["error"]["code"], -32002);
     client.notify("exit", Value::Null);
     assert_eq!(client.child.wait().ok().and_then(|s| s.code()), Some(1));
+}
+
+/// The fenced block after `<!-- NAME -->` in the README.
+fn readme_snippet(name: &str) -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("the README");
+    let marker = format!("<!-- {name} -->");
+    let after = readme
+        .split_once(&marker)
+        .unwrap_or_else(|| panic!("README has no {marker}"))
+        .1;
+    let body = after.split_once("```").map_or("", |(_, rest)| rest);
+    let body = body.split_once('\n').map_or("", |(_, rest)| rest);
+    body.split_once("```")
+        .map_or("", |(code, _)| code)
+        .to_owned()
+}
+
+/// The Helix and VS Code snippets start the server as written: their command and arguments
+/// answer `initialize` and end cleanly.
+#[test]
+fn editor_snippets_start_the_server() {
+    let helix = readme_snippet("helix-setup");
+    let value = |key: &str| {
+        helix
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = ")))
+            .unwrap_or_else(|| panic!("no {key} in {helix}"))
+            .to_owned()
+    };
+    let helix_command: String = serde_json::from_str(&value("command")).expect("a string");
+    let helix_args: Vec<String> = serde_json::from_str(&value("args")).expect("a list");
+    let vscode: Value = serde_json::from_str(&readme_snippet("vscode-setup")).expect("JSON");
+    let vscode_command = vscode["glspc.server.command"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    let vscode_args: Vec<String> =
+        serde_json::from_value(vscode["glspc.server.commandArguments"].clone()).expect("a list");
+    for (command, args) in [(helix_command, helix_args), (vscode_command, vscode_args)] {
+        assert_eq!(command, "e2ee-lint");
+        let dir = project();
+        let mut client = Client::start_with(dir.path(), &args);
+        initialize(&mut client, dir.path());
+        let shutdown = client.request("shutdown", Value::Null);
+        assert!(shutdown["result"].is_null());
+        client.notify("exit", Value::Null);
+        assert_eq!(client.child.wait().ok().and_then(|s| s.code()), Some(0));
+    }
 }

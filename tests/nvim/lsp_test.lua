@@ -77,7 +77,7 @@ local ok, err = pcall(function()
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
     range = { start = { line = 3, character = 4 }, ['end'] = { line = 3, character = 11 } },
-    context = { diagnostics = { lsp } },
+    context = { diagnostics = {} },
   }
   local actions = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 10000) or {}
   local rename
