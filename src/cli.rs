@@ -96,6 +96,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Run the language server on standard input and output (for editors).
+    Server,
     /// Print the man page (roff), or write every page into a directory with `--dir`.
     Manpage {
         /// Write e2ee-lint.1 and one e2ee-lint-COMMAND.1 per subcommand into this directory.
@@ -175,6 +177,21 @@ pub struct CheckArgs {
     /// and exits as the next run with `--baseline FILE` would.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<std::path::PathBuf>,
+
+    /// Apply the safe fixes (a misspelt key with one close match, an unused ignore) in place,
+    /// keeping everything else in the file; then report what is left. With `-`, print the
+    /// fixed text on standard output.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print the safe fixes as a unified diff on standard output, without writing.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// The path of the buffer read from standard input (`-`), for config discovery and the
+    /// names in findings; the file itself is not read.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<std::path::PathBuf>,
 }
 
 fn parse_date(text: &str) -> Result<crate::policy::date::Date, String> {

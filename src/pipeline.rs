@@ -123,6 +123,50 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
+/// Runs the whole pipeline on one document already in memory (an editor's buffer, standard
+/// input named by `--stdin-filename`): `path` is where the document lives, for config
+/// discovery, file names and baseline keys; the file on disk is not read. A partial run, like
+/// `check PATH` on one file.
+pub fn check_document(
+    path: &std::path::Path,
+    text: String,
+    settings: &Settings,
+) -> Result<Outcome, Error> {
+    let registry = Registry::embedded().map_err(|e| Error::Usage(e.to_string()))?;
+    let catalog = Catalog::embedded();
+    let paths = [path.to_path_buf()];
+    let policy = Policy::load(&paths, settings, &registry)?;
+    let rules: Vec<_> = registry
+        .infos()
+        .into_iter()
+        .filter(|r| r.id != policy::ids::INVALID_CONFIG)
+        .collect();
+    let mut outcome = Outcome::new(rules.into(), Arc::clone(&catalog));
+    if let Some((config, _)) = policy.groups().next() {
+        let engine = Engine {
+            catalog: Arc::clone(&catalog),
+            registry: registry.clone(),
+            levels: config.and_then(|c| c.levels.clone()).unwrap_or_default(),
+            mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
+            today: settings.today,
+        };
+        let source = SourceFile::new(discover::display_name(path), path, text);
+        let (report, mut findings) = lint_source(&engine, source);
+        finding::sort(&mut findings);
+        let files = [report];
+        outcome.findings = policy
+            .sink(config, &registry, &catalog)
+            .apply(findings, &files);
+        outcome.files.extend(files);
+    }
+    policy.apply_baseline(&registry, &catalog, &mut outcome.findings);
+    outcome.sort();
+    outcome.evaluated_on = Some(settings.today.to_string());
+    outcome.fail_on = policy.fail_on();
+    outcome.inputs = policy.inputs();
+    Ok(outcome)
+}
+
 /// Whether explicit paths cover every inventory that default discovery finds (a run with no
 /// path arguments): then the run saw the whole inventory set.
 fn covers_default_set(paths: &[PathBuf]) -> bool {

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{error_line, exit, exit_code, line, request};
+use super::{error_line, exit, exit_code, line};
 use crate::cli::{CheckArgs, OutputTarget};
 use crate::output::{self, Format, Style};
 use crate::pipeline;
@@ -12,7 +12,8 @@ use crate::write::{self, FileId, Target};
 use crate::{Outcome, discover, policy};
 
 pub(super) fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
-    let mut outcome = match pipeline::check(&request(args)?) {
+    let mut outcome = match super::fix_cmd::outcome(args)? {
+        Ok(outcome) if args.fix || args.diff => super::fix_cmd::apply(args, outcome)?,
         Ok(outcome) => outcome,
         Err(pipeline::Error::Usage(message)) => return Err(message),
         Err(pipeline::Error::Config(errors)) => {

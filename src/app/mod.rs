@@ -4,6 +4,7 @@ mod catalog_cmd;
 mod check;
 mod config_cmd;
 mod docs;
+mod fix_cmd;
 mod test_rules;
 
 use std::io::{self, IsTerminal, Write};
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init { path } => crate::policy::init::run(&path),
         Command::Schema { which } => print_stdout(&crate::schema::text(which)),
         Command::Completions { shell } => crate::generate::run_completions(shell),
+        Command::Server => crate::lsp::run_stdio(),
         Command::Manpage { dir } => crate::generate::run_manpage(dir.as_deref()),
     };
     match result {

@@ -1,0 +1,71 @@
+//! The language server's latency from a change to its diagnostics (issue 11: within 50 ms for a
+//! 1,000-tool inventory): a `didChange` of the whole text, then the lint and the
+//! `publishDiagnostics` message, through the same state machine the stdio loop drives. The
+//! stdio loop adds its debounce (`e2ee_lint::lsp::DEBOUNCE`) on top.
+//!
+//! Run: `cargo bench --bench lsp`
+
+use divan::Bencher;
+use e2ee_lint::lsp::Server;
+use serde_json::json;
+
+#[allow(dead_code)]
+#[path = "../examples/gen-inventory.rs"]
+mod gen_inventory;
+
+const SIZES: &[usize] = &[20, 1_000, 10_000];
+
+fn main() {
+    divan::main();
+}
+
+fn settings() -> e2ee_lint::policy::Settings {
+    e2ee_lint::policy::Settings {
+        config: e2ee_lint::policy::ConfigChoice::Discover,
+        severity: Vec::new(),
+        fail_on: None,
+        today: e2ee_lint::policy::date::Date::today_utc(),
+        no_ignores: false,
+        no_exceptions: false,
+        baseline: None,
+        max_file_size: e2ee_lint::discover::DEFAULT_MAX_FILE_SIZE,
+    }
+}
+
+/// One edit of a `tools`-tool inventory, linted and published.
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn change_to_diagnostics(bencher: Bencher, tools: usize) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+    let path = dir.path().join("inventory.yaml");
+    let uri = format!("file://{}", path.display());
+    let text = gen_inventory::inventory(tools, 1);
+    let mut server = Server::new(settings());
+    let send = |server: &mut Server, message: serde_json::Value| {
+        server.handle_bytes(message.to_string().as_bytes());
+    };
+    send(
+        &mut server,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    );
+    send(
+        &mut server,
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "yaml", "version": 1, "text": text}}}),
+    );
+    server.flush();
+    server.take_outgoing();
+    let mut version = 1;
+    let edited = format!("{text}\n");
+    bencher.bench_local(|| {
+        version += 1;
+        let change = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"text": if version % 2 == 0 { &edited } else { &text }}]}});
+        send(&mut server, change);
+        server.flush();
+        let out = server.take_outgoing();
+        assert!(out.iter().any(|m| m.contains("publishDiagnostics")));
+        out
+    });
+}

@@ -1,0 +1,44 @@
+//! Arbitrary bytes as language server input: first through the framing (headers, lengths),
+//! then each frame as a message body to the server's state machine, after an `initialize` and a
+//! `didOpen`, so document changes, hovers, completions and code actions run on whatever the
+//! fuzzer makes of positions and texts. Any panic, hang or runaway allocation is a bug.
+//!
+//! Run: `cargo +nightly fuzz run lsp_message -- -max_total_time=600`
+
+#![no_main]
+
+use e2ee_lint::lsp::{Server, transport};
+use libfuzzer_sys::fuzz_target;
+
+fn settings() -> e2ee_lint::policy::Settings {
+    e2ee_lint::policy::Settings {
+        config: e2ee_lint::policy::ConfigChoice::Isolated,
+        severity: Vec::new(),
+        fail_on: None,
+        today: e2ee_lint::policy::date::Date::today_utc(),
+        no_ignores: false,
+        no_exceptions: false,
+        baseline: None,
+        max_file_size: 1 << 20,
+    }
+}
+
+const OPEN: &str = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///fuzz/inventory.yaml","languageId":"yaml","version":1,"text":"tools:\n  - name: Teams\n    chanels: [text]\n"}}}"#;
+
+fuzz_target!(|data: &[u8]| {
+    let mut server = Server::new(settings());
+    server.handle_bytes(br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}"#);
+    server.handle_bytes(OPEN.as_bytes());
+    // The bytes as a framed stream, and as one bare body.
+    let mut input = std::io::Cursor::new(data);
+    loop {
+        match transport::read(&mut input) {
+            transport::Frame::Body(body) => server.handle_bytes(&body),
+            transport::Frame::Bad(reason) => server.bad_frame(&reason),
+            transport::Frame::End => break,
+        }
+    }
+    server.handle_bytes(data);
+    server.flush();
+    let _ = server.take_outgoing();
+});

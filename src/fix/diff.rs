@@ -1,0 +1,168 @@
+//! Unified diffs (`diff -u`, as `patch` and `git apply` read them) between a file and its fixed
+//! text, for `check --diff`.
+//!
+//! Fixes touch few lines, so the changed region is found by trimming the lines both texts share
+//! at the start and at the end; inside it a small longest-common-subsequence table keeps
+//! untouched lines as context. A region too large for the table is shown removed and added.
+
+/// Lines of context around each change, as `diff -u`.
+const CONTEXT: usize = 3;
+/// The largest region (old lines × new lines) diffed line by line.
+const MAX_TABLE: usize = 4_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Same,
+    Removed,
+    Added,
+}
+
+/// A unified diff from `old` to `new` with `a/NAME` and `b/NAME` headers; empty when equal.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let ops = line_ops(&a, &b);
+    let mut out = format!("--- a/{name}\n+++ b/{name}\n");
+    // Indexes into `ops` of changed lines, grouped into hunks with their context.
+    let changed: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].0 != Op::Same).collect();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for &i in &changed {
+        let start = i.saturating_sub(CONTEXT);
+        let end = (i + CONTEXT + 1).min(ops.len());
+        match groups.last_mut() {
+            Some(last) if start <= last.1 => last.1 = end,
+            _ => groups.push((start, end)),
+        }
+    }
+    for (start, end) in groups {
+        let (mut old_start, mut new_start) = (None, None);
+        let (mut old_len, mut new_len) = (0, 0);
+        let mut body = String::new();
+        for &(op, ai, bi) in &ops[start..end] {
+            let (sign, line) = match op {
+                Op::Same => (' ', a[ai]),
+                Op::Removed => ('-', a[ai]),
+                Op::Added => ('+', b[bi]),
+            };
+            if op != Op::Added {
+                old_start.get_or_insert(ai);
+                old_len += 1;
+            }
+            if op != Op::Removed {
+                new_start.get_or_insert(bi);
+                new_len += 1;
+            }
+            body.push(sign);
+            body.push_str(line);
+            if !line.ends_with('\n') {
+                body.push_str("\n\\ No newline at end of file\n");
+            }
+        }
+        // `diff -u` numbers an empty range by the line before it.
+        let position = |start: Option<usize>, len: usize, at: usize| match start {
+            Some(s) if len > 0 => s + 1,
+            _ => at,
+        };
+        let (first_a, first_b) = (ops[start].1, ops[start].2);
+        out.push_str(&format!(
+            "@@ -{},{old_len} +{},{new_len} @@\n",
+            position(old_start, old_len, first_a),
+            position(new_start, new_len, first_b)
+        ));
+        out.push_str(&body);
+    }
+    out
+}
+
+/// Every line of both texts as kept, removed or added, with its index in `a` and in `b`.
+fn line_ops(a: &[&str], b: &[&str]) -> Vec<(Op, usize, usize)> {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a_mid, b_mid) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let mut ops: Vec<(Op, usize, usize)> = (0..prefix).map(|i| (Op::Same, i, i)).collect();
+    let middle = if a_mid.len().saturating_mul(b_mid.len()) <= MAX_TABLE {
+        lcs_ops(a_mid, b_mid)
+    } else {
+        let mut ops = vec![Op::Removed; a_mid.len()];
+        ops.extend(vec![Op::Added; b_mid.len()]);
+        ops
+    };
+    let (mut ai, mut bi) = (prefix, prefix);
+    for op in middle {
+        ops.push((op, ai, bi));
+        match op {
+            Op::Same => {
+                ai += 1;
+                bi += 1;
+            }
+            Op::Removed => ai += 1,
+            Op::Added => bi += 1,
+        }
+    }
+    ops.extend((0..suffix).map(|k| (Op::Same, ai + k, bi + k)));
+    ops
+}
+
+/// The classic longest-common-subsequence walk; removals before additions, as `diff` shows.
+fn lcs_ops(a: &[&str], b: &[&str]) -> Vec<Op> {
+    let (n, m) = (a.len(), b.len());
+    let mut table = vec![0u32; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[at(i, j)] = if a[i] == b[j] {
+                table[at(i + 1, j + 1)] + 1
+            } else {
+                table[at(i + 1, j)].max(table[at(i, j + 1)])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut ops = Vec::with_capacity(n + m);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            ops.push(Op::Same);
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || table[at(i + 1, j)] >= table[at(i, j + 1)]) {
+            ops.push(Op::Removed);
+            i += 1;
+        } else {
+            ops.push(Op::Added);
+            j += 1;
+        }
+    }
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_changed_line_with_context() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
+        let new = "a\nb\nc\nd\nE\nf\ng\nh\n";
+        assert_eq!(
+            unified_diff("x.yaml", old, new),
+            "--- a/x.yaml\n+++ b/x.yaml\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n"
+        );
+    }
+
+    #[test]
+    fn removed_line_and_missing_newline() {
+        assert_eq!(
+            unified_diff("x", "a\n# c\nb", "a\nb"),
+            "--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n a\n-# c\n b\n\\ No newline at end of file\n"
+        );
+        assert_eq!(unified_diff("x", "same", "same"), "");
+    }
+}
