@@ -29,6 +29,7 @@ fn settings() -> e2ee_lint::policy::Settings {
         no_exceptions: false,
         baseline: None,
         max_file_size: e2ee_lint::discover::DEFAULT_MAX_FILE_SIZE,
+        rule_files: Vec::new(),
     }
 }
 

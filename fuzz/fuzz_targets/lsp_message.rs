@@ -20,6 +20,7 @@ fn settings() -> e2ee_lint::policy::Settings {
         no_exceptions: false,
         baseline: None,
         max_file_size: 1 << 20,
+        rule_files: Vec::new(),
     }
 }
 
