@@ -2,7 +2,8 @@
 //! expectations as comments, in the style of Semgrep's rule tests.
 //!
 //! On the line a finding must point at, `# expect: rule-id` (several ids separated by commas);
-//! on a line that must stay clean of a rule, `# ok: rule-id`. A rule a file mentions this way is
+//! on a line that must stay clean of a rule, `# ok: rule-id`. A comment alone on its line
+//! speaks of the next line. A rule a file mentions this way is
 //! under test in that file: every finding of it there must be expected. Findings of rules the
 //! file does not mention are not its business. Expectations may sit in any YAML file the
 //! findings point into (an example's config, for the policy's own rules).
@@ -25,10 +26,17 @@ pub struct Annotation {
     pub expect: bool,
 }
 
-/// The annotations of one file's text.
+/// The annotations of one file's text. An annotation after content is about its own line; a
+/// line that is only a comment is about the next line (for findings that point at a comment,
+/// such as an ignore comment, which cannot carry a second one).
 pub fn annotations(text: &str) -> Vec<Annotation> {
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
+        let target = if line.trim_start().starts_with('#') {
+            index + 2
+        } else {
+            index + 1
+        };
         for (marker, expect) in [("# expect:", true), ("# ok:", false)] {
             let Some(at) = line.find(marker) else {
                 continue;
@@ -38,7 +46,7 @@ pub fn annotations(text: &str) -> Vec<Annotation> {
             let rest = rest.split('#').next().unwrap_or_default();
             for rule in rest.split(',').map(str::trim).filter(|r| !r.is_empty()) {
                 found.push(Annotation {
-                    line: index + 1,
+                    line: target,
                     rule: rule.to_owned(),
                     expect,
                 });
@@ -192,6 +200,12 @@ fn is_rule_file(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comment_alone_speaks_of_the_next_line() {
+        let text = "tools:\n  # expect: ignore-without-reason\n  # e2ee-lint: ignore[no-e2ee]\n";
+        assert_eq!(annotations(text)[0].line, 3);
+    }
 
     #[test]
     fn reads_expect_and_ok_annotations() {
