@@ -69,28 +69,7 @@ fn escalates_opt_in_to_an_error_for_sensitive_data() {
     assert_eq!(json["findings"][0]["severity"], "warning");
 }
 
-#[test]
-fn human_output_snapshots() {
-    // Inventories only: policy scenarios need their config and `--today` (tests/policy.rs).
-    insta::glob!(
-        "../fixtures",
-        "{*.yaml,seed/*.yaml,malformed/*.yaml}",
-        |path| {
-            let relative = common::relative(path);
-            let out = e2ee_lint(&["check", &relative]);
-            insta::assert_snapshot!(format!("exit: {}\n{}{}", out.code, out.stdout, out.stderr));
-        }
-    );
-}
 
-#[test]
-fn json_output_snapshots() {
-    insta::glob!("../fixtures", "*.yaml", |path| {
-        let relative = common::relative(path);
-        let out = e2ee_lint(&["check", &relative, "--format", "json"]);
-        insta::assert_snapshot!(out.stdout);
-    });
-}
 
 #[test]
 fn json_spans_point_at_the_tool_name() {
