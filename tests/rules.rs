@@ -1,5 +1,5 @@
-//! Meta-tests: the rule files are well formed, documented, exercised by fixtures, and the README
-//! tells the same story as the rule files.
+//! Meta-tests: the rule files are well formed and documented. That every rule is exercised is
+//! tests/rule_examples.rs's job; that the README matches them, tests/generated.rs's.
 
 mod common;
 
@@ -47,89 +47,7 @@ fn every_rule_is_documented() {
     }
 }
 
-#[test]
-fn every_rule_is_triggered_by_a_fixture() {
-    // `check fixtures` applies each policy scenario's own config; the rules that need a date or
-    // a baseline file are triggered by the extra runs.
-    let runs: &[&[&str]] = &[
-        &["check", "fixtures", "--format", "json"],
-        &[
-            "check",
-            "fixtures/policy/expiring",
-            "--today",
-            "2099-06-15",
-            "--format",
-            "json",
-        ],
-        // The rules that are off by default, turned on by that scenario's config; far enough in
-        // the future that every catalog entry is more than a year past its review.
-        &[
-            "check",
-            "fixtures/policy/catalog-rules",
-            "--today",
-            "2099-06-15",
-            "--format",
-            "json",
-        ],
-        &[
-            "check",
-            "fixtures/policy/baseline",
-            "--baseline",
-            "fixtures/policy/baseline/baseline.json",
-            "--format",
-            "json",
-        ],
-    ];
-    let mut fired = BTreeSet::new();
-    for args in runs {
-        let out = common::e2ee_lint(args);
-        fired.extend(common::json_rules(&out.stdout));
-    }
-    // `invalid-config` is no finding: a broken config stops the run with its diagnostics.
-    let out = common::e2ee_lint(&[
-        "check",
-        "fixtures/acme.yaml",
-        "--config",
-        "fixtures/policy/config-errors/unknown-key/e2ee-lint.yaml",
-    ]);
-    if out.code == 2 && out.stderr.contains("error[invalid-config]") {
-        fired.insert("invalid-config".to_owned());
-    }
-    for rule in Registry::embedded().unwrap().infos() {
-        assert!(
-            fired.contains(&rule.id),
-            "no fixture triggers `{}`",
-            rule.id
-        );
-    }
-}
 
-#[test]
-fn readme_rule_table_matches_the_rule_files() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    let start = readme
-        .find("<!-- rules:start -->")
-        .expect("README has rules:start")
-        + 20;
-    let end = readme
-        .find("<!-- rules:end -->")
-        .expect("README has rules:end");
-    let table = readme[start..end].trim();
-    let expected = rules_markdown(&Registry::embedded().unwrap().infos());
-    assert_eq!(
-        table,
-        expected.trim(),
-        "README rule table is stale: regenerate it with `cargo run -- rules --format markdown`"
-    );
-    // Every rule has its own section in the README, anchored by its id.
-    for rule in Registry::embedded().unwrap().infos() {
-        assert!(
-            readme.contains(&format!("### `{}`", rule.id)),
-            "README has no section for {}",
-            rule.id
-        );
-    }
-}
 
 #[test]
 fn rule_files_reject_mistakes() {
