@@ -69,8 +69,6 @@ fn escalates_opt_in_to_an_error_for_sensitive_data() {
     assert_eq!(json["findings"][0]["severity"], "warning");
 }
 
-
-
 #[test]
 fn json_spans_point_at_the_tool_name() {
     let out = e2ee_lint(&["check", "fixtures/acme.yaml", "--format", "json"]);

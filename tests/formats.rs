@@ -745,7 +745,3 @@ fn sarif_snapshot_acme() {
     let out = e2ee_lint(&["check", "fixtures/acme.yaml", "-f", "sarif"]);
     insta::assert_snapshot!(out.stdout);
 }
-
-
-
-

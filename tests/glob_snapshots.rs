@@ -40,56 +40,39 @@ fn json_output_snapshots() {
 fn sarif_results_snapshots() {
     // The rule metadata is in the acme snapshot; here only the results, per fixture.
     // Inventories only: policy scenarios need their config and `--today` (tests/policy.rs).
-    insta::glob!(
-        "../fixtures",
-        "{acme,escaping,messy}.yaml",
-        |path| {
-            let relative = common::relative(path);
-            let out = e2ee_lint(&["check", &relative, "-f", "sarif"]);
-            let sarif = json(&out.stdout);
-            insta::assert_snapshot!(
-                serde_json::to_string_pretty(&sarif["runs"][0]["results"]).unwrap()
-            );
-        }
-    );
+    insta::glob!("../fixtures", "{acme,escaping,messy}.yaml", |path| {
+        let relative = common::relative(path);
+        let out = e2ee_lint(&["check", &relative, "-f", "sarif"]);
+        let sarif = json(&out.stdout);
+        insta::assert_snapshot!(
+            serde_json::to_string_pretty(&sarif["runs"][0]["results"]).unwrap()
+        );
+    });
 }
 
 #[test]
 fn junit_snapshots() {
     // Inventories only: policy scenarios need their config and `--today` (tests/policy.rs).
-    insta::glob!(
-        "../fixtures",
-        "{acme,escaping,messy}.yaml",
-        |path| {
-            let out = e2ee_lint(&["check", &common::relative(path), "-f", "junit"]);
-            insta::assert_snapshot!(out.stdout);
-        }
-    );
+    insta::glob!("../fixtures", "{acme,escaping,messy}.yaml", |path| {
+        let out = e2ee_lint(&["check", &common::relative(path), "-f", "junit"]);
+        insta::assert_snapshot!(out.stdout);
+    });
 }
 
 #[test]
 fn github_snapshots() {
     // Inventories only: policy scenarios need their config and `--today` (tests/policy.rs).
-    insta::glob!(
-        "../fixtures",
-        "{acme,escaping,messy}.yaml",
-        |path| {
-            let out = e2ee_lint(&["check", &common::relative(path), "-f", "github"]);
-            insta::assert_snapshot!(format!("exit: {}\n{}", out.code, out.stdout));
-        }
-    );
+    insta::glob!("../fixtures", "{acme,escaping,messy}.yaml", |path| {
+        let out = e2ee_lint(&["check", &common::relative(path), "-f", "github"]);
+        insta::assert_snapshot!(format!("exit: {}\n{}", out.code, out.stdout));
+    });
 }
 
 #[test]
 fn gitlab_snapshots() {
     // Inventories only: policy scenarios need their config and `--today` (tests/policy.rs).
-    insta::glob!(
-        "../fixtures",
-        "{acme,escaping,messy}.yaml",
-        |path| {
-            let out = e2ee_lint(&["check", &common::relative(path), "-f", "gitlab"]);
-            insta::assert_snapshot!(out.stdout);
-        }
-    );
+    insta::glob!("../fixtures", "{acme,escaping,messy}.yaml", |path| {
+        let out = e2ee_lint(&["check", &common::relative(path), "-f", "gitlab"]);
+        insta::assert_snapshot!(out.stdout);
+    });
 }
-

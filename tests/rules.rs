@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use e2ee_lint::app::{explain_text, rules_markdown};
+use e2ee_lint::app::explain_text;
 use e2ee_lint::engine::ids;
 use e2ee_lint::engine::rule::{EMBEDDED_RULES, Registry, is_kebab_case};
 
@@ -46,8 +46,6 @@ fn every_rule_is_documented() {
         assert!(explain_text(rule).contains(rule.summary.as_str()));
     }
 }
-
-
 
 #[test]
 fn rule_files_reject_mistakes() {
