@@ -19,7 +19,7 @@ bin="$repo/target/debug/e2ee-lint"
 # Every inventory fixture on its own (policy scenarios with their configs), all together, and
 # a run with an unreadable path.
 i=0
-for fixture in $(find fixtures -path fixtures/policy -prune -o -name '*.yaml' -print | sort) \
+for fixture in $(find fixtures -path fixtures/policy -prune -o -path fixtures/custom-rules/rules -prune -o -name '*.yaml' ! -name e2ee-lint.yaml -print | sort) \
   fixtures/policy/exceptions fixtures/policy/ignores fixtures/policy/expiring; do
   i=$((i + 1))
   "$bin" check "$fixture" --today 2026-11-27 --format junit > "$scratch/report-$i.xml" || true
