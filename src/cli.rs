@@ -133,6 +133,19 @@ pub struct CheckArgs {
     /// and exits as the next run with `--baseline FILE` would.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<std::path::PathBuf>,
+    /// Evidence reports: show only this framework's controls (`iso`, `nist`, `soc2`, `hipaa`,
+    /// `pci`, `gdpr`, `nis2`, `cis`: a prefix of the framework's name).
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+
+    /// Evidence reports: add the changes since this earlier `report-json` file.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub since: Option<std::path::PathBuf>,
+
+    /// Evidence reports: the commit the inputs were read at [default: `GITHUB_SHA`, else
+    /// `CI_COMMIT_SHA`].
+    #[arg(long, value_name = "SHA")]
+    pub evidence_commit: Option<String>,
 }
 
 fn parse_date(text: &str) -> Result<crate::policy::date::Date, String> {

@@ -239,11 +239,71 @@ impl Policy {
         })
     }
 
-    /// The policy files this run read.
+    /// The policy files this run read, and the policy they set.
     pub fn inputs(&self) -> Inputs {
+        use crate::outcome::{ConfigFacts, InputKind, PolicyFacts};
+        let mut sources: Vec<(InputKind, Arc<SourceFile>)> = self
+            .configs
+            .values()
+            .map(|c| (InputKind::Config, Arc::clone(&c.source)))
+            .collect();
+        sources.extend(
+            self.baseline
+                .iter()
+                .map(|b| (InputKind::Baseline, Arc::clone(&b.source))),
+        );
+        let levels_of = |levels: Option<&crate::engine::Levels>| {
+            let levels = levels.cloned().unwrap_or_default();
+            let threshold = levels.threshold_name().to_owned();
+            (levels.names, threshold)
+        };
+        let configs = self
+            .configs
+            .values()
+            .map(|c| {
+                let (levels, e2ee_required_from) = levels_of(c.levels.as_ref());
+                ConfigFacts {
+                    file: c.source.name.clone(),
+                    levels,
+                    e2ee_required_from,
+                    fail_on: c.fail_on.map(FailOn::as_str),
+                    overrides: c
+                        .rules
+                        .iter()
+                        .map(|(rule, level)| {
+                            let level = match level {
+                                RuleLevel::Off => "off",
+                                RuleLevel::On(severity) => severity.as_str(),
+                            };
+                            format!("{rule}={level}")
+                        })
+                        .collect(),
+                    extends: Vec::new(),
+                    exceptions: c.exceptions.len(),
+                    max_exception_days: c.max_exception_days,
+                }
+            })
+            .collect();
+        let default_levels = self
+            .groups
+            .keys()
+            .any(|config| {
+                config
+                    .as_ref()
+                    .is_none_or(|p| !self.configs.contains_key(p))
+            })
+            .then(|| levels_of(None));
         Inputs {
             configs: self.configs.keys().cloned().collect(),
             baseline: self.baseline.as_ref().map(|b| b.source.path.clone()),
+            sources,
+            policy: PolicyFacts {
+                configs,
+                default_levels,
+                cli_overrides: self.settings.severity.clone(),
+                no_ignores: self.settings.no_ignores,
+                no_exceptions: self.settings.no_exceptions,
+            },
         }
     }
 }
