@@ -92,7 +92,8 @@ pub fn channels(report: &Report) -> String {
     let (label_w, bar_w, row_h) = (100, 330, 26);
     let legend_y = row_h * CHANNELS.len() + 14;
     let height = legend_y + 30;
-    let width = label_w + bar_w + 60;
+    let legend_w: usize = STATUSES.iter().map(|(s, _)| 22 + s.len() * 7).sum();
+    let width = (label_w + bar_w + 60).max(legend_w + 8);
     let mut svg = String::new();
     let _ = write!(
         svg,
