@@ -2,7 +2,7 @@
 //!
 //! RFC 4180 quoting, and cells that a spreadsheet would run as a formula (starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) are prefixed with a single quote (OWASP's advice
-//! against CSV injection).
+//! against CSV injection). Bidi and other invisible characters are shown as `\u{...}`.
 
 use std::io::{self, Write};
 
@@ -29,8 +29,17 @@ pub const HEADER: &[&str] = &[
     "catalog_sources",
 ];
 
-/// One cell, neutralised and quoted when needed.
+/// One cell: hidden characters shown as `\u{...}`, neutralised, quoted when needed.
 fn cell(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if super::report::hidden(c) && !matches!(c, '\t' | '\r' | '\n') {
+            shown.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    let text = shown.as_str();
     let neutral = match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_owned(),

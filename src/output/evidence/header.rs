@@ -96,11 +96,15 @@ pub fn build(outcome: &Outcome) -> Header {
         .collect();
     organizations.sort();
     organizations.dedup();
-    let mut inputs: Vec<InputFile> = outcome
+    let mut sources: Vec<(InputKind, &std::sync::Arc<crate::source::SourceFile>)> = outcome
         .files
         .iter()
         .map(|f| (InputKind::Inventory, &f.source))
         .chain(outcome.inputs.sources.iter().map(|(k, s)| (*k, s)))
+        .collect();
+    sources.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    let inputs = sources
+        .into_iter()
         .map(|(kind, source)| InputFile {
             kind: kind.as_str(),
             path: source.name.clone(),
@@ -108,7 +112,6 @@ pub fn build(outcome: &Outcome) -> Header {
             sha256: sha256_hex(source.text.as_bytes()),
         })
         .collect();
-    inputs.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
     let catalog = &outcome.catalog;
     let range = catalog.reviewed_range();
     let policy = &outcome.inputs.policy;
