@@ -533,3 +533,22 @@ fn oscal_counts_match_the_report_and_uuids_are_stable_v5() {
     assert_eq!(risk["deadline"], "2026-12-15T23:59:59Z");
     assert_eq!(risk["status"], "deviation-approved");
 }
+
+#[test]
+fn the_readme_excerpt_is_current() {
+    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
+    let excerpt = readme
+        .split("<!-- report-excerpt:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- report-excerpt:end -->").next())
+        .expect("the README has the report excerpt");
+    let report = render("fixtures/evidence/acme", "markdown").stdout;
+    let lines: Vec<&str> = report.lines().collect();
+    let mut checked = 0;
+    for line in excerpt.lines().filter(|l| !l.starts_with("```") && *l != "...") {
+        assert!(lines.contains(&line), "README excerpt line not in the report: {line}");
+        checked += 1;
+    }
+    assert!(checked > 30);
+    assert!(common::root().join("docs/report.png").exists());
+}
