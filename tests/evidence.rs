@@ -545,8 +545,14 @@ fn the_readme_excerpt_is_current() {
     let report = render("fixtures/evidence/acme", "markdown").stdout;
     let lines: Vec<&str> = report.lines().collect();
     let mut checked = 0;
-    for line in excerpt.lines().filter(|l| !l.starts_with("```") && *l != "...") {
-        assert!(lines.contains(&line), "README excerpt line not in the report: {line}");
+    for line in excerpt
+        .lines()
+        .filter(|l| !l.starts_with("```") && *l != "...")
+    {
+        assert!(
+            lines.contains(&line),
+            "README excerpt line not in the report: {line}"
+        );
         checked += 1;
     }
     assert!(checked > 30);

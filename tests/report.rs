@@ -82,7 +82,10 @@ fn report_names_approvers_expiry_and_sources() {
     let accepted = table_rows(&out.stdout, "Accepted risks");
     assert_eq!(accepted.len(), 1);
     assert!(accepted[0].contains("ciso\\@acme.example") && accepted[0].contains("2099-12-31"));
-    assert!(out.stdout.contains("| policy evaluated on | **2026-11-27** |"));
+    assert!(
+        out.stdout
+            .contains("| policy evaluated on | **2026-11-27** |")
+    );
     let sources = table_rows(&out.stdout, "Classification sources");
     assert!(
         sources
@@ -106,7 +109,9 @@ fn report_is_reproducible_with_source_date_epoch() {
     let second = e2ee_lint_env(&args, &env);
     assert_eq!(first.stdout, second.stdout);
     assert!(
-        first.stdout.contains("| policy evaluated on | **2026-01-02** |"),
+        first
+            .stdout
+            .contains("| policy evaluated on | **2026-01-02** |"),
         "{}",
         first.stdout
     );
