@@ -33,6 +33,11 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// A path that may break after each `/` in a narrow column.
+fn path(text: &str) -> String {
+    esc(text).replace('/', "/<wbr>")
+}
+
 fn opt(value: Option<&str>) -> String {
     value.map_or_else(|| "–".to_owned(), esc)
 }
@@ -295,7 +300,7 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
             "<tr><td>{}</td><td>{}:{}</td><td>{}</td><td>{}</td><td>{}</td><td>{catalog}</td>\
              <td>{}</td><td>{}</td><td><span class=\"o o-{o}\">{o}</span></td><td>{}</td></tr>",
             esc(&t.name),
-            esc(&t.file),
+            path(&t.file),
             t.line,
             opt(t.vendor.as_deref()),
             opt(t.owner.as_deref()),
@@ -344,7 +349,7 @@ fn risks(risks: &[Risk], out: &mut dyn Write) -> io::Result<()> {
             r.state,
             opt(r.tool.as_deref()),
             esc(&r.rule),
-            esc(&r.file),
+            path(&r.file),
             r.line,
             kind_text(r.kind),
             esc(&r.reason),
@@ -402,7 +407,7 @@ fn findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             f.severity,
             esc(&f.rule),
             opt(f.tool.as_deref()),
-            esc(&f.file),
+            path(&f.file),
             f.line,
             f.column,
             esc(&f.message)
