@@ -82,20 +82,80 @@ fn text(value: &str, fallback: &str) -> String {
     }
 }
 
+/// Writes the document. Observations, risks and findings are written one at a time, so memory
+/// stays bounded by one item however many tools there are.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report)).map_err(io::Error::other)?;
-    out.write_all(b"\n")
-}
-
-/// The document as a JSON value.
-pub fn document(report: &Report) -> Value {
     let mut ids = Ids::new(report);
     let h = &report.header;
     let when = format!("{}T00:00:00Z", h.evaluated_on);
     let orgs = h.organizations.join(", ");
+    let selection = if report.controls.is_empty() {
+        json!({"include-all": {}})
+    } else {
+        json!({"include-controls": report.controls.iter()
+            .map(|c| json!({"control-id": c.control_id}))
+            .collect::<Vec<_>>()})
+    };
+    let mut result = json!({
+        "uuid": ids.of("result".into()),
+        "title": "E2EE policy check",
+        "description": format!(
+            "{} {} checked {} tool(s) in {} inventory file(s) against its catalog and rules. {}",
+            h.generator.name, h.generator.version, report.summary.tools_listed,
+            report.summary.files, report.summary.verdict_text
+        ),
+        "start": when,
+        "reviewed-controls": {"control-selections": [selection]},
+    });
+    let props: Vec<Value> = [
+        prop("verdict", report.summary.verdict),
+        h.commit.as_deref().and_then(|c| prop("commit", c)),
+        h.framework.as_deref().and_then(|f| prop("framework", f)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    put(&mut result, "props", props);
 
+    let mut metadata = json!({
+        "title": if orgs.is_empty() {
+            "End-to-end encryption compliance assessment".to_owned()
+        } else {
+            format!("End-to-end encryption compliance assessment: {orgs}")
+        },
+        "last-modified": when,
+        "version": h.evaluated_on,
+        "oscal-version": OSCAL_VERSION,
+    });
+    let parties: Vec<Value> = h
+        .organizations
+        .iter()
+        .filter(|o| !o.trim().is_empty())
+        .map(|o| json!({"uuid": ids.of(format!("party\n{o}")), "type": "organization", "name": o}))
+        .collect();
+    put(&mut metadata, "parties", parties);
+    let inputs: Vec<Value> = h
+        .inputs
+        .iter()
+        .filter_map(|i| {
+            prop(
+                "input-sha256",
+                &format!("{} {} {}", i.kind, i.sha256, i.path),
+            )
+        })
+        .collect();
+    put(&mut metadata, "props", inputs);
+    let document = json!({
+        "uuid": ids.of("document".into()),
+        "metadata": metadata,
+        "import-ap": {"href": format!("urn:uuid:{}", ids.of("assessment-plan".into()))},
+    });
+    out.write_all(b"{\n  \"assessment-results\": {")?;
+    fields(out, &document, 2)?;
+    out.write_all(b",\n    \"results\": [\n      {")?;
+    fields(out, &result, 4)?;
     let mut observation_of: HashMap<(&str, &str), String> = HashMap::new();
-    let mut observations = Vec::with_capacity(report.tools.len());
+    let mut items = Items::new(out, "observations");
     for tool in &report.tools {
         let uuid = ids.of(format!(
             "observation\n{}\n{}\n{}",
@@ -152,8 +212,9 @@ pub fn document(report: &Report) -> Value {
         .flatten()
         .collect();
         put(&mut observation, "props", props);
-        observations.push(observation);
+        items.push(&observation)?;
     }
+    items.end()?;
 
     let mut controls_of: HashMap<&str, Vec<&ControlRow>> = HashMap::new();
     for control in &report.controls {
@@ -161,53 +222,7 @@ pub fn document(report: &Report) -> Value {
             controls_of.entry(rule).or_default().push(control);
         }
     }
-    let mut findings = Vec::new();
-    for f in &report.findings {
-        let related = f
-            .tool_id
-            .as_deref()
-            .and_then(|id| observation_of.get(&(f.file.as_str(), id)));
-        let targets: Vec<(String, String)> = match controls_of.get(f.rule.as_str()) {
-            Some(controls) => controls
-                .iter()
-                .map(|c| (c.control_id.clone(), c.control.clone()))
-                .collect(),
-            None => vec![(format!("rule-{}", f.rule), format!("rule {}", f.rule))],
-        };
-        for (target, control) in targets {
-            let mut finding = json!({
-                "uuid": ids.of(format!(
-                    "finding\n{}\n{}\n{}\n{}\n{}\n{target}",
-                    f.file, f.line, f.column, f.rule, f.message
-                )),
-                "title": format!("{}: {}", f.rule, text(f.tool.as_deref().unwrap_or(""), &f.file)),
-                "description": format!(
-                    "{} ({} at {}:{}:{}), against {control}.",
-                    text(&f.message, &f.rule), f.severity, f.file, f.line, f.column
-                ),
-                "target": {
-                    "type": "objective-id",
-                    "target-id": target,
-                    "status": {"state": "not-satisfied"},
-                },
-            });
-            put(
-                &mut finding,
-                "props",
-                prop("rule", &f.rule).into_iter().collect(),
-            );
-            if let Some(uuid) = related {
-                put(
-                    &mut finding,
-                    "related-observations",
-                    vec![json!({"observation-uuid": uuid})],
-                );
-            }
-            findings.push(finding);
-        }
-    }
-
-    let mut risks = Vec::with_capacity(report.accepted_risks.len());
+    let mut items = Items::new(out, "risks");
     for r in &report.accepted_risks {
         let tool = r.tool.as_deref().unwrap_or("");
         let mut statement = format!("Accepted by {}", kind_text(r.kind));
@@ -260,74 +275,117 @@ pub fn document(report: &Report) -> Value {
                 vec![json!({"observation-uuid": uuid})],
             );
         }
-        risks.push(risk);
+        items.push(&risk)?;
+    }
+    items.end()?;
+
+    let mut items = Items::new(out, "findings");
+    for f in &report.findings {
+        let related = f
+            .tool_id
+            .as_deref()
+            .and_then(|id| observation_of.get(&(f.file.as_str(), id)));
+        let targets: Vec<(String, String)> = match controls_of.get(f.rule.as_str()) {
+            Some(controls) => controls
+                .iter()
+                .map(|c| (c.control_id.clone(), c.control.clone()))
+                .collect(),
+            None => vec![(format!("rule-{}", f.rule), format!("rule {}", f.rule))],
+        };
+        for (target, control) in targets {
+            let mut finding = json!({
+                "uuid": ids.of(format!(
+                    "finding\n{}\n{}\n{}\n{}\n{}\n{target}",
+                    f.file, f.line, f.column, f.rule, f.message
+                )),
+                "title": format!("{}: {}", f.rule, text(f.tool.as_deref().unwrap_or(""), &f.file)),
+                "description": format!(
+                    "{} ({} at {}:{}:{}), against {control}.",
+                    text(&f.message, &f.rule), f.severity, f.file, f.line, f.column
+                ),
+                "target": {
+                    "type": "objective-id",
+                    "target-id": target,
+                    "status": {"state": "not-satisfied"},
+                },
+            });
+            put(
+                &mut finding,
+                "props",
+                prop("rule", &f.rule).into_iter().collect(),
+            );
+            if let Some(uuid) = related {
+                put(
+                    &mut finding,
+                    "related-observations",
+                    vec![json!({"observation-uuid": uuid})],
+                );
+            }
+            items.push(&finding)?;
+        }
+    }
+    items.end()?;
+
+    out.write_all(b"\n      }\n    ]\n  }\n}\n")
+}
+
+/// Writes an object's fields (without braces) at `depth` levels of indentation.
+fn fields(out: &mut dyn Write, object: &Value, depth: usize) -> io::Result<()> {
+    let Some(map) = object.as_object() else {
+        return Ok(());
+    };
+    let indent = "  ".repeat(depth);
+    for (i, (key, value)) in map.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        let key = serde_json::to_string(key).map_err(io::Error::other)?;
+        write!(out, "\n{indent}{key}: ")?;
+        nested(out, value, depth)?;
+    }
+    Ok(())
+}
+
+/// Pretty-prints `value` as it appears nested `depth` levels deep.
+fn nested(out: &mut dyn Write, value: &Value, depth: usize) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    let indent = "  ".repeat(depth);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            write!(out, "\n{indent}")?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// A JSON array field of the result, written item by item; left out when empty (OSCAL arrays
+/// have one item at least).
+struct Items<'a> {
+    out: &'a mut dyn Write,
+    key: &'static str,
+    count: usize,
+}
+
+impl<'a> Items<'a> {
+    fn new(out: &'a mut dyn Write, key: &'static str) -> Items<'a> {
+        Items { out, key, count: 0 }
     }
 
-    let selection = if report.controls.is_empty() {
-        json!({"include-all": {}})
-    } else {
-        json!({"include-controls": report.controls.iter()
-            .map(|c| json!({"control-id": c.control_id}))
-            .collect::<Vec<_>>()})
-    };
-    let mut result = json!({
-        "uuid": ids.of("result".into()),
-        "title": "E2EE policy check",
-        "description": format!(
-            "{} {} checked {} tool(s) in {} inventory file(s) against its catalog and rules. {}",
-            h.generator.name, h.generator.version, report.summary.tools_listed,
-            report.summary.files, report.summary.verdict_text
-        ),
-        "start": when,
-        "reviewed-controls": {"control-selections": [selection]},
-    });
-    let props: Vec<Value> = [
-        prop("verdict", report.summary.verdict),
-        h.commit.as_deref().and_then(|c| prop("commit", c)),
-        h.framework.as_deref().and_then(|f| prop("framework", f)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    put(&mut result, "props", props);
-    put(&mut result, "observations", observations);
-    put(&mut result, "risks", risks);
-    put(&mut result, "findings", findings);
-
-    let mut metadata = json!({
-        "title": if orgs.is_empty() {
-            "End-to-end encryption compliance assessment".to_owned()
+    fn push(&mut self, item: &Value) -> io::Result<()> {
+        if self.count == 0 {
+            write!(self.out, ",\n        \"{}\": [\n          ", self.key)?;
         } else {
-            format!("End-to-end encryption compliance assessment: {orgs}")
-        },
-        "last-modified": when,
-        "version": h.evaluated_on,
-        "oscal-version": OSCAL_VERSION,
-    });
-    let parties: Vec<Value> = h
-        .organizations
-        .iter()
-        .filter(|o| !o.trim().is_empty())
-        .map(|o| json!({"uuid": ids.of(format!("party\n{o}")), "type": "organization", "name": o}))
-        .collect();
-    put(&mut metadata, "parties", parties);
-    let inputs: Vec<Value> = h
-        .inputs
-        .iter()
-        .filter_map(|i| {
-            prop(
-                "input-sha256",
-                &format!("{} {} {}", i.kind, i.sha256, i.path),
-            )
-        })
-        .collect();
-    put(&mut metadata, "props", inputs);
-    json!({
-        "assessment-results": {
-            "uuid": ids.of("document".into()),
-            "metadata": metadata,
-            "import-ap": {"href": format!("urn:uuid:{}", ids.of("assessment-plan".into()))},
-            "results": [result],
+            self.out.write_all(b",\n          ")?;
         }
-    })
+        self.count += 1;
+        nested(self.out, item, 5)
+    }
+
+    fn end(self) -> io::Result<()> {
+        if self.count > 0 {
+            self.out.write_all(b"\n        ]")?;
+        }
+        Ok(())
+    }
 }
