@@ -73,13 +73,18 @@ fn put(object: &mut Value, key: &str, items: Vec<Value>) {
     }
 }
 
-/// OSCAL text fields must not be blank.
+/// Inventory text for OSCAL's markup fields (Markdown): escaped like the Markdown report, so
+/// a GRC tool that renders it shows text, never markup; never blank.
 fn text(value: &str, fallback: &str) -> String {
-    if value.trim().is_empty() {
-        fallback.to_owned()
+    md(if value.trim().is_empty() {
+        fallback
     } else {
-        value.to_owned()
-    }
+        value
+    })
+}
+
+fn md(value: &str) -> String {
+    super::report::cell(value)
 }
 
 /// Writes the document. Observations, risks and findings are written one at a time, so memory
@@ -121,7 +126,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "title": if orgs.is_empty() {
             "End-to-end encryption compliance assessment".to_owned()
         } else {
-            format!("End-to-end encryption compliance assessment: {orgs}")
+            format!("End-to-end encryption compliance assessment: {}", md(&orgs))
         },
         "last-modified": when,
         "version": h.evaluated_on,
@@ -191,7 +196,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "title": text(&tool.name, &tool.id),
             "description": format!(
                 "{} ({}:{}): outcome {}.",
-                text(&tool.name, &tool.id), tool.file, tool.line, tool.outcome.as_str()
+                text(&tool.name, &tool.id), md(&tool.file), tool.line, tool.outcome.as_str()
             ),
             "methods": ["EXAMINE"],
             "relevant-evidence": [evidence],
@@ -227,10 +232,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let tool = r.tool.as_deref().unwrap_or("");
         let mut statement = format!("Accepted by {}", kind_text(r.kind));
         if let Some(approver) = &r.approved_by {
-            statement.push_str(&format!(", approved by {approver}"));
+            statement.push_str(&format!(", approved by {}", md(approver)));
         }
         if let Some(ticket) = &r.ticket {
-            statement.push_str(&format!(", ticket {ticket}"));
+            statement.push_str(&format!(", ticket {}", md(ticket)));
         }
         if let Some(expires) = &r.expires {
             statement.push_str(&format!(", expires {expires}"));
@@ -301,7 +306,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "title": format!("{}: {}", f.rule, text(f.tool.as_deref().unwrap_or(""), &f.file)),
                 "description": format!(
                     "{} ({} at {}:{}:{}), against {control}.",
-                    text(&f.message, &f.rule), f.severity, f.file, f.line, f.column
+                    text(&f.message, &f.rule), f.severity, md(&f.file), f.line, f.column
                 ),
                 "target": {
                     "type": "objective-id",
