@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint inventory files, directories or glob patterns.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its default severity and summary.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
@@ -192,6 +192,20 @@ pub struct CheckArgs {
     /// names in findings; the file itself is not read.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<std::path::PathBuf>,
+
+    /// Evidence reports: show only this framework's controls (`iso`, `nist`, `soc2`, `hipaa`,
+    /// `pci`, `gdpr`, `nis2`, `cis`: a prefix of the framework's name).
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
+
+    /// Evidence reports: add the changes since this earlier `report-json` file.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub since: Option<std::path::PathBuf>,
+
+    /// Evidence reports: the commit the inputs were read at [default: `GITHUB_SHA`, else
+    /// `CI_COMMIT_SHA`].
+    #[arg(long, value_name = "SHA")]
+    pub evidence_commit: Option<String>,
 }
 
 fn parse_date(text: &str) -> Result<crate::policy::date::Date, String> {

@@ -23,6 +23,8 @@ pub struct FileReport {
     pub tools: Vec<ToolSummary>,
     /// `# e2ee-lint: ignore[...]` comments, for the policy sink.
     pub ignores: Vec<Ignore>,
+    /// The inventory's `organization:`, for report headers.
+    pub organization: Option<String>,
 }
 
 /// The files a run read besides the inventories, for evidence and for refusing to write over
@@ -31,6 +33,76 @@ pub struct FileReport {
 pub struct Inputs {
     pub configs: Vec<PathBuf>,
     pub baseline: Option<PathBuf>,
+    /// The policy files as read (configs, rule files, the baseline), for their digests in
+    /// evidence reports; inventories are in [`Outcome::files`].
+    pub sources: Vec<(InputKind, Arc<SourceFile>)>,
+    /// The policy in force, as reports state it.
+    pub policy: PolicyFacts,
+}
+
+/// What an input file is to the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputKind {
+    Inventory,
+    Config,
+    RuleFile,
+    Baseline,
+    /// A previous `report-json` (`--since`).
+    PreviousReport,
+}
+
+impl InputKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Inventory => "inventory",
+            InputKind::Config => "config",
+            InputKind::RuleFile => "rule-file",
+            InputKind::Baseline => "baseline",
+            InputKind::PreviousReport => "previous-report",
+        }
+    }
+}
+
+/// The policy in force: per config, and the command line's overrides.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyFacts {
+    /// One entry per config file used, by path; none when no config applied.
+    pub configs: Vec<ConfigFacts>,
+    /// The data classification levels and E2EE threshold of inventories with no config.
+    pub default_levels: Option<(Vec<String>, String)>,
+    /// `--severity RULE=LEVEL`, in order.
+    pub cli_overrides: Vec<String>,
+    pub no_ignores: bool,
+    pub no_exceptions: bool,
+}
+
+/// One config file's policy.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigFacts {
+    pub file: String,
+    /// Least to most sensitive.
+    pub levels: Vec<String>,
+    /// The level from which E2EE is required.
+    pub e2ee_required_from: String,
+    pub fail_on: Option<&'static str>,
+    /// `rules:` entries as `RULE=LEVEL`, sorted by rule.
+    pub overrides: Vec<String>,
+    /// The configs this one extends, nearest first (empty when it extends none).
+    pub extends: Vec<String>,
+    pub exceptions: usize,
+    pub max_exception_days: i64,
+}
+
+/// What only the command line knows, for evidence reports: set by the caller after the
+/// pipeline ran.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceContext {
+    /// The commit the inputs were read at (`--evidence-commit`, `GITHUB_SHA`, `CI_COMMIT_SHA`).
+    pub commit: Option<String>,
+    /// `--framework`: the controls table shows this framework only.
+    pub framework: Option<String>,
+    /// `--since`: the earlier `report-json` to compare with.
+    pub previous: Option<crate::output::evidence::Previous>,
 }
 
 /// Everything a run found, in output order.
@@ -50,6 +122,7 @@ pub struct Outcome {
     /// The severity from which this run fails: `--fail-on`, else the configs', else `error`.
     pub fail_on: FailOn,
     pub inputs: Inputs,
+    pub evidence: EvidenceContext,
 }
 
 /// Counts for summary lines and machine outputs.
@@ -79,6 +152,7 @@ impl Outcome {
             catalog,
             fail_on: FailOn::default(),
             inputs: Inputs::default(),
+            evidence: EvidenceContext::default(),
         }
     }
 

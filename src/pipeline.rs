@@ -231,6 +231,7 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
             source,
             tools,
             ignores,
+            organization: inventory.organization.map(|o| o.value),
         },
         findings,
     )
@@ -262,6 +263,7 @@ pub fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Ch
                             source,
                             tools,
                             ignores,
+                            organization: None,
                         },
                         findings,
                     ))

@@ -24,6 +24,7 @@ pub(super) fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
         }
     };
     check_targets(args, &outcome)?;
+    evidence_context(args, &mut outcome)?;
     let mut failed = false;
     if let Some(path) = &args.write_baseline {
         failed |= !write_baseline(path, &mut outcome);
@@ -209,4 +210,39 @@ fn format_name(format: Format) -> String {
     format
         .to_possible_value()
         .map_or_else(String::new, |v| v.get_name().to_owned())
+}
+
+/// What only the command line knows, for evidence reports: the commit, the framework to show
+/// and the earlier report to compare with. Fails before anything is written.
+fn evidence_context(args: &CheckArgs, outcome: &mut Outcome) -> Result<(), String> {
+    use crate::outcome::InputKind;
+    use crate::output::evidence::{self, Previous};
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    outcome.evidence.commit = args
+        .evidence_commit
+        .clone()
+        .or_else(|| env("GITHUB_SHA"))
+        .or_else(|| env("CI_COMMIT_SHA"));
+    if let Some(name) = &args.framework {
+        let known = evidence::frameworks(&outcome.rules);
+        if !known.iter().any(|f| evidence::framework_matches(f, name)) {
+            return Err(format!(
+                "--framework `{name}`: no control of that framework; frameworks: {}",
+                known.join(", ")
+            ));
+        }
+        outcome.evidence.framework = Some(name.clone());
+    }
+    if let Some(path) = &args.since {
+        let read = discover::read(path, args.max_file_size).map_err(|e| e.to_string())?;
+        let name = read.source.name.clone();
+        let previous =
+            Previous::parse(&read.source.text).map_err(|e| format!("--since {name}: {e}"))?;
+        outcome.evidence.previous = Some(previous);
+        outcome
+            .inputs
+            .sources
+            .push((InputKind::PreviousReport, std::sync::Arc::new(read.source)));
+    }
+    Ok(())
 }

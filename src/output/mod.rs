@@ -1,14 +1,19 @@
 //! Renderers: one module per output format. None of them knows any rule.
 
+pub mod csv;
+pub mod evidence;
 pub mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod locate;
+pub mod oscal;
 pub mod report;
+pub mod report_json;
 pub mod sanitize;
 pub mod sarif;
 
@@ -57,8 +62,18 @@ pub enum Format {
     Github,
     /// GitLab Code Quality JSON (Code Climate issues).
     Gitlab,
-    /// A Markdown compliance report: tools, classification, findings, accepted risks, controls.
-    Report,
+    /// The compliance report in Markdown: evidence header, summary, tools, accepted risks,
+    /// controls, changes (`report` is an alias).
+    #[value(alias = "report")]
+    Markdown,
+    /// The compliance report as one self-contained HTML page (inline CSS and SVG, no script).
+    Html,
+    /// The report's tools table as CSV, one row per tool.
+    Csv,
+    /// The compliance report as versioned JSON (`"version": 1`, schemas/report.schema.json).
+    ReportJson,
+    /// An OSCAL 1.1.2 assessment-results document, for GRC platforms.
+    Oscal,
 }
 
 /// How to draw human output.
@@ -96,6 +111,10 @@ pub fn render(
         Format::Junit => junit::render(outcome, out),
         Format::Github => github::render(outcome, out),
         Format::Gitlab => gitlab::render(outcome, out),
-        Format::Report => report::render(outcome, out),
+        Format::Markdown => report::render(&evidence::build(outcome), out),
+        Format::Html => html::render(&evidence::build(outcome), out),
+        Format::Csv => csv::render(&evidence::build(outcome), out),
+        Format::ReportJson => report_json::render(&evidence::build(outcome), out),
+        Format::Oscal => oscal::render(&evidence::build(outcome), out),
     }
 }

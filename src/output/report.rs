@@ -1,286 +1,415 @@
-//! The compliance report: a Markdown document an auditor can file as evidence. What tools were
-//! checked, how each messaging system is classified and from which source, what breaks the
-//! policy, which risks were accepted (who approved them, until when), mapped to controls.
+//! The compliance report in Markdown (`--format markdown`, alias `report`): a document an
+//! auditor can file as evidence, rendered from the [`evidence`](super::evidence) model.
 //!
-//! Deterministic: the only date in it is the date the policy was evaluated on (`--today`, or
-//! `SOURCE_DATE_EPOCH`, or the system date), so the same inputs give the same bytes.
+//! Every value from an inventory or config is escaped with backslashes, never with HTML
+//! entities: no markup, no autolinked URL or address, no hidden bidi or control character.
+//! Deterministic: the only date in it is the evaluation date.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-use crate::Outcome;
-use crate::catalog::{Catalog, Channel, Support};
-use crate::engine::rule::RuleInfo;
-use crate::finding::{Finding, Severity, SuppressionKind};
+use super::evidence::{
+    PreviousFinding, PreviousRisk, PreviousTool, Report, Risk, ToolOutcome, ToolRow, kind_text,
+};
 
-/// Escapes what would break a Markdown table cell or inject markup from an inventory.
-fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+/// Escapes inventory text for a Markdown table cell or list item: Markdown punctuation gets a
+/// backslash, and so do the characters that would start an autolink (`://`, `www.`, `@`).
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' => {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '&' | '~' | '@' => {
                 out.push('\\');
                 out.push(c);
             }
+            ':' if chars.peek() == Some(&'/') => out.push_str("\\:"),
+            '.' if out
+                .get(out.len().saturating_sub(3)..)
+                .is_some_and(|t| t.eq_ignore_ascii_case("www")) =>
+            {
+                out.push_str("\\.");
+            }
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.extend(c.escape_default()),
+            c if hidden(c) => out.push_str(&format!("\\\\u{{{:04x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Each channel in use with its status; the statuses without E2EE in bold.
-fn channels_text(e2ee: &[(Channel, Support)]) -> String {
-    if e2ee.is_empty() {
-        return "-".into();
-    }
-    let cells: Vec<String> = e2ee
-        .iter()
-        .map(|(channel, support)| match support {
-            Support::Default => format!("{channel}: E2EE by default"),
-            Support::None | Support::OrgKeys => format!("{channel}: **{support}**"),
-            _ => format!("{channel}: {support}"),
-        })
-        .collect();
-    cells.join("<br>")
+/// Control, bidi and other invisible format characters: shown as `\u{...}` so that a
+/// reviewer sees them.
+pub fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}')
 }
 
-fn location(finding: &Finding) -> String {
-    let at = finding.source.line_col(finding.span.offset);
-    format!("{}:{}:{}", finding.source.name, at.line, at.column)
+fn opt(value: Option<&str>) -> String {
+    value.map_or_else(|| "-".to_owned(), cell)
 }
 
-fn kind_text(kind: SuppressionKind) -> &'static str {
-    match kind {
-        SuppressionKind::Exception => "config exception",
-        SuppressionKind::Inline => "inline ignore",
-        SuppressionKind::Baseline => "baseline",
-    }
-}
-
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let catalog = &outcome.catalog;
-    let summary = outcome.summary();
-    let active: Vec<&Finding> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none())
-        .collect();
-    let accepted: Vec<&Finding> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_some())
-        .collect();
-
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let h = &report.header;
     writeln!(out, "# End-to-end encryption compliance report\n")?;
+    writeln!(out, "## Evidence\n")?;
+    writeln!(out, "| | |\n|---|---|")?;
+    let orgs: Vec<String> = h.organizations.iter().map(|o| cell(o)).collect();
+    let orgs = if orgs.is_empty() {
+        "-".to_owned()
+    } else {
+        orgs.join(", ")
+    };
+    writeln!(out, "| organization | {orgs} |")?;
+    writeln!(out, "| policy evaluated on | **{}** |", h.evaluated_on)?;
     writeln!(
         out,
-        "Generated by e2ee-lint {} with its embedded catalog and rules.",
-        env!("CARGO_PKG_VERSION")
+        "| generated by | {} {} (embedded catalog and rules) |",
+        h.generator.name, h.generator.version
     )?;
-    if let Some(date) = &outcome.evaluated_on {
+    if let (Some(from), Some(to)) = (&h.catalog.reviewed_from, &h.catalog.reviewed_to) {
         writeln!(
             out,
-            "Policy evaluated on **{date}** (exception expiry is judged against this date)."
+            "| catalog | {} systems, reviewed {from} to {to} |",
+            h.catalog.systems
         )?;
     }
-    writeln!(
-        out,
-        "\nPolicy: messaging and calling tools must offer end-to-end encryption (E2EE) by \
-         default, or have it enforced and declared; every accepted risk is recorded with a \
-         reason, an approver and an expiry date.\n"
-    )?;
+    writeln!(out, "| commit | {} |", opt(h.commit.as_deref()))?;
+    writeln!(out, "| fails on | {} |", h.policy.fail_on)?;
+    for config in &h.policy.configs {
+        let mut text = format!(
+            "{}: E2EE required from `{}` ({}); {} exception(s), at most {} days",
+            cell(&config.file),
+            cell(&config.e2ee_required_from),
+            config
+                .levels
+                .iter()
+                .map(|l| cell(l))
+                .collect::<Vec<_>>()
+                .join(" < "),
+            config.exceptions,
+            config.max_exception_days
+        );
+        if !config.overrides.is_empty() {
+            let overrides: Vec<String> = config.overrides.iter().map(|o| cell(o)).collect();
+            text.push_str(&format!("; overrides: {}", overrides.join(", ")));
+        }
+        if !config.extends.is_empty() {
+            let chain: Vec<String> = config.extends.iter().map(|e| cell(e)).collect();
+            text.push_str(&format!("; extends: {}", chain.join(" → ")));
+        }
+        writeln!(out, "| config | {text} |")?;
+    }
+    if let Some(levels) = &h.policy.default_levels {
+        writeln!(
+            out,
+            "| default policy | E2EE required from `{}` ({}) |",
+            levels.e2ee_required_from,
+            levels.levels.join(" < ")
+        )?;
+    }
+    if !h.policy.cli_overrides.is_empty() {
+        let flags: Vec<String> = h.policy.cli_overrides.iter().map(|o| cell(o)).collect();
+        writeln!(out, "| command-line overrides | {} |", flags.join(", "))?;
+    }
+    if h.policy.no_ignores || h.policy.no_exceptions {
+        writeln!(
+            out,
+            "| suppressions | {}{} |",
+            if h.policy.no_exceptions {
+                "none applied (--no-exceptions)"
+            } else {
+                ""
+            },
+            if h.policy.no_ignores && !h.policy.no_exceptions {
+                "inline ignores not applied (--no-ignores)"
+            } else {
+                ""
+            }
+        )?;
+    }
+    if let Some(framework) = &h.framework {
+        writeln!(out, "| framework | {} |", cell(framework))?;
+    }
+    writeln!(out, "\n### Inputs\n")?;
+    writeln!(out, "| kind | file | bytes | SHA-256 |\n|---|---|---|---|")?;
+    for input in &h.inputs {
+        writeln!(
+            out,
+            "| {} | {} | {} | `{}` |",
+            input.kind,
+            cell(&input.path),
+            input.bytes,
+            input.sha256
+        )?;
+    }
 
-    writeln!(out, "## Summary\n")?;
-    writeln!(out, "| | count |\n|---|---|")?;
-    writeln!(out, "| inventory files | {} |", summary.files)?;
-    writeln!(out, "| tools listed | {} |", summary.tools)?;
-    writeln!(out, "| open findings: errors | {} |", summary.error)?;
-    writeln!(out, "| open findings: warnings | {} |", summary.warning)?;
-    writeln!(out, "| open findings: info | {} |", summary.info)?;
-    writeln!(
-        out,
-        "| accepted risks (config exceptions / inline ignores / baseline) | {} ({} / {} / {}) |",
-        summary.suppressed, summary.by_exception, summary.by_inline, summary.by_baseline
-    )?;
-    writeln!(
-        out,
-        "| paths that could not be read | {} |",
-        outcome.path_errors.len()
-    )?;
-    let verdict = match outcome.worst() {
-        Some(Severity::Error) => "**Not compliant**: open errors below.",
-        Some(_) => "Compliant with open warnings below.",
-        None if outcome.path_errors.is_empty() => "Compliant: no open finding.",
-        None => "**Incomplete**: some paths could not be read.",
-    };
-    writeln!(out, "\nVerdict: {verdict}\n")?;
-
-    controls_section(out, &outcome.rules, &active, &accepted)?;
-    tools_section(out, outcome)?;
-    findings_section(out, &active)?;
-    accepted_section(out, &accepted)?;
-    sources_section(out, outcome, catalog)?;
-    if !outcome.path_errors.is_empty() {
+    summary(report, out)?;
+    tools(&report.tools, out)?;
+    risks(&report.accepted_risks, out)?;
+    controls(report, out)?;
+    findings(report, out)?;
+    changes(report, out)?;
+    sources(report, out)?;
+    if !report.path_errors.is_empty() {
         writeln!(out, "## Paths not read\n")?;
-        for error in &outcome.path_errors {
-            writeln!(out, "- `{}`: {}", cell(&error.path), cell(&error.message))?;
+        for error in &report.path_errors {
+            writeln!(out, "- {}: {}", cell(&error.path), cell(&error.message))?;
         }
         writeln!(out)?;
     }
     Ok(())
 }
 
-/// One row per control named by a rule file: which rules give evidence, and what they found.
-fn controls_section(
-    out: &mut dyn Write,
-    rules: &[RuleInfo],
-    active: &[&Finding],
-    accepted: &[&Finding],
-) -> io::Result<()> {
-    let mut rules_by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for rule in rules {
-        for control in &rule.controls {
-            rules_by_control.entry(control).or_default().push(&rule.id);
-        }
-    }
-    if rules_by_control.is_empty() {
-        return Ok(());
-    }
-    let count = |findings: &[&Finding], rules: &[&str]| {
-        findings
-            .iter()
-            .filter(|f| rules.contains(&f.rule.as_str()))
-            .count()
-    };
-    writeln!(out, "## Controls\n")?;
-    writeln!(
-        out,
-        "| control | checked by | open findings | accepted risks | status |\n|---|---|---|---|---|"
-    )?;
-    for (control, rules) in &rules_by_control {
-        let open = count(active, rules);
-        let risks = count(accepted, rules);
-        let status = match (open, risks) {
-            (0, 0) => "met",
-            (0, _) => "met with accepted risks",
-            _ => "**open findings**",
-        };
-        let ids: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(out, "\n## Summary\n")?;
+    writeln!(out, "| | count |\n|---|---|")?;
+    writeln!(out, "| inventory files | {} |", s.files)?;
+    writeln!(out, "| tools listed | {} |", s.tools_listed)?;
+    writeln!(out, "| tools in scope | {} |", s.tools_in_scope)?;
+    for outcome in ToolOutcome::ALL {
         writeln!(
             out,
-            "| {} | {} | {open} | {risks} | {status} |",
-            cell(control),
-            ids.join(", ")
+            "| {} | {} |",
+            outcome.as_str(),
+            s.outcomes.get(outcome)
         )?;
     }
     writeln!(
         out,
-        "\nThe mapping of rules to controls is declared in each rule file (`controls:`).\n"
-    )
-}
-
-/// Every tool the catalog classifies, with its classification per channel in use.
-fn tools_section(out: &mut dyn Write, outcome: &Outcome) -> io::Result<()> {
-    writeln!(out, "## Messaging and calling tools\n")?;
+        "| open findings (error / warning / info) | {} / {} / {} |",
+        s.open_findings.error, s.open_findings.warning, s.open_findings.info
+    )?;
+    writeln!(out, "| accepted risks | {} |", s.accepted_risks)?;
     writeln!(
         out,
-        "| tool | location | catalog system | channels in use | configured | data | status |\n\
-         |---|---|---|---|---|---|---|"
+        "| paths that could not be read | {} |",
+        s.unreadable_paths
     )?;
-    let mut unclassified = 0;
-    for file in &outcome.files {
-        for tool in &file.tools {
-            let Some(catalog_id) = &tool.catalog_id else {
-                unclassified += 1;
-                continue;
-            };
-            let at = file.source.line_col(tool.span.offset);
-            writeln!(
-                out,
-                "| {} | {}:{} | {} | {} | {} | {} | {} |",
-                cell(&tool.name),
-                cell(&file.source.name),
-                at.line,
-                cell(catalog_id),
-                channels_text(&tool.e2ee),
-                tool.configured.map_or("-", |c| c.as_str()),
-                cell(tool.data_classification.as_deref().unwrap_or("-")),
-                tool.status.unwrap_or("-"),
-            )?;
-        }
+    let verdict = if s.verdict == "compliant" {
+        s.verdict_text.to_owned()
+    } else {
+        format!("**{}**", s.verdict_text)
+    };
+    writeln!(out, "\nVerdict: {verdict}\n")
+}
+
+fn channels(tool: &ToolRow) -> String {
+    if tool.channels.is_empty() {
+        return "-".into();
+    }
+    let cells: Vec<String> = tool
+        .channels
+        .iter()
+        .map(|c| match c.status {
+            "none" | "org-keys" => format!("{}: **{}**", c.channel, c.status),
+            _ => format!("{}: {}", c.channel, c.status),
+        })
+        .collect();
+    cells.join("<br>")
+}
+
+fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## Tools\n")?;
+    writeln!(
+        out,
+        "| tool | location | vendor | owner | data | catalog | channels (catalog status) | \
+         configured | outcome | findings |\n|---|---|---|---|---|---|---|---|---|---|"
+    )?;
+    for tool in tools {
+        let catalog = match (&tool.catalog_name, &tool.reviewed) {
+            (Some(name), Some(reviewed)) => format!("{}, reviewed {reviewed}", cell(name)),
+            _ => "not in the catalog".to_owned(),
+        };
+        let findings: Vec<String> = tool
+            .findings
+            .iter()
+            .map(|f| format!("`{}` ({}, {})", f.rule, f.severity, f.state))
+            .collect();
+        let outcome = match tool.outcome {
+            ToolOutcome::NonCompliant | ToolOutcome::Unclassified => {
+                format!("**{}**", tool.outcome.as_str())
+            }
+            other => other.as_str().to_owned(),
+        };
+        writeln!(
+            out,
+            "| {} | {}:{} | {} | {} | {} | {catalog} | {} | {} | {outcome} | {} |",
+            cell(&tool.name),
+            cell(&tool.file),
+            tool.line,
+            opt(tool.vendor.as_deref()),
+            opt(tool.owner.as_deref()),
+            opt(tool.data_classification.as_deref()),
+            channels(tool),
+            tool.configured.unwrap_or("-"),
+            if findings.is_empty() {
+                "-".to_owned()
+            } else {
+                findings.join("<br>")
+            },
+        )?;
     }
     writeln!(
         out,
-        "\nChannels: the E2EE status the catalog gives for each channel the company uses the \
-         tool for (`-`: not in use, or not offered). {unclassified} other listed tool(s) match no \
-         catalog entry (messaging ones among them are reported as `unclassified-tool`).\n"
+        "\nChannels: the catalog's E2EE status for each channel the company uses the tool for \
+         (`unknown`: offered, no source settles it). Outcomes are defined in the README.\n"
     )
 }
 
-fn findings_section(out: &mut dyn Write, active: &[&Finding]) -> io::Result<()> {
+fn days(risk: &Risk) -> String {
+    match (risk.days_left, risk.state) {
+        (Some(d), "expired") => format!("**expired {} day(s) ago**", -d),
+        (Some(d), "expiring") => format!("**{d} (expiring soon)**"),
+        (Some(d), _) => d.to_string(),
+        (None, _) => "-".to_owned(),
+    }
+}
+
+fn risks(risks: &[Risk], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## Accepted risks\n")?;
+    if risks.is_empty() {
+        return writeln!(out, "None.\n");
+    }
+    writeln!(
+        out,
+        "| tool | rule | location | how | reason | approved by | ticket | expires | days left |\n\
+         |---|---|---|---|---|---|---|---|---|"
+    )?;
+    for risk in risks {
+        writeln!(
+            out,
+            "| {} | `{}` | {}:{} | {} | {} | {} | {} | {} | {} |",
+            opt(risk.tool.as_deref()),
+            risk.rule,
+            cell(&risk.file),
+            risk.line,
+            kind_text(risk.kind),
+            cell(&risk.reason),
+            opt(risk.approved_by.as_deref()),
+            opt(risk.ticket.as_deref()),
+            opt(risk.expires.as_deref()),
+            days(risk),
+        )?;
+    }
+    writeln!(out)
+}
+
+fn controls(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.controls.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## Controls\n")?;
+    writeln!(
+        out,
+        "| control | checked by | pass | fail | accepted risk | status |\n|---|---|---|---|---|---|"
+    )?;
+    for control in &report.controls {
+        let ids: Vec<String> = control.rules.iter().map(|r| format!("`{r}`")).collect();
+        let status = match control.status {
+            "fail" => "**fail**",
+            other => other,
+        };
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {status} |",
+            cell(&control.control),
+            ids.join(", "),
+            control.pass,
+            control.fail,
+            control.accepted_risk
+        )?;
+    }
+    writeln!(
+        out,
+        "\nCounts are tools in scope (and findings about no tool). The mapping of rules to \
+         controls is declared in each rule file (`controls:`); it is guidance, not legal advice.\n"
+    )
+}
+
+fn findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## Open findings\n")?;
-    if active.is_empty() {
+    if report.findings.is_empty() {
         return writeln!(out, "None.\n");
     }
     writeln!(
         out,
         "| severity | rule | tool | location | finding |\n|---|---|---|---|---|"
     )?;
-    for finding in active {
+    for f in &report.findings {
         writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} |",
-            finding.severity,
-            finding.rule,
-            cell(finding.tool.as_ref().map_or("-", |t| t.name.as_str())),
-            cell(&location(finding)),
-            cell(&finding.message)
+            "| {} | `{}` | {} | {}:{}:{} | {} |",
+            f.severity,
+            f.rule,
+            opt(f.tool.as_deref()),
+            cell(&f.file),
+            f.line,
+            f.column,
+            cell(&f.message)
         )?;
     }
     writeln!(out)
 }
 
-fn accepted_section(out: &mut dyn Write, accepted: &[&Finding]) -> io::Result<()> {
-    writeln!(out, "## Accepted risks\n")?;
-    if accepted.is_empty() {
-        return writeln!(out, "None.\n");
-    }
-    writeln!(
-        out,
-        "| tool | rule | location | how | reason | approved by | ticket | expires |\n\
-         |---|---|---|---|---|---|---|---|"
-    )?;
-    for finding in accepted {
-        let Some(s) = &finding.suppressed else {
-            continue;
-        };
-        writeln!(
-            out,
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} |",
-            cell(finding.tool.as_ref().map_or("-", |t| t.name.as_str())),
-            finding.rule,
-            cell(&location(finding)),
-            kind_text(s.kind),
-            cell(&s.reason),
-            cell(s.approved_by.as_deref().unwrap_or("-")),
-            cell(s.ticket.as_deref().unwrap_or("-")),
-            cell(s.expires.as_deref().unwrap_or("-")),
-        )?;
+fn changes(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(c) = &report.changes else {
+        return Ok(());
+    };
+    writeln!(out, "## Changes since {}\n", cell(&c.since))?;
+    let tool = |t: &PreviousTool| format!("{} ({})", cell(&t.name), cell(&t.file));
+    let finding = |f: &PreviousFinding| {
+        format!(
+            "`{}` {}: {}",
+            cell(&f.rule),
+            opt(f.tool.as_deref()),
+            cell(&f.message)
+        )
+    };
+    let risk = |r: &PreviousRisk| {
+        format!(
+            "`{}` {} ({}, expires {})",
+            cell(&r.rule),
+            opt(r.tool.as_deref()),
+            cell(&r.kind),
+            opt(r.expires.as_deref())
+        )
+    };
+    let lists: [(&str, Vec<String>); 7] = [
+        ("Tools added", c.tools_added.iter().map(tool).collect()),
+        ("Tools removed", c.tools_removed.iter().map(tool).collect()),
+        ("New findings", c.findings_new.iter().map(finding).collect()),
+        (
+            "Resolved findings",
+            c.findings_resolved.iter().map(finding).collect(),
+        ),
+        (
+            "Accepted risks added",
+            c.risks_added.iter().map(risk).collect(),
+        ),
+        (
+            "Accepted risks expired",
+            c.risks_expired.iter().map(risk).collect(),
+        ),
+        (
+            "Accepted risks removed",
+            c.risks_removed.iter().map(risk).collect(),
+        ),
+    ];
+    for (title, items) in lists {
+        writeln!(out, "- {title}: {}", items.len())?;
+        for item in items {
+            writeln!(out, "  - {item}")?;
+        }
     }
     writeln!(out)
 }
 
-/// The catalog entries the report relied on, with their sources and review dates.
-fn sources_section(out: &mut dyn Write, outcome: &Outcome, catalog: &Catalog) -> io::Result<()> {
-    let used: BTreeSet<&str> = outcome
-        .files
-        .iter()
-        .flat_map(|f| &f.tools)
-        .filter_map(|t| t.catalog_id.as_deref())
-        .collect();
-    if used.is_empty() {
+fn sources(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.sources.is_empty() {
         return Ok(());
     }
     writeln!(out, "## Classification sources\n")?;
@@ -288,22 +417,18 @@ fn sources_section(out: &mut dyn Write, outcome: &Outcome, catalog: &Catalog) ->
         out,
         "| system | note | source | reviewed |\n|---|---|---|---|"
     )?;
-    for system in catalog
-        .systems()
-        .iter()
-        .filter(|s| used.contains(s.id.as_str()))
-    {
+    for system in &report.sources {
+        let links: Vec<String> = system
+            .sources
+            .iter()
+            .map(|s| format!("<{}> ({})", s.url, s.date))
+            .collect();
         writeln!(
             out,
             "| {} | {} | {} | {} |",
             cell(&system.name),
             cell(&system.note),
-            system
-                .sources
-                .iter()
-                .map(|s| format!("<{}> ({})", s.url, s.date))
-                .collect::<Vec<_>>()
-                .join("<br>"),
+            links.join("<br>"),
             system.reviewed
         )?;
     }

@@ -283,20 +283,95 @@ impl Policy {
         })
     }
 
-    /// The policy files this run read.
+    /// The policy files this run read, and the policy they set.
     pub fn inputs(&self) -> Inputs {
         // Every config file read, the extended ones too: none may be written over.
-        let mut configs: Vec<PathBuf> = self.configs.keys().cloned().collect();
+        let mut config_paths: Vec<PathBuf> = self.configs.keys().cloned().collect();
         for config in self.configs.values() {
             for file in config.files.iter().skip(1) {
-                if !configs.contains(&file.path) {
-                    configs.push(file.path.clone());
+                if !config_paths.contains(&file.path) {
+                    config_paths.push(file.path.clone());
                 }
             }
         }
+        use crate::outcome::{ConfigFacts, InputKind, PolicyFacts};
+        // Every file the policy came from: each config with the files it extends, the
+        // company's rule files, the baseline.
+        let mut sources: Vec<(InputKind, Arc<SourceFile>)> = Vec::new();
+        for config in self.configs.values() {
+            for file in std::iter::once(&config.source).chain(config.files.iter().skip(1)) {
+                if !sources.iter().any(|(_, s)| s.path == file.path) {
+                    sources.push((InputKind::Config, Arc::clone(file)));
+                }
+            }
+        }
+        for registry in std::iter::once(&self.base).chain(self.registries.values()) {
+            for rule in registry
+                .rules()
+                .filter(|r| !r.source.name.starts_with("rules/"))
+            {
+                if !sources.iter().any(|(_, s)| s.path == rule.source.path) {
+                    sources.push((InputKind::RuleFile, Arc::clone(&rule.source)));
+                }
+            }
+        }
+        sources.extend(
+            self.baseline
+                .iter()
+                .map(|b| (InputKind::Baseline, Arc::clone(&b.source))),
+        );
+        let levels_of = |levels: Option<&crate::engine::Levels>| {
+            let levels = levels.cloned().unwrap_or_default();
+            let threshold = levels.threshold_name().to_owned();
+            (levels.names, threshold)
+        };
+        let configs = self
+            .configs
+            .values()
+            .map(|c| {
+                let (levels, e2ee_required_from) = levels_of(c.levels.as_ref());
+                ConfigFacts {
+                    file: c.source.name.clone(),
+                    levels,
+                    e2ee_required_from,
+                    fail_on: c.fail_on.map(FailOn::as_str),
+                    overrides: c
+                        .rules
+                        .iter()
+                        .map(|(rule, level)| {
+                            let level = match level {
+                                RuleLevel::Off => "off",
+                                RuleLevel::On(severity) => severity.as_str(),
+                            };
+                            format!("{rule}={level}")
+                        })
+                        .collect(),
+                    extends: c.files.iter().skip(1).map(|f| f.name.clone()).collect(),
+                    exceptions: c.exceptions.len(),
+                    max_exception_days: c.max_exception_days,
+                }
+            })
+            .collect();
+        let default_levels = self
+            .groups
+            .keys()
+            .any(|config| {
+                config
+                    .as_ref()
+                    .is_none_or(|p| !self.configs.contains_key(p))
+            })
+            .then(|| levels_of(None));
         Inputs {
-            configs,
+            configs: config_paths,
             baseline: self.baseline.as_ref().map(|b| b.source.path.clone()),
+            sources,
+            policy: PolicyFacts {
+                configs,
+                default_levels,
+                cli_overrides: self.settings.severity.clone(),
+                no_ignores: self.settings.no_ignores,
+                no_exceptions: self.settings.no_exceptions,
+            },
         }
     }
 }

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Loads e2ee-lint's OSCAL assessment-results with compliance-trestle (IBM's OSCAL toolkit,
+# whose pydantic models check OSCAL's types, patterns and required fields), and checks that
+# its counts match the report-json of the same run. Installs trestle into a cached virtualenv;
+# under CI=true a missing trestle is a failure, never a skip.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+
+venv="${XDG_CACHE_HOME:-$HOME/.cache}/e2ee-lint-ci/trestle-venv"
+if ! "$venv/bin/python" -c "import trestle.oscal.assessment_results" 2> /dev/null; then
+  rm -rf "$venv"
+  mkdir -p "$(dirname "$venv")"
+  if ! { python3 -m venv "$venv" &&
+    "$venv/bin/pip" install --quiet --disable-pip-version-check compliance-trestle; }; then
+    if [ "${CI:-}" = true ]; then
+      echo "oscal-test: compliance-trestle could not be installed"
+      echo "oscal-test: 0 passed, 1 failed"
+      exit 1
+    fi
+    echo "oscal-test: skipped: compliance-trestle could not be installed"
+    exit 0
+  fi
+fi
+echo "oscal-test: $("$venv/bin/pip" show compliance-trestle 2> /dev/null | grep '^Version')"
+
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/e2ee-lint-oscal.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+cargo build --locked --quiet
+bin="$repo/target/debug/e2ee-lint"
+export SOURCE_DATE_EPOCH=1795780800 # 2026-11-27
+i=0
+run() {
+  i=$((i + 1))
+  "$bin" check "$@" -o "oscal=$scratch/$i.oscal.json" -o "report-json=$scratch/$i.report.json" \
+    -f csv > /dev/null 2>&1 || true
+}
+run fixtures/evidence/acme
+run fixtures/evidence/acme --framework nist
+run fixtures/evidence/hostile.yaml
+run fixtures/acme.yaml
+run fixtures/messy.yaml
+run fixtures/seed
+run fixtures/policy/exceptions
+run fixtures/policy/ignores
+run fixtures/policy/expiring
+run fixtures/policy/baseline/inventory.yaml --baseline fixtures/policy/baseline/baseline.json
+run fixtures/seed missing.yaml
+
+passed=0
+failed=0
+for oscal in "$scratch"/*.oscal.json; do
+  # The command the issue names, as is.
+  if "$venv/bin/python" -c "from trestle.oscal.assessment_results import AssessmentResults as A; import pathlib, sys; A.oscal_read(pathlib.Path(sys.argv[1]))" "$oscal"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL trestle could not load $oscal"
+    failed=$((failed + 1))
+  fi
+done
+"$venv/bin/python" - "$scratch" <<'PY' > "$scratch/counts.txt"
+import json, pathlib, sys
+from trestle.oscal.assessment_results import AssessmentResults
+d = pathlib.Path(sys.argv[1])
+for oscal in sorted(d.glob("*.oscal.json")):
+    report = json.loads(oscal.with_name(oscal.name.replace(".oscal", ".report")).read_text())
+    results = AssessmentResults.oscal_read(oscal).results
+    result = results[0]
+    rules = {}
+    for control in report["controls"]:
+        for rule in control["rules"]:
+            rules[rule] = rules.get(rule, 0) + 1
+    expected = (
+        1,
+        len(report["tools"]),
+        sum(max(1, rules.get(f["rule"], 0)) for f in report["findings"]),
+        len(report["accepted_risks"]),
+    )
+    got = (
+        len(results),
+        len(result.observations or []),
+        len(result.findings or []),
+        len(result.risks or []),
+    )
+    uuids = [str(o.uuid) for o in (result.observations or [])] + \
+        [str(f.uuid) for f in (result.findings or [])] + [str(r.uuid) for r in (result.risks or [])]
+    ok = got == expected and len(set(uuids)) == len(uuids)
+    print(("ok" if ok else "FAIL"), oscal.name, "results/observations/findings/risks", got,
+          "expected", expected)
+PY
+cat "$scratch/counts.txt"
+passed=$((passed + $(grep -c '^ok' "$scratch/counts.txt" || true)))
+failed=$((failed + $(grep -c '^FAIL' "$scratch/counts.txt" || true)))
+# Reruns give the same bytes.
+"$bin" check fixtures/evidence/acme -f oscal > "$scratch/again.json" || true
+if cmp -s "$scratch/again.json" "$scratch/1.oscal.json"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL a rerun gave other bytes"
+  failed=$((failed + 1))
+fi
+echo "oscal-test: $passed passed, $failed failed"
+[ "$failed" = 0 ]

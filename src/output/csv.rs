@@ -1,0 +1,112 @@
+//! `csv`: the report's tools table, one row per tool, for spreadsheets and GRC imports.
+//!
+//! RFC 4180 quoting, and cells that a spreadsheet would run as a formula (starting with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return) are prefixed with a single quote (OWASP's advice
+//! against CSV injection). Bidi and other invisible characters are shown as `\u{...}`.
+
+use std::io::{self, Write};
+
+use super::evidence::{Report, ToolRow};
+
+/// The columns, in order.
+pub const HEADER: &[&str] = &[
+    "file",
+    "line",
+    "tool",
+    "tool_id",
+    "vendor",
+    "owner",
+    "data_classification",
+    "category",
+    "status",
+    "catalog_id",
+    "channels",
+    "configured",
+    "outcome",
+    "open_findings",
+    "accepted_findings",
+    "catalog_reviewed",
+    "catalog_sources",
+];
+
+/// One cell: hidden characters shown as `\u{...}`, neutralised, quoted when needed.
+fn cell(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if super::report::hidden(c) && !matches!(c, '\t' | '\r' | '\n') {
+            shown.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    let text = shown.as_str();
+    let neutral = match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+fn findings(tool: &ToolRow, state: &str) -> String {
+    tool.findings
+        .iter()
+        .filter(|f| f.state == state)
+        .map(|f| format!("{}: {}", f.rule, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn row(tool: &ToolRow) -> Vec<String> {
+    let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
+    vec![
+        tool.file.clone(),
+        tool.line.to_string(),
+        tool.name.clone(),
+        tool.id.clone(),
+        opt(tool.vendor.as_deref()),
+        opt(tool.owner.as_deref()),
+        opt(tool.data_classification.as_deref()),
+        opt(tool.category),
+        opt(tool.status),
+        opt(tool.catalog_id.as_deref()),
+        tool.channels
+            .iter()
+            .map(|c| format!("{}: {}", c.channel, c.status))
+            .collect::<Vec<_>>()
+            .join("; "),
+        opt(tool.configured),
+        tool.outcome.as_str().to_owned(),
+        findings(tool, "open"),
+        findings(tool, "accepted"),
+        opt(tool.reviewed.as_deref()),
+        tool.sources.join(" "),
+    ]
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write!(out, "{}\r\n", HEADER.join(","))?;
+    for tool in &report.tools {
+        let cells: Vec<String> = row(tool).iter().map(|c| cell(c)).collect();
+        write!(out, "{}\r\n", cells.join(","))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_are_neutralised_and_quotes_doubled() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("Slack"), "Slack");
+    }
+}

@@ -1,0 +1,185 @@
+//! Changes since an earlier `report-json` (`--since PREVIOUS.json`): tools added and removed,
+//! findings new and resolved, accepted risks added, expired or removed.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FindingRow, Risk, ToolRow};
+use crate::finding::SuppressionKind;
+
+/// The parts of an earlier `report-json` that changes are computed from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Previous {
+    pub version: u32,
+    pub header: PreviousHeader,
+    #[serde(default)]
+    pub tools: Vec<PreviousTool>,
+    #[serde(default)]
+    pub findings: Vec<PreviousFinding>,
+    #[serde(default)]
+    pub accepted_risks: Vec<PreviousRisk>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviousHeader {
+    pub evaluated_on: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct PreviousTool {
+    pub file: String,
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct PreviousFinding {
+    pub file: String,
+    pub tool_id: Option<String>,
+    pub tool: Option<String>,
+    pub rule: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct PreviousRisk {
+    pub file: String,
+    pub tool_id: Option<String>,
+    pub tool: Option<String>,
+    pub rule: String,
+    pub kind: String,
+    pub expires: Option<String>,
+}
+
+impl Previous {
+    /// Parses an earlier `report-json`; a version this build does not know is refused.
+    pub fn parse(text: &str) -> Result<Previous, String> {
+        let previous: Previous =
+            serde_json::from_str(text).map_err(|e| format!("not a report-json document: {e}"))?;
+        if previous.version != super::VERSION {
+            return Err(format!(
+                "report-json version {} (this build reads version {})",
+                previous.version,
+                super::VERSION
+            ));
+        }
+        Ok(previous)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Changes {
+    /// The evaluation date of the earlier report.
+    pub since: String,
+    pub tools_added: Vec<PreviousTool>,
+    pub tools_removed: Vec<PreviousTool>,
+    pub findings_new: Vec<PreviousFinding>,
+    pub findings_resolved: Vec<PreviousFinding>,
+    pub risks_added: Vec<PreviousRisk>,
+    /// Accepted before, not any more, and their expiry date has passed.
+    pub risks_expired: Vec<PreviousRisk>,
+    /// Accepted before, not any more, for another reason (removed, or the finding is gone).
+    pub risks_removed: Vec<PreviousRisk>,
+}
+
+fn kind_name(kind: SuppressionKind) -> &'static str {
+    match kind {
+        SuppressionKind::Exception => "exception",
+        SuppressionKind::Inline => "inline",
+        SuppressionKind::Baseline => "baseline",
+    }
+}
+
+/// Items of `now` not in `before`, and of `before` not in `now`, each in its list's order.
+fn diff<T: Clone, K: Eq + std::hash::Hash>(
+    before: &[T],
+    now: &[T],
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Vec<T>) {
+    let before_keys: HashSet<K> = before.iter().map(&key).collect();
+    let now_keys: HashSet<K> = now.iter().map(&key).collect();
+    let added = now
+        .iter()
+        .filter(|t| !before_keys.contains(&key(t)))
+        .cloned()
+        .collect();
+    let removed = before
+        .iter()
+        .filter(|t| !now_keys.contains(&key(t)))
+        .cloned()
+        .collect();
+    (added, removed)
+}
+
+pub fn compare(
+    previous: &Previous,
+    today: &str,
+    tools: &[ToolRow],
+    findings: &[FindingRow],
+    risks: &[Risk],
+) -> Changes {
+    let tools_now: Vec<PreviousTool> = tools
+        .iter()
+        .map(|t| PreviousTool {
+            file: t.file.clone(),
+            id: t.id.clone(),
+            name: t.name.clone(),
+        })
+        .collect();
+    let findings_now: Vec<PreviousFinding> = findings
+        .iter()
+        .map(|f| PreviousFinding {
+            file: f.file.clone(),
+            tool_id: f.tool_id.clone(),
+            tool: f.tool.clone(),
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+        })
+        .collect();
+    let risks_now: Vec<PreviousRisk> = risks
+        .iter()
+        .map(|r| PreviousRisk {
+            file: r.file.clone(),
+            tool_id: r.tool_id.clone(),
+            tool: r.tool.clone(),
+            rule: r.rule.clone(),
+            kind: kind_name(r.kind).to_owned(),
+            expires: r.expires.clone(),
+        })
+        .collect();
+    let (tools_added, tools_removed) = diff(&previous.tools, &tools_now, |t| {
+        (t.file.clone(), t.id.clone())
+    });
+    let (findings_new, findings_resolved) = diff(&previous.findings, &findings_now, |f| {
+        (
+            f.file.clone(),
+            f.tool_id.clone(),
+            f.rule.clone(),
+            f.message.clone(),
+        )
+    });
+    let risk_key = |r: &PreviousRisk| {
+        (
+            r.file.clone(),
+            r.tool_id.clone(),
+            r.rule.clone(),
+            r.kind.clone(),
+        )
+    };
+    let (risks_added, gone) = diff(&previous.accepted_risks, &risks_now, risk_key);
+    // `YYYY-MM-DD` sorts as text by date.
+    let (risks_expired, risks_removed) = gone
+        .into_iter()
+        .partition(|r| r.expires.as_deref().is_some_and(|e| e < today));
+    Changes {
+        since: previous.header.evaluated_on.clone(),
+        tools_added,
+        tools_removed,
+        findings_new,
+        findings_resolved,
+        risks_added,
+        risks_expired,
+        risks_removed,
+    }
+}

@@ -1,0 +1,161 @@
+//! The evidence header: who, when, with what, under which policy, from exactly which inputs.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::Outcome;
+use crate::outcome::InputKind;
+
+#[derive(Debug, Serialize)]
+pub struct Header {
+    /// The inventories' `organization:` values, sorted, each once.
+    pub organizations: Vec<String>,
+    /// The date the policy was evaluated on (`YYYY-MM-DD`).
+    pub evaluated_on: String,
+    pub generator: Generator,
+    pub catalog: CatalogFacts,
+    pub policy: PolicyText,
+    /// Every input file with its SHA-256.
+    pub inputs: Vec<InputFile>,
+    /// The commit the inputs were read at, when known.
+    pub commit: Option<String>,
+    /// `--framework`, when the controls table is limited to one.
+    pub framework: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Generator {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CatalogFacts {
+    pub systems: usize,
+    pub reviewed_from: Option<String>,
+    pub reviewed_to: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PolicyText {
+    /// The severity from which the run fails.
+    pub fail_on: &'static str,
+    pub configs: Vec<ConfigText>,
+    /// Levels and threshold for inventories that no config covers.
+    pub default_levels: Option<Levels>,
+    /// `--severity RULE=LEVEL` flags, in order.
+    pub cli_overrides: Vec<String>,
+    pub no_ignores: bool,
+    pub no_exceptions: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Levels {
+    pub levels: Vec<String>,
+    pub e2ee_required_from: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConfigText {
+    pub file: String,
+    pub levels: Vec<String>,
+    pub e2ee_required_from: String,
+    pub fail_on: Option<&'static str>,
+    pub overrides: Vec<String>,
+    pub extends: Vec<String>,
+    pub exceptions: usize,
+    pub max_exception_days: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputFile {
+    /// `inventory`, `config`, `rule-file`, `baseline` or `previous-report`.
+    pub kind: &'static str,
+    pub path: String,
+    pub bytes: usize,
+    /// Of the text as read (the file's bytes, for a file in UTF-8).
+    pub sha256: String,
+}
+
+/// The hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
+
+pub fn build(outcome: &Outcome) -> Header {
+    let mut organizations: Vec<String> = outcome
+        .files
+        .iter()
+        .filter_map(|f| f.organization.clone())
+        .collect();
+    organizations.sort();
+    organizations.dedup();
+    let mut sources: Vec<(InputKind, &std::sync::Arc<crate::source::SourceFile>)> = outcome
+        .files
+        .iter()
+        .map(|f| (InputKind::Inventory, &f.source))
+        .chain(outcome.inputs.sources.iter().map(|(k, s)| (*k, s)))
+        .collect();
+    sources.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    let inputs = sources
+        .into_iter()
+        .map(|(kind, source)| InputFile {
+            kind: kind.as_str(),
+            path: source.name.clone(),
+            bytes: source.text.len(),
+            sha256: sha256_hex(source.text.as_bytes()),
+        })
+        .collect();
+    let catalog = &outcome.catalog;
+    let range = catalog.reviewed_range();
+    let policy = &outcome.inputs.policy;
+    Header {
+        organizations,
+        evaluated_on: outcome.evaluated_on.clone().unwrap_or_default(),
+        generator: Generator {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        catalog: CatalogFacts {
+            systems: catalog.systems().len(),
+            reviewed_from: range.map(|(from, _)| from.to_owned()),
+            reviewed_to: range.map(|(_, to)| to.to_owned()),
+        },
+        policy: PolicyText {
+            fail_on: outcome.fail_on.as_str(),
+            configs: policy
+                .configs
+                .iter()
+                .map(|c| ConfigText {
+                    file: c.file.clone(),
+                    levels: c.levels.clone(),
+                    e2ee_required_from: c.e2ee_required_from.clone(),
+                    fail_on: c.fail_on,
+                    overrides: c.overrides.clone(),
+                    extends: c.extends.clone(),
+                    exceptions: c.exceptions,
+                    max_exception_days: c.max_exception_days,
+                })
+                .collect(),
+            default_levels: policy
+                .default_levels
+                .as_ref()
+                .map(|(levels, threshold)| Levels {
+                    levels: levels.clone(),
+                    e2ee_required_from: threshold.clone(),
+                }),
+            cli_overrides: policy.cli_overrides.clone(),
+            no_ignores: policy.no_ignores,
+            no_exceptions: policy.no_exceptions,
+        },
+        inputs,
+        commit: outcome.evidence.commit.clone(),
+        framework: outcome.evidence.framework.clone(),
+    }
+}

@@ -1,0 +1,515 @@
+//! The evidence report's facts, computed once from the [`Outcome`]: every evidence format
+//! (`markdown`, `html`, `csv`, `report-json`, `oscal`) renders this one model, so they all
+//! carry the same facts. Serialized as is, it is the `report-json` contract (`"version": 1`).
+//!
+//! Per-tool outcome, in order of precedence (the README documents the same list):
+//! `banned` (the inventory says `status: banned`); `non-compliant` (an open finding at or
+//! above the run's failure threshold, `error` when `fail_on` is `never`); `unclassified` (no
+//! catalog entry, a communication tool, and no accepted risk for that); `accepted-risk` (a
+//! finding suppressed by an exception, an inline ignore or the baseline); `not-applicable` (no
+//! catalog entry and not a communication tool); else `compliant`.
+
+mod changes;
+mod controls;
+mod header;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Outcome;
+use crate::finding::{Finding, Severity, SuppressionKind};
+use crate::policy::date::Date;
+
+pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
+pub use controls::{ControlRow, frameworks, matches as framework_matches};
+pub use header::Header;
+
+/// Bumped only on incompatible changes to `report-json`; additions keep the version.
+pub const VERSION: u32 = 1;
+
+/// Days before expiry from which an accepted risk is highlighted as expiring soon.
+pub const SOON_DAYS: i64 = crate::policy::EXPIRING_WITHIN_DAYS;
+
+/// Inventory categories that make an unmatched tool a communication tool.
+const COMMUNICATION: &[&str] = &["messaging", "video-conferencing", "voice", "email"];
+
+/// The rule that reports a communication tool the catalog does not know.
+const UNCLASSIFIED_RULE: &str = "unclassified-tool";
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub header: Header,
+    pub summary: ReportSummary,
+    pub tools: Vec<ToolRow>,
+    pub accepted_risks: Vec<Risk>,
+    pub controls: Vec<ControlRow>,
+    /// Open (unsuppressed) findings, in output order.
+    pub findings: Vec<FindingRow>,
+    /// The catalog entries the tools matched, with their sources.
+    pub sources: Vec<SourceRow>,
+    pub path_errors: Vec<PathErrorRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
+}
+
+/// A tool's verdict; see the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ToolOutcome {
+    NonCompliant,
+    Banned,
+    Unclassified,
+    AcceptedRisk,
+    Compliant,
+    NotApplicable,
+}
+
+impl ToolOutcome {
+    pub const ALL: [ToolOutcome; 6] = [
+        ToolOutcome::Compliant,
+        ToolOutcome::NonCompliant,
+        ToolOutcome::AcceptedRisk,
+        ToolOutcome::Unclassified,
+        ToolOutcome::Banned,
+        ToolOutcome::NotApplicable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolOutcome::Compliant => "compliant",
+            ToolOutcome::NonCompliant => "non-compliant",
+            ToolOutcome::AcceptedRisk => "accepted-risk",
+            ToolOutcome::Unclassified => "unclassified",
+            ToolOutcome::Banned => "banned",
+            ToolOutcome::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct OutcomeCounts {
+    pub compliant: usize,
+    pub non_compliant: usize,
+    pub accepted_risk: usize,
+    pub unclassified: usize,
+    pub banned: usize,
+    pub not_applicable: usize,
+}
+
+impl OutcomeCounts {
+    pub fn get(&self, outcome: ToolOutcome) -> usize {
+        match outcome {
+            ToolOutcome::Compliant => self.compliant,
+            ToolOutcome::NonCompliant => self.non_compliant,
+            ToolOutcome::AcceptedRisk => self.accepted_risk,
+            ToolOutcome::Unclassified => self.unclassified,
+            ToolOutcome::Banned => self.banned,
+            ToolOutcome::NotApplicable => self.not_applicable,
+        }
+    }
+
+    fn add(&mut self, outcome: ToolOutcome) {
+        *match outcome {
+            ToolOutcome::Compliant => &mut self.compliant,
+            ToolOutcome::NonCompliant => &mut self.non_compliant,
+            ToolOutcome::AcceptedRisk => &mut self.accepted_risk,
+            ToolOutcome::Unclassified => &mut self.unclassified,
+            ToolOutcome::Banned => &mut self.banned,
+            ToolOutcome::NotApplicable => &mut self.not_applicable,
+        } += 1;
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportSummary {
+    pub files: usize,
+    pub tools_listed: usize,
+    /// Listed tools less the not-applicable ones.
+    pub tools_in_scope: usize,
+    pub outcomes: OutcomeCounts,
+    pub open_findings: SeverityCounts,
+    pub accepted_risks: usize,
+    pub unreadable_paths: usize,
+    /// `compliant`, `non-compliant` (the run fails its threshold) or `incomplete`.
+    pub verdict: &'static str,
+    pub verdict_text: &'static str,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct SeverityCounts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+/// One channel in use and the catalog's status for it (`unknown`: offered, not sourced).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelStatus {
+    pub channel: &'static str,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolRow {
+    pub file: String,
+    pub line: usize,
+    pub name: String,
+    pub id: String,
+    pub vendor: Option<String>,
+    pub owner: Option<String>,
+    pub data_classification: Option<String>,
+    pub category: Option<&'static str>,
+    pub status: Option<&'static str>,
+    pub catalog_id: Option<String>,
+    pub catalog_name: Option<String>,
+    pub channels: Vec<ChannelStatus>,
+    /// What the inventory says was configured (`e2ee:`).
+    pub configured: Option<&'static str>,
+    pub outcome: ToolOutcome,
+    pub findings: Vec<ToolFinding>,
+    /// The catalog entry's review date.
+    pub reviewed: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolFinding {
+    pub rule: String,
+    pub severity: Severity,
+    /// `open` or `accepted`.
+    pub state: &'static str,
+    pub message: String,
+}
+
+/// An accepted risk: a finding an exception, inline ignore or baseline entry suppresses.
+#[derive(Debug, Serialize)]
+pub struct Risk {
+    pub file: String,
+    pub line: usize,
+    pub tool: Option<String>,
+    pub tool_id: Option<String>,
+    pub rule: String,
+    pub kind: SuppressionKind,
+    pub reason: String,
+    pub approved_by: Option<String>,
+    pub ticket: Option<String>,
+    pub expires: Option<String>,
+    /// Days from the evaluation date to the expiry date.
+    pub days_left: Option<i64>,
+    /// `expired`, `expiring` (within [`SOON_DAYS`]), `active` or `no-expiry`.
+    pub state: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingRow {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub tool: Option<String>,
+    pub tool_id: Option<String>,
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceRow {
+    pub id: String,
+    pub name: String,
+    pub note: String,
+    pub reviewed: String,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceRef {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathErrorRow {
+    pub path: String,
+    pub message: String,
+}
+
+/// Computes the report: linear in the tools and findings.
+pub fn build(outcome: &Outcome) -> Report {
+    let today = outcome.evaluated_on.as_deref().and_then(Date::parse);
+    let threshold = outcome.fail_on.threshold().unwrap_or(Severity::Error);
+    let mut tools = tool_rows(outcome);
+    // Each finding goes to its tool: by file and tool id, and among tools sharing an id to the
+    // last one listed before the finding's location.
+    let mut by_id: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, row) in tools.iter().enumerate() {
+        by_id.entry((&row.file, &row.id)).or_default().push(i);
+    }
+    let mut offsets: Vec<usize> = Vec::with_capacity(tools.len());
+    for file in &outcome.files {
+        offsets.extend(file.tools.iter().map(|t| t.span.offset));
+    }
+    let mut assigned: Vec<(usize, &Finding)> = Vec::new();
+    for finding in &outcome.findings {
+        let Some(tool) = &finding.tool else { continue };
+        let Some(candidates) = by_id.get(&(finding.source.name.as_str(), tool.id.as_str())) else {
+            continue;
+        };
+        let at = finding.span.offset;
+        let index = candidates
+            .iter()
+            .rev()
+            .find(|&&i| offsets.get(i).is_some_and(|&o| o <= at))
+            .or(candidates.first());
+        if let Some(&index) = index {
+            assigned.push((index, finding));
+        }
+    }
+    drop(by_id);
+    for (index, finding) in assigned {
+        if let Some(row) = tools.get_mut(index) {
+            row.findings.push(ToolFinding {
+                rule: finding.rule.clone(),
+                severity: finding.severity,
+                state: if finding.suppressed.is_some() {
+                    "accepted"
+                } else {
+                    "open"
+                },
+                message: finding.message.clone(),
+            });
+        }
+    }
+    let mut counts = OutcomeCounts::default();
+    for row in &mut tools {
+        row.outcome = tool_outcome(row, threshold);
+        counts.add(row.outcome);
+    }
+
+    let summary = outcome.summary();
+    let (verdict, verdict_text) = if !outcome.path_errors.is_empty() {
+        ("incomplete", "Incomplete: some paths could not be read.")
+    } else if outcome.fails() {
+        (
+            "non-compliant",
+            "Not compliant: open findings at or above the failure threshold.",
+        )
+    } else if outcome.worst().is_some() {
+        (
+            "compliant",
+            "Compliant, with open findings below the threshold.",
+        )
+    } else {
+        ("compliant", "Compliant: no open finding.")
+    };
+    let accepted_risks = risks(outcome, today);
+    let report_summary = ReportSummary {
+        files: summary.files,
+        tools_listed: tools.len(),
+        tools_in_scope: tools.len() - counts.not_applicable,
+        outcomes: counts,
+        open_findings: SeverityCounts {
+            error: summary.error,
+            warning: summary.warning,
+            info: summary.info,
+        },
+        accepted_risks: accepted_risks.len(),
+        unreadable_paths: outcome.path_errors.len(),
+        verdict,
+        verdict_text,
+    };
+    let findings = open_findings(outcome);
+    let controls = controls::rows(outcome, &tools, threshold);
+    let evaluated_on = outcome.evaluated_on.as_deref().unwrap_or("");
+    let changes = outcome.evidence.previous.as_ref().map(|previous| {
+        changes::compare(previous, evaluated_on, &tools, &findings, &accepted_risks)
+    });
+    Report {
+        version: VERSION,
+        header: header::build(outcome),
+        summary: report_summary,
+        sources: sources(outcome, &tools),
+        tools,
+        accepted_risks,
+        controls,
+        findings,
+        path_errors: outcome
+            .path_errors
+            .iter()
+            .map(|e| PathErrorRow {
+                path: e.path.clone(),
+                message: e.message.clone(),
+            })
+            .collect(),
+        changes,
+    }
+}
+
+fn tool_outcome(row: &ToolRow, threshold: Severity) -> ToolOutcome {
+    let open_blocking = row
+        .findings
+        .iter()
+        .any(|f| f.state == "open" && f.severity >= threshold);
+    let accepted = row.findings.iter().any(|f| f.state == "accepted");
+    let unclassified_finding = row.findings.iter().find(|f| f.rule == UNCLASSIFIED_RULE);
+    let communication = row.catalog_id.is_some()
+        || unclassified_finding.is_some()
+        || row.category.is_some_and(|c| COMMUNICATION.contains(&c));
+    if row.status == Some("banned") {
+        ToolOutcome::Banned
+    } else if open_blocking {
+        ToolOutcome::NonCompliant
+    } else if row.catalog_id.is_none()
+        && communication
+        && unclassified_finding.is_none_or(|f| f.state == "open")
+    {
+        ToolOutcome::Unclassified
+    } else if accepted {
+        ToolOutcome::AcceptedRisk
+    } else if !communication {
+        ToolOutcome::NotApplicable
+    } else {
+        ToolOutcome::Compliant
+    }
+}
+
+fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
+    let catalog = &outcome.catalog;
+    let mut rows = Vec::with_capacity(outcome.summary().tools);
+    for file in &outcome.files {
+        for tool in &file.tools {
+            let system = tool.catalog_id.as_deref().and_then(|id| catalog.by_id(id));
+            let mut channels: Vec<(crate::catalog::Channel, &'static str)> = tool
+                .e2ee
+                .iter()
+                .map(|(c, s)| (*c, s.as_str()))
+                .chain(tool.unknown.iter().map(|c| (*c, "unknown")))
+                .collect();
+            channels.sort();
+            rows.push(ToolRow {
+                file: file.source.name.clone(),
+                line: file.source.line_col(tool.span.offset).line,
+                name: tool.name.clone(),
+                id: tool.id.clone(),
+                vendor: tool.vendor.clone(),
+                owner: tool.owner.clone(),
+                data_classification: tool.data_classification.clone(),
+                category: tool.category,
+                status: tool.status,
+                catalog_id: tool.catalog_id.clone(),
+                catalog_name: system.map(|s| s.name.clone()),
+                channels: channels
+                    .into_iter()
+                    .map(|(c, status)| ChannelStatus {
+                        channel: c.as_str(),
+                        status,
+                    })
+                    .collect(),
+                configured: tool.configured.map(|c| c.as_str()),
+                outcome: ToolOutcome::Compliant,
+                findings: Vec::new(),
+                reviewed: system.map(|s| s.reviewed.clone()),
+                sources: system.map_or_else(Vec::new, |s| {
+                    s.sources.iter().map(|src| src.url.clone()).collect()
+                }),
+            });
+        }
+    }
+    rows
+}
+
+fn risks(outcome: &Outcome, today: Option<Date>) -> Vec<Risk> {
+    outcome
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let s = f.suppressed.as_ref()?;
+            let days_left = match (s.expires.as_deref().and_then(Date::parse), today) {
+                (Some(expires), Some(today)) => Some(expires.days() - today.days()),
+                _ => None,
+            };
+            let state = match days_left {
+                None => "no-expiry",
+                Some(d) if d < 0 => "expired",
+                Some(d) if d <= SOON_DAYS => "expiring",
+                Some(_) => "active",
+            };
+            Some(Risk {
+                file: f.source.name.clone(),
+                line: f.source.line_col(f.span.offset).line,
+                tool: f.tool.as_ref().map(|t| t.name.clone()),
+                tool_id: f.tool.as_ref().map(|t| t.id.clone()),
+                rule: f.rule.clone(),
+                kind: s.kind,
+                reason: s.reason.clone(),
+                approved_by: s.approved_by.clone(),
+                ticket: s.ticket.clone(),
+                expires: s.expires.clone(),
+                days_left,
+                state,
+            })
+        })
+        .collect()
+}
+
+fn open_findings(outcome: &Outcome) -> Vec<FindingRow> {
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .map(|f| {
+            let at = f.source.line_col(f.span.offset);
+            FindingRow {
+                file: f.source.name.clone(),
+                line: at.line,
+                column: at.column,
+                tool: f.tool.as_ref().map(|t| t.name.clone()),
+                tool_id: f.tool.as_ref().map(|t| t.id.clone()),
+                rule: f.rule.clone(),
+                severity: f.severity,
+                message: f.message.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The catalog entries the tools matched, in catalog order.
+fn sources(outcome: &Outcome, tools: &[ToolRow]) -> Vec<SourceRow> {
+    let used: std::collections::HashSet<&str> = tools
+        .iter()
+        .filter_map(|t| t.catalog_id.as_deref())
+        .collect();
+    outcome
+        .catalog
+        .systems()
+        .iter()
+        .filter(|s| used.contains(s.id.as_str()))
+        .map(|s| SourceRow {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            note: s.note.clone(),
+            reviewed: s.reviewed.clone(),
+            sources: s
+                .sources
+                .iter()
+                .map(|src| SourceRef {
+                    title: src.title.clone(),
+                    url: src.url.clone(),
+                    date: src.date.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A suppression kind as reports word it.
+pub fn kind_text(kind: SuppressionKind) -> &'static str {
+    match kind {
+        SuppressionKind::Exception => "config exception",
+        SuppressionKind::Inline => "inline ignore",
+        SuppressionKind::Baseline => "baseline",
+    }
+}

@@ -1,0 +1,11 @@
+//! `report-json`: the evidence report as versioned JSON (`"version": 1`), the contract that
+//! `schemas/report.schema.json` describes and `--since` reads back.
+
+use std::io::{self, Write};
+
+use super::evidence::Report;
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
