@@ -25,7 +25,8 @@ use crate::source::{SourceFile, Span};
 /// What the pipeline said about one document version.
 #[derive(Debug)]
 pub enum Analysis {
-    Inventory(Result<Outcome, pipeline::Error>),
+    // Boxed: an outcome is large, and most analyses of a session are of inventories.
+    Inventory(Result<Box<Outcome>, pipeline::Error>),
     Config(Result<(), Vec<ConfigError>>),
     /// Too large, or not a file: one message.
     Refused(String),
@@ -39,7 +40,7 @@ pub fn inventory(path: &Path, text: &str, settings: &Settings) -> Analysis {
             settings.max_file_size
         ));
     }
-    Analysis::Inventory(pipeline::check_document(path, text.to_owned(), settings))
+    Analysis::Inventory(pipeline::check_document(path, text.to_owned(), settings).map(Box::new))
 }
 
 /// Validates a config buffer with the config loader.
