@@ -75,7 +75,7 @@ fn row(tool: &ToolRow) -> Vec<String> {
         opt(tool.catalog_id.as_deref()),
         tool.channels
             .iter()
-            .map(|c| format!("{}: {}", c.channel, c.status))
+            .map(|c| c.describe())
             .collect::<Vec<_>>()
             .join("; "),
         opt(tool.configured),

@@ -204,9 +204,17 @@ fn channels(tool: &ToolRow) -> String {
     let cells: Vec<String> = tool
         .channels
         .iter()
-        .map(|c| match c.status {
-            "none" | "org-keys" => format!("{}: **{}**", c.channel, c.status),
-            _ => format!("{}: {}", c.channel, c.status),
+        .map(|c| {
+            let described = cell(&c.describe());
+            match c.status {
+                // The status word in bold where there is no E2EE.
+                "none" | "org-keys" => described.replacen(
+                    &format!("{}: {}", c.channel, c.status),
+                    &format!("{}: **{}**", c.channel, c.status),
+                    1,
+                ),
+                _ => described,
+            }
         })
         .collect();
     cells.join("<br>")

@@ -150,6 +150,27 @@ pub struct SeverityCounts {
 pub struct ChannelStatus {
     pub channel: &'static str,
     pub status: &'static str,
+    /// Which surfaces the status covers, and what it needs, as the catalog says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
+}
+
+impl ChannelStatus {
+    /// `voice: partial` with the catalog's scope and requirement, for text formats.
+    pub fn describe(&self) -> String {
+        let mut text = format!("{}: {}", self.channel, self.status);
+        match (&self.scope, &self.requires) {
+            (Some(scope), Some(requires)) => {
+                text.push_str(&format!(" ({scope}; requires {requires})"))
+            }
+            (Some(scope), None) => text.push_str(&format!(" ({scope})")),
+            (None, Some(requires)) => text.push_str(&format!(" (requires {requires})")),
+            (None, None) => {}
+        }
+        text
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -403,9 +424,14 @@ fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                 catalog_name: system.map(|s| s.name.clone()),
                 channels: channels
                     .into_iter()
-                    .map(|(c, status)| ChannelStatus {
-                        channel: c.as_str(),
-                        status,
+                    .map(|(c, status)| {
+                        let cell = system.and_then(|s| s.cell(c));
+                        ChannelStatus {
+                            channel: c.as_str(),
+                            status,
+                            scope: cell.and_then(|cell| cell.scope.clone()),
+                            requires: cell.and_then(|cell| cell.requires.clone()),
+                        }
                     })
                     .collect(),
                 configured: tool.configured.map(|c| c.as_str()),

@@ -275,9 +275,13 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
             .channels
             .iter()
             .map(|c| {
+                // The catalog's scope is the tooltip: which surfaces the status covers.
+                let scope = c.describe();
                 format!(
-                    "<span class=\"st st-{0}\">{1}: {0}</span>",
-                    c.status, c.channel
+                    "<span class=\"st st-{0}\" title=\"{2}\">{1}: {0}</span>",
+                    c.status,
+                    c.channel,
+                    esc(&scope)
                 )
             })
             .collect();
