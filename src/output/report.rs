@@ -205,16 +205,17 @@ fn channels(tool: &ToolRow) -> String {
         .channels
         .iter()
         .map(|c| {
-            let described = cell(&c.describe());
-            match c.status {
-                // The status word in bold where there is no E2EE.
-                "none" | "org-keys" => described.replacen(
-                    &format!("{}: {}", c.channel, c.status),
-                    &format!("{}: **{}**", c.channel, c.status),
-                    1,
-                ),
-                _ => described,
+            // The status word in bold where there is no E2EE.
+            let status = match c.status {
+                "none" | "org-keys" => format!("**{}**", c.status),
+                other => other.to_owned(),
+            };
+            // Channel names are our own vocabulary: nothing to escape.
+            let mut text = format!("{}: {status}", c.channel);
+            if let Some(more) = c.qualifiers() {
+                text.push_str(&format!(" ({})", cell(&more)));
             }
+            text
         })
         .collect();
     cells.join("<br>")

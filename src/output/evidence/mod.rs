@@ -160,16 +160,20 @@ pub struct ChannelStatus {
 impl ChannelStatus {
     /// `voice: partial` with the catalog's scope and requirement, for text formats.
     pub fn describe(&self) -> String {
-        let mut text = format!("{}: {}", self.channel, self.status);
-        match (&self.scope, &self.requires) {
-            (Some(scope), Some(requires)) => {
-                text.push_str(&format!(" ({scope}; requires {requires})"))
-            }
-            (Some(scope), None) => text.push_str(&format!(" ({scope})")),
-            (None, Some(requires)) => text.push_str(&format!(" (requires {requires})")),
-            (None, None) => {}
+        match self.qualifiers() {
+            Some(more) => format!("{}: {} ({more})", self.channel, self.status),
+            None => format!("{}: {}", self.channel, self.status),
         }
-        text
+    }
+
+    /// The scope and requirement, when the catalog gives either.
+    pub fn qualifiers(&self) -> Option<String> {
+        match (&self.scope, &self.requires) {
+            (Some(scope), Some(requires)) => Some(format!("{scope}; requires {requires}")),
+            (Some(scope), None) => Some(scope.clone()),
+            (None, Some(requires)) => Some(format!("requires {requires}")),
+            (None, None) => None,
+        }
     }
 }
 
