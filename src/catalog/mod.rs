@@ -17,6 +17,9 @@ pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
 /// The catalog that ships inside the binary.
 pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
 
+/// The same catalog as JSON, made by `build.rs`: what a run parses (a test holds them equal).
+pub const EMBEDDED_CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
+
 /// A way a tool carries conversations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -300,7 +303,9 @@ impl Catalog {
         let catalog = EMBEDDED.get_or_init(|| {
             // The embedded catalog is tested to parse; failing here is a build defect, not
             // bad input.
-            Arc::new(Catalog::parse(EMBEDDED_CATALOG).expect("the embedded catalog is valid"))
+            Arc::new(
+                Catalog::from_json(EMBEDDED_CATALOG_JSON).expect("the embedded catalog is valid"),
+            )
         });
         Arc::clone(catalog)
     }
@@ -308,6 +313,17 @@ impl Catalog {
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile = serde_saphyr::from_str_with_options(text, crate::yaml::options())
             .map_err(|e| CatalogError(e.to_string()))?;
+        Catalog::from_file(file)
+    }
+
+    /// The embedded catalog as `build.rs` wrote it.
+    pub fn from_json(text: &str) -> Result<Catalog, CatalogError> {
+        let file: CatalogFile =
+            serde_json::from_str(text).map_err(|e| CatalogError(e.to_string()))?;
+        Catalog::from_file(file)
+    }
+
+    fn from_file(file: CatalogFile) -> Result<Catalog, CatalogError> {
         validate(&file.systems)?;
         let matcher = matcher::Matcher::new(&file.systems, &file.decorations)?;
         Ok(Catalog {
@@ -407,4 +423,19 @@ pub(crate) fn validate(systems: &[System]) -> Result<(), CatalogError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_catalog_is_the_yaml_catalog() {
+        let yaml = Catalog::parse(EMBEDDED_CATALOG).unwrap();
+        let json = Catalog::from_json(EMBEDDED_CATALOG_JSON).unwrap();
+        assert_eq!(format!("{:?}", yaml.systems), format!("{:?}", json.systems));
+        assert_eq!(yaml.category_channels, json.category_channels);
+        assert_eq!(yaml.decorations, json.decorations);
+        assert!(yaml.systems.len() >= 40);
+    }
 }
