@@ -9,6 +9,7 @@
 #
 # New inputs go to fuzz/corpus/TARGET, crashes to fuzz/artifacts/TARGET, the whole log to
 # fuzz/target/TARGET.log. Reproduce a crash: fuzz/run.sh TARGET 0 fuzz/artifacts/TARGET/crash-...
+# Minimise it: fuzz/run.sh TARGET 0 -minimize_crash=1 -runs=100000 fuzz/artifacts/TARGET/crash-...
 set -eu
 
 usage="usage: fuzz/run.sh TARGET SECONDS [libFuzzer flags]"
@@ -16,10 +17,11 @@ target=${1:?$usage}
 seconds=${2:?$usage}
 shift 2
 
-cd "$(dirname "$0")"
+# Paths given after SECONDS are the caller's; everything of the fuzzer's is under $here.
+here=$(cd "$(dirname "$0")" && pwd)
 case $target in
-    lint_source | config | rule_file) dict=-dict=yaml.dict ;;
-    lsp_message) dict=-dict=lsp.dict ;;
+    lint_source | config | rule_file) dict=-dict=$here/yaml.dict ;;
+    lsp_message) dict=-dict=$here/lsp.dict ;;
     *) echo "unknown target $target; $usage" >&2; exit 2 ;;
 esac
 
@@ -34,25 +36,28 @@ case $triple in
     *-linux-*) flags="$flags -Cllvm-args=-sanitizer-coverage-stack-depth" ;;
 esac
 # --target keeps the instrumentation out of build scripts and proc macros.
-RUSTFLAGS="$flags" cargo build --locked --release --config profile.release.debug=1 \
-    --target "$triple" --bin "$target"
+RUSTFLAGS="$flags" cargo build --manifest-path "$here/Cargo.toml" --locked --release \
+    --config profile.release.debug=1 --target "$triple" --bin "$target"
 
-mkdir -p "corpus/$target" "artifacts/$target"
-log="target/$target.log"
+binary=$here/target/$triple/release/$target
 if [ "$seconds" -eq 0 ]; then
     # Run the given inputs once (a crash, a corpus file).
-    exec "target/$triple/release/$target" "$@"
+    exec "$binary" "$@"
 fi
-echo "fuzzing $target for ${seconds}s; log in fuzz/$log" >&2
+corpus=$here/corpus/$target
+artifacts=$here/artifacts/$target
+log=$here/target/$target.log
+mkdir -p "$corpus" "$artifacts"
+echo "fuzzing $target for ${seconds}s; log in $log" >&2
 status=0
-"target/$triple/release/$target" "$dict" -max_total_time="$seconds" -rss_limit_mb=4096 \
-    -timeout=20 -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
-    "$@" "corpus/$target" "seed-corpus/$target" >"$log" 2>&1 || status=$?
+"$binary" "$dict" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 \
+    -print_final_stats=1 -artifact_prefix="$artifacts/" \
+    "$@" "$corpus" "$here/seed-corpus/$target" >"$log" 2>&1 || status=$?
 
 # libFuzzer's last status line (runs, cov, ft, corpus), its final stats, and what it found.
 grep -E '^#[0-9]+' "$log" | tail -n 1
 grep -E '^stat::' "$log"
-echo "corpus: $(find "corpus/$target" -type f | wc -l) files in fuzz/corpus/$target"
-echo "artifacts: $(find "artifacts/$target" -type f | wc -l) in fuzz/artifacts/$target"
+echo "corpus: $(find "$corpus" -type f | wc -l) files in $corpus"
+echo "artifacts: $(find "$artifacts" -type f | wc -l) in $artifacts"
 grep -E 'ERROR: libFuzzer|panicked at|==[0-9]+== ERROR' "$log" | head -n 5 || true
 exit "$status"
