@@ -1,9 +1,9 @@
 //! Arbitrary bytes through everything an inventory goes through: the loader (one YAML parse,
-//! spans), the engine (every rule), and the human and JSON renderers (which slice the source
-//! by those spans). Any panic, hang or runaway allocation is a bug.
+//! spans), the engine (every rule), and every renderer of `output::Format` (human and SARIF
+//! slice the source by those spans). Any panic, hang or runaway allocation is a bug.
 //!
-//! Run: `cargo +nightly fuzz run lint_source -- -max_total_time=600`
-//! (seed corpus: `fuzz/seed-corpus/`, see README "Hostile input and limits").
+//! Run: `fuzz/run.sh lint_source 600` (stable Rust; or `cargo +nightly fuzz run lint_source`)
+//! (seed corpus: `fuzz/seed-corpus/lint_source/`, see README "Hostile input and limits").
 
 #![no_main]
 

@@ -3,7 +3,8 @@
 //! `didOpen`, so document changes, hovers, completions and code actions run on whatever the
 //! fuzzer makes of positions and texts. Any panic, hang or runaway allocation is a bug.
 //!
-//! Run: `cargo +nightly fuzz run lsp_message -- -max_total_time=600`
+//! Run: `fuzz/run.sh lsp_message 600` (stable Rust; or `cargo +nightly fuzz run lsp_message`)
+//! (seed corpus: `fuzz/seed-corpus/lsp_message/`).
 
 #![no_main]
 
@@ -28,7 +29,9 @@ const OPEN: &str = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":
 
 fuzz_target!(|data: &[u8]| {
     let mut server = Server::new(settings());
-    server.handle_bytes(br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}"#);
+    server.handle_bytes(
+        br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}"#,
+    );
     server.handle_bytes(OPEN.as_bytes());
     // The bytes as a framed stream, and as one bare body.
     let mut input = std::io::Cursor::new(data);
