@@ -26,15 +26,8 @@ fuzz_target!(|data: &[u8]| {
     let mut outcome = Outcome::for_engine(&*ENGINE);
     outcome.files = vec![report];
     outcome.findings = findings;
-    for format in [
-        Format::Human,
-        Format::Json,
-        Format::Sarif,
-        Format::Junit,
-        Format::Github,
-        Format::Gitlab,
-        Format::Report,
-    ] {
+    // Every format there is, so a new one is fuzzed from the day it exists.
+    for &format in <Format as clap::ValueEnum>::value_variants() {
         let mut sink = Vec::new();
         let _ = output::render(format, &outcome, Style::PLAIN, &mut sink);
     }
