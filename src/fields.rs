@@ -5,6 +5,8 @@
 //! finding and label targets (`at:`), message templates (`{field}`) and the README's format
 //! section. Adding a text or keyword field is one edit here.
 
+use crate::catalog::Channel;
+
 /// How a field's value is read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -43,15 +45,15 @@ pub const CATEGORIES: &[&str] = &[
 pub const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
 pub const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
 /// `text` is both text channels (format v1); the others are the catalog's channels.
-pub const CHANNELS: &[&str] = &[
-    "text",
-    "text_1to1",
-    "text_group",
-    "voice",
-    "video",
-    "files",
-    "backups",
-];
+pub const CHANNELS: &[&str] = &{
+    let mut words = ["text"; 7];
+    let mut i = 0;
+    while i < Channel::NAMES.len() {
+        words[i + 1] = Channel::NAMES[i];
+        i += 1;
+    }
+    words
+};
 /// What the company did about a tool's cloud backups of conversation history.
 pub const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
 

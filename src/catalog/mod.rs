@@ -43,15 +43,18 @@ impl Channel {
         Channel::Backups,
     ];
 
+    /// The channels' names, in [`Channel::ALL`] order: the one spelling of each.
+    pub const NAMES: [&'static str; 6] = [
+        "text_1to1",
+        "text_group",
+        "voice",
+        "video",
+        "files",
+        "backups",
+    ];
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::TextOneToOne => "text_1to1",
-            Channel::TextGroup => "text_group",
-            Channel::Voice => "voice",
-            Channel::Video => "video",
-            Channel::Files => "files",
-            Channel::Backups => "backups",
-        }
+        Channel::NAMES[self as usize]
     }
 
     pub fn parse(s: &str) -> Option<Channel> {
@@ -113,15 +116,18 @@ impl Support {
         Support::None,
     ];
 
+    /// The statuses' names, in [`Support::ALL`] order: the one spelling of each.
+    pub const NAMES: [&'static str; 6] = [
+        "default",
+        "partial",
+        "opt-in",
+        "admin-opt-in",
+        "org-keys",
+        "none",
+    ];
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            Support::Default => "default",
-            Support::Partial => "partial",
-            Support::OptIn => "opt-in",
-            Support::AdminOptIn => "admin-opt-in",
-            Support::OrgKeys => "org-keys",
-            Support::None => "none",
-        }
+        Support::NAMES[self as usize]
     }
 
     /// Who has to act for the channel to be end-to-end encrypted, for help lines.

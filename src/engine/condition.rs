@@ -98,22 +98,6 @@ const MATCH_KINDS: &[&str] = &[
 ];
 const CATALOG_CATEGORIES: &[&str] = &["messaging", "calling", "email", "suite"];
 const CONFIDENCES: &[&str] = &["verified", "reported"];
-const STATUSES: &[&str] = &[
-    "default",
-    "partial",
-    "opt-in",
-    "admin-opt-in",
-    "org-keys",
-    "none",
-];
-const CHANNEL_NAMES: &[&str] = &[
-    "text_1to1",
-    "text_group",
-    "voice",
-    "video",
-    "files",
-    "backups",
-];
 
 impl Field {
     fn parse(name: &str) -> Result<Field, (String, Option<String>)> {
@@ -168,8 +152,8 @@ impl Field {
             Field::ToolSensitive | Field::CatalogStale => Some(BOOLEANS),
             Field::CatalogMatch => Some(MATCH_KINDS),
             Field::CatalogCategory => Some(CATALOG_CATEGORIES),
-            Field::CatalogBackups | Field::ChannelE2ee => Some(STATUSES),
-            Field::Channel | Field::CatalogUnknownChannels => Some(CHANNEL_NAMES),
+            Field::CatalogBackups | Field::ChannelE2ee => Some(&Support::NAMES),
+            Field::Channel | Field::CatalogUnknownChannels => Some(&Channel::NAMES),
             Field::ChannelConfidence => Some(CONFIDENCES),
             _ => None,
         }

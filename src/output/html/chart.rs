@@ -22,14 +22,7 @@ const STATUSES: [(&str, &str); 7] = [
     ("unknown", "#9e9e9e"),
 ];
 
-const CHANNELS: [&str; 6] = [
-    "text_1to1",
-    "text_group",
-    "voice",
-    "video",
-    "files",
-    "backups",
-];
+const CHANNELS: [&str; 6] = crate::catalog::Channel::NAMES;
 
 /// Horizontal bars: one per outcome.
 pub fn outcomes(report: &Report) -> String {
