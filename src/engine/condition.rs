@@ -10,7 +10,7 @@
 //! `at_least` (a data classification level). On a list field (`tool.channels`) a test holds when
 //! it holds for any element.
 
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -237,10 +237,18 @@ fn compile_regex(pattern: &Spanned<String>) -> Result<Regex, Located> {
             Some("see https://docs.rs/regex/latest/regex/#syntax".into()),
         ));
     }
-    RegexBuilder::new(&pattern.value)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
+    // regex-automata's meta regex (what `regex::Regex` wraps) without its literal prefilter:
+    // extracting the literals of a case-insensitive word list was most of a pre-commit run, and
+    // rule patterns run on short values (names, notes), where a prefilter gains nothing.
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .auto_prefilter(false)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .hybrid_cache_capacity(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(Some(REGEX_SIZE_LIMIT)),
+        )
+        .build(&pattern.value)
         .map_err(|e| Located::new(span, format!("invalid regex: {e}"), None))
 }
 
