@@ -20,17 +20,7 @@ fn main() {
 }
 
 fn settings() -> e2ee_lint::policy::Settings {
-    e2ee_lint::policy::Settings {
-        config: e2ee_lint::policy::ConfigChoice::Discover,
-        severity: Vec::new(),
-        fail_on: None,
-        today: e2ee_lint::policy::date::Date::today_utc(),
-        no_ignores: false,
-        no_exceptions: false,
-        baseline: None,
-        max_file_size: e2ee_lint::discover::DEFAULT_MAX_FILE_SIZE,
-        rule_files: Vec::new(),
-    }
+    e2ee_lint::policy::Settings::new(e2ee_lint::policy::date::Date::today_utc())
 }
 
 /// One edit of a `tools`-tool inventory, linted and published.

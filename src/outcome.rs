@@ -76,8 +76,8 @@ pub struct PolicyFacts {
     pub no_exceptions: bool,
 }
 
-/// One config file's policy.
-#[derive(Debug, Clone, Default)]
+/// One config file's policy, as evidence reports state it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ConfigFacts {
     pub file: String,
     /// Least to most sensitive.

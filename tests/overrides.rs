@@ -164,14 +164,10 @@ fn the_outcome_carries_the_effective_catalog() {
         paths: vec![inventory],
         settings: e2ee_lint::policy::Settings {
             config: e2ee_lint::policy::ConfigChoice::Path(config_path),
-            severity: Vec::new(),
-            fail_on: None,
-            today: e2ee_lint::policy::date::Date::parse("2026-11-28").unwrap(),
-            no_ignores: false,
-            no_exceptions: false,
-            baseline: None,
             max_file_size: 1 << 20,
-            rule_files: Vec::new(),
+            ..e2ee_lint::policy::Settings::new(
+                e2ee_lint::policy::date::Date::parse("2026-11-28").unwrap(),
+            )
         },
     };
     let outcome = e2ee_lint::check(&request).unwrap();

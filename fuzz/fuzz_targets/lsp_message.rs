@@ -14,14 +14,8 @@ use libfuzzer_sys::fuzz_target;
 fn settings() -> e2ee_lint::policy::Settings {
     e2ee_lint::policy::Settings {
         config: e2ee_lint::policy::ConfigChoice::Isolated,
-        severity: Vec::new(),
-        fail_on: None,
-        today: e2ee_lint::policy::date::Date::today_utc(),
-        no_ignores: false,
-        no_exceptions: false,
-        baseline: None,
         max_file_size: 1 << 20,
-        rule_files: Vec::new(),
+        ..e2ee_lint::policy::Settings::new(e2ee_lint::policy::date::Date::today_utc())
     }
 }
 

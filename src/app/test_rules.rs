@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use super::{error_line, exit, print_stdout};
 use crate::output::Style;
 use crate::pipeline;
+use crate::policy::Settings;
 use crate::policy::date::Date;
-use crate::policy::{ConfigChoice, Settings};
 use crate::rule_tests;
 
 pub(super) fn run(
@@ -17,15 +17,8 @@ pub(super) fn run(
     style: Style,
 ) -> Result<u8, String> {
     let settings = Settings {
-        config: ConfigChoice::Discover,
-        severity: Vec::new(),
-        fail_on: None,
-        today: today.map_or_else(Date::default_today, Ok)?,
-        no_ignores: false,
-        no_exceptions: false,
-        baseline: None,
-        max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
         rule_files: rules.to_vec(),
+        ..Settings::new(today.map_or_else(Date::default_today, Ok)?)
     };
     let (mut passed, mut failed, mut expectations) = (0, 0, 0);
     let mut report = String::new();

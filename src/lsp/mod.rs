@@ -29,17 +29,7 @@ pub const MAX_DELAY: Duration = Duration::from_millis(150);
 
 /// Runs the server on standard input and output until `exit` or the end of input.
 pub fn run_stdio() -> Result<u8, String> {
-    let settings = crate::policy::Settings {
-        config: crate::policy::ConfigChoice::Discover,
-        severity: Vec::new(),
-        fail_on: None,
-        today: crate::policy::date::Date::default_today()?,
-        no_ignores: false,
-        no_exceptions: false,
-        baseline: None,
-        max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
-        rule_files: Vec::new(),
-    };
+    let settings = crate::policy::Settings::new(crate::policy::date::Date::default_today()?);
     let mut server = Server::new(settings);
     // A reader thread, so the main thread can wait for input with a timeout (the debounce).
     let (frames, incoming) = mpsc::sync_channel::<transport::Frame>(64);

@@ -71,22 +71,7 @@ pub struct JsonSpan {
 }
 
 impl JsonSpan {
-    /// Counts the columns from the line's start: for one location. Renderers of many findings
-    /// use [`JsonSpan::locate`], which stays linear on long lines.
-    pub fn new(source: &SourceFile, span: Span) -> JsonSpan {
-        let start = source.line_col(span.offset);
-        let end = source.line_col(span.end());
-        JsonSpan {
-            offset: span.offset,
-            length: span.len,
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-        }
-    }
-
-    /// The same location through a shared [`Locator`]: bounded work per call on any line.
+    /// A location through a shared [`Locator`]: bounded work per call on any line.
     pub fn locate(locator: &Locator, source: &SourceFile, span: Span) -> JsonSpan {
         let start = locator.line_col(source, span.offset);
         let end = locator.line_col(source, span.end());

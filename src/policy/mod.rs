@@ -84,6 +84,23 @@ pub struct Settings {
     pub rule_files: Vec<PathBuf>,
 }
 
+impl Settings {
+    /// The settings of a plain `check` on `today`: configs discovered, nothing overridden.
+    pub fn new(today: Date) -> Settings {
+        Settings {
+            config: ConfigChoice::Discover,
+            severity: Vec::new(),
+            fail_on: None,
+            today,
+            no_ignores: false,
+            no_exceptions: false,
+            baseline: None,
+            max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
+            rule_files: Vec::new(),
+        }
+    }
+}
+
 /// Why the policy could not be loaded.
 #[derive(Debug)]
 pub enum Error {

@@ -4,6 +4,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::Outcome;
+use crate::outcome::ConfigFacts;
 use crate::outcome::InputKind;
 
 #[derive(Debug, Serialize)]
@@ -40,7 +41,7 @@ pub struct CatalogFacts {
 pub struct PolicyText {
     /// The severity from which the run fails.
     pub fail_on: &'static str,
-    pub configs: Vec<ConfigText>,
+    pub configs: Vec<ConfigFacts>,
     /// Levels and threshold for inventories that no config covers.
     pub default_levels: Option<Levels>,
     /// `--severity RULE=LEVEL` flags, in order.
@@ -53,18 +54,6 @@ pub struct PolicyText {
 pub struct Levels {
     pub levels: Vec<String>,
     pub e2ee_required_from: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ConfigText {
-    pub file: String,
-    pub levels: Vec<String>,
-    pub e2ee_required_from: String,
-    pub fail_on: Option<&'static str>,
-    pub overrides: Vec<String>,
-    pub extends: Vec<String>,
-    pub exceptions: usize,
-    pub max_exception_days: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,20 +118,7 @@ pub fn build(outcome: &Outcome) -> Header {
         },
         policy: PolicyText {
             fail_on: outcome.fail_on.as_str(),
-            configs: policy
-                .configs
-                .iter()
-                .map(|c| ConfigText {
-                    file: c.file.clone(),
-                    levels: c.levels.clone(),
-                    e2ee_required_from: c.e2ee_required_from.clone(),
-                    fail_on: c.fail_on,
-                    overrides: c.overrides.clone(),
-                    extends: c.extends.clone(),
-                    exceptions: c.exceptions,
-                    max_exception_days: c.max_exception_days,
-                })
-                .collect(),
+            configs: policy.configs.clone(),
             default_levels: policy
                 .default_levels
                 .as_ref()
