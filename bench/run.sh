@@ -7,7 +7,11 @@
 # 50,000 tools, 100,000 tools on one flow-sequence line (human and JSON), and a stale baseline
 # of 100,000 entries. Set HUMAN=0 to skip them.
 #
-# Usage: bench/run.sh        Env: RUNS=10 (timed runs per command), SEED=1, HUMAN=1
+# BASELINE=path/to/an/older/e2ee-lint times that binary on the same inputs in the same run and
+# prints the ratio of each case (the "no regression beyond 10%" check). Build one with
+# `git worktree add /tmp/base <commit> && cargo build --release --manifest-path /tmp/base/Cargo.toml`.
+#
+# Usage: bench/run.sh        Env: RUNS=10 (timed runs per command), SEED=1, HUMAN=1, BASELINE=
 # Needs hyperfine (apt-get install hyperfine) and GNU time (/usr/bin/time). Generated data lives
 # in a temporary directory that is removed on exit. Compare ratios within one run: the machines
 # are shared and absolute times move.
@@ -52,6 +56,20 @@ p_mono=$(mean_ms "$runs" "$parse" "${mono_files[@]}")
 t_large=$(mean_ms "$runs" "$lint" check "$large" --format json --isolated)
 p_large=$(mean_ms "$runs" "$parse" "$large")
 m_large=$(peak_mb "$lint" check "$large" --format json --isolated)
+
+if [ -n "${BASELINE:-}" ]; then
+    b_small=$(mean_ms $((runs * 5)) "$BASELINE" check "$small" --isolated)
+    b_mono=$(mean_ms "$runs" "$BASELINE" check "$data/mono" --format json --isolated)
+    b_large=$(mean_ms "$runs" "$BASELINE" check "$large" --format json --isolated)
+    m_base=$(peak_mb "$BASELINE" check "$large" --format json --isolated)
+    echo "| case | baseline | e2ee-lint | ratio |"
+    echo "|---|---|---|---|"
+    echo "| pre-commit | ${b_small} ms | ${t_small} ms | $(ratio "$t_small" "$b_small") |"
+    echo "| monorepo | ${b_mono} ms | ${t_mono} ms | $(ratio "$t_mono" "$b_mono") |"
+    echo "| 100,000 tools | ${b_large} ms | ${t_large} ms | $(ratio "$t_large" "$b_large") |"
+    echo "| peak memory | ${m_base} MB | ${m_large} MB | $(ratio "$m_large" "$m_base") |"
+    echo
+fi
 
 echo "| case | e2ee-lint | parse-only | ratio | note |"
 echo "|---|---|---|---|---|"

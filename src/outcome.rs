@@ -165,7 +165,7 @@ impl Outcome {
     /// The documentation of one rule.
     pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
         self.rules
-            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .binary_search_by(|r| (*r.id).cmp(id))
             .ok()
             .map(|i| &self.rules[i])
     }

@@ -62,15 +62,8 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     } else {
         discover::discover(&request.paths)
     };
-    // The embedded rules and catalog take a few milliseconds each to parse: on both cores at
-    // once, which is most of a pre-commit run.
-    let (registry, catalog) = std::thread::scope(|scope| {
-        let catalog = scope.spawn(Catalog::embedded);
-        let registry = Registry::embedded();
-        (registry, catalog.join())
-    });
-    let catalog = catalog.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    let registry = registry
+    let catalog = Catalog::embedded();
+    let registry = Registry::embedded()
         .map_err(|e| Error::Usage(e.one_line()))?
         .with_custom(&settings.rule_files, settings.max_file_size)
         .map_err(Error::Rules)?;
@@ -81,7 +74,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     let rules: Vec<_> = policy
         .rule_infos()
         .into_iter()
-        .filter(|r| r.id != policy::ids::INVALID_CONFIG)
+        .filter(|r| &*r.id != policy::ids::INVALID_CONFIG)
         .collect();
     // The outcome's catalog: the embedded one, or the effective catalog of the configs when
     // they all agree on it (one config, or several that change nothing).
@@ -146,7 +139,7 @@ pub fn check_document(
     let rules: Vec<_> = registry
         .infos()
         .into_iter()
-        .filter(|r| r.id != policy::ids::INVALID_CONFIG)
+        .filter(|r| &*r.id != policy::ids::INVALID_CONFIG)
         .collect();
     let mut outcome = Outcome::new(rules.into(), Arc::clone(&catalog));
     if let Some((config, _)) = policy.groups().next() {
@@ -246,38 +239,40 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
 
 /// Reads and lints files in parallel; the result does not depend on scheduling.
 pub fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Checked {
-    let results: Vec<Result<(FileReport, Vec<Finding>), PathError>> = paths
-        .par_iter()
-        .map(|path| {
-            let read = discover::read(path, max_file_size)?;
-            match read.invalid_utf8 {
-                None => Ok(lint_source(engine, read.source)),
-                Some(span) => {
-                    let source = Arc::new(read.source);
-                    let problem = inventory::Problem {
-                        kind: inventory::ProblemKind::Invalid,
-                        span,
-                        message: format!("invalid UTF-8 at byte {}", span.offset),
-                        help: Some(
-                            "save the file as UTF-8; the file was not checked further".into(),
-                        ),
-                    };
-                    let (findings, tools) =
-                        engine.run(&source, &inventory::Inventory::default(), vec![problem]);
-                    let ignores = Vec::new();
-                    Ok((
-                        FileReport {
-                            source,
-                            tools,
-                            ignores,
-                            organization: None,
-                        },
-                        findings,
-                    ))
-                }
+    let check_one = |path: &PathBuf| {
+        let read = discover::read(path, max_file_size)?;
+        match read.invalid_utf8 {
+            None => Ok(lint_source(engine, read.source)),
+            Some(span) => {
+                let source = Arc::new(read.source);
+                let problem = inventory::Problem {
+                    kind: inventory::ProblemKind::Invalid,
+                    span,
+                    message: format!("invalid UTF-8 at byte {}", span.offset),
+                    help: Some("save the file as UTF-8; the file was not checked further".into()),
+                };
+                let (findings, tools) =
+                    engine.run(&source, &inventory::Inventory::default(), vec![problem]);
+                let ignores = Vec::new();
+                Ok((
+                    FileReport {
+                        source,
+                        tools,
+                        ignores,
+                        organization: None,
+                    },
+                    findings,
+                ))
             }
-        })
-        .collect();
+        }
+    };
+    // One file (the pre-commit and editor case) needs no thread pool: starting one costs more
+    // than the file.
+    let results: Vec<Result<(FileReport, Vec<Finding>), PathError>> = if paths.len() == 1 {
+        paths.iter().map(check_one).collect()
+    } else {
+        paths.par_iter().map(check_one).collect()
+    };
     let mut checked = Checked::default();
     for result in results {
         match result {

@@ -101,7 +101,7 @@ pub fn compare(outcome: &Outcome) -> ExampleResult {
     for finding in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
         let line = finding.source.line_col(finding.span.offset).line;
         *found
-            .entry((finding.source.name.clone(), line, finding.rule.clone()))
+            .entry((finding.source.name.clone(), line, finding.rule.to_string()))
             .or_default() += 1;
     }
     let mut result = ExampleResult::default();

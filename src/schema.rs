@@ -93,7 +93,7 @@ pub fn inventory() -> Value {
 
 pub fn config() -> Value {
     let rule_ids: Vec<String> = Registry::embedded()
-        .map(|r| r.rules().map(|r| r.info.id.clone()).collect())
+        .map(|r| r.rules().map(|r| r.info.id.to_string()).collect())
         .unwrap_or_default();
     // `invalid-config` is documented like a rule but is no finding: it cannot be configured.
     let rule_ids: Vec<String> = rule_ids

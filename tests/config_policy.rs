@@ -12,7 +12,7 @@ use e2ee_lint::source::SourceFile;
 
 fn load(text: &str) -> Result<config::Config, Vec<config::ConfigError>> {
     let registry = Registry::embedded().unwrap();
-    let ids: Vec<&str> = registry.rules().map(|r| r.info.id.as_str()).collect();
+    let ids: Vec<&str> = registry.rules().map(|r| &*r.info.id).collect();
     let source = SourceFile::new("e2ee-lint.yaml", "e2ee-lint.yaml", text.to_owned());
     config::load(std::sync::Arc::new(source), &ids)
 }

@@ -55,7 +55,7 @@ fn rule_ids() -> Vec<String> {
     e2ee_lint::engine::rule::Registry::embedded()
         .unwrap()
         .rules()
-        .map(|r| r.info.id.clone())
+        .map(|r| r.info.id.to_string())
         .collect()
 }
 

@@ -310,7 +310,7 @@ fn sarif_has_what_github_code_scanning_reads() {
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let mut expected: Vec<&str> = registry
         .rules()
-        .map(|r| r.info.id.as_str())
+        .map(|r| &*r.info.id)
         .filter(|id| *id != "invalid-config") // documented, but stops the run: never a result
         .collect();
     let custom = [

@@ -18,7 +18,7 @@ static RULE_IDS: LazyLock<Vec<String>> = LazyLock::new(|| {
     e2ee_lint::engine::rule::Registry::embedded()
         .expect("embedded rules load")
         .rules()
-        .map(|r| r.info.id.clone())
+        .map(|r| r.info.id.to_string())
         .collect()
 });
 

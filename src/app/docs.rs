@@ -115,7 +115,7 @@ pub(super) fn explain(
         Err(code) => return Ok(code),
     };
     let Some(rule) = registry.get(id) else {
-        let ids: Vec<&str> = registry.rules().map(|r| r.info.id.as_str()).collect();
+        let ids: Vec<&str> = registry.rules().map(|r| &*r.info.id).collect();
         let hint = did_you_mean(id, &ids).unwrap_or_else(|| "see `e2ee-lint rules`".into());
         return Err(format!("unknown rule `{id}`; {hint}"));
     };

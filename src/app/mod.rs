@@ -174,7 +174,7 @@ fn config_for_cwd(
     let registry = crate::engine::rule::Registry::embedded().map_err(|e| e.one_line())?;
     let rule_ids: Vec<&str> = registry
         .rules()
-        .map(|r| r.info.id.as_str())
+        .map(|r| &*r.info.id)
         .filter(|id| *id != policy::ids::INVALID_CONFIG)
         .collect();
     let source = policy::read(&path, max_file_size)?;

@@ -318,6 +318,7 @@ impl Matcher {
         if wanted.is_empty() {
             return Vec::new();
         }
+        let whole = wanted.concat();
         let mut scored: Vec<(f64, &str)> = Vec::new();
         for (display, words, index) in &self.names {
             if words.len() != wanted.len() {
@@ -326,11 +327,11 @@ impl Matcher {
             let close = words
                 .iter()
                 .zip(&wanted)
-                .all(|(a, b)| a == b || strsim::jaro_winkler(a, b) >= 0.88);
+                .all(|(a, b)| a == b || crate::suggest::jaro_winkler_at_least(a, b, 0.88));
             if !close {
                 continue;
             }
-            let score = strsim::jaro_winkler(&wanted.concat(), &words.concat());
+            let score = strsim::jaro_winkler(&whole, &words.concat());
             if score >= 0.85 {
                 let system = &systems[*index];
                 let shown = if *display == system.name {

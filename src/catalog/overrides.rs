@@ -298,7 +298,8 @@ pub fn annotate(catalog: &Catalog, findings: &mut [Finding]) {
                 message: format!(
                     "{} is not in the built-in catalog: the company's config adds it here",
                     system.name
-                ),
+                )
+                .into(),
             });
         }
         // One label per override entry, listing the channels it set; attached to the findings
@@ -327,7 +328,8 @@ pub fn annotate(catalog: &Catalog, findings: &mut [Finding]) {
                     system.name,
                     changed.join(", "),
                     provenance.reason.as_deref().unwrap_or("")
-                ),
+                )
+                .into(),
             });
         }
         if !entries.is_empty() || !overridden.is_empty() {

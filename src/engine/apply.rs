@@ -1,21 +1,25 @@
 //! Runs one condition rule over one tool (or one component of a suite) and builds its finding:
 //! severity, message and help from the rule's templates, labels at the fields the rule names.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
+use super::Engine;
 use super::condition::Context;
+use super::intern::Interner;
 use super::rule::{Detection, Rule, Target};
-use super::template::join_words;
-use super::{Engine, tool_ref};
+use super::template::{Template, join_words};
 use crate::catalog::{Channel, Confidence, Match, System};
 use crate::fields;
-use crate::finding::{Finding, Label};
+use crate::finding::{Finding, Label, ToolRef};
 use crate::inventory::Tool;
 use crate::source::{SourceFile, Span};
 
 /// What a tool is judged as: itself, or one component of the suite it names.
 pub(super) struct Subject<'a> {
     pub tool: &'a Tool,
+    /// The tool's name and id, shared by its findings and its summary.
+    pub names: &'a ToolRef,
     pub system: Option<&'a System>,
     pub resolution: &'a Match<'a>,
     /// The suite, when `system` is one of its components.
@@ -26,12 +30,13 @@ pub(super) struct Subject<'a> {
 }
 
 impl Engine {
-    /// At most one finding per rule and subject.
+    /// At most one finding per rule and subject; its texts come from (and go into) `strings`.
     pub(super) fn apply(
         &self,
         rule: &Rule,
         source: &Arc<SourceFile>,
         subject: &Subject,
+        strings: &mut Interner,
     ) -> Option<Finding> {
         let Detection::Condition { when, per_channel } = &rule.detection else {
             return None;
@@ -78,6 +83,9 @@ impl Engine {
             subject,
             concerned: &concerned,
         };
+        let render = |strings: &mut Interner, template: &Template| {
+            strings.render(|out| template.render_into(out, |v, out| vars.write(v, out)))
+        };
         let span = target_span(tool, &rule.at).unwrap_or(tool.name.span);
         let mut labels: Vec<Label> = Vec::new();
         for label in &rule.labels {
@@ -88,13 +96,18 @@ impl Engine {
                     if labels.iter().any(|l| l.span == item.span) {
                         continue;
                     }
-                    let message = label.message.render(|v| match v {
-                        "channel" => Some(item.value.to_string()),
-                        "status_of_channel" => subject
-                            .system
-                            .and_then(|s| s.status(item.value))
-                            .map(|s| s.to_string()),
-                        _ => vars.get(v),
+                    let message = strings.render(|out| {
+                        label.message.render_into(out, |v, out| match v {
+                            "channel" => out.push_str(item.value.as_str()),
+                            "status_of_channel" => {
+                                if let Some(status) =
+                                    subject.system.and_then(|s| s.status(item.value))
+                                {
+                                    let _ = write!(out, "{status}");
+                                }
+                            }
+                            _ => vars.write(v, out),
+                        });
                     });
                     labels.push(Label {
                         source: None,
@@ -106,20 +119,21 @@ impl Engine {
                 labels.push(Label {
                     source: None,
                     span: at,
-                    message: label.message.render(|v| vars.get(v)),
+                    message: render(strings, &label.message),
                 });
             }
         }
+        labels.shrink_to_fit();
         Some(Finding {
-            rule: rule.info.id.clone(),
+            rule: Arc::clone(&rule.info.id),
             severity,
-            message: rule.message.render(|v| vars.get(v)),
-            help: rule.help.as_ref().map(|h| h.render(|v| vars.get(v)).into()),
+            message: render(strings, &rule.message),
+            help: rule.help.as_ref().map(|h| render(strings, h)),
             source: Arc::clone(source),
             span,
             labels,
-            tool: Some(tool_ref(tool)),
-            catalog_id: subject.system.map(|s| s.id.clone()),
+            tool: Some(subject.names.clone()),
+            catalog_id: subject.system.map(|s| strings.get(&s.id)),
             suppressed: None,
         })
     }
@@ -160,7 +174,8 @@ struct Vars<'a> {
 }
 
 impl Vars<'_> {
-    fn get(&self, name: &str) -> Option<String> {
+    /// Appends the value of variable `name`; nothing when it has none.
+    fn write(&self, name: &str, out: &mut String) {
         let tool = self.subject.tool;
         let system = self.subject.system;
         let cells = || {
@@ -169,76 +184,79 @@ impl Vars<'_> {
                 .filter_map(move |&c| Some((c, system?.cell(c)?)))
         };
         match name {
-            "tool" => Some(match (self.subject.suite, system) {
-                (Some(_), Some(component)) => {
-                    format!(
-                        "{} includes {}",
-                        shown_name(&tool.name.value),
-                        component.name
-                    )
+            "tool" => {
+                out.push_str(&shown_name(&tool.name.value));
+                if let (Some(_), Some(component)) = (self.subject.suite, system) {
+                    let _ = write!(out, " includes {}", component.name);
                 }
-                _ => shown_name(&tool.name.value),
-            }),
-            "id" => Some(tool.id.value.clone()),
-            "catalog" => system.map(|s| s.name.clone()),
-            "catalog_id" => system.map(|s| s.id.clone()),
+            }
+            "id" => out.push_str(&tool.id.value),
+            "catalog" => {
+                if let Some(s) = system {
+                    out.push_str(&s.name);
+                }
+            }
+            "catalog_id" => {
+                if let Some(s) = system {
+                    out.push_str(&s.id);
+                }
+            }
             "channels" => {
                 let names: Vec<&str> = self.concerned.iter().map(|c| c.as_str()).collect();
-                Some(join_words(&names))
+                out.push_str(&join_words(&names));
             }
-            "threshold" => Some(self.engine.levels.threshold_name().to_owned()),
+            "threshold" => out.push_str(self.engine.levels.threshold_name()),
             "did_you_mean" => {
                 if system.is_some() {
-                    return None;
+                    return;
                 }
-                match self.engine.catalog.suggest(&tool.name.value).as_slice() {
-                    [] => None,
-                    names => {
-                        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                        Some(format!("Did you mean {}? ", quoted.join(" or ")))
+                let names = self.engine.catalog.suggest(&tool.name.value);
+                if !names.is_empty() {
+                    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    let _ = write!(out, "Did you mean {}? ", quoted.join(" or "));
+                }
+            }
+            "candidates" => {
+                if let Match::Ambiguous(candidates) = self.subject.resolution {
+                    for (i, s) in candidates.iter().enumerate() {
+                        let sep = if i == 0 { "" } else { ", " };
+                        let _ = write!(out, "{sep}{} (`system: {}`)", s.name, s.id);
                     }
                 }
             }
-            "candidates" => match self.subject.resolution {
-                Match::Ambiguous(candidates) => {
-                    let names: Vec<String> = candidates
-                        .iter()
-                        .map(|s| format!("{} (`system: {}`)", s.name, s.id))
-                        .collect();
-                    Some(names.join(", "))
-                }
-                _ => None,
-            },
             "action" => {
                 // Channels that need the same action share one clause.
                 let mut actions: Vec<(String, Vec<&str>)> = Vec::new();
                 for (channel, cell) in cells() {
                     let mut action = cell.status.who_acts().to_owned();
                     if let Some(requires) = &cell.requires {
-                        action.push_str(&format!(" (requires {requires})"));
+                        let _ = write!(action, " (requires {requires})");
                     }
                     match actions.iter_mut().find(|(a, _)| *a == action) {
                         Some((_, channels)) => channels.push(channel.as_str()),
                         None => actions.push((action, vec![channel.as_str()])),
                     }
                 }
-                let clauses: Vec<String> = actions
-                    .iter()
-                    .map(|(action, channels)| format!("{}: {action}", join_words(channels)))
-                    .collect();
-                Some(clauses.join("; "))
+                for (i, (action, channels)) in actions.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    let _ = write!(out, "{sep}{}: {action}", join_words(channels));
+                }
             }
             // The catalog's scope of each concerned channel, as a sentence to append; empty when
             // no cell has one.
             "scope" => {
-                let scopes: Vec<String> = cells()
-                    .filter_map(|(c, cell)| Some(format!("{c}: {}", cell.scope.as_ref()?)))
-                    .collect();
-                Some(if scopes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" Scope per the catalog: {}.", scopes.join("; "))
-                })
+                let scoped = cells().filter_map(|(c, cell)| Some((c, cell.scope.as_ref()?)));
+                for (i, (channel, scope)) in scoped.enumerate() {
+                    let head = if i == 0 {
+                        " Scope per the catalog: "
+                    } else {
+                        "; "
+                    };
+                    let _ = write!(out, "{head}{channel}: {scope}");
+                }
+                if cells().any(|(_, cell)| cell.scope.is_some()) {
+                    out.push('.');
+                }
             }
             "reported" => {
                 let reported: Vec<&str> = self
@@ -249,32 +267,49 @@ impl Vars<'_> {
                     })
                     .map(|c| c.as_str())
                     .collect();
-                Some(if reported.is_empty() {
-                    String::new()
-                } else {
-                    format!(
+                if !reported.is_empty() {
+                    let _ = write!(
+                        out,
                         " (the catalog's status for {} is reported by news or third parties, not confirmed by the vendor)",
                         join_words(&reported)
-                    )
-                })
+                    );
+                }
             }
-            "retired" => system.and_then(|s| s.retired.clone()),
-            "reviewed" => system.map(|s| s.reviewed.clone()),
+            "retired" => {
+                if let Some(retired) = system.and_then(|s| s.retired.as_deref()) {
+                    out.push_str(retired);
+                }
+            }
+            "reviewed" => {
+                if let Some(s) = system {
+                    out.push_str(&s.reviewed);
+                }
+            }
             "unknown_channels" => {
                 let names: Vec<&str> = self.subject.unknown.iter().map(|c| c.as_str()).collect();
-                Some(join_words(&names))
+                out.push_str(&join_words(&names));
             }
             // Any field of the tool, a label or a mapped inventory's own key.
-            other => match Target::parse(other).ok()? {
-                Target::Field(field) => match tool.value(field) {
-                    Some(value) => Some(value.to_owned()),
+            other => match Target::parse(other) {
+                Ok(Target::Field(field)) => match tool.value(field) {
+                    Some(value) => out.push_str(value),
                     // Settings read better as "not set" than as an empty hole.
-                    None => matches!(field.spec().kind, fields::Kind::Keyword(_))
-                        .then(|| "not set".to_owned()),
+                    None if matches!(field.spec().kind, fields::Kind::Keyword(_)) => {
+                        out.push_str("not set");
+                    }
+                    None => {}
                 },
-                Target::Label(key) => tool.labels.get(&key).map(|v| v.value.clone()),
-                Target::Extra(key) => tool.extra.get(&key).map(|v| v.value.clone()),
-                Target::Entry => None,
+                Ok(Target::Label(key)) => {
+                    if let Some(v) = tool.labels.get(&key) {
+                        out.push_str(&v.value);
+                    }
+                }
+                Ok(Target::Extra(key)) => {
+                    if let Some(v) = tool.extra.get(&key) {
+                        out.push_str(&v.value);
+                    }
+                }
+                Ok(Target::Entry) | Err(_) => {}
             },
         }
     }

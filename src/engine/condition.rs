@@ -237,16 +237,18 @@ fn compile_regex(pattern: &Spanned<String>) -> Result<Regex, Located> {
             Some("see https://docs.rs/regex/latest/regex/#syntax".into()),
         ));
     }
-    // regex-automata's meta regex (what `regex::Regex` wraps) without its literal prefilter:
-    // extracting the literals of a case-insensitive word list was most of a pre-commit run, and
-    // rule patterns run on short values (names, notes), where a prefilter gains nothing.
+    // regex-automata's meta regex (what `regex::Regex` wraps) without its literal prefilter and
+    // its DFAs: extracting the literals of a case-insensitive word list, and compiling the
+    // reverse automaton the DFAs need, were most of a pre-commit run. Rule patterns run on short
+    // values (names, notes), where the bounded backtracker and the PikeVM (both linear in the
+    // value) are as fast.
     Regex::builder()
         .configure(
             Regex::config()
                 .auto_prefilter(false)
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .hybrid_cache_capacity(REGEX_SIZE_LIMIT)
-                .dfa_size_limit(Some(REGEX_SIZE_LIMIT)),
+                .hybrid(false)
+                .dfa(false)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
         )
         .build(&pattern.value)
         .map_err(|e| Located::new(span, format!("invalid regex: {e}"), None))

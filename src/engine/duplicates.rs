@@ -4,8 +4,14 @@
 //! the rare id whose hash an earlier, different id took goes to a small collision map.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::ToolSummary;
+use super::intern::Interner;
+use super::{Engine, ToolSummary, apply, ids};
+use crate::catalog::System;
+use crate::finding::{Finding, Label, ToolRef};
+use crate::inventory::Tool;
+use crate::source::{SourceFile, Span};
 
 /// A deterministic hash of a tool id (SipHash with fixed keys): same input, same output.
 pub(super) fn id_hash(id: &str) -> u64 {
@@ -41,7 +47,7 @@ impl FirstSeen {
 
     fn with_id(&self, summaries: &[ToolSummary], id: &str) -> Option<usize> {
         match self.by_id.get(&id_hash(id)) {
-            Some(&first) if summaries[first].id == id => Some(first),
+            Some(&first) if *summaries[first].id == *id => Some(first),
             Some(_) => self.id_collisions.get(id).copied(),
             None => None,
         }
@@ -62,7 +68,7 @@ impl FirstSeen {
                 entry.insert(index);
             }
             std::collections::hash_map::Entry::Occupied(entry) => {
-                if summaries[*entry.get()].id != id {
+                if *summaries[*entry.get()].id != *id {
                     self.id_collisions.entry(id.to_owned()).or_insert(index);
                 }
             }
@@ -73,5 +79,68 @@ impl FirstSeen {
         self.by_system.clear();
         self.by_id.clear();
         self.id_collisions.clear();
+    }
+}
+
+/// A tool that repeats an earlier one.
+pub(super) struct Duplicate<'a> {
+    pub tool: &'a Tool,
+    pub names: ToolRef,
+    pub first_name: &'a str,
+    pub first_span: Span,
+    pub system: Option<&'a System>,
+}
+
+impl Engine {
+    /// The `duplicate-tool` finding, with a label at the first listing.
+    pub(super) fn duplicate(
+        &self,
+        source: &Arc<SourceFile>,
+        duplicate: Duplicate,
+        strings: &mut Interner,
+    ) -> Finding {
+        let Duplicate {
+            tool,
+            names,
+            first_name,
+            first_span,
+            system,
+        } = duplicate;
+        let rule = self.registry.get(ids::DUPLICATE_TOOL);
+        let render = |strings: &mut Interner, t: &super::template::Template| {
+            strings.render(|out| {
+                t.render_into(out, |v, out| match v {
+                    "tool" => out.push_str(&apply::shown_name(&tool.name.value)),
+                    "id" => out.push_str(&tool.id.value),
+                    "catalog" => out.push_str(system.map_or("", |s| s.name.as_str())),
+                    _ => {}
+                })
+            })
+        };
+        let message = match rule {
+            Some(r) => render(strings, &r.message),
+            None => format!(
+                "{} is listed more than once",
+                apply::shown_name(&tool.name.value)
+            )
+            .into(),
+        };
+        let mut finding = self.finding(ids::DUPLICATE_TOOL, source, tool.name.span, message);
+        finding.help = rule
+            .and_then(|r| r.help.as_ref())
+            .map(|h| render(strings, h));
+        let first = apply::shown_name(first_name);
+        finding.labels = vec![Label {
+            source: None,
+            span: first_span,
+            message: strings.render(|out| {
+                out.push_str("first listed here as `");
+                out.push_str(&first);
+                out.push('`');
+            }),
+        }];
+        finding.tool = Some(names);
+        finding.catalog_id = system.map(|s| strings.get(&s.id));
+        finding
     }
 }

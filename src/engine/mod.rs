@@ -3,20 +3,21 @@
 mod apply;
 pub mod condition;
 mod duplicates;
+mod intern;
 pub mod rule;
 pub mod template;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::catalog::{Catalog, Channel, Match, Support, System};
 use crate::fields::{self, FieldId};
-use crate::finding::{Finding, Label, ToolRef};
+use crate::finding::{Finding, ToolRef};
 use crate::inventory::{self, E2eeSetting, Inventory, Problem, ProblemKind, Tool};
 use crate::policy::date::Date;
 use crate::source::{SourceFile, Span};
 use apply::Subject;
-use duplicates::FirstSeen;
+use duplicates::{Duplicate, FirstSeen};
+use intern::Interner;
 use rule::Registry;
 
 /// Ids of the rules whose detection lives in the engine and the loader. Each has a file in
@@ -73,29 +74,41 @@ impl Levels {
 /// A tool as classified, for outputs that list every tool (JUnit, reports).
 #[derive(Debug, Clone)]
 pub struct ToolSummary {
-    pub name: String,
-    pub id: String,
+    /// Shared with the tool's findings ([`ToolRef`]).
+    pub name: Arc<str>,
+    pub id: Arc<str>,
     pub span: Span,
     /// Whether the id was written in the inventory (else derived from the name).
     pub id_is_explicit: bool,
-    pub catalog_id: Option<String>,
+    pub catalog_id: Option<Arc<str>>,
     /// How the name was matched (`exact`, `vendor`, `decorated`, `confusable`, `pinned`,
     /// `ambiguous` or `none`).
     pub matched: &'static str,
     /// The catalog's E2EE status of each channel the company uses the tool for, in channel
     /// order; channels the catalog has no sourced status for are absent. For a suite, the
     /// weakest status among its components.
-    pub e2ee: Vec<(Channel, Support)>,
+    pub e2ee: Box<[(Channel, Support)]>,
     /// Channels in use that the catalog lists as offered but unsourced.
-    pub unknown: Vec<Channel>,
+    pub unknown: Box<[Channel]>,
     /// What the inventory says was configured (`e2ee:`).
     pub configured: Option<E2eeSetting>,
     /// One of [`inventory::CATEGORIES`] and [`inventory::STATUSES`]: no allocation per tool.
     pub category: Option<&'static str>,
-    pub data_classification: Option<String>,
+    /// Texts a file repeats (levels, vendors, teams), shared like finding messages.
+    pub data_classification: Option<Arc<str>>,
     pub status: Option<&'static str>,
-    pub vendor: Option<String>,
-    pub owner: Option<String>,
+    pub vendor: Option<Arc<str>>,
+    pub owner: Option<Arc<str>>,
+}
+
+impl ToolSummary {
+    /// The tool as its findings name it.
+    pub fn tool_ref(&self) -> ToolRef {
+        ToolRef {
+            name: Arc::clone(&self.name),
+            id: Arc::clone(&self.id),
+        }
+    }
 }
 
 /// Everything the engine needs besides the file.
@@ -133,13 +146,9 @@ pub struct FileLint<'e> {
     /// Findings about a suite's components, with the component's id: dropped at the end for a
     /// component the file also lists on its own (it is judged there, as written).
     suite_findings: Vec<(String, Finding)>,
-    /// Help lines already used in this file, so findings share one copy of each.
-    helps: HashSet<Arc<str>>,
+    /// Texts already used in this file, so findings and summaries share one copy of each.
+    strings: Interner,
 }
-
-/// How many distinct help lines a file shares; past that, each finding keeps its own (a file
-/// of all-different help lines gains nothing from the set).
-const SHARED_HELPS: usize = 4096;
 
 impl<'e> FileLint<'e> {
     /// Checks one tool: its data classification, every condition rule (for a suite, on each
@@ -163,11 +172,16 @@ impl<'e> FileLint<'e> {
             None => Vec::new(),
         };
         let suite = system.filter(|s| s.is_suite());
+        let names = ToolRef {
+            name: Arc::from(tool.name.value.as_str()),
+            id: Arc::from(tool.id.value.as_str()),
+        };
         let mut e2ee: Vec<(Channel, Support)> = Vec::new();
         let mut unknown_all: Vec<Channel> = Vec::new();
-        engine.check_level(&self.source, tool, &mut self.findings);
+        engine.check_level(&self.source, tool, &names, &mut self.findings);
         if let Match::UnknownPin = resolution {
-            self.findings.push(engine.unknown_pin(&self.source, tool));
+            self.findings
+                .push(engine.unknown_pin(&self.source, tool, &names));
         }
         let subjects: Vec<Option<&System>> = if components.is_empty() {
             vec![None]
@@ -187,6 +201,7 @@ impl<'e> FileLint<'e> {
             unknown_all.extend(&unknown);
             let subject = Subject {
                 tool,
+                names: &names,
                 system: component,
                 resolution: &resolution,
                 suite,
@@ -194,8 +209,8 @@ impl<'e> FileLint<'e> {
                 unknown: &unknown,
             };
             for rule in engine.registry.rules() {
-                if let Some(mut finding) = engine.apply(rule, &self.source, &subject) {
-                    finding.help = finding.help.map(|help| Self::share(&mut self.helps, help));
+                if let Some(finding) = engine.apply(rule, &self.source, &subject, &mut self.strings)
+                {
                     match (suite, component) {
                         (Some(_), Some(component)) => {
                             self.suite_findings.push((component.id.clone(), finding));
@@ -208,22 +223,24 @@ impl<'e> FileLint<'e> {
         e2ee.sort();
         unknown_all.sort();
         unknown_all.dedup();
-        let field = |f: FieldId| tool.value(f).map(str::to_owned);
+        let strings = &mut self.strings;
+        let catalog_id = system.map(|s| strings.get(&s.id));
+        let mut field = |f: FieldId| tool.value(f).map(|v| strings.get(v));
         self.summaries.push(ToolSummary {
-            name: tool.name.value.clone(),
-            id: tool.id.value.clone(),
             span: tool.name.span,
             id_is_explicit: tool.id_is_explicit,
-            catalog_id: system.map(|s| s.id.clone()),
+            catalog_id,
             matched: resolution.kind_name(),
-            e2ee,
-            unknown: unknown_all,
+            e2ee: e2ee.into(),
+            unknown: unknown_all.into(),
             configured: tool.e2ee(),
             category: vocabulary(tool, fields::CATEGORY),
             data_classification: field(fields::DATA_CLASSIFICATION),
             status: vocabulary(tool, fields::STATUS),
             vendor: field(fields::VENDOR),
             owner: field(fields::OWNER),
+            name: names.name,
+            id: names.id,
         });
         let index = self.summaries.len() - 1;
         let system_id = system.map(|s| s.id.as_str());
@@ -236,23 +253,21 @@ impl<'e> FileLint<'e> {
         match earlier {
             Some(first) => {
                 let first = &self.summaries[first];
-                let finding = engine.duplicate(&self.source, tool, &first.name, first.span, system);
+                let (first_name, first_span) = (Arc::clone(&first.name), first.span);
+                let duplicate = Duplicate {
+                    tool,
+                    names: self.summaries[index].tool_ref(),
+                    first_name: &first_name,
+                    first_span,
+                    system,
+                };
+                let finding = engine.duplicate(&self.source, duplicate, &mut self.strings);
                 self.findings.push(finding);
             }
             None => self
                 .first
                 .remember(&self.summaries, system_id, &tool.id.value, index),
         }
-    }
-
-    fn share(helps: &mut HashSet<Arc<str>>, help: Arc<str>) -> Arc<str> {
-        if let Some(shared) = helps.get(&*help) {
-            return Arc::clone(shared);
-        }
-        if helps.len() < SHARED_HELPS {
-            helps.insert(Arc::clone(&help));
-        }
-        help
     }
 
     /// Reports a problem the loader found.
@@ -267,6 +282,7 @@ impl<'e> FileLint<'e> {
         self.summaries.clear();
         self.first.clear();
         self.suite_findings.clear();
+        self.strings.clear();
     }
 
     pub fn finish(mut self) -> (Vec<Finding>, Vec<ToolSummary>) {
@@ -291,7 +307,7 @@ impl Engine {
             summaries: Vec::new(),
             first: FirstSeen::default(),
             suite_findings: Vec::new(),
-            helps: HashSet::new(),
+            strings: Interner::default(),
         }
     }
 
@@ -317,9 +333,14 @@ impl Engine {
         rule: &str,
         source: &Arc<SourceFile>,
         span: Span,
-        message: String,
+        message: impl Into<Arc<str>>,
     ) -> Finding {
-        Finding::new(rule, self.registry.severity(rule), source, span, message)
+        // The registry's id, so every finding of a rule shares one copy.
+        let id = self
+            .registry
+            .get(rule)
+            .map_or_else(|| Arc::from(rule), |r| Arc::clone(&r.info.id));
+        Finding::new(id, self.registry.severity(rule), source, span, message)
     }
 
     fn problem_finding(&self, source: &Arc<SourceFile>, problem: Problem) -> Finding {
@@ -333,7 +354,13 @@ impl Engine {
     }
 
     /// A data classification the policy does not know is an invalid inventory.
-    fn check_level(&self, source: &Arc<SourceFile>, tool: &Tool, findings: &mut Vec<Finding>) {
+    fn check_level(
+        &self,
+        source: &Arc<SourceFile>,
+        tool: &Tool,
+        names: &ToolRef,
+        findings: &mut Vec<Finding>,
+    ) {
         let Some(level) = tool.get(fields::DATA_CLASSIFICATION) else {
             return;
         };
@@ -352,12 +379,12 @@ impl Engine {
                 .unwrap_or_else(|| format!("levels, least to most sensitive: {}", known.join(", ")))
                 .into(),
         );
-        finding.tool = Some(tool_ref(tool));
+        finding.tool = Some(names.clone());
         findings.push(finding);
     }
 
     /// `system:` names an id the catalog does not have.
-    fn unknown_pin(&self, source: &Arc<SourceFile>, tool: &Tool) -> Finding {
+    fn unknown_pin(&self, source: &Arc<SourceFile>, tool: &Tool, names: &ToolRef) -> Finding {
         let pin = tool.get(fields::SYSTEM).map_or(tool.name.span, |s| s.span);
         let value = tool.value(fields::SYSTEM).unwrap_or("");
         let ids: Vec<&str> = self
@@ -377,53 +404,8 @@ impl Engine {
                 .unwrap_or_else(|| "see `e2ee-lint catalog` for the ids".into())
                 .into(),
         );
-        finding.tool = Some(tool_ref(tool));
+        finding.tool = Some(names.clone());
         finding
-    }
-
-    fn duplicate(
-        &self,
-        source: &Arc<SourceFile>,
-        tool: &Tool,
-        first_name: &str,
-        first_span: Span,
-        system: Option<&System>,
-    ) -> Finding {
-        let rule = self.registry.get(ids::DUPLICATE_TOOL);
-        let render = |t: &template::Template| {
-            t.render(|v| match v {
-                "tool" => Some(apply::shown_name(&tool.name.value)),
-                "id" => Some(tool.id.value.clone()),
-                "catalog" => system.map(|s| s.name.clone()),
-                _ => None,
-            })
-        };
-        let message = rule.map_or_else(
-            || {
-                format!(
-                    "{} is listed more than once",
-                    apply::shown_name(&tool.name.value)
-                )
-            },
-            |r| render(&r.message),
-        );
-        let mut finding = self.finding(ids::DUPLICATE_TOOL, source, tool.name.span, message);
-        finding.help = rule.and_then(|r| r.help.as_ref()).map(|h| render(h).into());
-        finding.labels.push(Label {
-            source: None,
-            span: first_span,
-            message: format!("first listed here as `{}`", apply::shown_name(first_name)),
-        });
-        finding.tool = Some(tool_ref(tool));
-        finding.catalog_id = system.map(|s| s.id.clone());
-        finding
-    }
-}
-
-fn tool_ref(tool: &Tool) -> ToolRef {
-    ToolRef {
-        name: tool.name.value.clone(),
-        id: tool.id.value.clone(),
     }
 }
 
@@ -491,8 +473,8 @@ mod tests {
         let (findings, _) = lint.finish();
         findings
             .into_iter()
-            .filter(|f| f.rule == ids::DUPLICATE_TOOL)
-            .map(|f| f.message)
+            .filter(|f| &*f.rule == ids::DUPLICATE_TOOL)
+            .map(|f| f.message.to_string())
             .collect()
     }
 

@@ -15,7 +15,8 @@ use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
 use crate::yaml::span_of;
 
-/// The rule files embedded at build time: `(file name, contents)`, sorted by file name.
+/// The rule files embedded at build time: `(file name, contents as JSON)`, sorted by file name.
+/// `build.rs` converts them; `rules/*.yaml` is what people edit.
 pub const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// Where in a tool entry a finding or label points: any field path (`e2ee`, `owner`,
@@ -139,7 +140,8 @@ pub enum Detection {
 /// the report's controls) describe built-in and custom rules alike without the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInfo {
-    pub id: String,
+    /// Shared by every finding of the rule.
+    pub id: Arc<str>,
     /// The default severity, before any override.
     pub severity: Severity,
     /// Off by default: reports only when a config or `--severity` sets a level.
@@ -255,15 +257,28 @@ pub fn is_kebab_case(id: &str) -> bool {
 impl Rule {
     /// Loads one rule file; every mistake is located in it.
     pub fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
-        let fail = |span: Span, message: String, help: Option<String>| {
-            RuleError::new(source, Located::new(span, message, help))
-        };
         let text = source.text.as_str();
         let spec: RuleSpec = serde_saphyr::from_str_with_options(text, crate::yaml::options())
             .map_err(|e| {
                 let located = crate::yaml::locate_error(text, &e);
-                fail(located.span, located.message, None)
+                RuleError::new(source, Located::new(located.span, located.message, None))
             })?;
+        Rule::from_spec(spec, source)
+    }
+
+    /// A rule from its JSON form (the embedded rules, converted by `build.rs`): the same
+    /// checks, with no locations, since the tests hold the YAML they come from valid.
+    pub fn parse_json(json: &str, source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
+        let spec: RuleSpec = serde_json::from_str(json).map_err(|e| {
+            RuleError::new(source, Located::new(Span::default(), e.to_string(), None))
+        })?;
+        Rule::from_spec(spec, source)
+    }
+
+    fn from_spec(spec: RuleSpec, source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
+        let fail = |span: Span, message: String, help: Option<String>| {
+            RuleError::new(source, Located::new(span, message, help))
+        };
         let id_span = span_of(&spec.id);
         if !is_kebab_case(&spec.id.value) {
             return Err(fail(
@@ -366,7 +381,7 @@ impl Rule {
             .unwrap_or_default();
         Ok(Rule {
             info: RuleInfo {
-                id: spec.id.value,
+                id: spec.id.value.into(),
                 severity: spec.severity,
                 enabled: spec.enabled,
                 escalations: escalate.iter().map(|e| e.severity).collect(),
@@ -403,11 +418,13 @@ impl Registry {
             std::sync::OnceLock::new();
         EMBEDDED
             .get_or_init(|| {
-                let sources = EMBEDDED_RULES.iter().map(|(file, text)| {
+                let rules = EMBEDDED_RULES.iter().map(|(file, json)| {
+                    // The file's name only: nothing reads a built-in rule's text at run time.
                     let name = format!("rules/{file}");
-                    Arc::new(SourceFile::new(&name, &name, (*text).to_owned()))
+                    let source = Arc::new(SourceFile::new(&name, &name, String::new()));
+                    (Rule::parse_json(json, &source), source)
                 });
-                Registry::from_sources(sources, None).map_err(|mut errors| errors.remove(0))
+                Registry::from_rules(rules, None).map_err(|mut errors| errors.remove(0))
             })
             .clone()
     }
@@ -475,10 +492,19 @@ impl Registry {
         sources: impl IntoIterator<Item = Arc<SourceFile>>,
         base: Option<&Registry>,
     ) -> Result<Registry, Vec<RuleError>> {
+        let rules = sources.into_iter().map(|s| (Rule::parse(&s), s));
+        Registry::from_rules(rules, base)
+    }
+
+    /// Collects parsed rules, checking that ids match file names and are unique.
+    fn from_rules(
+        parsed: impl IntoIterator<Item = (Result<Rule, RuleError>, Arc<SourceFile>)>,
+        base: Option<&Registry>,
+    ) -> Result<Registry, Vec<RuleError>> {
         let mut rules = base.map(|b| b.rules.clone()).unwrap_or_default();
         let mut errors = Vec::new();
-        for source in sources {
-            let rule = match Rule::parse(&source) {
+        for (rule, source) in parsed {
+            let rule = match rule {
                 Ok(rule) => rule,
                 Err(error) => {
                     errors.push(error);
@@ -494,7 +520,7 @@ impl Registry {
                     Located::new(rule.id_span, message, Some(help.to_owned())),
                 )
             };
-            if stem != rule.info.id {
+            if stem != &*rule.info.id {
                 errors.push(located(
                     format!(
                         "rule id `{}` does not match the file name `{file}`",
@@ -502,8 +528,8 @@ impl Registry {
                     ),
                     "name the file after the id: one rule per file, `<id>.yaml`",
                 ));
-            } else if let Some(earlier) = rules.get(&rule.info.id) {
-                let what = if base.is_some_and(|b| b.rules.contains_key(&rule.info.id)) {
+            } else if let Some(earlier) = rules.get(&*rule.info.id) {
+                let what = if base.is_some_and(|b| b.rules.contains_key(&*rule.info.id)) {
                     "a built-in rule already has the id"
                 } else {
                     "another rule file already has the id"
@@ -513,7 +539,7 @@ impl Registry {
                     "give the rule an id of its own (a company prefix such as `acme-` helps)",
                 ));
             } else {
-                rules.insert(rule.info.id.clone(), rule);
+                rules.insert(rule.info.id.to_string(), rule);
             }
         }
         if errors.is_empty() {

@@ -106,13 +106,23 @@ impl Template {
     /// Fills the holes; a variable with no value renders as nothing.
     pub fn render(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
         let mut out = String::new();
+        self.render_into(&mut out, |name, out| {
+            if let Some(value) = lookup(name) {
+                out.push_str(&value);
+            }
+        });
+        out
+    }
+
+    /// Appends the text to `out`; `write` appends each variable's value (or nothing). The
+    /// engine's path: no allocation per variable or per message.
+    pub fn render_into(&self, out: &mut String, write: impl Fn(&str, &mut String)) {
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Var(name) => out.push_str(&lookup(name).unwrap_or_default()),
+                Piece::Var(name) => write(name, out),
             }
         }
-        out
     }
 }
 

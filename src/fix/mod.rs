@@ -180,12 +180,12 @@ pub fn safe_fixes(report: &FileReport, findings: &[Finding]) -> Vec<Fix> {
         .filter(|f| f.suppressed.is_none() && std::sync::Arc::ptr_eq(&f.source, source));
     let mut unused: BTreeMap<usize, Vec<Span>> = BTreeMap::new();
     for finding in mine {
-        match finding.rule.as_str() {
+        match &*finding.rule {
             crate::engine::ids::UNKNOWN_FIELD => {
                 if let Some(help) = &finding.help
                     && let Some(mut fix) = rename_key(&source.text, finding.span, help, true)
                 {
-                    fix.rule = finding.rule.clone();
+                    fix.rule = finding.rule.to_string();
                     fixes.push(fix);
                 }
             }
@@ -240,8 +240,8 @@ fn keys(outcome: &Outcome) -> BTreeMap<Key, usize> {
     let mut keys = BTreeMap::new();
     for f in &outcome.findings {
         let key = (
-            f.rule.clone(),
-            f.tool.as_ref().map(|t| t.id.clone()),
+            f.rule.to_string(),
+            f.tool.as_ref().map(|t| t.id.to_string()),
             f.severity,
             f.suppressed.as_ref().map(|s| format!("{:?}", s.kind)),
         );
@@ -255,7 +255,7 @@ fn only_fixed(before: &Outcome, after: &Outcome, fixes: &[&Fix]) -> bool {
     let mut expected = keys(before);
     for fix in fixes {
         let finding = before.findings.iter().find(|f| {
-            f.rule == fix.rule
+            *f.rule == *fix.rule
                 && f.suppressed.is_none()
                 && (f.span == fix.at
                     || (fix.at.offset <= f.span.offset && f.span.end() <= fix.at.end()))
@@ -264,8 +264,8 @@ fn only_fixed(before: &Outcome, after: &Outcome, fixes: &[&Fix]) -> bool {
             return false;
         };
         let key = (
-            finding.rule.clone(),
-            finding.tool.as_ref().map(|t| t.id.clone()),
+            finding.rule.to_string(),
+            finding.tool.as_ref().map(|t| t.id.to_string()),
             finding.severity,
             None,
         );
@@ -279,7 +279,7 @@ fn only_fixed(before: &Outcome, after: &Outcome, fixes: &[&Fix]) -> bool {
                 .findings
                 .iter()
                 .filter(|f| {
-                    f.rule == UNUSED_IGNORE
+                    &*f.rule == UNUSED_IGNORE
                         && f.suppressed.is_none()
                         && !std::ptr::eq(*f, finding)
                         && fix.at.offset <= f.span.offset

@@ -67,7 +67,7 @@ pub fn actions(
                 .iter()
                 .filter(|f| f.source.path == path && f.suppressed.is_none() && touches(f.span));
             for finding in mine {
-                let rule = finding.rule.as_str();
+                let rule = &*finding.rule;
                 if rule == crate::engine::ids::UNKNOWN_FIELD
                     && let Some(help) = &finding.help
                     && let Some(fix) = fix::rename_key(&doc.text, finding.span, help, false)
@@ -168,8 +168,8 @@ fn ignore_edit(
     let tool = file
         .tools
         .iter()
-        .rfind(|t| t.id == tool_id && t.span.offset <= at.offset)
-        .or_else(|| file.tools.iter().find(|t| t.id == tool_id))?;
+        .rfind(|t| *t.id == *tool_id && t.span.offset <= at.offset)
+        .or_else(|| file.tools.iter().find(|t| *t.id == *tool_id))?;
     let (start, end) = line_around(doc, tool.span.offset);
     let line_number = doc.index.line_of(tool.span.offset) + 1;
     if let Some(existing) = file.ignores.iter().find(|i| i.line == line_number) {

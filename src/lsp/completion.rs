@@ -138,8 +138,8 @@ fn rule_ids() -> Vec<(String, Option<String>)> {
         .map(|r| {
             r.infos()
                 .into_iter()
-                .filter(|i| i.id != crate::policy::ids::INVALID_CONFIG)
-                .map(|i| (i.id, Some(i.summary)))
+                .filter(|i| &*i.id != crate::policy::ids::INVALID_CONFIG)
+                .map(|i| (i.id.to_string(), Some(i.summary)))
                 .collect()
         })
         .unwrap_or_default()

@@ -57,7 +57,7 @@ pub fn config(path: &Path, text: &str, settings: &Settings) -> Analysis {
     };
     let rule_ids: Vec<&str> = registry
         .rules()
-        .map(|r| r.info.id.as_str())
+        .map(|r| &*r.info.id)
         .filter(|id| *id != INVALID_CONFIG)
         .collect();
     let name = crate::discover::display_name(path);
@@ -68,7 +68,7 @@ pub fn config(path: &Path, text: &str, settings: &Settings) -> Analysis {
 /// The LSP diagnostic of one finding, located in `text` (the file the finding points into).
 pub fn of_finding(finding: &Finding, index: &LineIndex, encoding: Encoding) -> Diagnostic {
     let text = &finding.source.text;
-    let mut message = finding.message.clone();
+    let mut message = finding.message.to_string();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
@@ -99,7 +99,7 @@ pub fn of_finding(finding: &Finding, index: &LineIndex, encoding: Encoding) -> D
             };
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri_of(&source.path)?, range),
-                message: label.message.clone(),
+                message: label.message.to_string(),
             })
         })
         .collect();

@@ -30,7 +30,7 @@ pub fn hover(
     }
     let (word, span) = word_at(&doc.text, offset)?;
     let registry = crate::engine::rule::Registry::embedded().ok()?;
-    let info = registry.infos().into_iter().find(|r| r.id == word)?;
+    let info = registry.infos().into_iter().find(|r| &*r.id == word)?;
     let text = format!(
         "**`{}`** ({}{})\n\n{}\n\n[Documentation]({})",
         info.id,

@@ -73,7 +73,7 @@ fn cases<'a>(name: &'a str, tools: &'a [ToolSummary], findings: &[&'a Finding]) 
     }
     for &finding in findings {
         let index = finding.tool.as_ref().and_then(|tool| {
-            let indexes = by_identity.get(&(tool.name.as_str(), tool.id.as_str()))?;
+            let indexes = by_identity.get(&(&*tool.name, &*tool.id))?;
             let at = finding.span.offset;
             let next = indexes.partition_point(|&i| tools[i].span.offset <= at);
             // The nearest is the last entry at or before the finding, or the first after it.

@@ -8,6 +8,7 @@
 //! short line or one block.
 
 use std::collections::HashMap;
+#[cfg(test)]
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -44,6 +45,8 @@ pub struct Locator {
     /// Keyed by the address of the file's text, which the outcome keeps alive while rendering.
     tables: Mutex<HashMap<usize, Arc<CharTable>>>,
     /// Bytes of text examined by lookups (table building included), for tests of the cost.
+    /// Only in tests: renderer threads would contend on it for every lookup.
+    #[cfg(test)]
     scanned: AtomicUsize,
 }
 
@@ -53,11 +56,13 @@ impl Locator {
     }
 
     /// Bytes of source text read so far: the tests hold it to a bound per finding.
+    #[cfg(test)]
     pub fn scanned(&self) -> usize {
         self.scanned.load(Ordering::Relaxed)
     }
 
     fn count(&self, bytes: &[u8]) -> usize {
+        #[cfg(test)]
         self.scanned.fetch_add(bytes.len(), Ordering::Relaxed);
         count_chars(bytes)
     }
@@ -67,6 +72,7 @@ impl Locator {
         // A poisoned lock only means another renderer thread panicked; the table is still whole.
         let mut tables = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(tables.entry(key).or_insert_with(|| {
+            #[cfg(test)]
             self.scanned.fetch_add(source.text.len(), Ordering::Relaxed);
             Arc::new(CharTable::new(&source.text))
         }))

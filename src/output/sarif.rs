@@ -434,7 +434,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .rules
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
+        .map(|(i, r)| (&*r.id, i))
         .collect();
     let fingerprints = fingerprint::fingerprints(&outcome.findings);
     let locator = Locator::new();
@@ -443,7 +443,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .zip(&fingerprints)
         .map(|(finding, fp)| {
-            let rule_index = index.get(finding.rule.as_str()).copied();
+            let rule_index = index.get(&*finding.rule).copied();
             result(finding, fp, rule_index, &locator)
         })
         .collect();

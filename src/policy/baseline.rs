@@ -34,16 +34,16 @@ impl Key {
     pub fn of(finding: &Finding, file: String) -> Key {
         match &finding.tool {
             Some(tool) => Key {
-                rule: finding.rule.clone(),
+                rule: finding.rule.to_string(),
                 file,
-                tool: Some(tool.id.clone()),
+                tool: Some(tool.id.to_string()),
                 message: None,
             },
             None => Key {
-                rule: finding.rule.clone(),
+                rule: finding.rule.to_string(),
                 file,
                 tool: None,
-                message: Some(finding.message.clone()),
+                message: Some(finding.message.to_string()),
             },
         }
     }

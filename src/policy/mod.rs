@@ -235,7 +235,7 @@ impl Policy {
         let mut infos: BTreeMap<String, crate::engine::rule::RuleInfo> = BTreeMap::new();
         for registry in std::iter::once(&self.base).chain(self.registries.values()) {
             for info in registry.infos() {
-                infos.entry(info.id.clone()).or_insert(info);
+                infos.entry(info.id.to_string()).or_insert(info);
             }
         }
         infos.into_values().collect()
@@ -421,10 +421,10 @@ pub fn record_baseline(outcome: &mut Outcome, path: &Path) -> Recorded {
         if !recordable {
             continue;
         }
-        if ids::ALL.contains(&finding.rule.as_str()) {
+        if ids::ALL.contains(&&*finding.rule) {
             *recorded
                 .not_recordable
-                .entry(finding.rule.clone())
+                .entry(finding.rule.to_string())
                 .or_default() += 1;
             continue;
         }
@@ -465,7 +465,7 @@ impl<'a> RelativeNames<'a> {
 fn settable_ids(registry: &Registry) -> Vec<&str> {
     registry
         .rules()
-        .map(|r| r.info.id.as_str())
+        .map(|r| &*r.info.id)
         .filter(|id| *id != ids::INVALID_CONFIG)
         .collect()
 }

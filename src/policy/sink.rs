@@ -44,7 +44,7 @@ pub(super) fn baseline_suppression() -> Suppression {
 /// Whether `expired` is the `expired-exception` finding of `finding`, still saying the
 /// finding is active.
 fn expired_for(expired: &Finding, finding: &Finding) -> bool {
-    expired.rule == ids::EXPIRED_EXCEPTION
+    &*expired.rule == ids::EXPIRED_EXCEPTION
         && Arc::ptr_eq(&expired.source, &finding.source)
         && expired.span == finding.span
         && expired.tool.as_ref().map(|t| &t.id) == finding.tool.as_ref().map(|t| &t.id)
@@ -57,7 +57,7 @@ fn expired_for(expired: &Finding, finding: &Finding) -> bool {
 /// Says in an `expired-exception` message what suppresses its finding now.
 fn now_suppressed_by(expired: &mut Finding, by: &str) {
     if let Some(head) = expired.message.strip_suffix(ACTIVE_AGAIN) {
-        expired.message = format!("{head}{by}");
+        expired.message = format!("{head}{by}").into();
     }
 }
 
@@ -139,7 +139,7 @@ impl Sink<'_> {
     }
 
     fn exception_matches(&self, exception: &Exception, finding: &Finding) -> bool {
-        if finding.rule != exception.rule.value {
+        if *finding.rule != *exception.rule.value {
             return false;
         }
         let Some(tool) = &finding.tool else {
@@ -147,7 +147,7 @@ impl Sink<'_> {
         };
         let wanted = exception.tool.value.as_str();
         let same_tool = tool.name.eq_ignore_ascii_case(wanted)
-            || tool.id == wanted
+            || &*tool.id == wanted
             || self
                 .catalog
                 .lookup(wanted)
@@ -227,7 +227,7 @@ impl Sink<'_> {
                     f.labels.push(Label {
                         source: Some(Arc::clone(cfg)),
                         span: exception.expires.span,
-                        message: format!("this exception expired on {expires}"),
+                        message: format!("this exception expired on {expires}").into(),
                     });
                     f.tool = finding.tool.clone();
                     f.catalog_id = finding.catalog_id.clone();
@@ -322,7 +322,7 @@ impl Sink<'_> {
     }
 
     fn ignores(&self, files: &[FileReport], findings: &mut [Finding], produced: &mut Vec<Finding>) {
-        let rule_ids: Vec<&str> = self.registry.rules().map(|r| r.info.id.as_str()).collect();
+        let rule_ids: Vec<&str> = self.registry.rules().map(|r| &*r.info.id).collect();
         for file in files {
             for ignore in &file.ignores {
                 if ignore.reason.is_empty() {
@@ -358,7 +358,7 @@ impl Sink<'_> {
                 for (rule, span) in &ignore.rules {
                     let mut used = false;
                     for finding in findings[start_at..end_at.max(start_at)].iter_mut() {
-                        if !Arc::ptr_eq(&finding.source, &file.source) || finding.rule != *rule {
+                        if !Arc::ptr_eq(&finding.source, &file.source) || *finding.rule != **rule {
                             continue;
                         }
                         used = true;
@@ -402,7 +402,7 @@ impl Sink<'_> {
         let mut names = RelativeNames::new(&dir);
         let mut newly = Vec::new();
         for (at, finding) in findings.iter_mut().enumerate() {
-            if ids::ALL.contains(&finding.rule.as_str()) {
+            if ids::ALL.contains(&&*finding.rule) {
                 continue;
             }
             let key = Key::of(finding, names.of(&finding.source).to_owned());
@@ -417,7 +417,7 @@ impl Sink<'_> {
         // An expired exception's finding may be covered by the baseline after all.
         if !newly.is_empty() {
             let expired: Vec<usize> = (0..findings.len())
-                .filter(|&at| findings[at].rule == ids::EXPIRED_EXCEPTION)
+                .filter(|&at| &*findings[at].rule == ids::EXPIRED_EXCEPTION)
                 .collect();
             for at in expired {
                 if newly

@@ -115,7 +115,7 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
         .findings
         .iter()
         .filter(|f| f.tool.is_none() && (f.suppressed.is_some() || f.severity >= threshold))
-        .map(|f| (f.rule.as_str(), f.suppressed.is_some()))
+        .map(|f| (&*f.rule, f.suppressed.is_some()))
         .collect();
     rules_by_control
         .into_iter()

@@ -280,7 +280,7 @@ pub fn build(outcome: &Outcome) -> Report {
     let mut assigned: Vec<(usize, &Finding)> = Vec::new();
     for finding in &outcome.findings {
         let Some(tool) = &finding.tool else { continue };
-        let Some(candidates) = by_id.get(&(finding.source.name.as_str(), tool.id.as_str())) else {
+        let Some(candidates) = by_id.get(&(finding.source.name.as_str(), &*tool.id)) else {
             continue;
         };
         let at = finding.span.offset;
@@ -297,14 +297,14 @@ pub fn build(outcome: &Outcome) -> Report {
     for (index, finding) in assigned {
         if let Some(row) = tools.get_mut(index) {
             row.findings.push(ToolFinding {
-                rule: finding.rule.clone(),
+                rule: finding.rule.to_string(),
                 severity: finding.severity,
                 state: if finding.suppressed.is_some() {
                     "accepted"
                 } else {
                     "open"
                 },
-                message: finding.message.clone(),
+                message: finding.message.to_string(),
             });
         }
     }
@@ -417,14 +417,14 @@ fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
             rows.push(ToolRow {
                 file: file.source.name.clone(),
                 line: file.source.line_col(tool.span.offset).line,
-                name: tool.name.clone(),
-                id: tool.id.clone(),
-                vendor: tool.vendor.clone(),
-                owner: tool.owner.clone(),
-                data_classification: tool.data_classification.clone(),
+                name: tool.name.to_string(),
+                id: tool.id.to_string(),
+                vendor: tool.vendor.as_deref().map(str::to_owned),
+                owner: tool.owner.as_deref().map(str::to_owned),
+                data_classification: tool.data_classification.as_deref().map(str::to_owned),
                 category: tool.category,
                 status: tool.status,
-                catalog_id: tool.catalog_id.clone(),
+                catalog_id: tool.catalog_id.as_deref().map(str::to_owned),
                 catalog_name: system.map(|s| s.name.clone()),
                 channels: channels
                     .into_iter()
@@ -470,9 +470,9 @@ fn risks(outcome: &Outcome, today: Option<Date>) -> Vec<Risk> {
             Some(Risk {
                 file: f.source.name.clone(),
                 line: f.source.line_col(f.span.offset).line,
-                tool: f.tool.as_ref().map(|t| t.name.clone()),
-                tool_id: f.tool.as_ref().map(|t| t.id.clone()),
-                rule: f.rule.clone(),
+                tool: f.tool.as_ref().map(|t| t.name.to_string()),
+                tool_id: f.tool.as_ref().map(|t| t.id.to_string()),
+                rule: f.rule.to_string(),
                 kind: s.kind,
                 reason: s.reason.clone(),
                 approved_by: s.approved_by.clone(),
@@ -496,11 +496,11 @@ fn open_findings(outcome: &Outcome) -> Vec<FindingRow> {
                 file: f.source.name.clone(),
                 line: at.line,
                 column: at.column,
-                tool: f.tool.as_ref().map(|t| t.name.clone()),
-                tool_id: f.tool.as_ref().map(|t| t.id.clone()),
-                rule: f.rule.clone(),
+                tool: f.tool.as_ref().map(|t| t.name.to_string()),
+                tool_id: f.tool.as_ref().map(|t| t.id.to_string()),
+                rule: f.rule.to_string(),
                 severity: f.severity,
-                message: f.message.clone(),
+                message: f.message.to_string(),
             }
         })
         .collect()
