@@ -60,6 +60,37 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &interner.get("Zoom: no E2EE")));
     }
 
+    /// What keeps a 100,000-tool run within 4x its input: two tools that get the same message
+    /// hold one copy of it, and a finding names its tool through the summary's copy.
+    #[test]
+    fn a_files_findings_share_their_texts() {
+        let engine = crate::engine::Engine::embedded().unwrap();
+        let text = "- {name: Slack, id: a, owner: it}\n- {name: Slack, id: b, owner: it}\n";
+        let source = Arc::new(crate::source::SourceFile::new(
+            "t.yaml",
+            "t.yaml",
+            text.into(),
+        ));
+        let (findings, summaries) =
+            engine.run(&source, &crate::inventory::load(&source).0, Vec::new());
+        let no_e2ee: Vec<_> = findings.iter().filter(|f| &*f.rule == "no-e2ee").collect();
+        let [first, second] = no_e2ee.as_slice() else {
+            panic!("one no-e2ee finding per tool: {findings:#?}");
+        };
+        assert!(Arc::ptr_eq(&first.message, &second.message));
+        assert!(Arc::ptr_eq(&first.rule, &second.rule));
+        let (Some(a), Some(b)) = (&first.help, &second.help) else {
+            panic!("no-e2ee has a help line");
+        };
+        assert!(Arc::ptr_eq(a, b));
+        let tool = first.tool.as_ref().unwrap();
+        assert!(Arc::ptr_eq(&tool.name, &summaries[0].name));
+        let (Some(a), Some(b)) = (&summaries[0].owner, &summaries[1].owner) else {
+            panic!("owners are kept");
+        };
+        assert!(Arc::ptr_eq(a, b));
+    }
+
     #[test]
     fn stops_remembering_past_the_bound() {
         let mut interner = Interner::default();
