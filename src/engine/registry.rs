@@ -1,0 +1,181 @@
+//! The registry: every loaded rule by id, built-in (embedded at build time) and the company's
+//! own rule files, with ids checked unique and matching their file names.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::condition::Located;
+use super::rule::{Rule, RuleError, RuleInfo};
+use crate::finding::Severity;
+use crate::source::{SourceFile, Span};
+
+/// The rule files embedded at build time: `(file name, contents as JSON)`, sorted by file name.
+/// `build.rs` converts them; `rules/*.yaml` is what people edit.
+pub const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+
+/// All loaded rules, by id.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    rules: BTreeMap<String, Rule>,
+}
+
+impl Registry {
+    /// The rules embedded in the binary.
+    ///
+    /// Parsed once per process: a run asks for it in several places (the engine, the policy,
+    /// the renderers), and the pre-commit case is measured in milliseconds.
+    pub fn embedded() -> Result<Registry, RuleError> {
+        static EMBEDDED: std::sync::OnceLock<Result<Registry, RuleError>> =
+            std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                let rules = EMBEDDED_RULES.iter().map(|(file, json)| {
+                    // The file's name only: nothing reads a built-in rule's text at run time.
+                    let name = format!("rules/{file}");
+                    let source = Arc::new(SourceFile::new(&name, &name, String::new()));
+                    (Rule::parse_json(json, &source), source)
+                });
+                Registry::from_rules(rules, None).map_err(|mut errors| errors.remove(0))
+            })
+            .clone()
+    }
+
+    /// Loads rule files (tests, and the embedded set); ids must be unique and match their file
+    /// names.
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Registry, Vec<RuleError>> {
+        let sources = files
+            .into_iter()
+            .map(|(file, text)| Arc::new(SourceFile::new(file, file, text.to_owned())));
+        Registry::from_sources(sources, None)
+    }
+
+    /// The embedded rules and a company's own rule files (`--rules`, the config's
+    /// `rule_files`). A custom rule may not reuse a built-in id.
+    pub fn with_custom(
+        &self,
+        paths: &[std::path::PathBuf],
+        max_size: u64,
+    ) -> Result<Registry, Vec<RuleError>> {
+        if paths.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut errors = Vec::new();
+        let mut sources = Vec::new();
+        for path in paths {
+            match crate::discover::read(path, max_size) {
+                Ok(file) if file.invalid_utf8.is_none() => sources.push(Arc::new(file.source)),
+                Ok(file) => {
+                    let span = file.invalid_utf8.unwrap_or_default();
+                    errors.push(RuleError::new(
+                        &Arc::new(file.source),
+                        Located::new(
+                            span,
+                            "invalid UTF-8",
+                            Some("save the rule file as UTF-8".into()),
+                        ),
+                    ));
+                }
+                Err(error) => {
+                    let name = crate::discover::display_name(path);
+                    let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));
+                    errors.push(RuleError::new(
+                        &source,
+                        Located::new(Span::default(), error.message, None),
+                    ));
+                }
+            }
+        }
+        match Registry::from_sources(sources, Some(self)) {
+            Ok(registry) if errors.is_empty() => Ok(registry),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                Err(errors)
+            }
+        }
+    }
+
+    /// Parses every source, collecting every error; with `base`, the new rules join its rules
+    /// and may not reuse their ids.
+    fn from_sources(
+        sources: impl IntoIterator<Item = Arc<SourceFile>>,
+        base: Option<&Registry>,
+    ) -> Result<Registry, Vec<RuleError>> {
+        let rules = sources.into_iter().map(|s| (Rule::parse(&s), s));
+        Registry::from_rules(rules, base)
+    }
+
+    /// Collects parsed rules, checking that ids match file names and are unique.
+    fn from_rules(
+        parsed: impl IntoIterator<Item = (Result<Rule, RuleError>, Arc<SourceFile>)>,
+        base: Option<&Registry>,
+    ) -> Result<Registry, Vec<RuleError>> {
+        let mut rules = base.map(|b| b.rules.clone()).unwrap_or_default();
+        let mut errors = Vec::new();
+        for (rule, source) in parsed {
+            let rule = match rule {
+                Ok(rule) => rule,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
+            let file = source.name.as_str();
+            let stem = file.trim_end_matches(".yaml").trim_end_matches(".yml");
+            let stem = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
+            let located = |message: String, help: &str| {
+                RuleError::new(
+                    &source,
+                    Located::new(rule.id_span, message, Some(help.to_owned())),
+                )
+            };
+            if stem != &*rule.info.id {
+                errors.push(located(
+                    format!(
+                        "rule id `{}` does not match the file name `{file}`",
+                        rule.info.id
+                    ),
+                    "name the file after the id: one rule per file, `<id>.yaml`",
+                ));
+            } else if let Some(earlier) = rules.get(&*rule.info.id) {
+                let what = if base.is_some_and(|b| b.rules.contains_key(&*rule.info.id)) {
+                    "a built-in rule already has the id"
+                } else {
+                    "another rule file already has the id"
+                };
+                errors.push(located(
+                    format!("{what} `{}` ({})", rule.info.id, earlier.source.name),
+                    "give the rule an id of its own (a company prefix such as `acme-` helps)",
+                ));
+            } else {
+                rules.insert(rule.info.id.to_string(), rule);
+            }
+        }
+        if errors.is_empty() {
+            Ok(Registry { rules })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+
+    /// Rules sorted by id.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.values()
+    }
+
+    /// The default severity of a rule; a builtin id with no file is a defect caught by tests.
+    pub fn severity(&self, id: &str) -> Severity {
+        self.get(id).map_or(Severity::Error, |r| r.info.severity)
+    }
+
+    /// The documentation of every rule, sorted by id, for the outcome.
+    pub fn infos(&self) -> Vec<RuleInfo> {
+        self.rules().map(|r| r.info.clone()).collect()
+    }
+}
