@@ -123,6 +123,9 @@ pub struct Outcome {
     pub fail_on: FailOn,
     pub inputs: Inputs,
     pub evidence: EvidenceContext,
+    /// The run checked every inventory default discovery finds (no paths, or paths covering
+    /// them): a rewritten baseline may then drop the entries of files it did not see.
+    pub whole_set: bool,
 }
 
 /// Counts for summary lines and machine outputs.
@@ -153,6 +156,7 @@ impl Outcome {
             fail_on: FailOn::default(),
             inputs: Inputs::default(),
             evidence: EvidenceContext::default(),
+            whole_set: false,
         }
     }
 

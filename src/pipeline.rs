@@ -68,7 +68,8 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
         .with_custom(&settings.rule_files, settings.max_file_size)
         .map_err(Error::Rules)?;
     let mut policy = Policy::load(&paths, settings, &registry)?;
-    policy.set_whole_set(request.paths.is_empty() || covers_default_set(&paths));
+    let whole_set = request.paths.is_empty() || covers_default_set(&paths);
+    policy.set_whole_set(whole_set);
 
     // Every rule that can fire: `invalid-config` is documented like one but stops the run.
     let rules: Vec<_> = policy
@@ -118,6 +119,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     outcome.path_errors.splice(0..0, path_errors);
     outcome.sort();
     outcome.evaluated_on = Some(settings.today.to_string());
+    outcome.whole_set = whole_set;
     outcome.fail_on = policy.fail_on();
     outcome.inputs = policy.inputs();
     Ok(outcome)

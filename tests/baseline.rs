@@ -264,6 +264,58 @@ fn a_partial_run_does_not_call_unchecked_entries_unused() {
     }
 }
 
+/// Rewriting the baseline from a run over some files replaces those files' entries and keeps
+/// the others; a run over every inventory drops entries whose findings are gone.
+#[test]
+fn a_partial_run_rewrites_only_its_files_baseline_entries() {
+    let dir = partial_repo();
+    let root = dir.path();
+    let entries = |root: &Path| {
+        let value: Value =
+            serde_json::from_str(&fs::read_to_string(root.join("b.json")).unwrap()).unwrap();
+        let mut got: Vec<String> = value["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| format!("{} {} {}", e["file"], e["rule"], e["tool"]))
+            .collect();
+        got.sort();
+        got
+    };
+    let (_, _, stderr) = json(
+        root,
+        &["check", "inventories/a.yaml", "--write-baseline", "b.json"],
+    );
+    assert!(stderr.contains("1 of them kept from files this run did not check"), "{stderr}");
+    assert_eq!(
+        entries(root),
+        [
+            r#""inventories/a.yaml" "no-e2ee" "slack""#,
+            r#""inventories/b.yaml" "unclassified-tool" "gone""#,
+        ]
+    );
+    json(root, &["check", "--write-baseline", "b.json"]);
+    // b.yaml's Discord finding is covered by its exception, so nothing of b.yaml is recorded.
+    assert_eq!(entries(root), [r#""inventories/a.yaml" "no-e2ee" "slack""#]);
+}
+
+/// The baseline is an output like the others: a committed symbolic link at its path is
+/// replaced, and the file it points to (outside the repository) is not written.
+#[test]
+fn write_baseline_replaces_a_symlink_instead_of_writing_through_it() {
+    let dir = repo();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = put(outside.path(), "secret.json", "do not touch\n");
+    put(dir.path(), "inventory.yaml", SLACK);
+    let link = dir.path().join("baseline.json");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let (code, _, stderr) = json(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(fs::read_to_string(&secret).unwrap(), "do not touch\n");
+    assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(entry_files(&link), ["inventory.yaml"]);
+}
+
 #[test]
 fn the_published_pre_commit_hook_runs_on_the_whole_set() {
     let hooks = fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();

@@ -27,7 +27,7 @@ pub(super) fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
     evidence_context(args, &mut outcome)?;
     let mut failed = false;
     if let Some(path) = &args.write_baseline {
-        failed |= !write_baseline(path, &mut outcome);
+        failed |= !write_baseline(path, &mut outcome, args.max_file_size);
     }
     let stdout = if args.format == Format::Human {
         failed |= !emit(Stream::Stderr, args.format, &outcome, style);
@@ -171,8 +171,8 @@ fn check_targets(args: &CheckArgs, outcome: &Outcome) -> Result<(), String> {
 /// Writes the baseline and marks what it recorded as suppressed by it, so that this run's
 /// outputs and exit code are those of the next run with `--baseline`. Says which findings a
 /// baseline cannot hold. False (reported) when the file cannot be written.
-fn write_baseline(path: &Path, outcome: &mut Outcome) -> bool {
-    let recorded = policy::record_baseline(outcome, path);
+fn write_baseline(path: &Path, outcome: &mut Outcome, max_size: u64) -> bool {
+    let recorded = policy::record_baseline(outcome, path, max_size);
     let name = discover::display_name(path);
     if let Err(e) = policy::baseline::write(path, &recorded.keys) {
         error_line(&format!(
@@ -182,8 +182,14 @@ fn write_baseline(path: &Path, outcome: &mut Outcome) -> bool {
         return false;
     }
     let n = recorded.keys.len();
+    let kept = match recorded.kept {
+        0 => String::new(),
+        k => format!(
+            " ({k} of them kept from files this run did not check; run on every inventory to drop stale ones)"
+        ),
+    };
     line(&format!(
-        "wrote {n} baseline entr{} to {name}",
+        "wrote {n} baseline entr{} to {name}{kept}",
         if n == 1 { "y" } else { "ies" }
     ));
     if !recorded.not_recordable.is_empty() {

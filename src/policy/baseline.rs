@@ -126,7 +126,31 @@ pub fn load(source: Arc<SourceFile>) -> Result<Baseline, Vec<ConfigError>> {
     Ok(Baseline { source, entries })
 }
 
-/// Writes the file, refusing nothing: the user named it.
+/// Writes the file like every output: through a temporary file renamed into place, replacing a
+/// symbolic link rather than writing through it.
 pub fn write(path: &Path, keys: &BTreeSet<Key>) -> std::io::Result<()> {
-    std::fs::write(path, render(keys))
+    crate::write::atomic(path, |out| out.write_all(render(keys).as_bytes()))
+}
+
+/// The entries of the baseline at `path` for files other than `checked` (names relative to the
+/// baseline's directory, as entries are): what a run over some of the files must keep when it
+/// rewrites the baseline. `None` when there is no readable baseline there.
+pub fn entries_of_other_files(
+    path: &Path,
+    checked: &BTreeSet<String>,
+    max_size: u64,
+) -> Option<Vec<Key>> {
+    let read = crate::discover::read(path, max_size).ok()?;
+    if read.invalid_utf8.is_some() {
+        return None;
+    }
+    let previous = load(Arc::new(read.source)).ok()?;
+    Some(
+        previous
+            .entries
+            .into_iter()
+            .map(|(key, _)| key)
+            .filter(|key| !checked.contains(&key.file))
+            .collect(),
+    )
 }

@@ -397,6 +397,8 @@ impl Policy {
 #[derive(Debug, Default)]
 pub struct Recorded {
     pub keys: BTreeSet<Key>,
+    /// Entries of the previous baseline kept because this run did not check their files.
+    pub kept: usize,
     /// Active findings a baseline cannot hold (the policy's own), counted by rule.
     pub not_recordable: BTreeMap<String, usize>,
 }
@@ -409,10 +411,24 @@ pub struct Recorded {
 /// The policy's own findings (an expired exception, an unused ignore, ...) are not recorded:
 /// a baseline that could hold them would renew expired exceptions and keep dead entries
 /// forever. They stay active and are counted in [`Recorded::not_recordable`].
-pub fn record_baseline(outcome: &mut Outcome, path: &Path) -> Recorded {
+///
+/// A run over some of the inventories keeps the previous baseline's entries of the files it did
+/// not check: rewriting the baseline from one file must not forget the others.
+pub fn record_baseline(outcome: &mut Outcome, path: &Path, max_size: u64) -> Recorded {
     let dir = parent_dir(path);
     let mut recorded = Recorded::default();
     let mut names = RelativeNames::new(&dir);
+    if !outcome.whole_set {
+        let checked: BTreeSet<String> = outcome
+            .files
+            .iter()
+            .map(|f| names.of(&f.source).to_owned())
+            .collect();
+        if let Some(kept) = baseline::entries_of_other_files(path, &checked, max_size) {
+            recorded.kept = kept.len();
+            recorded.keys.extend(kept);
+        }
+    }
     for finding in &mut outcome.findings {
         let recordable = match &finding.suppressed {
             None => true,
