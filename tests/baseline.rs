@@ -286,7 +286,10 @@ fn a_partial_run_rewrites_only_its_files_baseline_entries() {
         root,
         &["check", "inventories/a.yaml", "--write-baseline", "b.json"],
     );
-    assert!(stderr.contains("1 of them kept from files this run did not check"), "{stderr}");
+    assert!(
+        stderr.contains("1 of them kept from files this run did not check"),
+        "{stderr}"
+    );
     assert_eq!(
         entries(root),
         [
@@ -312,7 +315,12 @@ fn write_baseline_replaces_a_symlink_instead_of_writing_through_it() {
     let (code, _, stderr) = json(dir.path(), &["check", "--write-baseline", "baseline.json"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(fs::read_to_string(&secret).unwrap(), "do not touch\n");
-    assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        !fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(entry_files(&link), ["inventory.yaml"]);
 }
 

@@ -15,8 +15,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::fingerprint;
-use super::json::JsonSpan;
+use super::fingerprint::{self, Fingerprint};
+use super::json::{JsonSpan, pretty_nested};
 use super::locate::Locator;
 use super::sanitize;
 use crate::Outcome;
@@ -74,13 +74,34 @@ struct Lines {
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let fingerprints = fingerprint::fingerprints(&outcome.findings);
     let locator = Locator::new();
-    let issues: Vec<Issue> = outcome
+    // Written issue by issue, the bytes `to_vec_pretty` gives for the whole array (a test holds
+    // them equal), so a 100,000-tool run never holds every rendered issue at once.
+    let mut any = false;
+    let mut bytes = Vec::new();
+    out.write_all(b"[")?;
+    for issue in issues(outcome, &fingerprints, &locator) {
+        bytes.clear();
+        bytes.extend_from_slice(if any { b",\n  " } else { b"\n  " });
+        pretty_nested(&issue, 1, &mut bytes);
+        out.write_all(&bytes)?;
+        any = true;
+    }
+    out.write_all(if any { b"\n]\n" } else { b"]\n" })
+}
+
+/// One Code Quality issue per unsuppressed finding.
+fn issues<'a>(
+    outcome: &'a Outcome,
+    fingerprints: &'a [Fingerprint],
+    locator: &'a Locator,
+) -> impl Iterator<Item = Issue<'a>> {
+    outcome
         .findings
         .iter()
-        .zip(&fingerprints)
+        .zip(fingerprints)
         .filter(|(finding, _)| finding.suppressed.is_none())
         .map(|(finding, fp)| {
-            let span = JsonSpan::locate(&locator, &finding.source, finding.span);
+            let span = JsonSpan::locate(locator, &finding.source, finding.span);
             // Unique per finding: the line-independent hash and its occurrence in the run.
             let fingerprint = format!("{}{:016x}", fp.hash, fp.occurrence);
             Issue {
@@ -106,8 +127,35 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 fingerprint,
             }
         })
-        .collect();
-    let mut bytes = serde_json::to_vec_pretty(&issues).map_err(io::Error::other)?;
-    bytes.push(b'\n');
-    out.write_all(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed array is the whole array serialized the plain way.
+    #[test]
+    fn streaming_writes_the_reference_bytes() {
+        let engine = crate::engine::Engine::embedded().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = ["fixtures/acme.yaml", "fixtures/messy.yaml"]
+            .map(|f| root.join(f).display().to_string());
+        let (files, _) = crate::discover::discover(&paths);
+        let mut outcome = crate::check_files(&engine, &files, 1 << 20).into_outcome(&engine);
+        assert!(outcome.findings.len() > 10);
+        let reference = |outcome: &Outcome| {
+            let fingerprints = fingerprint::fingerprints(&outcome.findings);
+            let locator = Locator::new();
+            let all: Vec<Issue> = issues(outcome, &fingerprints, &locator).collect();
+            serde_json::to_string_pretty(&all).unwrap() + "\n"
+        };
+        let rendered = |outcome: &Outcome| {
+            let mut bytes = Vec::new();
+            render(outcome, &mut bytes).unwrap();
+            String::from_utf8(bytes).unwrap()
+        };
+        assert_eq!(rendered(&outcome), reference(&outcome));
+        outcome.findings.clear();
+        assert_eq!(rendered(&outcome), reference(&outcome));
+    }
 }

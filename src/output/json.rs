@@ -176,7 +176,7 @@ fn path_errors(outcome: &Outcome) -> Vec<JsonPathError<'_>> {
 const CHUNK: usize = 512;
 
 /// Pretty-prints `value` as it would appear nested `depth` levels deep in a pretty document.
-fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
+pub(super) fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
     // Serializing our own types into memory cannot fail.
     let text = serde_json::to_vec_pretty(value).unwrap_or_default();
     let indent = "  ".repeat(depth);

@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::fingerprint::{self, Fingerprint};
-use super::json::JsonSpan;
+use super::json::{JsonSpan, pretty_nested};
 use super::locate::Locator;
 use super::sanitize;
 use super::{docs_url, rule_help_uri};
@@ -429,24 +429,55 @@ fn result<'a>(
 /// Writes the SARIF log: every rule that can fire, every finding (suppressed ones with their
 /// `suppressions`, which GitHub shows as dismissed), unreadable paths as notifications.
 pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<ReportingDescriptor> = outcome.rules.iter().map(descriptor).collect();
-    let index: BTreeMap<&str, usize> = outcome
+    let log = frame(outcome);
+    let index = rule_indexes(outcome);
+    let fingerprints = fingerprint::fingerprints(&outcome.findings);
+    let locator = Locator::new();
+    // The log without its results, cut where they go: `results` is the last key of the last
+    // run, so everything after its `[]` is the closing of the run and the log. The results are
+    // then written one by one, as `to_vec_pretty` of the whole log would (a test holds the two
+    // to the same bytes): a 100,000-tool run never holds them all, rendered, at once.
+    let frame = serde_json::to_vec_pretty(&log).map_err(io::Error::other)?;
+    let marker = b"\"results\": []";
+    let cut = frame
+        .windows(marker.len())
+        .rposition(|w| w == marker)
+        .ok_or_else(|| io::Error::other("SARIF frame without results"))?
+        + marker.len()
+        - 1;
+    out.write_all(&frame[..cut])?;
+    let mut bytes = Vec::new();
+    for (i, (finding, fp)) in outcome.findings.iter().zip(&fingerprints).enumerate() {
+        bytes.clear();
+        bytes.extend_from_slice(if i == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        });
+        let rule_index = index.get(&*finding.rule).copied();
+        pretty_nested(&result(finding, fp, rule_index, &locator), 4, &mut bytes);
+        out.write_all(&bytes)?;
+    }
+    if !outcome.findings.is_empty() {
+        out.write_all(b"\n      ")?;
+    }
+    out.write_all(&frame[cut..])?;
+    out.write_all(b"\n")
+}
+
+/// Each rule's position in the log's rule table, for results' `ruleIndex`.
+fn rule_indexes(outcome: &Outcome) -> BTreeMap<&str, usize> {
+    outcome
         .rules
         .iter()
         .enumerate()
         .map(|(i, r)| (&*r.id, i))
-        .collect();
-    let fingerprints = fingerprint::fingerprints(&outcome.findings);
-    let locator = Locator::new();
-    let results = outcome
-        .findings
-        .iter()
-        .zip(&fingerprints)
-        .map(|(finding, fp)| {
-            let rule_index = index.get(&*finding.rule).copied();
-            result(finding, fp, rule_index, &locator)
-        })
-        .collect();
+        .collect()
+}
+
+/// The log with every part but its results.
+fn frame(outcome: &Outcome) -> Log<'_> {
+    let rules: Vec<ReportingDescriptor> = outcome.rules.iter().map(descriptor).collect();
     let notifications = outcome
         .path_errors
         .iter()
@@ -465,7 +496,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             }],
         })
         .collect::<Vec<_>>();
-    let log = Log {
+    Log {
         schema: SCHEMA,
         version: VERSION,
         runs: [Run {
@@ -483,13 +514,9 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
-            results,
+            results: Vec::new(),
         }],
-    };
-    // Serialized first, so a closed pipe stays an `io::Error` of kind `BrokenPipe`.
-    let mut bytes = serde_json::to_vec_pretty(&log).map_err(io::Error::other)?;
-    bytes.push(b'\n');
-    out.write_all(&bytes)
+    }
 }
 
 #[cfg(test)]
@@ -515,6 +542,43 @@ mod tests {
         assert_eq!(locator.chars_before(&source, 15), 14);
         // Going backwards is no problem.
         assert_eq!(locator.chars_before(&source, 2), 1);
+    }
+
+    /// The streamed log is the whole log serialized the plain way.
+    #[test]
+    fn streaming_writes_the_reference_bytes() {
+        let engine = crate::engine::Engine::embedded().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let paths = ["fixtures/acme.yaml", "fixtures/messy.yaml"]
+            .map(|f| root.join(f).display().to_string());
+        let (files, _) = crate::discover::discover(&paths);
+        let mut outcome = crate::check_files(&engine, &files, 1 << 20).into_outcome(&engine);
+        outcome.path_errors.push(crate::PathError {
+            path: "missing.yaml".into(),
+            message: "no such file or directory".into(),
+        });
+        assert!(outcome.findings.len() > 10);
+        let reference = |outcome: &Outcome| {
+            let mut log = frame(outcome);
+            let index = rule_indexes(outcome);
+            let fingerprints = fingerprint::fingerprints(&outcome.findings);
+            let locator = Locator::new();
+            log.runs[0].results = outcome
+                .findings
+                .iter()
+                .zip(&fingerprints)
+                .map(|(f, fp)| result(f, fp, index.get(&*f.rule).copied(), &locator))
+                .collect();
+            serde_json::to_string_pretty(&log).unwrap() + "\n"
+        };
+        let rendered = |outcome: &Outcome| {
+            let mut bytes = Vec::new();
+            render(outcome, &mut bytes).unwrap();
+            String::from_utf8(bytes).unwrap()
+        };
+        assert_eq!(rendered(&outcome), reference(&outcome));
+        outcome.findings.clear();
+        assert_eq!(rendered(&outcome), reference(&outcome));
     }
 
     #[test]
