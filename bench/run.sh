@@ -98,6 +98,7 @@ t_h10k=$(mean_ms "$hruns" "$lint" check "$data/h10k/inventory-0001.yaml" --isola
 t_h50k=$(mean_ms "$hruns" "$lint" check "$data/h50k/inventory-0001.yaml" --isolated)
 t_flowj=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated --format json)
 t_flowh=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated)
+t_flowc=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated --format csv)
 t_stale=$(mean_ms "$hruns" "$lint" check "$data/small.yaml" --isolated --baseline "$data/stale.baseline.json")
 
 echo
@@ -107,4 +108,5 @@ echo "| 10,000 tools | ${t_h10k} ms |"
 echo "| 50,000 tools | ${t_h50k} ms ($(ratio "$t_h50k" "$t_h10k") the 10,000-tool time) |"
 echo "| 100,000 tools on one flow-sequence line, JSON | ${t_flowj} ms |"
 echo "| 100,000 tools on one flow-sequence line | ${t_flowh} ms |"
+echo "| 100,000 tools on one flow-sequence line, CSV report | ${t_flowc} ms |"
 echo "| stale baseline of 100,000 entries | ${t_stale} ms |"

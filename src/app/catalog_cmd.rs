@@ -247,9 +247,9 @@ fn entry(system: &System) -> String {
             ));
         }
         for (what, value) in [
-            ("scope", &cell.scope),
-            ("requires", &cell.requires),
-            ("since", &cell.since),
+            ("scope", cell.scope.as_deref()),
+            ("requires", cell.requires.as_deref()),
+            ("since", cell.since.as_deref()),
         ] {
             if let Some(value) = value {
                 out.push_str(&format!("    {what}: {value}\n"));

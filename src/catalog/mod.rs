@@ -188,12 +188,13 @@ pub struct Source {
 #[serde(deny_unknown_fields)]
 pub struct Cell {
     pub status: Support,
-    /// Which surfaces the status covers, in plain words.
+    /// Which surfaces the status covers, in plain words. Shared: evidence reports repeat it
+    /// for every tool of the system.
     #[serde(default)]
-    pub scope: Option<String>,
+    pub scope: Option<Arc<str>>,
     /// A licence or plan the status needs.
     #[serde(default)]
-    pub requires: Option<String>,
+    pub requires: Option<Arc<str>>,
     #[serde(default)]
     pub since: Option<String>,
     /// Overrides the entry's confidence for this cell.

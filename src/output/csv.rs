@@ -63,10 +63,10 @@ fn findings(tool: &ToolRow, state: &str) -> String {
 fn row(tool: &ToolRow) -> Vec<String> {
     let opt = |v: Option<&str>| v.unwrap_or("").to_owned();
     vec![
-        tool.file.clone(),
+        tool.file.to_string(),
         tool.line.to_string(),
-        tool.name.clone(),
-        tool.id.clone(),
+        tool.name.to_string(),
+        tool.id.to_string(),
         opt(tool.vendor.as_deref()),
         opt(tool.owner.as_deref()),
         opt(tool.data_classification.as_deref()),

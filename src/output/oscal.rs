@@ -289,8 +289,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let related = f
             .tool_id
             .as_deref()
-            .and_then(|id| observation_of.get(&(f.file.as_str(), id)));
-        let targets: Vec<(String, String)> = match controls_of.get(f.rule.as_str()) {
+            .and_then(|id| observation_of.get(&(&*f.file, id)));
+        let targets: Vec<(String, String)> = match controls_of.get(&*f.rule) {
             Some(controls) => controls
                 .iter()
                 .map(|c| (c.control_id.clone(), c.control.clone()))

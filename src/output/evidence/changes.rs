@@ -122,19 +122,19 @@ pub fn compare(
     let tools_now: Vec<PreviousTool> = tools
         .iter()
         .map(|t| PreviousTool {
-            file: t.file.clone(),
-            id: t.id.clone(),
-            name: t.name.clone(),
+            file: t.file.to_string(),
+            id: t.id.to_string(),
+            name: t.name.to_string(),
         })
         .collect();
     let findings_now: Vec<PreviousFinding> = findings
         .iter()
         .map(|f| PreviousFinding {
-            file: f.file.clone(),
-            tool_id: f.tool_id.clone(),
-            tool: f.tool.clone(),
-            rule: f.rule.clone(),
-            message: f.message.clone(),
+            file: f.file.to_string(),
+            tool_id: f.tool_id.as_deref().map(str::to_owned),
+            tool: f.tool.as_deref().map(str::to_owned),
+            rule: f.rule.to_string(),
+            message: f.message.to_string(),
         })
         .collect();
     let risks_now: Vec<PreviousRisk> = risks

@@ -125,11 +125,7 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
                 if tool.outcome == ToolOutcome::NotApplicable {
                     continue;
                 }
-                let relevant = || {
-                    tool.findings
-                        .iter()
-                        .filter(|f| rules.contains(&f.rule.as_str()))
-                };
+                let relevant = || tool.findings.iter().filter(|f| rules.contains(&&*f.rule));
                 if relevant().any(|f| f.state == "open" && f.severity >= threshold) {
                     fail += 1;
                 } else if relevant().any(|f| f.state == "accepted") {

@@ -14,6 +14,7 @@ mod controls;
 mod header;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -152,9 +153,9 @@ pub struct ChannelStatus {
     pub status: &'static str,
     /// Which surfaces the status covers, and what it needs, as the catalog says.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requires: Option<String>,
+    pub requires: Option<Arc<str>>,
 }
 
 impl ChannelStatus {
@@ -170,25 +171,27 @@ impl ChannelStatus {
     pub fn qualifiers(&self) -> Option<String> {
         match (&self.scope, &self.requires) {
             (Some(scope), Some(requires)) => Some(format!("{scope}; requires {requires}")),
-            (Some(scope), None) => Some(scope.clone()),
+            (Some(scope), None) => Some(scope.to_string()),
             (None, Some(requires)) => Some(format!("requires {requires}")),
             (None, None) => None,
         }
     }
 }
 
+/// Texts are shared with the outcome (`Arc<str>`): a 100,000-tool report holds no second copy
+/// of every name, message and catalog scope.
 #[derive(Debug, Serialize)]
 pub struct ToolRow {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: usize,
-    pub name: String,
-    pub id: String,
-    pub vendor: Option<String>,
-    pub owner: Option<String>,
-    pub data_classification: Option<String>,
+    pub name: Arc<str>,
+    pub id: Arc<str>,
+    pub vendor: Option<Arc<str>>,
+    pub owner: Option<Arc<str>>,
+    pub data_classification: Option<Arc<str>>,
     pub category: Option<&'static str>,
     pub status: Option<&'static str>,
-    pub catalog_id: Option<String>,
+    pub catalog_id: Option<Arc<str>>,
     pub catalog_name: Option<String>,
     pub channels: Vec<ChannelStatus>,
     /// What the inventory says was configured (`e2ee:`).
@@ -202,11 +205,11 @@ pub struct ToolRow {
 
 #[derive(Debug, Serialize)]
 pub struct ToolFinding {
-    pub rule: String,
+    pub rule: Arc<str>,
     pub severity: Severity,
     /// `open` or `accepted`.
     pub state: &'static str,
-    pub message: String,
+    pub message: Arc<str>,
 }
 
 /// An accepted risk: a finding an exception, inline ignore or baseline entry suppresses.
@@ -230,14 +233,14 @@ pub struct Risk {
 
 #[derive(Debug, Serialize)]
 pub struct FindingRow {
-    pub file: String,
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
-    pub tool: Option<String>,
-    pub tool_id: Option<String>,
-    pub rule: String,
+    pub tool: Option<Arc<str>>,
+    pub tool_id: Option<Arc<str>>,
+    pub rule: Arc<str>,
     pub severity: Severity,
-    pub message: String,
+    pub message: Arc<str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -284,10 +287,12 @@ pub fn build(outcome: &Outcome) -> Report {
             continue;
         };
         let at = finding.span.offset;
-        let index = candidates
-            .iter()
-            .rev()
-            .find(|&&i| offsets.get(i).is_some_and(|&o| o <= at))
+        // Candidates of one file are in listing order, so by offset: a binary search, not a
+        // scan per finding (100,000 `Slack`s on one line share one id).
+        let before = candidates.partition_point(|&i| offsets.get(i).is_some_and(|&o| o <= at));
+        let index = before
+            .checked_sub(1)
+            .and_then(|k| candidates.get(k))
             .or(candidates.first());
         if let Some(&index) = index {
             assigned.push((index, finding));
@@ -297,14 +302,14 @@ pub fn build(outcome: &Outcome) -> Report {
     for (index, finding) in assigned {
         if let Some(row) = tools.get_mut(index) {
             row.findings.push(ToolFinding {
-                rule: finding.rule.to_string(),
+                rule: Arc::clone(&finding.rule),
                 severity: finding.severity,
                 state: if finding.suppressed.is_some() {
                     "accepted"
                 } else {
                     "open"
                 },
-                message: finding.message.to_string(),
+                message: Arc::clone(&finding.message),
             });
         }
     }
@@ -379,7 +384,7 @@ fn tool_outcome(row: &ToolRow, threshold: Severity) -> ToolOutcome {
         .iter()
         .any(|f| f.state == "open" && f.severity >= threshold);
     let accepted = row.findings.iter().any(|f| f.state == "accepted");
-    let unclassified_finding = row.findings.iter().find(|f| f.rule == UNCLASSIFIED_RULE);
+    let unclassified_finding = row.findings.iter().find(|f| &*f.rule == UNCLASSIFIED_RULE);
     let communication = row.catalog_id.is_some()
         || unclassified_finding.is_some()
         || row.category.is_some_and(|c| COMMUNICATION.contains(&c));
@@ -405,6 +410,7 @@ fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
     let catalog = &outcome.catalog;
     let mut rows = Vec::with_capacity(outcome.summary().tools);
     for file in &outcome.files {
+        let name: Arc<str> = Arc::from(file.source.name.as_str());
         for tool in &file.tools {
             let system = tool.catalog_id.as_deref().and_then(|id| catalog.by_id(id));
             let mut channels: Vec<(crate::catalog::Channel, &'static str)> = tool
@@ -415,16 +421,17 @@ fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                 .collect();
             channels.sort();
             rows.push(ToolRow {
-                file: file.source.name.clone(),
-                line: file.source.line_col(tool.span.offset).line,
-                name: tool.name.to_string(),
-                id: tool.id.to_string(),
-                vendor: tool.vendor.as_deref().map(str::to_owned),
-                owner: tool.owner.as_deref().map(str::to_owned),
-                data_classification: tool.data_classification.as_deref().map(str::to_owned),
+                file: Arc::clone(&name),
+                // The line only: a column would count along a one-line inventory per tool.
+                line: file.source.line_index(tool.span.offset) + 1,
+                name: Arc::clone(&tool.name),
+                id: Arc::clone(&tool.id),
+                vendor: tool.vendor.clone(),
+                owner: tool.owner.clone(),
+                data_classification: tool.data_classification.clone(),
                 category: tool.category,
                 status: tool.status,
-                catalog_id: tool.catalog_id.as_deref().map(str::to_owned),
+                catalog_id: tool.catalog_id.clone(),
                 catalog_name: system.map(|s| s.name.clone()),
                 channels: channels
                     .into_iter()
@@ -486,21 +493,32 @@ fn risks(outcome: &Outcome, today: Option<Date>) -> Vec<Risk> {
 }
 
 fn open_findings(outcome: &Outcome) -> Vec<FindingRow> {
+    let locator = crate::output::locate::Locator::new();
+    // Findings come sorted by file: one shared name per run of one file's findings.
+    let mut file: Option<(&Arc<crate::source::SourceFile>, Arc<str>)> = None;
     outcome
         .findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| {
-            let at = f.source.line_col(f.span.offset);
+            let at = locator.line_col(&f.source, f.span.offset);
+            let name = match &file {
+                Some((source, name)) if Arc::ptr_eq(source, &f.source) => Arc::clone(name),
+                _ => {
+                    let name: Arc<str> = Arc::from(f.source.name.as_str());
+                    file = Some((&f.source, Arc::clone(&name)));
+                    name
+                }
+            };
             FindingRow {
-                file: f.source.name.clone(),
+                file: name,
                 line: at.line,
                 column: at.column,
-                tool: f.tool.as_ref().map(|t| t.name.to_string()),
-                tool_id: f.tool.as_ref().map(|t| t.id.to_string()),
-                rule: f.rule.to_string(),
+                tool: f.tool.as_ref().map(|t| Arc::clone(&t.name)),
+                tool_id: f.tool.as_ref().map(|t| Arc::clone(&t.id)),
+                rule: Arc::clone(&f.rule),
                 severity: f.severity,
-                message: f.message.to_string(),
+                message: Arc::clone(&f.message),
             }
         })
         .collect()
