@@ -23,8 +23,7 @@ use crate::outcome::{FileReport, Outcome};
 use crate::source::Span;
 use crate::yaml::{self, Node, NodeKind};
 
-/// The placeholder an inserted ignore comment carries in place of its reason.
-pub const REASON_PLACEHOLDER: &str = "<reason>";
+pub use crate::policy::ignores::REASON_PLACEHOLDER;
 
 pub fn actions(
     server: &Server,

@@ -127,6 +127,10 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// The placeholder the editor's "ignore" action writes in place of a reason: until someone
+/// replaces it, the comment has no reason and suppresses nothing.
+pub const REASON_PLACEHOLDER: &str = "<reason>";
+
 /// Parses `# e2ee-lint: ignore[a, b] reason`; other comments give `None`.
 fn parse(comment: &str, offset: usize) -> Option<Ignore> {
     let body = comment.strip_prefix('#')?.trim_start();
@@ -151,8 +155,12 @@ fn parse(comment: &str, offset: usize) -> Option<Ignore> {
     let reason = list[close + 1..]
         .trim()
         .trim_start_matches([':', '-'])
-        .trim()
-        .to_owned();
+        .trim();
+    let reason = if reason == REASON_PLACEHOLDER {
+        String::new()
+    } else {
+        reason.to_owned()
+    };
     Some(Ignore {
         span: Span::new(offset, comment.trim_end().len()),
         line: 0,
@@ -196,6 +204,15 @@ mod tests {
         assert_eq!(&text[span.offset..span.end()], "unclassified-tool");
         assert_eq!(ignores[1].1.as_deref(), Some("Teams"));
         assert_eq!(ignores[1].0.reason, "");
+    }
+
+    #[test]
+    fn the_editors_placeholder_is_no_reason() {
+        let text =
+            format!("tools:\n  - name: Slack # e2ee-lint: ignore[no-e2ee] {REASON_PLACEHOLDER}\n");
+        assert_eq!(scan_text(&text)[0].0.reason, "");
+        let text = "tools:\n  - name: Slack # e2ee-lint: ignore[no-e2ee] <reason> given\n";
+        assert_eq!(scan_text(text)[0].0.reason, "<reason> given");
     }
 
     #[test]

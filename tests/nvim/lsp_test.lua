@@ -115,6 +115,10 @@ local ok, err = pcall(function()
   end
   lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   check('the ignore sits on the name line', lines[5] == '  - name: Slack # e2ee-lint: ignore[no-e2ee] <reason>', lines)
+  -- Until the placeholder is replaced, the comment has no reason and suppresses nothing.
+  local flagged = vim.wait(20000, function() return codes()['ignore-without-reason'] ~= nil end, 20)
+  check('the placeholder is not a reason', flagged, vim.diagnostic.get(buf))
+  vim.api.nvim_buf_set_lines(buf, 4, 5, false, { '  - name: Slack # e2ee-lint: ignore[no-e2ee] public announcements only' })
   local suppressed = vim.wait(20000, function()
     local d = codes()['no-e2ee']
     return d ~= nil and d.severity == vim.diagnostic.severity.HINT
