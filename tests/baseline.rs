@@ -300,6 +300,17 @@ fn a_partial_run_rewrites_only_its_files_baseline_entries() {
     json(root, &["check", "--write-baseline", "b.json"]);
     // b.yaml's Discord finding is covered by its exception, so nothing of b.yaml is recorded.
     assert_eq!(entries(root), [r#""inventories/a.yaml" "no-e2ee" "slack""#]);
+    // A file there that is no baseline: nothing can be kept, and the run says so.
+    put(root, "b.json", "not a baseline\n");
+    let (_, _, stderr) = json(
+        root,
+        &["check", "inventories/a.yaml", "--write-baseline", "b.json"],
+    );
+    assert!(
+        stderr.contains("b.json was not a readable baseline"),
+        "{stderr}"
+    );
+    assert_eq!(entries(root), [r#""inventories/a.yaml" "no-e2ee" "slack""#]);
 }
 
 /// The baseline is an output like the others: a committed symbolic link at its path is

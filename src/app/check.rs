@@ -181,6 +181,12 @@ fn write_baseline(path: &Path, outcome: &mut Outcome, max_size: u64) -> bool {
         ));
         return false;
     }
+    if recorded.previous_unreadable {
+        line(&format!(
+            "warning: {name} was not a readable baseline, so the entries of files this run did not \
+             check are gone; run on every inventory to rebuild it"
+        ));
+    }
     let n = recorded.keys.len();
     let kept = match recorded.kept {
         0 => String::new(),

@@ -134,23 +134,25 @@ pub fn write(path: &Path, keys: &BTreeSet<Key>) -> std::io::Result<()> {
 
 /// The entries of the baseline at `path` for files other than `checked` (names relative to the
 /// baseline's directory, as entries are): what a run over some of the files must keep when it
-/// rewrites the baseline. `None` when there is no readable baseline there.
+/// rewrites the baseline. None when there is no file there; an error when there is one that is
+/// not a baseline.
 pub fn entries_of_other_files(
     path: &Path,
     checked: &BTreeSet<String>,
     max_size: u64,
-) -> Option<Vec<Key>> {
-    let read = crate::discover::read(path, max_size).ok()?;
-    if read.invalid_utf8.is_some() {
-        return None;
+) -> Result<Vec<Key>, ()> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(Vec::new());
     }
-    let previous = load(Arc::new(read.source)).ok()?;
-    Some(
-        previous
-            .entries
-            .into_iter()
-            .map(|(key, _)| key)
-            .filter(|key| !checked.contains(&key.file))
-            .collect(),
-    )
+    let read = crate::discover::read(path, max_size).map_err(|_| ())?;
+    if read.invalid_utf8.is_some() {
+        return Err(());
+    }
+    let previous = load(Arc::new(read.source)).map_err(|_| ())?;
+    Ok(previous
+        .entries
+        .into_iter()
+        .map(|(key, _)| key)
+        .filter(|key| !checked.contains(&key.file))
+        .collect())
 }

@@ -399,6 +399,9 @@ pub struct Recorded {
     pub keys: BTreeSet<Key>,
     /// Entries of the previous baseline kept because this run did not check their files.
     pub kept: usize,
+    /// A run over some files found a file at the path that is not a baseline, so it could
+    /// keep nothing of it.
+    pub previous_unreadable: bool,
     /// Active findings a baseline cannot hold (the policy's own), counted by rule.
     pub not_recordable: BTreeMap<String, usize>,
 }
@@ -424,9 +427,12 @@ pub fn record_baseline(outcome: &mut Outcome, path: &Path, max_size: u64) -> Rec
             .iter()
             .map(|f| names.of(&f.source).to_owned())
             .collect();
-        if let Some(kept) = baseline::entries_of_other_files(path, &checked, max_size) {
-            recorded.kept = kept.len();
-            recorded.keys.extend(kept);
+        match baseline::entries_of_other_files(path, &checked, max_size) {
+            Ok(kept) => {
+                recorded.kept = kept.len();
+                recorded.keys.extend(kept);
+            }
+            Err(()) => recorded.previous_unreadable = true,
         }
     }
     for finding in &mut outcome.findings {
