@@ -132,6 +132,10 @@ pub fn write(path: &Path, keys: &BTreeSet<Key>) -> std::io::Result<()> {
     crate::write::atomic(path, |out| out.write_all(render(keys).as_bytes()))
 }
 
+/// A file where a baseline was to be read that is not one (or cannot be read).
+#[derive(Debug)]
+pub struct NotABaseline;
+
 /// The entries of the baseline at `path` for files other than `checked` (names relative to the
 /// baseline's directory, as entries are): what a run over some of the files must keep when it
 /// rewrites the baseline. None when there is no file there; an error when there is one that is
@@ -140,15 +144,15 @@ pub fn entries_of_other_files(
     path: &Path,
     checked: &BTreeSet<String>,
     max_size: u64,
-) -> Result<Vec<Key>, ()> {
+) -> Result<Vec<Key>, NotABaseline> {
     if std::fs::symlink_metadata(path).is_err() {
         return Ok(Vec::new());
     }
-    let read = crate::discover::read(path, max_size).map_err(|_| ())?;
+    let read = crate::discover::read(path, max_size).map_err(|_| NotABaseline)?;
     if read.invalid_utf8.is_some() {
-        return Err(());
+        return Err(NotABaseline);
     }
-    let previous = load(Arc::new(read.source)).map_err(|_| ())?;
+    let previous = load(Arc::new(read.source)).map_err(|_| NotABaseline)?;
     Ok(previous
         .entries
         .into_iter()

@@ -432,7 +432,7 @@ pub fn record_baseline(outcome: &mut Outcome, path: &Path, max_size: u64) -> Rec
                 recorded.kept = kept.len();
                 recorded.keys.extend(kept);
             }
-            Err(()) => recorded.previous_unreadable = true,
+            Err(baseline::NotABaseline) => recorded.previous_unreadable = true,
         }
     }
     for finding in &mut outcome.findings {
