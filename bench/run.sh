@@ -89,6 +89,13 @@ with open(f"{data}/flow.yaml", "w") as f:
     f.write("version: 1\ntools: [" + ", ".join(["{name: Slack}"] * 100000) + "]\n")
 with open(f"{data}/small.yaml", "w") as f:
     f.write("version: 1\ntools:\n  - name: Signal\n")
+# 3 MB of notes, anchored once and aliased by 49 more tools that no catalog knows, so the
+# unclassified-tool rule's pattern reads all 150 MB of it.
+words = ["alpha", "chatter", "meeting", "phoney", "calligraphy", "webinar"]
+notes = " ".join(words[i % len(words)] + "z" for i in range(400000))
+with open(f"{data}/notes.yaml", "w") as f:
+    f.write(f"version: 1\ntools:\n  - name: Foo0\n    notes: &n \"{notes}\"\n")
+    f.writelines(f"  - name: Foo{i}\n    notes: *n\n" for i in range(1, 50))
 entries = [{"rule": "no-e2ee", "file": "small.yaml", "tool": "ghost-%06d" % i} for i in range(100000)]
 with open(f"{data}/stale.baseline.json", "w") as f:
     json.dump({"version": 1, "entries": entries}, f, indent=2)
@@ -100,6 +107,7 @@ t_flowj=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated --format j
 t_flowh=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated)
 t_flowc=$(mean_ms "$hruns" "$lint" check "$data/flow.yaml" --isolated --format csv)
 t_stale=$(mean_ms "$hruns" "$lint" check "$data/small.yaml" --isolated --baseline "$data/stale.baseline.json")
+t_notes=$(mean_ms "$hruns" "$lint" check "$data/notes.yaml" --isolated --format json)
 
 echo
 echo "| case (human output unless said) | e2ee-lint |"
@@ -110,3 +118,4 @@ echo "| 100,000 tools on one flow-sequence line, JSON | ${t_flowj} ms |"
 echo "| 100,000 tools on one flow-sequence line | ${t_flowh} ms |"
 echo "| 100,000 tools on one flow-sequence line, CSV report | ${t_flowc} ms |"
 echo "| stale baseline of 100,000 entries | ${t_stale} ms |"
+echo "| 3 MB of notes aliased by 50 unknown tools, JSON | ${t_notes} ms |"

@@ -10,10 +10,10 @@
 //! `at_least` (a data classification level). On a list field (`tool.channels`) a test holds when
 //! it holds for any element.
 
-use regex_automata::meta::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::pattern::{RuleRegex, compile_regex};
 use crate::catalog::{Channel, Match, Support, System};
 use crate::fields::{self, FieldId, Kind};
 use crate::inventory::Tool;
@@ -219,47 +219,12 @@ impl Located {
     }
 }
 
-/// Regexes in rule files are compiled once, within these limits: a pattern from a pull request
-/// must not take the run's memory.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
-
-/// Compiles a pattern; an error points at the character in the pattern where it is.
-fn compile_regex(pattern: &Spanned<String>) -> Result<Regex, Located> {
-    let span = span_of(pattern);
-    if let Err(error) = regex_syntax::ast::parse::Parser::new().parse(&pattern.value) {
-        // The scalar's span may include a quote; the pattern text starts after it.
-        let quote = usize::from(span.len > pattern.value.len());
-        let at = span.offset + quote + error.span().start.offset;
-        let len = (error.span().end.offset - error.span().start.offset).max(1);
-        return Err(Located::new(
-            Span::new(at, len),
-            format!("invalid regex: {}", error.kind()),
-            Some("see https://docs.rs/regex/latest/regex/#syntax".into()),
-        ));
-    }
-    // regex-automata's meta regex (what `regex::Regex` wraps) without its literal prefilter and
-    // its DFAs: extracting the literals of a case-insensitive word list, and compiling the
-    // reverse automaton the DFAs need, were most of a pre-commit run. Rule patterns run on short
-    // values (names, notes), where the bounded backtracker and the PikeVM (both linear in the
-    // value) are as fast.
-    Regex::builder()
-        .configure(
-            Regex::config()
-                .auto_prefilter(false)
-                .hybrid(false)
-                .dfa(false)
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
-        )
-        .build(&pattern.value)
-        .map_err(|e| Located::new(span, format!("invalid regex: {e}"), None))
-}
-
 /// A test of one field.
 #[derive(Debug, Clone)]
 pub enum Op {
     Equals(String),
     In(Vec<String>),
-    Matches(Regex),
+    Matches(RuleRegex),
     Exists(bool),
     AtLeast(String),
 }

@@ -5,6 +5,7 @@ mod checks;
 pub mod condition;
 mod duplicates;
 mod intern;
+mod pattern;
 mod registry;
 pub mod rule;
 pub mod template;

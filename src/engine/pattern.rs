@@ -1,0 +1,124 @@
+//! `matches:` patterns of rule files: checked with the position of a mistake, compiled within
+//! size limits, and matched in time linear in the value.
+
+use regex_automata::meta::Regex;
+use serde_saphyr::Spanned;
+
+use super::condition::Located;
+use crate::source::Span;
+use crate::yaml::span_of;
+
+/// Regexes in rule files are compiled once, within these limits: a pattern from a pull request
+/// must not take the run's memory.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles a pattern; an error points at the character in the pattern where it is.
+pub(super) fn compile_regex(pattern: &Spanned<String>) -> Result<RuleRegex, Located> {
+    let span = span_of(pattern);
+    if let Err(error) = regex_syntax::ast::parse::Parser::new().parse(&pattern.value) {
+        // The scalar's span may include a quote; the pattern text starts after it.
+        let quote = usize::from(span.len > pattern.value.len());
+        let at = span.offset + quote + error.span().start.offset;
+        let len = (error.span().end.offset - error.span().start.offset).max(1);
+        return Err(Located::new(
+            Span::new(at, len),
+            format!("invalid regex: {}", error.kind()),
+            Some("see https://docs.rs/regex/latest/regex/#syntax".into()),
+        ));
+    }
+    let short = build_regex(&pattern.value, false)
+        .map_err(|e| Located::new(span, format!("invalid regex: {e}"), None))?;
+    Ok(RuleRegex {
+        pattern: pattern.value.clone(),
+        short,
+        long: std::sync::OnceLock::new(),
+    })
+}
+
+/// regex-automata's meta regex (what `regex::Regex` wraps), always without its literal
+/// prefilter (extracting the literals of a case-insensitive word list was most of a pre-commit
+/// run), and with the lazy DFA only for long values: compiling the reverse automaton it needs
+/// costs more at start-up than short values (names, most notes) gain, while on a megabyte of
+/// notes the DFA is 25 times faster than the PikeVM.
+fn build_regex(
+    pattern: &str,
+    lazy_dfa: bool,
+) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .auto_prefilter(false)
+                .hybrid(lazy_dfa)
+                .hybrid_cache_capacity(REGEX_SIZE_LIMIT * 2)
+                .dfa(false)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
+        )
+        .build(pattern)
+        .map_err(Box::new)
+}
+
+/// Values longer than this are matched with the lazy DFA.
+const LONG_VALUE: usize = 1024;
+
+/// A rule's `matches:` pattern, compiled once for short values and, on the first long one, once
+/// more with the lazy DFA.
+#[derive(Debug, Clone)]
+pub struct RuleRegex {
+    pattern: String,
+    short: Regex,
+    long: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl RuleRegex {
+    pub fn is_match(&self, value: &str) -> bool {
+        if value.len() > LONG_VALUE {
+            // The same pattern built before, so it builds again; should it not, the short form
+            // still answers.
+            let long = self
+                .long
+                .get_or_init(|| build_regex(&self.pattern, true).ok());
+            if let Some(long) = long {
+                return long.is_match(value);
+            }
+        }
+        self.short.is_match(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_regex(pattern: &str) -> RuleRegex {
+        let spanned = serde_saphyr::from_str::<Spanned<String>>(&format!("'{pattern}'")).unwrap();
+        compile_regex(&spanned).unwrap()
+    }
+
+    #[test]
+    fn long_values_get_the_same_answers_from_the_lazy_dfa() {
+        let regex = rule_regex(r"(?i-u)\b(voip|video calls?)\b");
+        assert!(regex.is_match("our VoIP line"));
+        assert!(!regex.is_match("voipx"));
+        assert!(
+            regex.long.get().is_none(),
+            "short values need no second build"
+        );
+        let filler = "word ".repeat(LONG_VALUE);
+        assert!(!regex.is_match(&filler));
+        assert!(regex.is_match(&format!("{filler} Video call")));
+        assert!(!regex.is_match(&format!("{filler}video callsx")));
+        assert!(matches!(regex.long.get(), Some(Some(_))));
+    }
+
+    #[test]
+    fn a_mistake_points_into_the_pattern() {
+        let spanned = serde_saphyr::from_str::<Spanned<String>>("'ab(c'").unwrap();
+        let error = compile_regex(&spanned).unwrap_err();
+        assert!(
+            error.message.starts_with("invalid regex"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.span.offset, 3);
+    }
+}
