@@ -62,11 +62,19 @@ const LONG_VALUE: usize = 1024;
 
 /// A rule's `matches:` pattern, compiled once for short values and, on the first long one, once
 /// more with the lazy DFA.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RuleRegex {
     pattern: String,
     short: Regex,
     long: std::sync::OnceLock<Option<Regex>>,
+}
+
+/// The pattern alone: the compiled forms follow from it, and whether the long one was built
+/// yet depends on the values seen.
+impl std::fmt::Debug for RuleRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RuleRegex").field(&self.pattern).finish()
+    }
 }
 
 impl RuleRegex {
