@@ -5,14 +5,16 @@
 //! with the same problem is still reported. The file is versioned JSON, sorted, one entry per
 //! finding identity. JSON is YAML, so it is read with the same spanned parser as everything else.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::config::ConfigError;
-use crate::finding::Finding;
+use super::{ids, parent_dir, relative_to, sink};
+use crate::Outcome;
+use crate::finding::{Finding, SuppressionKind};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Node, NodeKind};
 
@@ -159,4 +161,93 @@ pub fn entries_of_other_files(
         .map(|(key, _)| key)
         .filter(|key| !checked.contains(&key.file))
         .collect())
+}
+
+/// What `--write-baseline` recorded, and what it could not.
+#[derive(Debug, Default)]
+pub struct Recorded {
+    pub keys: BTreeSet<Key>,
+    /// Entries of the previous baseline kept because this run did not check their files.
+    pub kept: usize,
+    /// A run over some files found a file at the path that is not a baseline, so it could
+    /// keep nothing of it.
+    pub previous_unreadable: bool,
+    /// Active findings a baseline cannot hold (the policy's own), counted by rule.
+    pub not_recordable: BTreeMap<String, usize>,
+}
+
+/// Records an outcome for `--write-baseline PATH`: every finding that is active or already
+/// suppressed by a baseline, with file paths relative to the baseline's directory. The
+/// recorded findings are marked as suppressed by the baseline, so the outcome is what the next
+/// run with `--baseline PATH` reports.
+///
+/// The policy's own findings (an expired exception, an unused ignore, ...) are not recorded:
+/// a baseline that could hold them would renew expired exceptions and keep dead entries
+/// forever. They stay active and are counted in [`Recorded::not_recordable`].
+///
+/// A run over some of the inventories keeps the previous baseline's entries of the files it did
+/// not check: rewriting the baseline from one file must not forget the others.
+pub fn record_baseline(outcome: &mut Outcome, path: &Path, max_size: u64) -> Recorded {
+    let dir = parent_dir(path);
+    let mut recorded = Recorded::default();
+    let mut names = RelativeNames::new(&dir);
+    if !outcome.whole_set {
+        let checked: BTreeSet<String> = outcome
+            .files
+            .iter()
+            .map(|f| names.of(&f.source).to_owned())
+            .collect();
+        match entries_of_other_files(path, &checked, max_size) {
+            Ok(kept) => {
+                recorded.kept = kept.len();
+                recorded.keys.extend(kept);
+            }
+            Err(NotABaseline) => recorded.previous_unreadable = true,
+        }
+    }
+    for finding in &mut outcome.findings {
+        let recordable = match &finding.suppressed {
+            None => true,
+            Some(s) => s.kind == SuppressionKind::Baseline,
+        };
+        if !recordable {
+            continue;
+        }
+        if ids::ALL.contains(&&*finding.rule) {
+            *recorded
+                .not_recordable
+                .entry(finding.rule.to_string())
+                .or_default() += 1;
+            continue;
+        }
+        recorded
+            .keys
+            .insert(Key::of(finding, names.of(&finding.source).to_owned()));
+        if finding.suppressed.is_none() {
+            finding.suppressed = Some(Box::new(sink::baseline_suppression()));
+        }
+    }
+    recorded
+}
+
+/// [`relative_to`] for each finding's file, computed once per file (findings come sorted by
+/// file).
+pub(crate) struct RelativeNames<'a> {
+    dir: &'a Path,
+    last: Option<(Arc<SourceFile>, String)>,
+}
+
+impl<'a> RelativeNames<'a> {
+    pub fn new(dir: &'a Path) -> Self {
+        RelativeNames { dir, last: None }
+    }
+
+    pub fn of(&mut self, source: &Arc<SourceFile>) -> &str {
+        let stale = !matches!(&self.last, Some((s, _)) if Arc::ptr_eq(s, source));
+        if stale {
+            let name = relative_to(self.dir, &source.path, &source.name);
+            self.last = Some((Arc::clone(source), name));
+        }
+        self.last.as_ref().map_or("", |(_, name)| name.as_str())
+    }
 }

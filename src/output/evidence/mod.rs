@@ -12,6 +12,7 @@
 mod changes;
 mod controls;
 mod header;
+mod rows;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use crate::policy::date::Date;
 pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
 pub use header::Header;
+use rows::{open_findings, risks, tool_rows};
 
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
 pub const VERSION: u32 = 1;
@@ -404,124 +406,6 @@ fn tool_outcome(row: &ToolRow, threshold: Severity) -> ToolOutcome {
     } else {
         ToolOutcome::Compliant
     }
-}
-
-fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
-    let catalog = &outcome.catalog;
-    let mut rows = Vec::with_capacity(outcome.summary().tools);
-    for file in &outcome.files {
-        let name: Arc<str> = Arc::from(file.source.name.as_str());
-        for tool in &file.tools {
-            let system = tool.catalog_id.as_deref().and_then(|id| catalog.by_id(id));
-            let mut channels: Vec<(crate::catalog::Channel, &'static str)> = tool
-                .e2ee
-                .iter()
-                .map(|(c, s)| (*c, s.as_str()))
-                .chain(tool.unknown.iter().map(|c| (*c, "unknown")))
-                .collect();
-            channels.sort();
-            rows.push(ToolRow {
-                file: Arc::clone(&name),
-                // The line only: a column would count along a one-line inventory per tool.
-                line: file.source.line_index(tool.span.offset) + 1,
-                name: Arc::clone(&tool.name),
-                id: Arc::clone(&tool.id),
-                vendor: tool.vendor.clone(),
-                owner: tool.owner.clone(),
-                data_classification: tool.data_classification.clone(),
-                category: tool.category,
-                status: tool.status,
-                catalog_id: tool.catalog_id.clone(),
-                catalog_name: system.map(|s| s.name.clone()),
-                channels: channels
-                    .into_iter()
-                    .map(|(c, status)| {
-                        let cell = system.and_then(|s| s.cell(c));
-                        ChannelStatus {
-                            channel: c.as_str(),
-                            status,
-                            scope: cell.and_then(|cell| cell.scope.clone()),
-                            requires: cell.and_then(|cell| cell.requires.clone()),
-                        }
-                    })
-                    .collect(),
-                configured: tool.configured.map(|c| c.as_str()),
-                outcome: ToolOutcome::Compliant,
-                findings: Vec::new(),
-                reviewed: system.map(|s| s.reviewed.clone()),
-                sources: system.map_or_else(Vec::new, |s| {
-                    s.sources.iter().map(|src| src.url.clone()).collect()
-                }),
-            });
-        }
-    }
-    rows
-}
-
-fn risks(outcome: &Outcome, today: Option<Date>) -> Vec<Risk> {
-    outcome
-        .findings
-        .iter()
-        .filter_map(|f| {
-            let s = f.suppressed.as_ref()?;
-            let days_left = match (s.expires.as_deref().and_then(Date::parse), today) {
-                (Some(expires), Some(today)) => Some(expires.days() - today.days()),
-                _ => None,
-            };
-            let state = match days_left {
-                None => "no-expiry",
-                Some(d) if d < 0 => "expired",
-                Some(d) if d <= SOON_DAYS => "expiring",
-                Some(_) => "active",
-            };
-            Some(Risk {
-                file: f.source.name.clone(),
-                line: f.source.line_col(f.span.offset).line,
-                tool: f.tool.as_ref().map(|t| t.name.to_string()),
-                tool_id: f.tool.as_ref().map(|t| t.id.to_string()),
-                rule: f.rule.to_string(),
-                kind: s.kind,
-                reason: s.reason.clone(),
-                approved_by: s.approved_by.clone(),
-                ticket: s.ticket.clone(),
-                expires: s.expires.clone(),
-                days_left,
-                state,
-            })
-        })
-        .collect()
-}
-
-fn open_findings(outcome: &Outcome) -> Vec<FindingRow> {
-    let locator = crate::output::locate::Locator::new();
-    // Findings come sorted by file: one shared name per run of one file's findings.
-    let mut file: Option<(&Arc<crate::source::SourceFile>, Arc<str>)> = None;
-    outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none())
-        .map(|f| {
-            let at = locator.line_col(&f.source, f.span.offset);
-            let name = match &file {
-                Some((source, name)) if Arc::ptr_eq(source, &f.source) => Arc::clone(name),
-                _ => {
-                    let name: Arc<str> = Arc::from(f.source.name.as_str());
-                    file = Some((&f.source, Arc::clone(&name)));
-                    name
-                }
-            };
-            FindingRow {
-                file: name,
-                line: at.line,
-                column: at.column,
-                tool: f.tool.as_ref().map(|t| Arc::clone(&t.name)),
-                tool_id: f.tool.as_ref().map(|t| Arc::clone(&t.id)),
-                rule: Arc::clone(&f.rule),
-                severity: f.severity,
-                message: Arc::clone(&f.message),
-            }
-        })
-        .collect()
 }
 
 /// The catalog entries the tools matched, in catalog order.

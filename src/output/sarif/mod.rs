@@ -13,20 +13,22 @@
 //! the file but not bidi controls out of the viewer that shows the text. The result's
 //! `properties.tool` keeps the name as written.
 
+mod rules;
+
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::docs_url;
 use super::fingerprint::{self, Fingerprint};
 use super::json::{JsonSpan, pretty_nested};
 use super::locate::Locator;
 use super::sanitize;
-use super::{docs_url, rule_help_uri};
 use crate::Outcome;
-use crate::engine::rule::RuleInfo;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
+use rules::{ReportingDescriptor, descriptor};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const VERSION: &str = "2.1.0";
@@ -86,39 +88,8 @@ struct Driver<'a> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ReportingDescriptor<'a> {
-    id: &'a str,
-    name: String,
-    short_description: Text,
-    full_description: Text,
-    help: Help,
-    help_uri: String,
-    default_configuration: Configuration,
-    properties: RuleProperties<'a>,
-}
-
-#[derive(Serialize)]
 struct Text {
     text: String,
-}
-
-#[derive(Serialize)]
-struct Help {
-    text: String,
-    markdown: String,
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
-}
-
-#[derive(Serialize)]
-struct RuleProperties<'a> {
-    tags: &'a [String],
-    #[serde(rename = "security-severity")]
-    security_severity: &'static str,
 }
 
 #[derive(Serialize)]
@@ -253,95 +224,6 @@ fn physical(source: &SourceFile, span: Span, locator: &Locator) -> PhysicalLocat
             uri: uri(&source.name),
         },
         region: Some(region(source, span, locator)),
-    }
-}
-
-/// `no-e2ee` → `NoE2ee`: SARIF's `name` is an identifier-like form of the id.
-fn pascal_case(id: &str) -> String {
-    id.split('-')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars).collect::<String>()
-            })
-        })
-        .collect()
-}
-
-/// The first section of a rule's documentation ("What it does") as one paragraph, at most
-/// 1024 characters (GitHub's limit for `fullDescription`).
-fn full_description(rule: &RuleInfo) -> String {
-    let body: Vec<&str> = rule
-        .docs
-        .lines()
-        .skip_while(|line| line.starts_with('#') || line.trim().is_empty())
-        .take_while(|line| !line.starts_with('#'))
-        .collect();
-    let text = body
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let text = if text.is_empty() {
-        rule.summary.clone()
-    } else {
-        text
-    };
-    match text.char_indices().nth(1023) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
-}
-
-/// Markdown documentation as plain text: headings lose their `#`s and end with punctuation.
-fn plain_text(markdown: &str) -> String {
-    markdown
-        .trim_end()
-        .lines()
-        .map(|line| match line.trim_start_matches('#') {
-            heading if heading.len() < line.len() => {
-                let heading = heading.trim();
-                match heading.ends_with(['?', '!', '.', ':']) {
-                    true => heading.to_owned(),
-                    false => format!("{heading}:"),
-                }
-            }
-            _ => line.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The most severe level a rule can report: its default or an escalation.
-fn worst_severity(rule: &RuleInfo) -> Severity {
-    rule.escalations
-        .iter()
-        .copied()
-        .fold(rule.severity, Severity::max)
-}
-
-fn descriptor(rule: &RuleInfo) -> ReportingDescriptor<'_> {
-    ReportingDescriptor {
-        id: &rule.id,
-        name: pascal_case(&rule.id),
-        short_description: Text {
-            text: rule.summary.clone(),
-        },
-        full_description: Text {
-            text: full_description(rule),
-        },
-        help: Help {
-            text: plain_text(&rule.docs),
-            markdown: rule.docs.trim_end().to_owned(),
-        },
-        help_uri: rule_help_uri(&rule.id),
-        default_configuration: Configuration {
-            level: level(rule.severity),
-        },
-        properties: RuleProperties {
-            tags: &rule.tags,
-            security_severity: security_severity(worst_severity(rule)),
-        },
     }
 }
 
@@ -522,6 +404,7 @@ fn frame(outcome: &Outcome) -> Log<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rules::pascal_case;
 
     #[test]
     fn uris_are_percent_encoded_references() {
