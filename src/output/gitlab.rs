@@ -132,30 +132,20 @@ fn issues<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::testing::{fixture_outcome, rendered};
 
     /// The streamed array is the whole array serialized the plain way.
     #[test]
     fn streaming_writes_the_reference_bytes() {
-        let engine = crate::engine::Engine::embedded().unwrap();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let paths = ["fixtures/acme.yaml", "fixtures/messy.yaml"]
-            .map(|f| root.join(f).display().to_string());
-        let (files, _) = crate::discover::discover(&paths);
-        let mut outcome = crate::check_files(&engine, &files, 1 << 20).into_outcome(&engine);
-        assert!(outcome.findings.len() > 10);
+        let mut outcome = fixture_outcome();
         let reference = |outcome: &Outcome| {
             let fingerprints = fingerprint::fingerprints(&outcome.findings);
             let locator = Locator::new();
             let all: Vec<Issue> = issues(outcome, &fingerprints, &locator).collect();
             serde_json::to_string_pretty(&all).unwrap() + "\n"
         };
-        let rendered = |outcome: &Outcome| {
-            let mut bytes = Vec::new();
-            render(outcome, &mut bytes).unwrap();
-            String::from_utf8(bytes).unwrap()
-        };
-        assert_eq!(rendered(&outcome), reference(&outcome));
+        assert_eq!(rendered(render, &outcome), reference(&outcome));
         outcome.findings.clear();
-        assert_eq!(rendered(&outcome), reference(&outcome));
+        assert_eq!(rendered(render, &outcome), reference(&outcome));
     }
 }

@@ -16,6 +16,8 @@ pub mod report;
 pub mod report_json;
 pub mod sanitize;
 pub mod sarif;
+#[cfg(test)]
+mod testing;
 
 use std::io::{self, Write};
 

@@ -404,6 +404,7 @@ fn frame(outcome: &Outcome) -> Log<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::testing::{fixture_outcome, rendered};
     use rules::pascal_case;
 
     #[test]
@@ -430,17 +431,11 @@ mod tests {
     /// The streamed log is the whole log serialized the plain way.
     #[test]
     fn streaming_writes_the_reference_bytes() {
-        let engine = crate::engine::Engine::embedded().unwrap();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let paths = ["fixtures/acme.yaml", "fixtures/messy.yaml"]
-            .map(|f| root.join(f).display().to_string());
-        let (files, _) = crate::discover::discover(&paths);
-        let mut outcome = crate::check_files(&engine, &files, 1 << 20).into_outcome(&engine);
+        let mut outcome = fixture_outcome();
         outcome.path_errors.push(crate::PathError {
             path: "missing.yaml".into(),
             message: "no such file or directory".into(),
         });
-        assert!(outcome.findings.len() > 10);
         let reference = |outcome: &Outcome| {
             let mut log = frame(outcome);
             let index = rule_indexes(outcome);
@@ -454,14 +449,9 @@ mod tests {
                 .collect();
             serde_json::to_string_pretty(&log).unwrap() + "\n"
         };
-        let rendered = |outcome: &Outcome| {
-            let mut bytes = Vec::new();
-            render(outcome, &mut bytes).unwrap();
-            String::from_utf8(bytes).unwrap()
-        };
-        assert_eq!(rendered(&outcome), reference(&outcome));
+        assert_eq!(rendered(render, &outcome), reference(&outcome));
         outcome.findings.clear();
-        assert_eq!(rendered(&outcome), reference(&outcome));
+        assert_eq!(rendered(render, &outcome), reference(&outcome));
     }
 
     #[test]
