@@ -95,13 +95,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
         // Each config group is classified against its own effective catalog.
         let catalog = policy::config::Config::effective_catalog(config);
         let registry = policy.registry(config);
-        let engine = Engine {
-            catalog: Arc::clone(&catalog),
-            registry: registry.clone(),
-            levels: config.and_then(|c| c.levels.clone()).unwrap_or_default(),
-            mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
-            today: settings.today,
-        };
+        let engine = group_engine(config, &catalog, registry, settings);
         let mut group = check_files(&engine, files, settings.max_file_size);
         crate::catalog::overrides::annotate(&catalog, &mut group.findings);
         let findings = policy
@@ -145,13 +139,7 @@ pub fn check_document(
         .collect();
     let mut outcome = Outcome::new(rules.into(), Arc::clone(&catalog));
     if let Some((config, _)) = policy.groups().next() {
-        let engine = Engine {
-            catalog: Arc::clone(&catalog),
-            registry: registry.clone(),
-            levels: config.and_then(|c| c.levels.clone()).unwrap_or_default(),
-            mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
-            today: settings.today,
-        };
+        let engine = group_engine(config, &catalog, &registry, settings);
         let source = SourceFile::new(discover::display_name(path), path, text);
         let (report, mut findings) = lint_source(&engine, source);
         finding::sort(&mut findings);
@@ -167,6 +155,22 @@ pub fn check_document(
     outcome.fail_on = policy.fail_on();
     outcome.inputs = policy.inputs();
     Ok(outcome)
+}
+
+/// The engine of one config group: its catalog and rules, its levels and mapping.
+fn group_engine(
+    config: Option<&policy::config::Config>,
+    catalog: &Arc<Catalog>,
+    registry: &Registry,
+    settings: &Settings,
+) -> Engine {
+    Engine {
+        catalog: Arc::clone(catalog),
+        registry: registry.clone(),
+        levels: config.and_then(|c| c.levels.clone()).unwrap_or_default(),
+        mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
+        today: settings.today,
+    }
 }
 
 /// Whether explicit paths cover every inventory that default discovery finds (a run with no

@@ -269,11 +269,11 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+/// The days left, in bold once the risk is expired or expiring.
 fn days(risk: &Risk) -> String {
-    match (risk.days_left, risk.state) {
-        (Some(d), "expired") => format!("**expired {} day(s) ago**", -d),
-        (Some(d), "expiring") => format!("**{d} (expiring soon)**"),
-        (Some(d), _) => d.to_string(),
+    match (risk.days_text(), risk.state) {
+        (Some(text), "expired" | "expiring") => format!("**{text}**"),
+        (Some(text), _) => text,
         (None, _) => "-".to_owned(),
     }
 }

@@ -233,6 +233,19 @@ pub struct Risk {
     pub state: &'static str,
 }
 
+impl Risk {
+    /// The days left as the text reports show them: `expired N day(s) ago`, `N (expiring
+    /// soon)` or `N`; `None` for an entry without expiry.
+    pub fn days_text(&self) -> Option<String> {
+        let days = self.days_left?;
+        Some(match self.state {
+            "expired" => format!("expired {} day(s) ago", -days),
+            "expiring" => format!("{days} (expiring soon)"),
+            _ => days.to_string(),
+        })
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct FindingRow {
     pub file: Arc<str>,

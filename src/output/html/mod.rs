@@ -326,15 +326,6 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</tbody></table></section>")
 }
 
-fn risk_days(r: &Risk) -> String {
-    match (r.days_left, r.state) {
-        (Some(d), "expired") => format!("expired {} day(s) ago", -d),
-        (Some(d), "expiring") => format!("{d} (expiring soon)"),
-        (Some(d), _) => d.to_string(),
-        (None, _) => "–".into(),
-    }
-}
-
 fn risks(risks: &[Risk], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<section id=\"risks\"><h2>Accepted risks</h2>")?;
     if risks.is_empty() {
@@ -360,7 +351,7 @@ fn risks(risks: &[Risk], out: &mut dyn Write) -> io::Result<()> {
             opt(r.approved_by.as_deref()),
             opt(r.ticket.as_deref()),
             opt(r.expires.as_deref()),
-            risk_days(r)
+            r.days_text().unwrap_or_else(|| "–".into())
         )?;
     }
     writeln!(out, "</tbody></table></section>")
