@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod catalog;
+pub mod coverage;
 pub mod cli;
 pub mod discover;
 pub mod engine;

@@ -91,6 +91,10 @@ pub struct ConfigFacts {
     pub extends: Vec<String>,
     pub exceptions: usize,
     pub max_exception_days: i64,
+    /// The `inventory.values` translations in force, as `field: theirs → ours`, for reports'
+    /// policy section (e.g. `data_classification: Orange → confidential`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub value_mapping: Vec<String>,
 }
 
 /// What only the command line knows, for evidence reports: set by the caller after the
@@ -117,6 +121,9 @@ pub struct Outcome {
     pub evaluated_on: Option<String>,
     /// Every rule that can fire in this run, sorted by id.
     pub rules: Arc<[RuleInfo]>,
+    /// The rules among `rules` that report nothing in this run (off by default and not turned
+    /// on, or set `off`), sorted by id: reports list them apart from the controls' evidence.
+    pub disabled_rules: Vec<Arc<str>>,
     /// The catalog the tools were classified against.
     pub catalog: Arc<Catalog>,
     /// The severity from which this run fails: `--fail-on`, else the configs', else `error`.
@@ -151,6 +158,11 @@ impl Outcome {
             findings: Vec::new(),
             path_errors: Vec::new(),
             evaluated_on: None,
+            disabled_rules: rules
+                .iter()
+                .filter(|r| !r.enabled)
+                .map(|r| Arc::clone(&r.id))
+                .collect(),
             rules,
             catalog,
             fail_on: FailOn::default(),

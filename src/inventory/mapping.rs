@@ -43,6 +43,19 @@ pub struct Mapping {
     pub v1: bool,
 }
 
+impl Mapping {
+    /// The value translations in force, as `field: theirs → ours`, in field then value order.
+    pub fn value_translations(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (field, map) in fields::FIELDS.iter().zip(&self.values) {
+            for (theirs, ours) in map.iter().flatten() {
+                out.push(format!("{}: {theirs} → {ours}", field.name));
+            }
+        }
+        out
+    }
+}
+
 impl Default for Mapping {
     fn default() -> Self {
         Mapping {

@@ -3,11 +3,12 @@
 //! carry the same facts. Serialized as is, it is the `report-json` contract (`"version": 1`).
 //!
 //! Per-tool outcome, in order of precedence (the README documents the same list):
-//! `banned` (the inventory says `status: banned`); `non-compliant` (an open finding at or
-//! above the run's failure threshold, `error` when `fail_on` is `never`); `unclassified` (no
-//! catalog entry, a communication tool, and no accepted risk for that); `accepted-risk` (a
-//! finding suppressed by an exception, an inline ignore or the baseline); `not-applicable` (no
-//! catalog entry and not a communication tool); else `compliant`.
+//! `banned` (the inventory says `status: banned`); `non-compliant` (an open error, other than
+//! one saying the tool could not be read or classified); `not-examined` (an open
+//! `invalid-inventory` error, or a communication tool the catalog does not classify, with no
+//! accepted risk for that); `at-risk` (open warnings); `accepted-risk` (a finding suppressed by
+//! an exception, an inline ignore or the baseline); `not-applicable` (not a communication
+//! tool, see [`crate::coverage`]); else `compliant`.
 
 mod changes;
 mod controls;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::Outcome;
+use crate::coverage::Coverage;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::policy::date::Date;
 
@@ -34,11 +36,12 @@ pub const VERSION: u32 = 1;
 /// Days before expiry from which an accepted risk is highlighted as expiring soon.
 pub const SOON_DAYS: i64 = crate::policy::EXPIRING_WITHIN_DAYS;
 
-/// Inventory categories that make an unmatched tool a communication tool.
-const COMMUNICATION: &[&str] = &["messaging", "video-conferencing", "voice", "email"];
-
-/// The rule that reports a communication tool the catalog does not know.
-const UNCLASSIFIED_RULE: &str = "unclassified-tool";
+/// Rules whose open findings mean the tool was not examined rather than judged.
+const NOT_EXAMINED_RULES: &[&str] = &[
+    crate::engine::ids::INVALID_INVENTORY,
+    "unclassified-tool",
+    "ambiguous-tool",
+];
 
 /// The whole report.
 #[derive(Debug, Serialize)]
@@ -61,43 +64,57 @@ pub struct Report {
 /// A tool's verdict; see the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// The variants are in the order reports list tools: those that need action first.
 pub enum ToolOutcome {
     NonCompliant,
+    AtRisk,
+    NotExamined,
     Banned,
-    Unclassified,
     AcceptedRisk,
     Compliant,
     NotApplicable,
 }
 
 impl ToolOutcome {
-    pub const ALL: [ToolOutcome; 6] = [
-        ToolOutcome::Compliant,
+    pub const ALL: [ToolOutcome; 7] = [
         ToolOutcome::NonCompliant,
-        ToolOutcome::AcceptedRisk,
-        ToolOutcome::Unclassified,
+        ToolOutcome::AtRisk,
+        ToolOutcome::NotExamined,
         ToolOutcome::Banned,
+        ToolOutcome::AcceptedRisk,
+        ToolOutcome::Compliant,
         ToolOutcome::NotApplicable,
     ];
 
+    /// The label every format shows (the README explains each once).
     pub fn as_str(self) -> &'static str {
         match self {
             ToolOutcome::Compliant => "compliant",
+            ToolOutcome::AtRisk => "at-risk",
             ToolOutcome::NonCompliant => "non-compliant",
             ToolOutcome::AcceptedRisk => "accepted-risk",
-            ToolOutcome::Unclassified => "unclassified",
+            ToolOutcome::NotExamined => "not-examined",
             ToolOutcome::Banned => "banned",
             ToolOutcome::NotApplicable => "not-applicable",
         }
+    }
+
+    /// Whether the tool needs someone to act: reports list these first.
+    pub fn needs_action(self) -> bool {
+        matches!(
+            self,
+            ToolOutcome::NonCompliant | ToolOutcome::AtRisk | ToolOutcome::NotExamined
+        )
     }
 }
 
 #[derive(Debug, Default, Serialize)]
 pub struct OutcomeCounts {
     pub compliant: usize,
+    pub at_risk: usize,
     pub non_compliant: usize,
     pub accepted_risk: usize,
-    pub unclassified: usize,
+    pub not_examined: usize,
     pub banned: usize,
     pub not_applicable: usize,
 }
@@ -106,9 +123,10 @@ impl OutcomeCounts {
     pub fn get(&self, outcome: ToolOutcome) -> usize {
         match outcome {
             ToolOutcome::Compliant => self.compliant,
+            ToolOutcome::AtRisk => self.at_risk,
             ToolOutcome::NonCompliant => self.non_compliant,
             ToolOutcome::AcceptedRisk => self.accepted_risk,
-            ToolOutcome::Unclassified => self.unclassified,
+            ToolOutcome::NotExamined => self.not_examined,
             ToolOutcome::Banned => self.banned,
             ToolOutcome::NotApplicable => self.not_applicable,
         }
@@ -117,9 +135,10 @@ impl OutcomeCounts {
     fn add(&mut self, outcome: ToolOutcome) {
         *match outcome {
             ToolOutcome::Compliant => &mut self.compliant,
+            ToolOutcome::AtRisk => &mut self.at_risk,
             ToolOutcome::NonCompliant => &mut self.non_compliant,
             ToolOutcome::AcceptedRisk => &mut self.accepted_risk,
-            ToolOutcome::Unclassified => &mut self.unclassified,
+            ToolOutcome::NotExamined => &mut self.not_examined,
             ToolOutcome::Banned => &mut self.banned,
             ToolOutcome::NotApplicable => &mut self.not_applicable,
         } += 1;
@@ -136,9 +155,12 @@ pub struct ReportSummary {
     pub open_findings: SeverityCounts,
     pub accepted_risks: usize,
     pub unreadable_paths: usize,
-    /// `compliant`, `non-compliant` (the run fails its threshold) or `incomplete`.
+    /// What the run examined and what it did not.
+    pub coverage: Coverage,
+    /// `compliant`, `non-compliant` (the run fails its threshold), `nothing-examined` (no
+    /// communication tool judged) or `incomplete` (paths or tools not read or classified).
     pub verdict: &'static str,
-    pub verdict_text: &'static str,
+    pub verdict_text: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -199,6 +221,15 @@ pub struct ToolRow {
     /// What the inventory says was configured (`e2ee:`).
     pub configured: Option<&'static str>,
     pub outcome: ToolOutcome,
+    /// Why a not-applicable tool is out of scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A communication tool the encryption rules could judge (see [`crate::coverage`]).
+    #[serde(skip)]
+    pub judged: bool,
+    /// A communication tool (catalog match, unclassified or ambiguous).
+    #[serde(skip)]
+    pub communication: bool,
     pub findings: Vec<ToolFinding>,
     /// The catalog entry's review date.
     pub reviewed: Option<String>,
@@ -330,26 +361,13 @@ pub fn build(outcome: &Outcome) -> Report {
     }
     let mut counts = OutcomeCounts::default();
     for row in &mut tools {
-        row.outcome = tool_outcome(row, threshold);
+        row.outcome = tool_outcome(row);
         counts.add(row.outcome);
     }
 
     let summary = outcome.summary();
-    let (verdict, verdict_text) = if !outcome.path_errors.is_empty() {
-        ("incomplete", "Incomplete: some paths could not be read.")
-    } else if outcome.fails() {
-        (
-            "non-compliant",
-            "Not compliant: open findings at or above the failure threshold.",
-        )
-    } else if outcome.worst().is_some() {
-        (
-            "compliant",
-            "Compliant, with open findings below the threshold.",
-        )
-    } else {
-        ("compliant", "Compliant: no open finding.")
-    };
+    let coverage = outcome.coverage();
+    let (verdict, verdict_text) = verdict(outcome, &coverage);
     let accepted_risks = risks(outcome, today);
     let report_summary = ReportSummary {
         files: summary.files,
@@ -363,6 +381,7 @@ pub fn build(outcome: &Outcome) -> Report {
         },
         accepted_risks: accepted_risks.len(),
         unreadable_paths: outcome.path_errors.len(),
+        coverage,
         verdict,
         verdict_text,
     };
@@ -393,32 +412,95 @@ pub fn build(outcome: &Outcome) -> Report {
     }
 }
 
-fn tool_outcome(row: &ToolRow, threshold: Severity) -> ToolOutcome {
-    let open_blocking = row
+/// The run's verdict and the sentence that says why. Compliant only when a communication
+/// tool was judged, no open finding reaches the threshold and nothing was left unread.
+fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, String) {
+    let examined = format!(
+        "{} of {} communication tool(s) judged, {} tool(s) not applicable",
+        coverage.judged, coverage.communication, coverage.not_applicable
+    );
+    let unread = outcome.empty_files();
+    if !outcome.path_errors.is_empty() {
+        let text = format!(
+            "Incomplete: {} path(s) could not be read; {examined}.",
+            outcome.path_errors.len()
+        );
+        ("incomplete", text)
+    } else if coverage.judged == 0 {
+        let text = format!(
+            "Nothing examined: no communication tool was judged ({} tool(s) in {} file(s), \
+             {unread} file(s) without a tool list, {} communication tool(s) not examined).",
+            coverage.tools,
+            coverage.files,
+            coverage.not_examined()
+        );
+        ("nothing-examined", text)
+    } else if outcome.fails() {
+        let text = format!(
+            "Not compliant: open findings at or above the failure threshold; {examined}."
+        );
+        ("non-compliant", text)
+    } else if coverage.not_examined() > 0 || unread > 0 {
+        let text = format!(
+            "Incomplete: {} communication tool(s) not examined, {unread} file(s) without a tool \
+             list; {examined}.",
+            coverage.not_examined()
+        );
+        ("incomplete", text)
+    } else if outcome.worst().is_some() {
+        let text = format!("Compliant, with open findings below the threshold; {examined}.");
+        ("compliant", text)
+    } else {
+        ("compliant", format!("Compliant: no open finding; {examined}."))
+    }
+}
+
+fn tool_outcome(row: &ToolRow) -> ToolOutcome {
+    let open = || row.findings.iter().filter(|f| f.state == "open");
+    let not_examined_rule = |rule: &str| NOT_EXAMINED_RULES.contains(&rule);
+    let accepted = row.findings.iter().any(|f| f.state == "accepted");
+    let accepted_unclassified = row
         .findings
         .iter()
-        .any(|f| f.state == "open" && f.severity >= threshold);
-    let accepted = row.findings.iter().any(|f| f.state == "accepted");
-    let unclassified_finding = row.findings.iter().find(|f| &*f.rule == UNCLASSIFIED_RULE);
-    let communication = row.catalog_id.is_some()
-        || unclassified_finding.is_some()
-        || row.category.is_some_and(|c| COMMUNICATION.contains(&c));
+        .any(|f| f.state == "accepted" && not_examined_rule(&f.rule));
     if row.status == Some("banned") {
         ToolOutcome::Banned
-    } else if open_blocking {
+    } else if open().any(|f| f.severity == Severity::Error && !not_examined_rule(&f.rule)) {
         ToolOutcome::NonCompliant
-    } else if row.catalog_id.is_none()
-        && communication
-        && unclassified_finding.is_none_or(|f| f.state == "open")
+    } else if open().any(|f| not_examined_rule(&f.rule) && (f.severity == Severity::Error || row.communication))
+        || (row.communication && !row.judged && !accepted_unclassified)
     {
-        ToolOutcome::Unclassified
+        ToolOutcome::NotExamined
+    } else if open().any(|f| f.severity == Severity::Warning) {
+        ToolOutcome::AtRisk
     } else if accepted {
         ToolOutcome::AcceptedRisk
-    } else if !communication {
+    } else if !row.communication {
         ToolOutcome::NotApplicable
     } else {
         ToolOutcome::Compliant
     }
+}
+
+/// The tools as HTML and Markdown reports list them: those in scope, the ones that need action
+/// first (non-compliant, at risk, not examined) and otherwise in inventory order; then the
+/// not-applicable ones, folded apart.
+pub fn by_action(tools: &[ToolRow]) -> (Vec<&ToolRow>, Vec<&ToolRow>) {
+    let (mut listed, folded): (Vec<&ToolRow>, Vec<&ToolRow>) = tools
+        .iter()
+        .partition(|t| t.outcome != ToolOutcome::NotApplicable);
+    listed.sort_by_key(|t| (!t.outcome.needs_action(), t.outcome.needs_action().then_some(t.outcome)));
+    (listed, folded)
+}
+
+/// Not-applicable tools' names by reason, reasons sorted, names in inventory order.
+pub fn by_reason<'r>(tools: &[&'r ToolRow]) -> Vec<(&'r str, Vec<&'r str>)> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for tool in tools {
+        let reason = tool.reason.as_deref().unwrap_or("not a communication tool");
+        groups.entry(reason).or_default().push(&tool.name);
+    }
+    groups.into_iter().collect()
 }
 
 /// The catalog entries the tools matched, in catalog order.
