@@ -2,8 +2,9 @@
 //! evidence for it and how the tools fared, optionally limited to one framework.
 //!
 //! A control passes only on evidence: at least one in-scope tool judged by an enabled rule
-//! mapped to it, and none failed. Encryption controls (a mapped rule tagged `e2ee`) count
-//! only communication tools the catalog classified and that were read whole; risk-treatment
+//! mapped to it, and none failed. Encryption controls (every enabled mapped rule tagged
+//! `e2ee`) count only communication tools the catalog classified and that were read whole;
+//! controls with an enabled rule about the inventory itself count every tool; risk-treatment
 //! controls (every mapped rule tagged `policy`) pass only with a risk process in force (config
 //! exceptions, which always carry an approver and an expiry, or a baseline). Otherwise the
 //! control is `not-tested`.
@@ -116,7 +117,7 @@ pub fn token(text: &str) -> String {
 /// What a control's mapped rules judge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// A rule tagged `e2ee`: communication tools the catalog classified.
+    /// Every enabled rule tagged `e2ee`: communication tools the catalog classified.
     Encryption,
     /// Only rules tagged `policy`: the risk process (exceptions, ignores, the baseline).
     RiskTreatment,
@@ -150,16 +151,15 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
     rules_by_control
         .into_iter()
         .map(|(control, mapped)| {
-            let tagged = |tag: &str| {
-                mapped
-                    .iter()
-                    .filter(|r| r.tags.iter().any(|t| t == tag))
-                    .count()
+            let enabled: Vec<&&RuleInfo> = mapped.iter().filter(|r| !disabled(&r.id)).collect();
+            let all_tagged = |tag: &str| {
+                let tagged = |r: &&&RuleInfo| r.tags.iter().any(|t| t == tag);
+                !enabled.is_empty() && enabled.iter().all(tagged)
             };
-            let kind = if tagged("e2ee") > 0 {
-                Kind::Encryption
-            } else if tagged("policy") == mapped.len() {
+            let kind = if all_tagged("policy") {
                 Kind::RiskTreatment
+            } else if all_tagged("e2ee") {
+                Kind::Encryption
             } else {
                 Kind::Inventory
             };
