@@ -193,7 +193,7 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "| tools with invalid fields | {} |", c.invalid)?;
     writeln!(out, "| tools not applicable | {} |", c.not_applicable)?;
     for r in &c.not_applicable_reasons {
-        writeln!(out, "| &nbsp;&nbsp;{} | {} |", cell(&r.reason), r.tools)?;
+        writeln!(out, "| not applicable: {} | {} |", cell(&r.reason), r.tools)?;
     }
     writeln!(out, "| files with no tool | {} |", c.files_without_tools)?;
     for outcome in ToolOutcome::ALL {

@@ -177,27 +177,25 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
                     }
                 }
             }
-            if kind != Kind::RiskTreatment && !rules.is_empty() {
-                for tool in tools {
-                    let relevant = || tool.findings.iter().filter(|f| rules.contains(&&*f.rule));
-                    let failed = relevant().any(|f| f.state == "open" && f.severity >= threshold);
-                    let in_scope = match kind {
-                        Kind::Encryption => tool.communication,
-                        _ => true,
-                    };
-                    if !in_scope && !failed {
-                        continue;
-                    }
-                    if failed {
-                        fail += 1;
-                    } else if relevant().any(|f| f.state == "accepted") {
-                        accepted += 1;
-                    } else if kind != Kind::Encryption || tool.judged {
-                        // A tool that was not read whole, or not classified, is no evidence.
-                        pass += 1;
-                    }
+            for tool in tools {
+                let relevant = || tool.findings.iter().filter(|f| rules.contains(&&*f.rule));
+                let failed = relevant().any(|f| f.state == "open" && f.severity >= threshold);
+                let in_scope = match kind {
+                    Kind::Encryption => tool.communication,
+                    Kind::Inventory => true,
+                    // Risk treatment is judged on the risk process, not on tools.
+                    Kind::RiskTreatment => false,
+                };
+                if failed {
+                    fail += 1;
+                } else if relevant().any(|f| f.state == "accepted") {
+                    accepted += 1;
+                } else if in_scope && (kind != Kind::Encryption || tool.judged) {
+                    // A tool that was not read whole, or not classified, is no evidence.
+                    pass += 1;
                 }
-            } else if kind == Kind::RiskTreatment && risk_process && !rules.is_empty() {
+            }
+            if kind == Kind::RiskTreatment && risk_process && !rules.is_empty() {
                 // The entries of the risk process on record.
                 pass = exceptions
                     + outcome

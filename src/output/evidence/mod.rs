@@ -4,9 +4,8 @@
 //!
 //! Per-tool outcome, in order of precedence (the README documents the same list):
 //! `banned` (the inventory says `status: banned`); `non-compliant` (an open error, other than
-//! one saying the tool could not be read or classified); `not-examined` (an open
-//! `invalid-inventory` error, or a communication tool the catalog does not classify, with no
-//! accepted risk for that); `at-risk` (open warnings); `accepted-risk` (a finding suppressed by
+//! `invalid-inventory`); `not-examined` (an open `invalid-inventory` error, or a communication
+//! tool the catalog does not classify, with no accepted risk for that); `at-risk` (open warnings); `accepted-risk` (a finding suppressed by
 //! an exception, an inline ignore or the baseline); `not-applicable` (not a communication
 //! tool, see [`crate::coverage`]); else `compliant`.
 
@@ -31,10 +30,15 @@ pub use header::Header;
 use rows::{open_findings, risks, tool_rows};
 
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
-pub const VERSION: u32 = 1;
+/// Version 2: per-tool outcomes `at-risk` and `not-examined` (for `unclassified`), control
+/// statuses `pass-with-accepted-risk` and `not-tested`, the verdict `nothing-examined`.
+pub const VERSION: u32 = 2;
 
 /// Days before expiry from which an accepted risk is highlighted as expiring soon.
 pub const SOON_DAYS: i64 = crate::policy::EXPIRING_WITHIN_DAYS;
+
+/// The rule whose open error means part of the tool was not read.
+const INVALID: &str = crate::engine::ids::INVALID_INVENTORY;
 
 /// Rules whose open findings mean the tool was not examined rather than judged.
 const NOT_EXAMINED_RULES: &[&str] = &[
@@ -465,7 +469,8 @@ fn tool_outcome(row: &ToolRow) -> ToolOutcome {
         .any(|f| f.state == "accepted" && not_examined_rule(&f.rule));
     if row.status == Some("banned") {
         ToolOutcome::Banned
-    } else if open().any(|f| f.severity == Severity::Error && !not_examined_rule(&f.rule)) {
+    } else if open().any(|f| f.severity == Severity::Error && *f.rule != *INVALID) {
+        // An unclassified tool carrying data that requires E2EE is an error: non-compliant.
         ToolOutcome::NonCompliant
     } else if open().any(|f| not_examined_rule(&f.rule) && (f.severity == Severity::Error || row.communication))
         || (row.communication && !row.judged && !accepted_unclassified)
