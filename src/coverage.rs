@@ -15,7 +15,8 @@ use crate::engine::ToolSummary;
 use crate::finding::Severity;
 
 /// Inventory categories that make a tool a communication tool.
-pub const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice", "email"];
+pub const COMMUNICATION_CATEGORIES: &[&str] =
+    &["messaging", "video-conferencing", "voice", "email"];
 
 /// The rules whose findings say a tool could not be classified or read.
 const UNCLASSIFIED: &str = "unclassified-tool";
@@ -42,7 +43,10 @@ pub enum Scope {
 
 impl Scope {
     pub fn is_communication(self) -> bool {
-        matches!(self, Scope::Catalog | Scope::Unclassified | Scope::Ambiguous)
+        matches!(
+            self,
+            Scope::Catalog | Scope::Unclassified | Scope::Ambiguous
+        )
     }
 }
 

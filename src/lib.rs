@@ -6,8 +6,8 @@
 
 pub mod app;
 pub mod catalog;
-pub mod coverage;
 pub mod cli;
+pub mod coverage;
 pub mod discover;
 pub mod engine;
 pub mod fields;

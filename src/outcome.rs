@@ -91,8 +91,8 @@ pub struct ConfigFacts {
     pub extends: Vec<String>,
     pub exceptions: usize,
     pub max_exception_days: i64,
-    /// The `inventory.values` translations in force, as `field: theirs → ours`, for reports'
-    /// policy section (e.g. `data_classification: Orange → confidential`).
+    /// The `inventory.values` translations in force, one line per field, for reports' policy
+    /// section (e.g. `data_classification: Orange → confidential, Red → restricted`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub value_mapping: Vec<String>,
 }

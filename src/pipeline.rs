@@ -236,9 +236,12 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
     // read already has one, and a config may declare empty files deliberate.
     if loaded_tools == 0
         && !engine.allow_empty
-        && !problems
-            .iter()
-            .any(|p| matches!(p.kind, inventory::ProblemKind::Invalid | inventory::ProblemKind::Empty))
+        && !problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                inventory::ProblemKind::Invalid | inventory::ProblemKind::Empty
+            )
+        })
     {
         let whole = crate::source::Span::new(0, source.text.len());
         problems.push(inventory::no_tools(source.first_line(whole)));

@@ -85,7 +85,10 @@ fn shapes_without_a_tool_list_are_empty_inventory_naming_their_keys() {
             let help = finding["help"].as_str().unwrap();
             assert!(message.starts_with("no tool list found"), "{message}");
             for key in top_keys(file) {
-                assert!(message.contains(&format!("`{key}`")), "{message} lacks {key}");
+                assert!(
+                    message.contains(&format!("`{key}`")),
+                    "{message} lacks {key}"
+                );
                 assert!(help.contains(&key), "{help} lacks {key}");
             }
             assert!(help.contains(mapping), "{file}: {help}");
@@ -103,7 +106,11 @@ fn allow_empty_covers_an_empty_list_but_not_a_shape_with_no_tool_list() {
         .filter(|f| f["rule"] == "empty-inventory")
         .map(|f| f["file"].as_str().unwrap())
         .collect();
-    assert_eq!(empty, [format!("{DIR}/allow-empty/websites.yaml")], "{json}");
+    assert_eq!(
+        empty,
+        [format!("{DIR}/allow-empty/websites.yaml")],
+        "{json}"
+    );
     assert_eq!(code, 1);
     // Without the config, the empty list is a finding too.
     let (code, json) = common::json(&[
@@ -159,8 +166,8 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
                 assert!(!off.contains(*rule), "{path}: {rule} is off: {control}");
             }
             if status.starts_with("pass") {
-                let evidence = control["pass"].as_u64().unwrap()
-                    + control["accepted_risk"].as_u64().unwrap();
+                let evidence =
+                    control["pass"].as_u64().unwrap() + control["accepted_risk"].as_u64().unwrap();
                 assert!(evidence > 0, "{path}: a pass on nothing: {control}");
                 assert!(!rules.is_empty(), "{path}: {control}");
             }
@@ -301,10 +308,14 @@ fn junit_fails_exactly_the_tools_with_findings_at_or_above_fail_on() {
             .unwrap()
             .iter()
             .filter(|f| f.get("suppressed").is_none())
-            .filter(|f| rank(f["severity"].as_str().unwrap()) >= rank(fail_on) && fail_on != "never")
+            .filter(|f| {
+                rank(f["severity"].as_str().unwrap()) >= rank(fail_on) && fail_on != "never"
+            })
             .map(|f| {
                 let file = f["file"].as_str().unwrap().to_owned();
-                let case = f["tool"].as_str().map_or_else(|| file.clone(), str::to_owned);
+                let case = f["tool"]
+                    .as_str()
+                    .map_or_else(|| file.clone(), str::to_owned);
                 (file, case)
             })
             .collect();
@@ -315,7 +326,10 @@ fn junit_fails_exactly_the_tools_with_findings_at_or_above_fail_on() {
         failing.sort();
         assert_eq!(failing, expected, "--fail-on {fail_on}:\n{xml}");
         assert!(
-            xml.contains(&format!("<testsuites name=\"e2ee-lint\" tests=\"6\" failures=\"{}\"", expected.len())),
+            xml.contains(&format!(
+                "<testsuites name=\"e2ee-lint\" tests=\"6\" failures=\"{}\"",
+                expected.len()
+            )),
             "{xml}"
         );
     }
@@ -323,7 +337,10 @@ fn junit_fails_exactly_the_tools_with_findings_at_or_above_fail_on() {
     let xml = e2ee_lint(&["check", &path, "-f", "junit"]).stdout;
     let signal = xml.split("name=\"Signal\"").nth(1).unwrap();
     let signal = signal.split("</testcase>").next().unwrap();
-    assert!(signal.contains("<system-out>") && signal.contains("backups-not-e2ee"), "{signal}");
+    assert!(
+        signal.contains("<system-out>") && signal.contains("backups-not-e2ee"),
+        "{signal}"
+    );
     assert!(!signal.contains("<failure"), "{signal}");
 }
 
@@ -336,12 +353,24 @@ fn every_format_states_the_coverage_of_the_json_output() {
         assert_eq!(&report["summary"]["coverage"], coverage, "report-json");
         let sarif: Value =
             serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "sarif"]).stdout).unwrap();
-        assert_eq!(&sarif["runs"][0]["properties"]["coverage"], coverage, "sarif");
+        assert_eq!(
+            &sarif["runs"][0]["properties"]["coverage"], coverage,
+            "sarif"
+        );
         let n = |key: &str| coverage[key].as_u64().unwrap();
         let junit = e2ee_lint(&["check", &path, "-f", "junit"]).stdout;
-        for key in ["tools", "communication", "judged", "not_applicable", "files_without_tools"] {
+        for key in [
+            "tools",
+            "communication",
+            "judged",
+            "not_applicable",
+            "files_without_tools",
+        ] {
             assert!(
-                junit.contains(&format!("<property name=\"coverage.{key}\" value=\"{}\"/>", n(key))),
+                junit.contains(&format!(
+                    "<property name=\"coverage.{key}\" value=\"{}\"/>",
+                    n(key)
+                )),
                 "junit {key}: {junit}"
             );
         }
@@ -355,19 +384,31 @@ fn every_format_states_the_coverage_of_the_json_output() {
         );
         let markdown = e2ee_lint(&["check", &path, "-f", "markdown"]).stdout;
         assert!(markdown.contains(&format!("| communication tools judged | {} |", n("judged"))));
-        assert!(markdown.contains(&format!("| tools not applicable | {} |", n("not_applicable"))));
-        assert!(markdown.contains(&format!("| files with no tool | {} |", n("files_without_tools"))));
+        assert!(markdown.contains(&format!(
+            "| tools not applicable | {} |",
+            n("not_applicable")
+        )));
+        assert!(markdown.contains(&format!(
+            "| files with no tool | {} |",
+            n("files_without_tools")
+        )));
         let html = e2ee_lint(&["check", &path, "-f", "html"]).stdout;
         assert!(html.contains(&format!(
             "<th scope=\"row\">Communication tools judged</th><td>{}</td>",
             n("judged")
         )));
         let oscal = e2ee_lint(&["check", &path, "-f", "oscal"]).stdout;
-        assert!(oscal.contains(&format!("\"name\": \"coverage-judged\",\n")) || oscal.contains("coverage-judged"));
+        assert!(
+            oscal.contains(&format!("\"name\": \"coverage-judged\",\n"))
+                || oscal.contains("coverage-judged")
+        );
         let csv = e2ee_lint(&["check", &path, "-f", "csv"]).stdout;
         let rows = csv.lines().count().saturating_sub(1) as u64;
         assert_eq!(rows, n("tools"), "csv has one row per tool counted");
-        let not_applicable = csv.lines().filter(|l| l.contains(",not-applicable,")).count() as u64;
+        let not_applicable = csv
+            .lines()
+            .filter(|l| l.contains(",not-applicable,"))
+            .count() as u64;
         assert_eq!(not_applicable, n("not_applicable"), "{csv}");
     }
 }
@@ -377,13 +418,25 @@ fn reports_list_tools_that_need_action_first_and_fold_the_not_applicable_ones() 
     let path = format!("{DIR}/mixed.yaml");
     let markdown = e2ee_lint(&["check", &path, "-f", "markdown"]).stdout;
     let tools = markdown.split("## Tools").nth(1).unwrap();
-    let first_row = tools.lines().find(|l| l.starts_with("| ") && !l.starts_with("| tool |")).unwrap();
+    let first_row = tools
+        .lines()
+        .find(|l| l.starts_with("| ") && !l.starts_with("| tool |"))
+        .unwrap();
     assert!(first_row.contains("**non-compliant**"), "{first_row}");
     let details = tools.split("<details>").nth(1).unwrap();
     assert!(details.contains("1 tool(s) not applicable"), "{details}");
     assert!(details.contains("Grafana"), "{details}");
-    assert!(details.contains("category \\`other\\` is not a communication category"), "{details}");
+    assert!(
+        details.contains("category \\`other\\` is not a communication category"),
+        "{details}"
+    );
     // The policy section says how to set what it does not know.
-    assert!(markdown.contains("| organization | not set: add `organization:`"), "{markdown}");
-    assert!(markdown.contains("| commit | not set: pass `--evidence-commit SHA`"), "{markdown}");
+    assert!(
+        markdown.contains("| organization | not set: add `organization:`"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| commit | not set: pass `--evidence-commit SHA`"),
+        "{markdown}"
+    );
 }

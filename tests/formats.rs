@@ -550,9 +550,15 @@ fn junit_has_a_suite_per_file_and_a_case_per_tool() {
     );
     // Signal and WhatsApp have an info finding only: advice, not a failure.
     for advised in ["Signal", "WhatsApp"] {
-        let case = xml.split(&format!("<testcase name=\"{advised}\"")).nth(1).unwrap();
+        let case = xml
+            .split(&format!("<testcase name=\"{advised}\""))
+            .nth(1)
+            .unwrap();
         let case = case.split("</testcase>").next().unwrap();
-        assert!(!case.contains("<failure") && case.contains("<system-out>"), "{case}");
+        assert!(
+            !case.contains("<failure") && case.contains("<system-out>"),
+            "{case}"
+        );
     }
     assert!(xml.contains(r#"<testcase name="Wire" classname="fixtures/acme.yaml"/>"#));
     let failures = junit_failures(xml);

@@ -142,7 +142,10 @@ fn gitlab_section_of(readme: &str) -> Option<String> {
     let json = run("json");
     let report = run("report-json");
     let coverage = &report["summary"]["coverage"];
-    assert_eq!(coverage, &json["summary"]["coverage"], "report and JSON agree");
+    assert_eq!(
+        coverage, &json["summary"]["coverage"],
+        "report and JSON agree"
+    );
     assert_eq!(coverage["tools"], json["summary"]["tools"]);
     // The Markdown report states the same numbers.
     let markdown = text("markdown");
@@ -154,6 +157,14 @@ fn gitlab_section_of(readme: &str) -> Option<String> {
     ] {
         let line = format!("| {row} | {} |", json["summary"]["coverage"][key]);
         assert!(markdown.contains(&line), "{line} not in the report");
+    }
+    // The data-classification mapping in force is printed in the policy section.
+    let policy = markdown
+        .lines()
+        .find(|l| l.starts_with("| config | ") && l.contains("values mapped"))
+        .expect("the config's value mapping is in the report");
+    for colour in ["Red → restricted", "Orange → confidential"] {
+        assert!(policy.contains(colour), "{colour}: {policy}");
     }
     Some(gitlab_section(&report))
 }
@@ -174,9 +185,18 @@ fn gitlab_section(report: &serde_json::Value) -> String {
         n(&c["unclassified"]),
         n(&c["ambiguous"])
     ));
-    out.push_str(&format!("| communication tools judged | {} |\n", n(&c["judged"])));
-    out.push_str(&format!("| tools with invalid fields | {} |\n", n(&c["invalid"])));
-    out.push_str(&format!("| tools not applicable | {} |\n", n(&c["not_applicable"])));
+    out.push_str(&format!(
+        "| communication tools judged | {} |\n",
+        n(&c["judged"])
+    ));
+    out.push_str(&format!(
+        "| tools with invalid fields | {} |\n",
+        n(&c["invalid"])
+    ));
+    out.push_str(&format!(
+        "| tools not applicable | {} |\n",
+        n(&c["not_applicable"])
+    ));
     for reason in c["not_applicable_reasons"].as_array().unwrap() {
         out.push_str(&format!(
             "| not applicable: {} | {} |\n",
@@ -184,7 +204,10 @@ fn gitlab_section(report: &serde_json::Value) -> String {
             n(&reason["tools"])
         ));
     }
-    out.push_str(&format!("| files with no tool | {} |\n", n(&c["files_without_tools"])));
+    out.push_str(&format!(
+        "| files with no tool | {} |\n",
+        n(&c["files_without_tools"])
+    ));
     out.push_str(&format!(
         "\nVerdict: **{}**\n\n| outcome | tools |\n|---|---|\n",
         report["summary"]["verdict_text"].as_str().unwrap()

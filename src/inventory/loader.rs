@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    Inventory, empty, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, scalar_key,
+    Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, empty,
+    scalar_key,
 };
 use crate::catalog::Channel;
 use crate::fields::{self, FieldId, Kind};

@@ -44,15 +44,21 @@ pub struct Mapping {
 }
 
 impl Mapping {
-    /// The value translations in force, as `field: theirs → ours`, in field then value order.
+    /// The value translations in force, one line per field (`data_classification: Orange →
+    /// confidential, Red → restricted`), in field then value order.
     pub fn value_translations(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for (field, map) in fields::FIELDS.iter().zip(&self.values) {
-            for (theirs, ours) in map.iter().flatten() {
-                out.push(format!("{}: {theirs} → {ours}", field.name));
-            }
-        }
-        out
+        fields::FIELDS
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(field, map)| {
+                let pairs: Vec<String> = map
+                    .as_ref()?
+                    .iter()
+                    .map(|(theirs, ours)| format!("{theirs} → {ours}"))
+                    .collect();
+                Some(format!("{}: {}", field.name, pairs.join(", ")))
+            })
+            .collect()
     }
 }
 

@@ -157,8 +157,14 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let reasons: usize = coverage.not_applicable_reasons.len();
     let properties: Vec<(&str, String)> = vec![
         ("coverage.files", coverage.files.to_string()),
-        ("coverage.files_without_tools", coverage.files_without_tools.to_string()),
-        ("coverage.unreadable_paths", coverage.unreadable_paths.to_string()),
+        (
+            "coverage.files_without_tools",
+            coverage.files_without_tools.to_string(),
+        ),
+        (
+            "coverage.unreadable_paths",
+            coverage.unreadable_paths.to_string(),
+        ),
         ("coverage.tools", coverage.tools.to_string()),
         ("coverage.communication", coverage.communication.to_string()),
         ("coverage.catalog", coverage.catalog.to_string()),
@@ -166,7 +172,10 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         ("coverage.ambiguous", coverage.ambiguous.to_string()),
         ("coverage.judged", coverage.judged.to_string()),
         ("coverage.invalid", coverage.invalid.to_string()),
-        ("coverage.not_applicable", coverage.not_applicable.to_string()),
+        (
+            "coverage.not_applicable",
+            coverage.not_applicable.to_string(),
+        ),
         ("coverage.not_applicable_reasons", reasons.to_string()),
         ("fail_on", outcome.fail_on.as_str().to_owned()),
     ];

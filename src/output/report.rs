@@ -111,7 +111,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         if !config.value_mapping.is_empty() {
             let mapped: Vec<String> = config.value_mapping.iter().map(|m| cell(m)).collect();
-            text.push_str(&format!("; values mapped: {}", mapped.join(", ")));
+            text.push_str(&format!("; values mapped: {}", mapped.join("; ")));
         }
         writeln!(out, "| config | {text} |")?;
     }
@@ -263,7 +263,13 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
         )?;
         for (reason, names) in super::evidence::by_reason(&folded) {
             let names: Vec<String> = names.iter().map(|n| cell(n)).collect();
-            writeln!(out, "- {} ({}): {}", cell(reason), names.len(), names.join(", "))?;
+            writeln!(
+                out,
+                "- {} ({}): {}",
+                cell(reason),
+                names.len(),
+                names.join(", ")
+            )?;
         }
         writeln!(out, "\n</details>\n")?;
     }
@@ -367,7 +373,11 @@ fn controls(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for control in &report.controls {
         let list = |ids: &[String]| match ids {
             [] => "-".to_owned(),
-            ids => ids.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
+            ids => ids
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
         };
         let status = match control.status {
             "fail" => "**fail**",

@@ -247,7 +247,11 @@ impl Policy {
     /// the run nor `--severity`, or set `off` everywhere. Sorted by id.
     pub fn disabled_rules(&self) -> Vec<std::sync::Arc<str>> {
         let configs: Vec<Option<&Config>> = self.groups().map(|(config, _)| config).collect();
-        let configs = if configs.is_empty() { vec![None] } else { configs };
+        let configs = if configs.is_empty() {
+            vec![None]
+        } else {
+            configs
+        };
         self.rule_infos()
             .into_iter()
             .filter(|info| {

@@ -440,9 +440,8 @@ fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, String) {
         );
         ("nothing-examined", text)
     } else if outcome.fails() {
-        let text = format!(
-            "Not compliant: open findings at or above the failure threshold; {examined}."
-        );
+        let text =
+            format!("Not compliant: open findings at or above the failure threshold; {examined}.");
         ("non-compliant", text)
     } else if coverage.not_examined() > 0 || unread > 0 {
         let text = format!(
@@ -455,7 +454,10 @@ fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, String) {
         let text = format!("Compliant, with open findings below the threshold; {examined}.");
         ("compliant", text)
     } else {
-        ("compliant", format!("Compliant: no open finding; {examined}."))
+        (
+            "compliant",
+            format!("Compliant: no open finding; {examined}."),
+        )
     }
 }
 
@@ -472,7 +474,8 @@ fn tool_outcome(row: &ToolRow) -> ToolOutcome {
     } else if open().any(|f| f.severity == Severity::Error && *f.rule != *INVALID) {
         // An unclassified tool carrying data that requires E2EE is an error: non-compliant.
         ToolOutcome::NonCompliant
-    } else if open().any(|f| not_examined_rule(&f.rule) && (f.severity == Severity::Error || row.communication))
+    } else if open()
+        .any(|f| not_examined_rule(&f.rule) && (f.severity == Severity::Error || row.communication))
         || (row.communication && !row.judged && !accepted_unclassified)
     {
         ToolOutcome::NotExamined
@@ -494,7 +497,12 @@ pub fn by_action(tools: &[ToolRow]) -> (Vec<&ToolRow>, Vec<&ToolRow>) {
     let (mut listed, folded): (Vec<&ToolRow>, Vec<&ToolRow>) = tools
         .iter()
         .partition(|t| t.outcome != ToolOutcome::NotApplicable);
-    listed.sort_by_key(|t| (!t.outcome.needs_action(), t.outcome.needs_action().then_some(t.outcome)));
+    listed.sort_by_key(|t| {
+        (
+            !t.outcome.needs_action(),
+            t.outcome.needs_action().then_some(t.outcome),
+        )
+    });
     (listed, folded)
 }
 

@@ -178,7 +178,7 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if !c.value_mapping.is_empty() {
             text.push_str(&format!(
                 "; values mapped: {}",
-                esc(&c.value_mapping.join(", "))
+                esc(&c.value_mapping.join("; "))
             ));
         }
         row(out, "Config", &text)?;
@@ -253,7 +253,11 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     row(out, "Communication tools judged", &c.judged.to_string())?;
     row(out, "Tools with invalid fields", &c.invalid.to_string())?;
     row(out, "Tools not applicable", &c.not_applicable.to_string())?;
-    row(out, "Files with no tool", &c.files_without_tools.to_string())?;
+    row(
+        out,
+        "Files with no tool",
+        &c.files_without_tools.to_string(),
+    )?;
     for o in ToolOutcome::ALL {
         row(out, o.as_str(), &s.outcomes.get(o).to_string())?;
     }
