@@ -397,11 +397,16 @@ fn every_format_states_the_coverage_of_the_json_output() {
             "<th scope=\"row\">Communication tools judged</th><td>{}</td>",
             n("judged")
         )));
-        let oscal = e2ee_lint(&["check", &path, "-f", "oscal"]).stdout;
-        assert!(
-            oscal.contains(&format!("\"name\": \"coverage-judged\",\n"))
-                || oscal.contains("coverage-judged")
-        );
+        let oscal: Value =
+            serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "oscal"]).stdout).unwrap();
+        let props = oscal["assessment-results"]["results"][0]["props"]
+            .as_array()
+            .unwrap();
+        for key in ["tools", "communication", "judged", "not_applicable"] {
+            let name = format!("coverage-{}", key.replace('_', "-"));
+            let prop = props.iter().find(|p| p["name"] == name.as_str()).unwrap();
+            assert_eq!(prop["value"], n(key).to_string(), "oscal {name}");
+        }
         let csv = e2ee_lint(&["check", &path, "-f", "csv"]).stdout;
         let rows = csv.lines().count().saturating_sub(1) as u64;
         assert_eq!(rows, n("tools"), "csv has one row per tool counted");
