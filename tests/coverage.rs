@@ -154,6 +154,13 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
     for path in fixture_files() {
         let (_, json) = report(&["check", &path]);
         let judged = json["summary"]["coverage"]["judged"].as_u64().unwrap();
+        // A tool that was not examined is never evidence for a pass.
+        let examined = json["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["outcome"] != "not-examined")
+            .count() as u64;
         for control in json["controls"].as_array().unwrap() {
             let status = control["status"].as_str().unwrap();
             let rules: Vec<&str> = control["rules"]
@@ -165,6 +172,10 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
             for rule in &rules {
                 assert!(!off.contains(*rule), "{path}: {rule} is off: {control}");
             }
+            assert!(
+                control["pass"].as_u64().unwrap() <= examined,
+                "{path}: a not-examined tool counted as a pass: {control}"
+            );
             if status.starts_with("pass") {
                 let evidence =
                     control["pass"].as_u64().unwrap() + control["accepted_risk"].as_u64().unwrap();
@@ -230,6 +241,24 @@ fn encryption_controls_are_not_tested_when_no_communication_tool_was_judged() {
             }
         }
     }
+}
+
+#[test]
+fn an_ambiguous_tool_is_not_examined_and_the_run_is_incomplete() {
+    let (_, json) = report(&["check", &format!("{DIR}/ambiguous.yaml")]);
+    let teams = json["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Teams")
+        .unwrap();
+    assert_eq!(teams["outcome"], "not-examined", "{teams}");
+    assert_eq!(json["summary"]["coverage"]["ambiguous"], 1);
+    assert_eq!(
+        json["summary"]["verdict"], "incomplete",
+        "{}",
+        json["summary"]
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::ToolRow;
+use super::{ToolOutcome, ToolRow};
 use crate::Outcome;
 use crate::engine::rule::RuleInfo;
 use crate::finding::{Severity, SuppressionKind};
@@ -190,7 +190,10 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
                     fail += 1;
                 } else if relevant().any(|f| f.state == "accepted") {
                     accepted += 1;
-                } else if in_scope && (kind != Kind::Encryption || tool.judged) {
+                } else if in_scope
+                    && (kind != Kind::Encryption || tool.judged)
+                    && tool.outcome != ToolOutcome::NotExamined
+                {
                     // A tool that was not read whole, or not classified, is no evidence.
                     pass += 1;
                 }
