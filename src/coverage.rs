@@ -19,9 +19,9 @@ pub const COMMUNICATION_CATEGORIES: &[&str] =
     &["messaging", "video-conferencing", "voice", "email"];
 
 /// The rules whose findings say a tool could not be classified or read.
-const UNCLASSIFIED: &str = "unclassified-tool";
-const AMBIGUOUS: &str = "ambiguous-tool";
-const INVALID: &str = crate::engine::ids::INVALID_INVENTORY;
+pub const UNCLASSIFIED: &str = "unclassified-tool";
+pub const AMBIGUOUS: &str = "ambiguous-tool";
+pub const INVALID: &str = crate::engine::ids::INVALID_INVENTORY;
 const EMPTY: &str = crate::engine::ids::EMPTY_INVENTORY;
 
 /// Why a tool is, or is not, in the scope of the E2EE policy.

@@ -3,18 +3,12 @@
 
 use super::{ToolOutcome, ToolRow};
 use crate::Outcome;
-use crate::coverage::Coverage;
+use crate::coverage::{AMBIGUOUS, Coverage, INVALID, UNCLASSIFIED};
 use crate::finding::Severity;
 
-/// The rule whose open error means part of the tool was not read.
-const INVALID: &str = crate::engine::ids::INVALID_INVENTORY;
-
-/// Rules whose open findings mean the tool was not examined rather than judged.
-const NOT_EXAMINED_RULES: &[&str] = &[
-    crate::engine::ids::INVALID_INVENTORY,
-    "unclassified-tool",
-    "ambiguous-tool",
-];
+/// Rules whose open findings mean the tool was not examined rather than judged; an open
+/// `INVALID` error means part of the tool was not read.
+const NOT_EXAMINED_RULES: &[&str] = &[INVALID, UNCLASSIFIED, AMBIGUOUS];
 
 /// The run's verdict and the sentence that says why. Compliant only when a communication
 /// tool was judged, no open finding reaches the threshold and nothing was left unread.
