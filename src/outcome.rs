@@ -103,6 +103,8 @@ pub struct ConfigFacts {
 pub struct EvidenceContext {
     /// The commit the inputs were read at (`--evidence-commit`, `GITHUB_SHA`, `CI_COMMIT_SHA`).
     pub commit: Option<String>,
+    /// `--organization`: wins over the inventories' `organization:`.
+    pub organization: Option<String>,
     /// `--framework`: the controls table shows this framework only.
     pub framework: Option<String>,
     /// `--since`: the earlier `report-json` to compare with.

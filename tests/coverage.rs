@@ -473,4 +473,21 @@ fn reports_list_tools_that_need_action_first_and_fold_the_not_applicable_ones() 
         markdown.contains("| commit | not set: pass `--evidence-commit SHA`"),
         "{markdown}"
     );
+    // Or from flags.
+    let args = [
+        "check",
+        &path,
+        "-f",
+        "markdown",
+        "--organization",
+        "Acme <Corp>",
+        "--evidence-commit",
+        "0a1b2c",
+    ];
+    let markdown = e2ee_lint(&args).stdout;
+    assert!(
+        markdown.contains("| organization | Acme \\<Corp\\> |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| commit | 0a1b2c |"), "{markdown}");
 }

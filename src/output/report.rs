@@ -63,7 +63,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         orgs.join(", ")
     };
     let orgs = if orgs == "-" {
-        "not set: add `organization:` to the inventory".to_owned()
+        "not set: add `organization:` to the inventory, or pass `--organization NAME`".to_owned()
     } else {
         orgs
     };

@@ -120,7 +120,9 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "Organization",
         &if orgs.is_empty() {
-            "not set: add <code>organization:</code> to the inventory".into()
+            "not set: add <code>organization:</code> to the inventory, or pass \
+             <code>--organization NAME</code>"
+                .into()
         } else {
             orgs.join(", ")
         },
