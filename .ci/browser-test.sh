@@ -34,6 +34,28 @@ export SOURCE_DATE_EPOCH=1795780800 # 2026-11-27
 # The CSP must stop a script that got into the page somehow.
 sed 's|<title>|<script>document.title="pwned"</script><title>|' "$scratch/acme.html" \
   > "$scratch/injected.html"
+"$bin" check fixtures/evidence/acme -f report-json > "$scratch/acme.json" || true
+# Layout at 1,400 px, measured by the browser: a copy of the report without its CSP, with a
+# script that records every cell wider than its column (scrollWidth over clientWidth) and every
+# table wider than its section. The report itself runs no script; only this copy does.
+measure='<script>
+const bad = [];
+for (const cell of document.querySelectorAll("td, th")) {
+  if (cell.scrollWidth > cell.clientWidth + 1) bad.push("cell " + cell.textContent.slice(0, 40));
+}
+for (const table of document.querySelectorAll("table")) {
+  const room = table.parentElement.clientWidth;
+  if (table.scrollWidth > room + 1) bad.push("table in #" + table.closest("section").id + " " + table.scrollWidth + " > " + room);
+}
+const out = document.createElement("pre");
+out.id = "overflow";
+out.textContent = JSON.stringify(bad);
+document.body.appendChild(out);
+</script>'
+for page in acme hostile; do
+  grep -v 'http-equiv="Content-Security-Policy"' "$scratch/$page.html" \
+    | awk -v s="$measure" '/<\/body>/ { print s } { print }' > "$scratch/$page-measured.html"
+done
 
 chrome() {
   local profile
@@ -47,9 +69,13 @@ chrome --print-to-pdf="$scratch/acme.pdf" "file://$scratch/acme.html"
 chrome --dump-dom "file://$scratch/acme.html" > "$scratch/acme.dom"
 chrome --dump-dom "file://$scratch/hostile.html" > "$scratch/hostile.dom"
 chrome --dump-dom "file://$scratch/injected.html" > "$scratch/injected.dom"
+for page in acme hostile; do
+  chrome --window-size=1400,2000 --dump-dom "file://$scratch/$page-measured.html" \
+    > "$scratch/$page-measured.dom"
+done
 
 python3 - "$scratch" <<'PY'
-import re, struct, sys, pathlib
+import html, json, re, struct, sys, pathlib
 d = pathlib.Path(sys.argv[1])
 passed = failed = 0
 def check(name, ok, detail=""):
@@ -77,8 +103,29 @@ check("PDF has pages", pages >= 1, f"{pages}")
 dom = (d / "acme.dom").read_text()
 check("DOM has the title", "<title>End-to-end encryption compliance report — Acme Corp — 2026-11-27</title>" in dom)
 tools = dom.split('id="tools"')[1].split("</section>")[0] if 'id="tools"' in dom else ""
-check("DOM has one row per tool", tools.count("<tr>") == 1 + 8, f"{tools.count('<tr>')}")
+report = json.loads((d / "acme.json").read_text())
+in_scope = [t for t in report["tools"] if t["outcome"] != "not-applicable"]
+folded = len(report["tools"]) - len(in_scope)
+check("DOM has one row per tool in scope", tools.count("<tr>") == 1 + len(in_scope),
+      f"{tools.count('<tr>')} rows, {len(in_scope)} tools in scope")
+check("not-applicable tools are folded under their count",
+      f"{folded} tool(s) not applicable</summary>" in tools, f"{folded}")
+body = tools.split("<tbody>")[1] if "<tbody>" in tools else ""
+first = body.split("</tr>")[0]
+check("first tools row is a non-compliant tool", 'class="o o-non-compliant"' in first, first[:200])
 check("DOM has both charts", dom.count("<svg") == 2)
+# Every chart segment carries its number as text, not only as a colour.
+for i, svg in enumerate(re.findall(r"<svg.*?</svg>", dom, re.S)):
+    segments = len(re.findall(r'<rect class="seg"', svg))
+    counts = re.findall(r'class="seg-count"[^>]*>([^<]*)<', svg)
+    check(f"chart {i + 1}: every segment has a text count",
+          segments > 0 and segments == len(counts) and all(re.search(r"\d", c) for c in counts),
+          f"{segments} segments, counts {counts}")
+for page in ["acme", "hostile"]:
+    measured = (d / f"{page}-measured.dom").read_text()
+    found = re.search(r'<pre id="overflow">(.*?)</pre>', measured, re.S)
+    overflow = json.loads(html.unescape(found.group(1))) if found else None
+    check(f"{page}: no cell overflows its column at 1,400 px", overflow == [], f"{overflow}")
 
 hostile = (d / "hostile.dom").read_text()
 check("hostile names: no script element", "<script" not in hostile.lower())

@@ -206,6 +206,11 @@ pub struct CheckArgs {
     /// `CI_COMMIT_SHA`].
     #[arg(long, value_name = "SHA")]
     pub evidence_commit: Option<String>,
+
+    /// Evidence reports: the organization the report is about [default: the inventories'
+    /// `organization:`]; for inventories in a company's own shape, which have none.
+    #[arg(long, value_name = "NAME")]
+    pub organization: Option<String>,
 }
 
 fn parse_date(text: &str) -> Result<crate::policy::date::Date, String> {

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod catalog;
 pub mod cli;
+pub mod coverage;
 pub mod discover;
 pub mod engine;
 pub mod fields;

@@ -91,6 +91,10 @@ pub struct ConfigFacts {
     pub extends: Vec<String>,
     pub exceptions: usize,
     pub max_exception_days: i64,
+    /// The `inventory.values` translations in force, one line per field, for reports' policy
+    /// section (e.g. `data_classification: Orange → confidential, Red → restricted`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub value_mapping: Vec<String>,
 }
 
 /// What only the command line knows, for evidence reports: set by the caller after the
@@ -99,6 +103,8 @@ pub struct ConfigFacts {
 pub struct EvidenceContext {
     /// The commit the inputs were read at (`--evidence-commit`, `GITHUB_SHA`, `CI_COMMIT_SHA`).
     pub commit: Option<String>,
+    /// `--organization`: wins over the inventories' `organization:`.
+    pub organization: Option<String>,
     /// `--framework`: the controls table shows this framework only.
     pub framework: Option<String>,
     /// `--since`: the earlier `report-json` to compare with.
@@ -117,6 +123,9 @@ pub struct Outcome {
     pub evaluated_on: Option<String>,
     /// Every rule that can fire in this run, sorted by id.
     pub rules: Arc<[RuleInfo]>,
+    /// The rules among `rules` that report nothing in this run (off by default and not turned
+    /// on, or set `off`), sorted by id: reports list them apart from the controls' evidence.
+    pub disabled_rules: Vec<Arc<str>>,
     /// The catalog the tools were classified against.
     pub catalog: Arc<Catalog>,
     /// The severity from which this run fails: `--fail-on`, else the configs', else `error`.
@@ -151,6 +160,11 @@ impl Outcome {
             findings: Vec::new(),
             path_errors: Vec::new(),
             evaluated_on: None,
+            disabled_rules: rules
+                .iter()
+                .filter(|r| !r.enabled)
+                .map(|r| Arc::clone(&r.id))
+                .collect(),
             rules,
             catalog,
             fail_on: FailOn::default(),

@@ -114,6 +114,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     outcome.sort();
     outcome.evaluated_on = Some(settings.today.to_string());
     outcome.whole_set = whole_set;
+    outcome.disabled_rules = policy.disabled_rules();
     outcome.fail_on = policy.fail_on();
     outcome.inputs = policy.inputs();
     Ok(outcome)
@@ -152,6 +153,7 @@ pub fn check_document(
     policy.apply_baseline(&registry, &catalog, &mut outcome.findings);
     outcome.sort();
     outcome.evaluated_on = Some(settings.today.to_string());
+    outcome.disabled_rules = policy.disabled_rules();
     outcome.fail_on = policy.fail_on();
     outcome.inputs = policy.inputs();
     Ok(outcome)
@@ -170,6 +172,7 @@ fn group_engine(
         levels: config.and_then(|c| c.levels.clone()).unwrap_or_default(),
         mapping: config.and_then(|c| c.mapping.clone()).unwrap_or_default(),
         today: settings.today,
+        allow_empty: config.is_some_and(|c| c.allow_empty),
     }
 }
 
@@ -213,19 +216,36 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
     let keep_tools = source.text.contains(policy::ignores::MARKER);
     let mut lint = engine.file(&source);
     let mut kept = Vec::new();
-    let (mut inventory, problems) =
+    let mut loaded_tools = 0usize;
+    let (mut inventory, mut problems) =
         inventory::load_each(&source, &engine.mapping, &mut |loaded| match loaded {
             inventory::Loaded::Tool(tool) => {
+                loaded_tools += 1;
                 lint.tool(&tool);
                 if keep_tools {
                     kept.push(tool);
                 }
             }
             inventory::Loaded::Restart => {
+                loaded_tools = 0;
                 lint.restart();
                 kept.clear();
             }
         });
+    // A file that yields no tools is a finding, not a silent pass; a file that could not be
+    // read already has one, and a config may declare empty files deliberate.
+    if loaded_tools == 0
+        && !engine.allow_empty
+        && !problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                inventory::ProblemKind::Invalid | inventory::ProblemKind::Empty
+            )
+        })
+    {
+        let whole = crate::source::Span::new(0, source.text.len());
+        problems.push(inventory::no_tools(source.first_line(whole)));
+    }
     inventory.tools = kept;
     let ignores = policy::ignores::scan(&source, &inventory);
     for problem in problems {

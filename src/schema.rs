@@ -215,6 +215,8 @@ pub fn config() -> Value {
             "description": "An exception expiring more than this many days from today is an `exception-too-long` finding"})
         }
         "inventory" => json!({"$ref": "#/$defs/inventory"}),
+        "allow_empty" => json!({"type": "boolean", "default": false,
+            "description": "An inventory that lists no tools is deliberate, not an `empty-inventory` finding"}),
         _ => json!({}),
     });
     let mut schema = top;

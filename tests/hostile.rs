@@ -301,9 +301,12 @@ fn empty_comments_and_multi_document_files() {
         ("blank.yaml", "\n\n   \n"),
         ("markers.yaml", "---\n...\n---\n"),
     ] {
+        // A file that yields no tools is a finding (`empty-inventory`), not a silent pass.
         let (out, json) = json_check(&write(dir.path(), name, text), &[]);
-        assert_eq!(out.code, 0, "{name}: {}", out.stdout);
+        assert_eq!(out.code, 1, "{name}: {}", out.stdout);
         assert_eq!(json["summary"]["tools"], 0, "{name}");
+        assert_eq!(json["findings"][0]["rule"], "empty-inventory", "{name}");
+        assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{name}");
     }
     // Every document of a stream is linted; spans are into the whole file.
     let multi = write(
@@ -381,7 +384,7 @@ fn special_files_never_block() {
     assert_one_line_error(&["check", fifo.to_str().unwrap()], "not a regular file");
     assert_one_line_error(&["check", "/dev/zero"], "/dev/zero: not a regular file");
     // In a directory, a FIFO named *.yaml is skipped by the walk, not opened.
-    write(dir.path(), "ok.yaml", "tools: []\n");
+    write(dir.path(), "ok.yaml", "tools:\n  - name: Signal\n");
     let out = run(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }

@@ -235,6 +235,7 @@ fn evidence_context(args: &CheckArgs, outcome: &mut Outcome) -> Result<(), Strin
         .clone()
         .or_else(|| env("GITHUB_SHA"))
         .or_else(|| env("CI_COMMIT_SHA"));
+    outcome.evidence.organization = args.organization.clone();
     if let Some(name) = &args.framework {
         let known = evidence::frameworks(&outcome.rules);
         if !known.iter().any(|f| evidence::framework_matches(f, name)) {

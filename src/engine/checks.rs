@@ -14,6 +14,7 @@ impl Engine {
         let rule = match problem.kind {
             ProblemKind::Invalid => ids::INVALID_INVENTORY,
             ProblemKind::UnknownField => ids::UNKNOWN_FIELD,
+            ProblemKind::Empty => ids::EMPTY_INVENTORY,
         };
         let mut finding = self.finding(rule, source, problem.span, problem.message);
         finding.help = problem.help.map(Into::into);

@@ -29,7 +29,13 @@ pub mod ids {
     pub const INVALID_INVENTORY: &str = "invalid-inventory";
     pub const UNKNOWN_FIELD: &str = "unknown-field";
     pub const DUPLICATE_TOOL: &str = "duplicate-tool";
-    pub const BUILTIN: &[&str] = &[INVALID_INVENTORY, UNKNOWN_FIELD, DUPLICATE_TOOL];
+    pub const EMPTY_INVENTORY: &str = "empty-inventory";
+    pub const BUILTIN: &[&str] = &[
+        INVALID_INVENTORY,
+        UNKNOWN_FIELD,
+        DUPLICATE_TOOL,
+        EMPTY_INVENTORY,
+    ];
 }
 
 /// The company's ordered data classification levels and the level from which E2EE is required.
@@ -123,6 +129,9 @@ pub struct Engine {
     pub mapping: inventory::Mapping,
     /// The policy date, for rules about age (`catalog.stale`).
     pub today: Date,
+    /// The config's `allow_empty`: a file that lists no tools is not an `empty-inventory`
+    /// finding (a file with keys but no tool list still is).
+    pub allow_empty: bool,
 }
 
 impl Engine {
@@ -135,6 +144,7 @@ impl Engine {
             levels: Levels::default(),
             mapping: inventory::Mapping::default(),
             today: Date::today_utc(),
+            allow_empty: false,
         })
     }
 }

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, scalar_key,
+    Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, empty,
+    scalar_key,
 };
 use crate::catalog::Channel;
 use crate::fields::{self, FieldId, Kind};
@@ -79,21 +80,35 @@ impl<'a> Loader<'a> {
             }
             (NodeKind::Seq(_), ToolsAt::Key(_) | ToolsAt::List) => self.tools(document, inventory),
             (NodeKind::Map(entries), ToolsAt::Key(tools_key)) => {
+                let mut unknown = Vec::new();
+                let mut found = false;
                 for (key, value) in entries {
                     match key.as_str() {
-                        Some(key) if key == tools_key => self.tools(value, inventory),
+                        Some(key) if key == tools_key => {
+                            found = true;
+                            self.tools(value, inventory)
+                        }
                         Some("version") if mapping.v1 => self.version(value),
                         Some("organization") => {
                             if inventory.organization.is_none() {
                                 inventory.organization = self.string(value, "`organization`");
                             }
                         }
-                        _ => {
-                            let known = ["version", "organization", tools_key.as_str()];
-                            let known = if mapping.v1 { &known[..] } else { &known[1..] };
-                            self.unknown_key(key, known, "inventory")
-                        }
+                        _ => unknown.push(key),
                     }
+                }
+                // Keys but no tool list: one `empty-inventory` naming them, rather than an
+                // `unknown-field` per key and a run that passes on zero tools.
+                if let (false, Some(first)) = (found, unknown.first()) {
+                    let span = self.first_line(first.span);
+                    self.problems
+                        .push(empty::no_tool_list(entries, tools_key, mapping.v1, span));
+                    return;
+                }
+                for key in unknown {
+                    let known = ["version", "organization", tools_key.as_str()];
+                    let known = if mapping.v1 { &known[..] } else { &known[1..] };
+                    self.unknown_key(key, known, "inventory")
                 }
             }
             (_, tools) => {

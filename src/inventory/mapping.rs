@@ -43,6 +43,25 @@ pub struct Mapping {
     pub v1: bool,
 }
 
+impl Mapping {
+    /// The value translations in force, one line per field (`data_classification: Orange →
+    /// confidential, Red → restricted`), in field then value order.
+    pub fn value_translations(&self) -> Vec<String> {
+        fields::FIELDS
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(field, map)| {
+                let pairs: Vec<String> = map
+                    .as_ref()?
+                    .iter()
+                    .map(|(theirs, ours)| format!("{theirs} → {ours}"))
+                    .collect();
+                Some(format!("{}: {}", field.name, pairs.join(", ")))
+            })
+            .collect()
+    }
+}
+
 impl Default for Mapping {
     fn default() -> Self {
         Mapping {

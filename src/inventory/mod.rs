@@ -5,6 +5,7 @@
 //! first problem: a wrong type drops that one field, a broken entry drops that one tool, and each
 //! becomes a located [`Problem`] so one run shows them all.
 
+mod empty;
 mod loader;
 pub mod mapping;
 mod stream;
@@ -139,6 +140,8 @@ pub enum ProblemKind {
     Invalid,
     /// `unknown-field`
     UnknownField,
+    /// `empty-inventory`
+    Empty,
 }
 
 /// Something wrong with the file itself, found while loading.
@@ -148,6 +151,11 @@ pub struct Problem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+}
+
+/// The `empty-inventory` problem of a file that lists no tools, at `span`.
+pub fn no_tools(span: Span) -> Problem {
+    empty::no_tools(span)
 }
 
 /// Derives a tool id from its name: lowercase words joined by `-`.

@@ -232,7 +232,8 @@ pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Resul
             sanitize::cut(&error.message)
         )?;
     }
-    writeln!(out, "{}", summary_line(&outcome.summary()))
+    writeln!(out, "{}", summary_line(&outcome.summary()))?;
+    writeln!(out, "{}", outcome.coverage().line())
 }
 
 #[cfg(test)]

@@ -95,6 +95,9 @@ struct JsonSummary {
     info: usize,
     suppressed: usize,
     suppressed_by: JsonSuppressedBy,
+    /// What the run examined: tools recognized, communication tools, not applicable, files
+    /// with no tool.
+    coverage: crate::coverage::Coverage,
 }
 
 /// How many suppressed findings each mechanism accounts for.
@@ -158,6 +161,7 @@ fn summary(outcome: &Outcome) -> JsonSummary {
             inline: summary.by_inline,
             baseline: summary.by_baseline,
         },
+        coverage: outcome.coverage(),
     }
 }
 

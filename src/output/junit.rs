@@ -1,8 +1,10 @@
 //! JUnit XML: one `<testsuite>` per inventory file, one `<testcase>` per tool (a tool without
 //! findings is a passing case, so dashboards show what was checked), plus one case named after
 //! the file for findings that belong to no tool (invalid YAML, a tool entry without a name).
-//! Each unsuppressed finding is one `<failure>` carrying the rule id, the message and
-//! `file:line:column`.
+//! Each unsuppressed finding at or above the run's failure threshold (`--fail-on`) is one
+//! `<failure>` carrying the rule id, the message and `file:line:column`; findings below it are
+//! advice, written to the case's `<system-out>`, so a green build never shows a red test and
+//! a red build always does. Each suite carries the run's coverage counts as `<properties>`.
 //!
 //! Written with `quick-xml` rather than `quick-junit`: quick-junit always writes a `skipped`
 //! attribute on `<testsuites>`, which the Jenkins xunit schema we validate against rejects, and
@@ -25,7 +27,7 @@ use super::sanitize;
 
 use crate::Outcome;
 use crate::engine::ToolSummary;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 
 /// Replaces what XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF) with
 /// U+FFFD; with `attribute`, line breaks and tabs become spaces, as an XML parser would
@@ -41,10 +43,20 @@ pub fn xml_text(text: &str, attribute: bool) -> String {
         .collect()
 }
 
-/// A test case: a tool of the file, or the file itself.
+/// A test case: a tool of the file, or the file itself. `failures` holds every active
+/// finding of the case; [`render`] splits them at the threshold.
 struct Case<'a> {
     name: &'a str,
     failures: Vec<&'a Finding>,
+}
+
+impl Case<'_> {
+    /// Whether the case fails: a finding at or above the threshold (none when it is `never`).
+    fn fails(&self, threshold: Option<Severity>) -> bool {
+        self.failures
+            .iter()
+            .any(|f| threshold.is_some_and(|t| f.severity >= t))
+    }
 }
 
 /// Assigns each active finding to its tool's case, or to the file's case. Two entries may have
@@ -140,6 +152,33 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for (name, findings) in by_file {
         suites.push((name, cases(name, &[], &findings)));
     }
+    let threshold = outcome.fail_on.threshold();
+    let coverage = outcome.coverage();
+    let reasons: usize = coverage.not_applicable_reasons.len();
+    let properties: Vec<(&str, String)> = vec![
+        ("coverage.files", coverage.files.to_string()),
+        (
+            "coverage.files_without_tools",
+            coverage.files_without_tools.to_string(),
+        ),
+        (
+            "coverage.unreadable_paths",
+            coverage.unreadable_paths.to_string(),
+        ),
+        ("coverage.tools", coverage.tools.to_string()),
+        ("coverage.communication", coverage.communication.to_string()),
+        ("coverage.catalog", coverage.catalog.to_string()),
+        ("coverage.unclassified", coverage.unclassified.to_string()),
+        ("coverage.ambiguous", coverage.ambiguous.to_string()),
+        ("coverage.judged", coverage.judged.to_string()),
+        ("coverage.invalid", coverage.invalid.to_string()),
+        (
+            "coverage.not_applicable",
+            coverage.not_applicable.to_string(),
+        ),
+        ("coverage.not_applicable_reasons", reasons.to_string()),
+        ("fail_on", outcome.fail_on.as_str().to_owned()),
+    ];
     let count = |pred: &dyn Fn(&Case) -> bool| {
         suites
             .iter()
@@ -154,7 +193,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         &[
             ("name", "e2ee-lint"),
             ("tests", &count(&|_| true)),
-            ("failures", &count(&|c| !c.failures.is_empty())),
+            ("failures", &count(&|c| c.fails(threshold))),
             ("errors", "0"),
         ],
     )))?;
@@ -162,7 +201,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         let tests = cases.len().to_string();
         let failures = cases
             .iter()
-            .filter(|c| !c.failures.is_empty())
+            .filter(|c| c.fails(threshold))
             .count()
             .to_string();
         xml.write_event(Event::Start(start(
@@ -176,6 +215,14 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 ("file", name),
             ],
         )))?;
+        xml.write_event(Event::Start(BytesStart::new("properties")))?;
+        for (key, value) in &properties {
+            xml.write_event(Event::Empty(start(
+                "property",
+                &[("name", key), ("value", value)],
+            )))?;
+        }
+        xml.write_event(Event::End(BytesEnd::new("properties")))?;
         for case in cases {
             let tag = start("testcase", &[("name", case.name), ("classname", name)]);
             if case.failures.is_empty() {
@@ -183,7 +230,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 continue;
             }
             xml.write_event(Event::Start(tag))?;
-            for finding in &case.failures {
+            let (failing, advice): (Vec<&Finding>, Vec<&Finding>) = case
+                .failures
+                .iter()
+                .partition(|f| threshold.is_some_and(|t| f.severity >= t));
+            for finding in &failing {
                 let message = format!("{}: {}", finding.rule, finding.message);
                 xml.write_event(Event::Start(start(
                     "failure",
@@ -193,6 +244,12 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                     &locator, finding,
                 ))))?;
                 xml.write_event(Event::End(BytesEnd::new("failure")))?;
+            }
+            if !advice.is_empty() {
+                let text: Vec<String> = advice.iter().map(|f| failure_text(&locator, f)).collect();
+                xml.write_event(Event::Start(BytesStart::new("system-out")))?;
+                xml.write_event(Event::Text(BytesText::new(&text.join("\n"))))?;
+                xml.write_event(Event::End(BytesEnd::new("system-out")))?;
             }
             xml.write_event(Event::End(BytesEnd::new("testcase")))?;
         }

@@ -112,12 +112,27 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "start": when,
         "reviewed-controls": {"control-selections": [selection]},
     });
+    let c = &report.summary.coverage;
+    let counts = [
+        ("coverage-files", c.files),
+        ("coverage-files-without-tools", c.files_without_tools),
+        ("coverage-tools", c.tools),
+        ("coverage-communication", c.communication),
+        ("coverage-catalog", c.catalog),
+        ("coverage-unclassified", c.unclassified),
+        ("coverage-ambiguous", c.ambiguous),
+        ("coverage-judged", c.judged),
+        ("coverage-invalid", c.invalid),
+        ("coverage-not-applicable", c.not_applicable),
+    ]
+    .map(|(name, n)| prop(name, &n.to_string()));
     let props: Vec<Value> = [
         prop("verdict", report.summary.verdict),
         h.commit.as_deref().and_then(|c| prop("commit", c)),
         h.framework.as_deref().and_then(|f| prop("framework", f)),
     ]
     .into_iter()
+    .chain(counts)
     .flatten()
     .collect();
     put(&mut result, "props", props);

@@ -62,6 +62,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     } else {
         orgs.join(", ")
     };
+    let orgs = if orgs == "-" {
+        "not set: add `organization:` to the inventory, or pass `--organization NAME`".to_owned()
+    } else {
+        orgs
+    };
     writeln!(out, "| organization | {orgs} |")?;
     writeln!(out, "| policy evaluated on | **{}** |", h.evaluated_on)?;
     writeln!(
@@ -76,7 +81,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             h.catalog.systems
         )?;
     }
-    writeln!(out, "| commit | {} |", opt(h.commit.as_deref()))?;
+    let commit = h.commit.as_deref().map_or_else(
+        || "not set: pass `--evidence-commit SHA` (GITHUB_SHA and CI_COMMIT_SHA are read)".into(),
+        cell,
+    );
+    writeln!(out, "| commit | {commit} |")?;
     writeln!(out, "| fails on | {} |", h.policy.fail_on)?;
     for config in &h.policy.configs {
         let mut text = format!(
@@ -99,6 +108,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if !config.extends.is_empty() {
             let chain: Vec<String> = config.extends.iter().map(|e| cell(e)).collect();
             text.push_str(&format!("; extends: {}", chain.join(" → ")));
+        }
+        if !config.value_mapping.is_empty() {
+            let mapped: Vec<String> = config.value_mapping.iter().map(|m| cell(m)).collect();
+            text.push_str(&format!("; values mapped: {}", mapped.join("; ")));
         }
         writeln!(out, "| config | {text} |")?;
     }
@@ -170,6 +183,19 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "| inventory files | {} |", s.files)?;
     writeln!(out, "| tools listed | {} |", s.tools_listed)?;
     writeln!(out, "| tools in scope | {} |", s.tools_in_scope)?;
+    let c = &s.coverage;
+    writeln!(
+        out,
+        "| communication tools (in the catalog / unclassified / ambiguous) | {} ({} / {} / {}) |",
+        c.communication, c.catalog, c.unclassified, c.ambiguous
+    )?;
+    writeln!(out, "| communication tools judged | {} |", c.judged)?;
+    writeln!(out, "| tools with invalid fields | {} |", c.invalid)?;
+    writeln!(out, "| tools not applicable | {} |", c.not_applicable)?;
+    for r in &c.not_applicable_reasons {
+        writeln!(out, "| not applicable: {} | {} |", cell(&r.reason), r.tools)?;
+    }
+    writeln!(out, "| files with no tool | {} |", c.files_without_tools)?;
     for outcome in ToolOutcome::ALL {
         writeln!(
             out,
@@ -190,7 +216,7 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         s.unreadable_paths
     )?;
     let verdict = if s.verdict == "compliant" {
-        s.verdict_text.to_owned()
+        s.verdict_text.clone()
     } else {
         format!("**{}**", s.verdict_text)
     };
@@ -223,6 +249,39 @@ fn channels(tool: &ToolRow) -> String {
 
 fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## Tools\n")?;
+    let (listed, folded) = super::evidence::by_action(tools);
+    if listed.is_empty() {
+        writeln!(out, "No tool in scope.\n")?;
+    } else {
+        tool_table(&listed, out)?;
+    }
+    if !folded.is_empty() {
+        writeln!(
+            out,
+            "<details><summary>{} tool(s) not applicable</summary>\n",
+            folded.len()
+        )?;
+        for (reason, names) in super::evidence::by_reason(&folded) {
+            let names: Vec<String> = names.iter().map(|n| cell(n)).collect();
+            writeln!(
+                out,
+                "- {} ({}): {}",
+                cell(reason),
+                names.len(),
+                names.join(", ")
+            )?;
+        }
+        writeln!(out, "\n</details>\n")?;
+    }
+    writeln!(
+        out,
+        "Channels: the catalog's E2EE status for each channel the company uses the tool for \
+         (`unknown`: offered, no source settles it). Tools that need action come first; \
+         outcomes are defined in the README.\n"
+    )
+}
+
+fn tool_table(tools: &[&ToolRow], out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "| tool | location | vendor | owner | data | catalog | channels (catalog status) | \
@@ -239,9 +298,7 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
             .map(|f| format!("`{}` ({}, {})", f.rule, f.severity, f.state))
             .collect();
         let outcome = match tool.outcome {
-            ToolOutcome::NonCompliant | ToolOutcome::Unclassified => {
-                format!("**{}**", tool.outcome.as_str())
-            }
+            o if o.needs_action() => format!("**{}**", o.as_str()),
             other => other.as_str().to_owned(),
         };
         writeln!(
@@ -262,11 +319,7 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
             },
         )?;
     }
-    writeln!(
-        out,
-        "\nChannels: the catalog's E2EE status for each channel the company uses the tool for \
-         (`unknown`: offered, no source settles it). Outcomes are defined in the README.\n"
-    )
+    writeln!(out)
 }
 
 /// The days left, in bold once the risk is expired or expiring.
@@ -314,19 +367,32 @@ fn controls(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## Controls\n")?;
     writeln!(
         out,
-        "| control | checked by | pass | fail | accepted risk | status |\n|---|---|---|---|---|---|"
+        "| control | checked by | not enabled | pass | fail | accepted risk | status |\n\
+         |---|---|---|---|---|---|---|"
     )?;
     for control in &report.controls {
-        let ids: Vec<String> = control.rules.iter().map(|r| format!("`{r}`")).collect();
+        let list = |ids: &[String]| match ids {
+            [] => "-".to_owned(),
+            ids => ids
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
         let status = match control.status {
             "fail" => "**fail**",
             other => other,
         };
+        let status = match control.status {
+            "not-tested" => format!("{status} ({})", cell(&control.basis)),
+            _ => status.to_owned(),
+        };
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {status} |",
+            "| {} | {} | {} | {} | {} | {} | {status} |",
             cell(&control.control),
-            ids.join(", "),
+            list(&control.rules),
+            list(&control.not_enabled),
             control.pass,
             control.fail,
             control.accepted_risk
@@ -334,8 +400,11 @@ fn controls(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "\nCounts are tools in scope (and findings about no tool). The mapping of rules to \
-         controls is declared in each rule file (`controls:`); it is guidance, not legal advice.\n"
+        "\nCounts are tools in scope (and findings about no tool): encryption controls count \
+         communication tools the catalog classified, risk-treatment controls the entries of the \
+         risk process. A control with nothing judged by an enabled rule is `not-tested`. The \
+         mapping of rules to controls is declared in each rule file (`controls:`); it is \
+         guidance, not legal advice.\n"
     )
 }
 

@@ -243,6 +243,34 @@ impl Policy {
         infos.into_values().collect()
     }
 
+    /// The rules that report nothing in this run: off by default and turned on by no config of
+    /// the run nor `--severity`, or set `off` everywhere. Sorted by id.
+    pub fn disabled_rules(&self) -> Vec<std::sync::Arc<str>> {
+        let configs: Vec<Option<&Config>> = self.groups().map(|(config, _)| config).collect();
+        let configs = if configs.is_empty() {
+            vec![None]
+        } else {
+            configs
+        };
+        self.rule_infos()
+            .into_iter()
+            .filter(|info| {
+                configs.iter().all(|config| {
+                    let level = self
+                        .cli_levels
+                        .get(&*info.id)
+                        .or_else(|| config.and_then(|c| c.rules.get(&*info.id)));
+                    match level {
+                        Some(RuleLevel::Off) => true,
+                        Some(RuleLevel::On(_)) => false,
+                        None => !info.enabled,
+                    }
+                })
+            })
+            .map(|info| info.id)
+            .collect()
+    }
+
     /// Whether this run checks the whole inventory set: then every exception and baseline
     /// entry that matched nothing is unused. In a partial run (pre-commit's staged files, one
     /// file named on the command line) only the entries whose files were all checked are.
@@ -368,6 +396,11 @@ impl Policy {
                     extends: c.files.iter().skip(1).map(|f| f.name.clone()).collect(),
                     exceptions: c.exceptions.len(),
                     max_exception_days: c.max_exception_days,
+                    value_mapping: c
+                        .mapping
+                        .as_ref()
+                        .map(|m| m.value_translations())
+                        .unwrap_or_default(),
                 }
             })
             .collect();

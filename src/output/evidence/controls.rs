@@ -1,5 +1,13 @@
 //! The controls table: per control named in a rule file's `controls:`, the rules that give
 //! evidence for it and how the tools fared, optionally limited to one framework.
+//!
+//! A control passes only on evidence: at least one in-scope tool judged by an enabled rule
+//! mapped to it, and none failed. Encryption controls (every enabled mapped rule tagged
+//! `e2ee`) count only communication tools the catalog classified and that were read whole;
+//! controls with an enabled rule about the inventory itself count every tool; risk-treatment
+//! controls (every mapped rule tagged `policy`) pass only with a risk process in force (config
+//! exceptions, which always carry an approver and an expiry, or a baseline). Otherwise the
+//! control is `not-tested`.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +16,7 @@ use serde::Serialize;
 use super::{ToolOutcome, ToolRow};
 use crate::Outcome;
 use crate::engine::rule::RuleInfo;
-use crate::finding::Severity;
+use crate::finding::{Severity, SuppressionKind};
 
 /// Frameworks recognised at the start of a control's text; another control's framework is its
 /// first word.
@@ -31,17 +39,23 @@ pub struct ControlRow {
     pub framework: String,
     /// A token derived from the text, for machine formats (OSCAL `control-id`).
     pub control_id: String,
+    /// The mapped rules enabled in this run: the evidence.
     pub rules: Vec<String>,
+    /// The mapped rules that are off in this run: no evidence.
+    pub not_enabled: Vec<String>,
     /// Tools in scope with no such finding open and none accepted (open findings below the
-    /// failure threshold are advice, and pass).
+    /// failure threshold are advice, and pass); for a risk-treatment control, the accepted
+    /// risks on record.
     pub pass: usize,
     /// Tools (and findings about no tool) with an open finding of these rules at or above the
     /// failure threshold.
     pub fail: usize,
     /// Tools (and findings about no tool) whose findings of these rules are all accepted.
     pub accepted_risk: usize,
-    /// `fail`, `accepted-risk` or `pass`.
+    /// `fail`, `pass-with-accepted-risk`, `pass` or `not-tested`.
     pub status: &'static str,
+    /// What the counts are of, and why a control is not tested.
+    pub basis: String,
 }
 
 /// The framework a control belongs to.
@@ -100,16 +114,33 @@ pub fn token(text: &str) -> String {
     out
 }
 
+/// What a control's mapped rules judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Every enabled rule tagged `e2ee`: communication tools the catalog classified.
+    Encryption,
+    /// Only rules tagged `policy`: the risk process (exceptions, ignores, the baseline).
+    RiskTreatment,
+    /// Every tool the inventory lists.
+    Inventory,
+}
+
 pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<ControlRow> {
     let wanted = outcome.evidence.framework.as_deref();
-    let mut rules_by_control: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut rules_by_control: BTreeMap<&str, Vec<&RuleInfo>> = BTreeMap::new();
     for rule in outcome.rules.iter() {
         for control in &rule.controls {
             if wanted.is_none_or(|name| matches(framework_of(control), name)) {
-                rules_by_control.entry(control).or_default().push(&rule.id);
+                rules_by_control.entry(control).or_default().push(rule);
             }
         }
     }
+    let disabled = |id: &str| outcome.disabled_rules.iter().any(|d| &**d == id);
+    // A risk process is in force when the policy records accepted risks with an approver and
+    // an expiry (every config exception has both) or keeps a baseline.
+    let policy = &outcome.inputs.policy;
+    let exceptions: usize = policy.configs.iter().map(|c| c.exceptions).sum();
+    let risk_process = exceptions > 0 || outcome.inputs.baseline.is_some();
     // Findings about no tool: (rule, accepted); advice below the threshold is left out.
     let toolless: Vec<(&str, bool)> = outcome
         .findings
@@ -119,21 +150,24 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
         .collect();
     rules_by_control
         .into_iter()
-        .map(|(control, rules)| {
+        .map(|(control, mapped)| {
+            let enabled: Vec<&&RuleInfo> = mapped.iter().filter(|r| !disabled(&r.id)).collect();
+            let all_tagged = |tag: &str| {
+                let tagged = |r: &&&RuleInfo| r.tags.iter().any(|t| t == tag);
+                !enabled.is_empty() && enabled.iter().all(tagged)
+            };
+            let kind = if all_tagged("policy") {
+                Kind::RiskTreatment
+            } else if all_tagged("e2ee") {
+                Kind::Encryption
+            } else {
+                Kind::Inventory
+            };
+            let (rules, not_enabled): (Vec<&str>, Vec<&str>) = mapped
+                .iter()
+                .map(|r| &*r.id)
+                .partition(|id| !disabled(id));
             let (mut pass, mut fail, mut accepted) = (0, 0, 0);
-            for tool in tools {
-                if tool.outcome == ToolOutcome::NotApplicable {
-                    continue;
-                }
-                let relevant = || tool.findings.iter().filter(|f| rules.contains(&&*f.rule));
-                if relevant().any(|f| f.state == "open" && f.severity >= threshold) {
-                    fail += 1;
-                } else if relevant().any(|f| f.state == "accepted") {
-                    accepted += 1;
-                } else {
-                    pass += 1;
-                }
-            }
             for (rule, suppressed) in &toolless {
                 if rules.contains(rule) {
                     if *suppressed {
@@ -143,20 +177,75 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
                     }
                 }
             }
-            let status = match (fail, accepted) {
-                (0, 0) => "pass",
-                (0, _) => "accepted-risk",
-                _ => "fail",
+            for tool in tools {
+                let relevant = || tool.findings.iter().filter(|f| rules.contains(&&*f.rule));
+                let failed = relevant().any(|f| f.state == "open" && f.severity >= threshold);
+                let in_scope = match kind {
+                    Kind::Encryption => tool.communication,
+                    Kind::Inventory => true,
+                    // Risk treatment is judged on the risk process, not on tools.
+                    Kind::RiskTreatment => false,
+                };
+                if failed {
+                    fail += 1;
+                } else if relevant().any(|f| f.state == "accepted") {
+                    accepted += 1;
+                } else if in_scope
+                    && (kind != Kind::Encryption || tool.judged)
+                    && tool.outcome != ToolOutcome::NotExamined
+                {
+                    // A tool that was not read whole, or not classified, is no evidence.
+                    pass += 1;
+                }
+            }
+            if kind == Kind::RiskTreatment && risk_process && !rules.is_empty() {
+                // The entries of the risk process on record.
+                pass = exceptions
+                    + outcome
+                        .findings
+                        .iter()
+                        .filter(|f| {
+                            f.suppressed
+                                .as_ref()
+                                .is_some_and(|s| s.kind == SuppressionKind::Baseline)
+                        })
+                        .count();
+            }
+            let basis = match kind {
+                _ if rules.is_empty() => "no rule mapped to this control is enabled".to_owned(),
+                Kind::Encryption => {
+                    "communication tools the catalog classified and that were read whole".to_owned()
+                }
+                Kind::Inventory => "every tool listed".to_owned(),
+                Kind::RiskTreatment if risk_process => {
+                    "risk-process entries on record: config exceptions (each with an approver and an expiry) and baselined findings"
+                        .to_owned()
+                }
+                Kind::RiskTreatment => {
+                    "no risk process in force: no config exception and no baseline".to_owned()
+                }
+            };
+            let tested = !rules.is_empty() && (kind != Kind::RiskTreatment || risk_process);
+            let status = if fail > 0 {
+                "fail"
+            } else if !tested || (pass == 0 && accepted == 0) {
+                "not-tested"
+            } else if accepted > 0 {
+                "pass-with-accepted-risk"
+            } else {
+                "pass"
             };
             ControlRow {
                 control: control.to_owned(),
                 framework: framework_of(control).to_owned(),
                 control_id: token(control),
                 rules: rules.into_iter().map(str::to_owned).collect(),
+                not_enabled: not_enabled.into_iter().map(str::to_owned).collect(),
                 pass,
                 fail,
                 accepted_risk: accepted,
                 status,
+                basis,
             }
         })
         .collect()

@@ -9,7 +9,7 @@ use crate::outcome::InputKind;
 
 #[derive(Debug, Serialize)]
 pub struct Header {
-    /// The inventories' `organization:` values, sorted, each once.
+    /// `--organization`, else the inventories' `organization:` values, sorted, each once.
     pub organizations: Vec<String>,
     /// The date the policy was evaluated on (`YYYY-MM-DD`).
     pub evaluated_on: String,
@@ -85,6 +85,9 @@ pub fn build(outcome: &Outcome) -> Header {
         .collect();
     organizations.sort();
     organizations.dedup();
+    if let Some(name) = &outcome.evidence.organization {
+        organizations = vec![name.clone()];
+    }
     let mut sources: Vec<(InputKind, &std::sync::Arc<crate::source::SourceFile>)> = outcome
         .files
         .iter()

@@ -3,16 +3,17 @@
 //! carry the same facts. Serialized as is, it is the `report-json` contract (`"version": 1`).
 //!
 //! Per-tool outcome, in order of precedence (the README documents the same list):
-//! `banned` (the inventory says `status: banned`); `non-compliant` (an open finding at or
-//! above the run's failure threshold, `error` when `fail_on` is `never`); `unclassified` (no
-//! catalog entry, a communication tool, and no accepted risk for that); `accepted-risk` (a
-//! finding suppressed by an exception, an inline ignore or the baseline); `not-applicable` (no
-//! catalog entry and not a communication tool); else `compliant`.
+//! `banned` (the inventory says `status: banned`); `non-compliant` (an open error, other than
+//! `invalid-inventory`); `not-examined` (an open `invalid-inventory` error, or a communication
+//! tool the catalog does not classify, with no accepted risk for that); `at-risk` (open warnings); `accepted-risk` (a finding suppressed by
+//! an exception, an inline ignore or the baseline); `not-applicable` (not a communication
+//! tool, see [`crate::coverage`]); else `compliant`.
 
 mod changes;
 mod controls;
 mod header;
 mod rows;
+mod verdict;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::Outcome;
+use crate::coverage::Coverage;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::policy::date::Date;
 
@@ -27,18 +29,16 @@ pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
 pub use header::Header;
 use rows::{open_findings, risks, tool_rows};
+pub use verdict::{by_action, by_reason};
+use verdict::{tool_outcome, verdict};
 
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
-pub const VERSION: u32 = 1;
+/// Version 2: per-tool outcomes `at-risk` and `not-examined` (for `unclassified`), control
+/// statuses `pass-with-accepted-risk` and `not-tested`, the verdict `nothing-examined`.
+pub const VERSION: u32 = 2;
 
 /// Days before expiry from which an accepted risk is highlighted as expiring soon.
 pub const SOON_DAYS: i64 = crate::policy::EXPIRING_WITHIN_DAYS;
-
-/// Inventory categories that make an unmatched tool a communication tool.
-const COMMUNICATION: &[&str] = &["messaging", "video-conferencing", "voice", "email"];
-
-/// The rule that reports a communication tool the catalog does not know.
-const UNCLASSIFIED_RULE: &str = "unclassified-tool";
 
 /// The whole report.
 #[derive(Debug, Serialize)]
@@ -61,43 +61,57 @@ pub struct Report {
 /// A tool's verdict; see the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+/// The variants are in the order reports list tools: those that need action first.
 pub enum ToolOutcome {
     NonCompliant,
+    AtRisk,
+    NotExamined,
     Banned,
-    Unclassified,
     AcceptedRisk,
     Compliant,
     NotApplicable,
 }
 
 impl ToolOutcome {
-    pub const ALL: [ToolOutcome; 6] = [
-        ToolOutcome::Compliant,
+    pub const ALL: [ToolOutcome; 7] = [
         ToolOutcome::NonCompliant,
-        ToolOutcome::AcceptedRisk,
-        ToolOutcome::Unclassified,
+        ToolOutcome::AtRisk,
+        ToolOutcome::NotExamined,
         ToolOutcome::Banned,
+        ToolOutcome::AcceptedRisk,
+        ToolOutcome::Compliant,
         ToolOutcome::NotApplicable,
     ];
 
+    /// The label every format shows (the README explains each once).
     pub fn as_str(self) -> &'static str {
         match self {
             ToolOutcome::Compliant => "compliant",
+            ToolOutcome::AtRisk => "at-risk",
             ToolOutcome::NonCompliant => "non-compliant",
             ToolOutcome::AcceptedRisk => "accepted-risk",
-            ToolOutcome::Unclassified => "unclassified",
+            ToolOutcome::NotExamined => "not-examined",
             ToolOutcome::Banned => "banned",
             ToolOutcome::NotApplicable => "not-applicable",
         }
+    }
+
+    /// Whether the tool needs someone to act: reports list these first.
+    pub fn needs_action(self) -> bool {
+        matches!(
+            self,
+            ToolOutcome::NonCompliant | ToolOutcome::AtRisk | ToolOutcome::NotExamined
+        )
     }
 }
 
 #[derive(Debug, Default, Serialize)]
 pub struct OutcomeCounts {
     pub compliant: usize,
+    pub at_risk: usize,
     pub non_compliant: usize,
     pub accepted_risk: usize,
-    pub unclassified: usize,
+    pub not_examined: usize,
     pub banned: usize,
     pub not_applicable: usize,
 }
@@ -106,9 +120,10 @@ impl OutcomeCounts {
     pub fn get(&self, outcome: ToolOutcome) -> usize {
         match outcome {
             ToolOutcome::Compliant => self.compliant,
+            ToolOutcome::AtRisk => self.at_risk,
             ToolOutcome::NonCompliant => self.non_compliant,
             ToolOutcome::AcceptedRisk => self.accepted_risk,
-            ToolOutcome::Unclassified => self.unclassified,
+            ToolOutcome::NotExamined => self.not_examined,
             ToolOutcome::Banned => self.banned,
             ToolOutcome::NotApplicable => self.not_applicable,
         }
@@ -117,9 +132,10 @@ impl OutcomeCounts {
     fn add(&mut self, outcome: ToolOutcome) {
         *match outcome {
             ToolOutcome::Compliant => &mut self.compliant,
+            ToolOutcome::AtRisk => &mut self.at_risk,
             ToolOutcome::NonCompliant => &mut self.non_compliant,
             ToolOutcome::AcceptedRisk => &mut self.accepted_risk,
-            ToolOutcome::Unclassified => &mut self.unclassified,
+            ToolOutcome::NotExamined => &mut self.not_examined,
             ToolOutcome::Banned => &mut self.banned,
             ToolOutcome::NotApplicable => &mut self.not_applicable,
         } += 1;
@@ -136,9 +152,12 @@ pub struct ReportSummary {
     pub open_findings: SeverityCounts,
     pub accepted_risks: usize,
     pub unreadable_paths: usize,
-    /// `compliant`, `non-compliant` (the run fails its threshold) or `incomplete`.
+    /// What the run examined and what it did not.
+    pub coverage: Coverage,
+    /// `compliant`, `non-compliant` (the run fails its threshold), `nothing-examined` (no
+    /// communication tool judged) or `incomplete` (paths or tools not read or classified).
     pub verdict: &'static str,
-    pub verdict_text: &'static str,
+    pub verdict_text: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -199,6 +218,15 @@ pub struct ToolRow {
     /// What the inventory says was configured (`e2ee:`).
     pub configured: Option<&'static str>,
     pub outcome: ToolOutcome,
+    /// Why a not-applicable tool is out of scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A communication tool the encryption rules could judge (see [`crate::coverage`]).
+    #[serde(skip)]
+    pub judged: bool,
+    /// A communication tool (catalog match, unclassified or ambiguous).
+    #[serde(skip)]
+    pub communication: bool,
     pub findings: Vec<ToolFinding>,
     /// The catalog entry's review date.
     pub reviewed: Option<String>,
@@ -330,26 +358,13 @@ pub fn build(outcome: &Outcome) -> Report {
     }
     let mut counts = OutcomeCounts::default();
     for row in &mut tools {
-        row.outcome = tool_outcome(row, threshold);
+        row.outcome = tool_outcome(row);
         counts.add(row.outcome);
     }
 
     let summary = outcome.summary();
-    let (verdict, verdict_text) = if !outcome.path_errors.is_empty() {
-        ("incomplete", "Incomplete: some paths could not be read.")
-    } else if outcome.fails() {
-        (
-            "non-compliant",
-            "Not compliant: open findings at or above the failure threshold.",
-        )
-    } else if outcome.worst().is_some() {
-        (
-            "compliant",
-            "Compliant, with open findings below the threshold.",
-        )
-    } else {
-        ("compliant", "Compliant: no open finding.")
-    };
+    let coverage = outcome.coverage();
+    let (verdict, verdict_text) = verdict(outcome, &coverage);
     let accepted_risks = risks(outcome, today);
     let report_summary = ReportSummary {
         files: summary.files,
@@ -363,6 +378,7 @@ pub fn build(outcome: &Outcome) -> Report {
         },
         accepted_risks: accepted_risks.len(),
         unreadable_paths: outcome.path_errors.len(),
+        coverage,
         verdict,
         verdict_text,
     };
@@ -390,34 +406,6 @@ pub fn build(outcome: &Outcome) -> Report {
             })
             .collect(),
         changes,
-    }
-}
-
-fn tool_outcome(row: &ToolRow, threshold: Severity) -> ToolOutcome {
-    let open_blocking = row
-        .findings
-        .iter()
-        .any(|f| f.state == "open" && f.severity >= threshold);
-    let accepted = row.findings.iter().any(|f| f.state == "accepted");
-    let unclassified_finding = row.findings.iter().find(|f| &*f.rule == UNCLASSIFIED_RULE);
-    let communication = row.catalog_id.is_some()
-        || unclassified_finding.is_some()
-        || row.category.is_some_and(|c| COMMUNICATION.contains(&c));
-    if row.status == Some("banned") {
-        ToolOutcome::Banned
-    } else if open_blocking {
-        ToolOutcome::NonCompliant
-    } else if row.catalog_id.is_none()
-        && communication
-        && unclassified_finding.is_none_or(|f| f.state == "open")
-    {
-        ToolOutcome::Unclassified
-    } else if accepted {
-        ToolOutcome::AcceptedRisk
-    } else if !communication {
-        ToolOutcome::NotApplicable
-    } else {
-        ToolOutcome::Compliant
     }
 }
 

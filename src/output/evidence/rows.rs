@@ -10,9 +10,9 @@ use crate::policy::date::Date;
 pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
     let catalog = &outcome.catalog;
     let mut rows = Vec::with_capacity(outcome.summary().tools);
-    for file in &outcome.files {
+    for (file, scopes) in outcome.files.iter().zip(outcome.tool_scopes()) {
         let name: Arc<str> = Arc::from(file.source.name.as_str());
-        for tool in &file.tools {
+        for (tool, scope) in file.tools.iter().zip(scopes) {
             let system = tool.catalog_id.as_deref().and_then(|id| catalog.by_id(id));
             let mut channels: Vec<(crate::catalog::Channel, &'static str)> = tool
                 .e2ee
@@ -48,6 +48,9 @@ pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                     .collect(),
                 configured: tool.configured.map(|c| c.as_str()),
                 outcome: ToolOutcome::Compliant,
+                reason: crate::coverage::reason(tool, scope.scope),
+                judged: scope.judged(),
+                communication: scope.scope.is_communication(),
                 findings: Vec::new(),
                 reviewed: system.map(|s| s.reviewed.clone()),
                 sources: system.map_or_else(Vec::new, |s| {

@@ -1,5 +1,6 @@
 //! Inline SVG charts for the HTML report: tools by outcome, and E2EE status per channel. Plain
-//! shapes and text, no script, so they render offline, in mail clients and in print.
+//! shapes and text, no script, so they render offline, in mail clients and in print. Every
+//! segment (`rect.seg`) carries its number as text (`.seg-count`), not only as a colour.
 
 use std::fmt::Write;
 
@@ -7,8 +8,8 @@ use super::esc;
 use crate::output::evidence::{Report, ToolOutcome};
 
 /// Outcome colours, by [`ToolOutcome::ALL`] order.
-const OUTCOME_COLOURS: [&str; 6] = [
-    "#2e7d32", "#c62828", "#ef6c00", "#6a1b9a", "#455a64", "#9e9e9e",
+const OUTCOME_COLOURS: [&str; 7] = [
+    "#c62828", "#f9a825", "#6a1b9a", "#455a64", "#ef6c00", "#2e7d32", "#9e9e9e",
 ];
 
 /// Catalog statuses, strongest first, with their colours.
@@ -47,8 +48,8 @@ pub fn outcomes(report: &Report) -> String {
         let _ = write!(
             svg,
             "<text x=\"{x}\" y=\"{ty}\" text-anchor=\"end\">{name}</text>\
-             <rect x=\"{bx}\" y=\"{y}\" width=\"{width}\" height=\"18\" fill=\"{colour}\"/>\
-             <text x=\"{cx}\" y=\"{ty}\">{count}</text>",
+             <rect class=\"seg\" x=\"{bx}\" y=\"{y}\" width=\"{width}\" height=\"18\" fill=\"{colour}\"/>\
+             <text class=\"seg-count\" x=\"{cx}\" y=\"{ty}\">{count}</text>",
             x = label_w - 8,
             ty = y + 14,
             name = outcome.as_str(),
@@ -82,7 +83,8 @@ pub fn channels(report: &Report) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let (label_w, bar_w, row_h) = (100, 330, 26);
+    // Each row: the bar, then a line with each segment's status and count.
+    let (label_w, bar_w, row_h) = (100, 330, 44);
     let legend_y = row_h * CHANNELS.len() + 14;
     let height = legend_y + 30;
     let legend_w: usize = STATUSES.iter().map(|(s, _)| 22 + s.len() * 7).sum();
@@ -104,6 +106,7 @@ pub fn channels(report: &Report) -> String {
             y + 14
         );
         let mut x = label_w;
+        let mut texts = Vec::new();
         for (s, count) in counts[i].iter().enumerate() {
             if *count == 0 {
                 continue;
@@ -112,14 +115,26 @@ pub fn channels(report: &Report) -> String {
             let (status, colour) = STATUSES[s];
             let _ = write!(
                 svg,
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"18\" fill=\"{colour}\">\
-                 <title>{channel}: {count} {}</title></rect>",
+                "<rect class=\"seg\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"18\" \
+                 fill=\"{colour}\"><title>{channel}: {count} {}</title></rect>",
                 esc(status)
             );
+            texts.push(format!(
+                "<tspan class=\"seg-count\">{} {count}</tspan>",
+                esc(status)
+            ));
             x += w;
         }
         let total: usize = counts[i].iter().sum();
         let _ = write!(svg, "<text x=\"{}\" y=\"{}\">{total}</text>", x + 6, y + 14);
+        if !texts.is_empty() {
+            let _ = write!(
+                svg,
+                "<text class=\"small\" x=\"{label_w}\" y=\"{}\">{}</text>",
+                y + 33,
+                texts.join(" · ")
+            );
+        }
     }
     let mut x = 4;
     for (status, colour) in STATUSES {

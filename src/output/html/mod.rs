@@ -81,7 +81,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "<p class=\"verdict {verdict_class}\" id=\"verdict\">Verdict: {}</p>",
-        esc(report.summary.verdict_text)
+        esc(&report.summary.verdict_text)
     )?;
     evidence(report, out)?;
     summary(report, out)?;
@@ -120,7 +120,9 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "Organization",
         &if orgs.is_empty() {
-            "–".into()
+            "not set: add <code>organization:</code> to the inventory, or pass \
+             <code>--organization NAME</code>"
+                .into()
         } else {
             orgs.join(", ")
         },
@@ -150,7 +152,15 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             ),
         )?;
     }
-    row(out, "Commit", &opt(h.commit.as_deref()))?;
+    let commit = h.commit.as_deref().map_or_else(
+        || {
+            "not set: pass <code>--evidence-commit SHA</code> (GITHUB_SHA and CI_COMMIT_SHA are \
+             read)"
+                .to_owned()
+        },
+        esc,
+    );
+    row(out, "Commit", &commit)?;
     row(out, "Fails on", h.policy.fail_on)?;
     for c in &h.policy.configs {
         let mut text = format!(
@@ -166,6 +176,12 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         if !c.extends.is_empty() {
             text.push_str(&format!("; extends: {}", esc(&c.extends.join(" → "))));
+        }
+        if !c.value_mapping.is_empty() {
+            text.push_str(&format!(
+                "; values mapped: {}",
+                esc(&c.value_mapping.join("; "))
+            ));
         }
         row(out, "Config", &text)?;
     }
@@ -227,6 +243,23 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     row(out, "Inventory files", &s.files.to_string())?;
     row(out, "Tools listed", &s.tools_listed.to_string())?;
     row(out, "Tools in scope", &s.tools_in_scope.to_string())?;
+    let c = &s.coverage;
+    row(
+        out,
+        "Communication tools (in the catalog / unclassified / ambiguous)",
+        &format!(
+            "{} ({} / {} / {})",
+            c.communication, c.catalog, c.unclassified, c.ambiguous
+        ),
+    )?;
+    row(out, "Communication tools judged", &c.judged.to_string())?;
+    row(out, "Tools with invalid fields", &c.invalid.to_string())?;
+    row(out, "Tools not applicable", &c.not_applicable.to_string())?;
+    row(
+        out,
+        "Files with no tool",
+        &c.files_without_tools.to_string(),
+    )?;
     for o in ToolOutcome::ALL {
         row(out, o.as_str(), &s.outcomes.get(o).to_string())?;
     }
@@ -255,13 +288,16 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
+    let (listed, folded) = super::evidence::by_action(tools);
     writeln!(
         out,
-        "<section id=\"tools\"><h2>Tools</h2><table><thead><tr><th>tool</th><th>location</th>\
-         <th>vendor</th><th>owner</th><th>data</th><th>catalog</th><th>channels (catalog status)</th>\
-         <th>configured</th><th>outcome</th><th>findings</th></tr></thead><tbody>"
+        "<section id=\"tools\"><h2>Tools</h2><p class=\"note\">Tools that need action come \
+         first; outcomes are defined in the README.</p><table class=\"tools\"><thead><tr>\
+         <th>tool</th><th>location</th><th>vendor</th><th>owner</th><th>data</th><th>catalog</th>\
+         <th>channels (catalog status)</th><th>configured</th><th>outcome</th><th>findings</th>\
+         </tr></thead><tbody>"
     )?;
-    for t in tools {
+    for t in listed {
         let catalog = match (&t.catalog_name, &t.reviewed, &t.catalog_id) {
             (Some(name), Some(reviewed), Some(id)) => format!(
                 "<a href=\"#src-{}\">{}</a><br><small>reviewed {}</small>",
@@ -323,7 +359,26 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
             o = t.outcome.as_str(),
         )?;
     }
-    writeln!(out, "</tbody></table></section>")
+    writeln!(out, "</tbody></table>")?;
+    if !folded.is_empty() {
+        writeln!(
+            out,
+            "<details id=\"not-applicable\"><summary>{} tool(s) not applicable</summary><ul>",
+            folded.len()
+        )?;
+        for (reason, names) in super::evidence::by_reason(&folded) {
+            let names: Vec<String> = names.iter().map(|n| esc(n)).collect();
+            writeln!(
+                out,
+                "<li>{} ({}): {}</li>",
+                esc(reason),
+                names.len(),
+                names.join(", ")
+            )?;
+        }
+        writeln!(out, "</ul></details>")?;
+    }
+    writeln!(out, "</section>")
 }
 
 fn risks(risks: &[Risk], out: &mut dyn Write) -> io::Result<()> {
@@ -361,16 +416,25 @@ fn controls(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<section id=\"controls\"><h2>Controls</h2>")?;
     writeln!(
         out,
-        "<table><thead><tr><th>control</th><th>checked by</th><th>pass</th><th>fail</th>\
-         <th>accepted risk</th><th>status</th></tr></thead><tbody>"
+        "<table><thead><tr><th>control</th><th>checked by</th><th>not enabled</th>\
+         <th>pass</th><th>fail</th><th>accepted risk</th><th>status</th></tr></thead><tbody>"
     )?;
+    let list = |ids: &[String]| match ids {
+        [] => "–".to_owned(),
+        ids => esc(&ids.join(", ")),
+    };
     for c in &report.controls {
+        let why = match c.status {
+            "not-tested" => format!("<br><small>{}</small>", esc(&c.basis)),
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td><span class=\"c c-{5}\">{5}</span></td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td><span class=\"c c-{6}\">{6}</span>{why}</td></tr>",
             esc(&c.control),
-            esc(&c.rules.join(", ")),
+            list(&c.rules),
+            list(&c.not_enabled),
             c.pass,
             c.fail,
             c.accepted_risk,
@@ -380,8 +444,10 @@ fn controls(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "</tbody></table><p class=\"note\">Counts are tools in scope (and findings about no \
-         tool). The mapping is declared in each rule file (<code>controls:</code>); it is \
-         guidance, not legal advice.</p></section>"
+         tool): encryption controls count communication tools the catalog classified, \
+         risk-treatment controls the entries of the risk process. A control with nothing judged \
+         by an enabled rule is <code>not-tested</code>. The mapping is declared in each rule \
+         file (<code>controls:</code>); it is guidance, not legal advice.</p></section>"
     )
 }
 

@@ -69,7 +69,15 @@ struct Run<'a> {
     tool: Tool<'a>,
     invocations: [Invocation; 1],
     column_kind: &'static str,
+    properties: RunProperties,
+    /// Last: `render` writes the results where the frame's empty list is.
     results: Vec<SarifResult<'a>>,
+}
+
+/// What the run examined, so a viewer can tell "no result" from "nothing checked".
+#[derive(Serialize)]
+struct RunProperties {
+    coverage: crate::coverage::Coverage,
 }
 
 #[derive(Serialize)]
@@ -396,6 +404,9 @@ fn frame(outcome: &Outcome) -> Log<'_> {
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
+            properties: RunProperties {
+                coverage: outcome.coverage(),
+            },
             results: Vec::new(),
         }],
     }

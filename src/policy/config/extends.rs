@@ -298,6 +298,7 @@ fn merge(
         exceptions: Vec::new(),
         max_exception_days: MAX_EXCEPTION_DAYS,
         mapping: None,
+        allow_empty: false,
         rule_files: Vec::new(),
         catalog: None,
         files: vec![Arc::clone(&source)],
@@ -316,6 +317,7 @@ fn merge(
             config.max_exception_days = days;
         }
         config.mapping = layer.mapping.or(config.mapping);
+        config.allow_empty = layer.allow_empty.unwrap_or(config.allow_empty);
         for path in layer.rule_files {
             let key = normalize(&path);
             if !config.rule_files.iter().any(|p| normalize(p) == key) {

@@ -46,6 +46,7 @@ pub const TOP_KEYS: &[&str] = &[
     "inventory",
     "rule_files",
     "catalog",
+    "allow_empty",
 ];
 /// Top-level keys whose entries accumulate through `extends` (the others: the nearer file wins).
 pub const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
@@ -109,6 +110,8 @@ pub struct Config {
     /// The effective catalog when `catalog:` adds systems or overrides statuses; `None` means
     /// the embedded catalog applies unchanged.
     pub catalog: Option<Arc<Catalog>>,
+    /// `allow_empty`: an inventory that lists no tools is deliberate, not `empty-inventory`.
+    pub allow_empty: bool,
     /// Every file read for this config: itself first, then what it extends, in load order.
     pub files: Vec<Arc<SourceFile>>,
     /// Each effective value with the file and line it came from, for `config --show`.
@@ -195,6 +198,7 @@ struct Layer {
     rules: BTreeMap<String, RuleLevel>,
     exceptions: Vec<Exception>,
     max_exception_days: Option<i64>,
+    allow_empty: Option<bool>,
     mapping: Option<Mapping>,
     rule_files: Vec<PathBuf>,
     added: Vec<Added>,
@@ -302,6 +306,10 @@ impl Loader<'_> {
                     self.show_items(&mut layer, "exceptions", value);
                 }
                 Some("max_exception_days") => layer.max_exception_days = self.positive_days(value),
+                Some("allow_empty") => match value.kind {
+                    NodeKind::Bool(allow) => layer.allow_empty = Some(allow),
+                    _ => self.wrong_type(value, "`allow_empty`", "`true` or `false`"),
+                },
                 Some("inventory") => inventory = Some((key, value)),
                 Some("rule_files") => self.rule_files(value, &mut layer),
                 Some("catalog") => self.catalog(value, &mut layer),

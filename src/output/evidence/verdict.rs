@@ -1,0 +1,111 @@
+//! Per-tool outcomes and the run's verdict: the words a report uses for what was examined,
+//! and the order HTML and Markdown list the tools in.
+
+use super::{ToolOutcome, ToolRow};
+use crate::Outcome;
+use crate::coverage::{AMBIGUOUS, Coverage, INVALID, UNCLASSIFIED};
+use crate::finding::Severity;
+
+/// Rules whose open findings mean the tool was not examined rather than judged; an open
+/// `INVALID` error means part of the tool was not read.
+const NOT_EXAMINED_RULES: &[&str] = &[INVALID, UNCLASSIFIED, AMBIGUOUS];
+
+/// The run's verdict and the sentence that says why. Compliant only when a communication
+/// tool was judged, no open finding reaches the threshold and nothing was left unread.
+pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, String) {
+    let examined = format!(
+        "{} of {} communication tool(s) judged, {} tool(s) not applicable",
+        coverage.judged, coverage.communication, coverage.not_applicable
+    );
+    let unread = outcome.empty_files();
+    if !outcome.path_errors.is_empty() {
+        let text = format!(
+            "Incomplete: {} path(s) could not be read; {examined}.",
+            outcome.path_errors.len()
+        );
+        ("incomplete", text)
+    } else if coverage.judged == 0 {
+        let text = format!(
+            "Nothing examined: no communication tool was judged ({} tool(s) in {} file(s), \
+             {unread} file(s) without a tool list, {} communication tool(s) not examined).",
+            coverage.tools,
+            coverage.files,
+            coverage.not_examined()
+        );
+        ("nothing-examined", text)
+    } else if outcome.fails() {
+        let text =
+            format!("Not compliant: open findings at or above the failure threshold; {examined}.");
+        ("non-compliant", text)
+    } else if coverage.not_examined() > 0 || unread > 0 {
+        let text = format!(
+            "Incomplete: {} communication tool(s) not examined, {unread} file(s) without a tool \
+             list; {examined}.",
+            coverage.not_examined()
+        );
+        ("incomplete", text)
+    } else if outcome.worst().is_some() {
+        let text = format!("Compliant, with open findings below the threshold; {examined}.");
+        ("compliant", text)
+    } else {
+        (
+            "compliant",
+            format!("Compliant: no open finding; {examined}."),
+        )
+    }
+}
+
+pub(super) fn tool_outcome(row: &ToolRow) -> ToolOutcome {
+    let open = || row.findings.iter().filter(|f| f.state == "open");
+    let not_examined_rule = |rule: &str| NOT_EXAMINED_RULES.contains(&rule);
+    let accepted = row.findings.iter().any(|f| f.state == "accepted");
+    let accepted_unclassified = row
+        .findings
+        .iter()
+        .any(|f| f.state == "accepted" && not_examined_rule(&f.rule));
+    if row.status == Some("banned") {
+        ToolOutcome::Banned
+    } else if open().any(|f| f.severity == Severity::Error && *f.rule != *INVALID) {
+        // An unclassified tool carrying data that requires E2EE is an error: non-compliant.
+        ToolOutcome::NonCompliant
+    } else if open()
+        .any(|f| not_examined_rule(&f.rule) && (f.severity == Severity::Error || row.communication))
+        || (row.communication && !row.judged && !accepted_unclassified)
+    {
+        ToolOutcome::NotExamined
+    } else if open().any(|f| f.severity == Severity::Warning) {
+        ToolOutcome::AtRisk
+    } else if accepted {
+        ToolOutcome::AcceptedRisk
+    } else if !row.communication {
+        ToolOutcome::NotApplicable
+    } else {
+        ToolOutcome::Compliant
+    }
+}
+
+/// The tools as HTML and Markdown reports list them: those in scope, the ones that need action
+/// first (non-compliant, at risk, not examined) and otherwise in inventory order; then the
+/// not-applicable ones, folded apart.
+pub fn by_action(tools: &[ToolRow]) -> (Vec<&ToolRow>, Vec<&ToolRow>) {
+    let (mut listed, folded): (Vec<&ToolRow>, Vec<&ToolRow>) = tools
+        .iter()
+        .partition(|t| t.outcome != ToolOutcome::NotApplicable);
+    listed.sort_by_key(|t| {
+        (
+            !t.outcome.needs_action(),
+            t.outcome.needs_action().then_some(t.outcome),
+        )
+    });
+    (listed, folded)
+}
+
+/// Not-applicable tools' names by reason, reasons sorted, names in inventory order.
+pub fn by_reason<'r>(tools: &[&'r ToolRow]) -> Vec<(&'r str, Vec<&'r str>)> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for tool in tools {
+        let reason = tool.reason.as_deref().unwrap_or("not a communication tool");
+        groups.entry(reason).or_default().push(&tool.name);
+    }
+    groups.into_iter().collect()
+}

@@ -1,0 +1,493 @@
+//! Verdicts that never overstate (issue 16): a file that yields no tools is `empty-inventory`,
+//! a run that judged no communication tool is never "compliant", no control passes with
+//! nothing tested, a tool that was not read whole is never a pass, per-tool labels say what
+//! they mean, JUnit fails exactly the tools at or above `--fail-on`, and every format states
+//! the same coverage. Each case runs on a fixture under `fixtures/coverage/`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::e2ee_lint;
+use e2ee_lint::engine::rule::Registry;
+use serde_json::Value;
+
+const DIR: &str = "fixtures/coverage";
+
+fn report(args: &[&str]) -> (i32, Value) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "report-json"]);
+    let out = e2ee_lint(&all);
+    let value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
+    (out.code, value)
+}
+
+/// The top-level keys of a fixture, read with the crate's own parser.
+fn top_keys(path: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(common::root().join(path)).unwrap();
+    let documents = e2ee_lint::yaml::parse(&text).unwrap();
+    match &documents[0].kind {
+        e2ee_lint::yaml::NodeKind::Map(entries) => entries
+            .iter()
+            .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+            .collect(),
+        other => panic!("{path} is not a mapping: {other:?}"),
+    }
+}
+
+/// The fixtures' inventory files, for runs over every case.
+fn fixture_files() -> Vec<String> {
+    let mut files = Vec::new();
+    for entry in walk(&common::root().join(DIR)) {
+        files.push(common::relative(&entry));
+    }
+    files.sort();
+    files
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path.file_name().is_some_and(|n| n != "e2ee-lint.yaml") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn shapes_without_a_tool_list_are_empty_inventory_naming_their_keys() {
+    let cases = [
+        (format!("{DIR}/one-record-per-file"), "tools: single"),
+        (format!("{DIR}/websites.yaml"), "tools: websites"),
+        (format!("{DIR}/unrecognized.yaml"), "inventory.tools"),
+    ];
+    for (path, mapping) in cases {
+        let (code, json) = common::json(&["check", &path]);
+        assert_eq!(code, 1, "{path}: {json}");
+        let findings = json["findings"].as_array().unwrap();
+        let files: BTreeSet<&str> = findings
+            .iter()
+            .map(|f| f["file"].as_str().unwrap())
+            .collect();
+        assert!(!files.is_empty(), "{path}");
+        for file in files {
+            let of_file: Vec<&Value> = findings.iter().filter(|f| f["file"] == file).collect();
+            assert_eq!(of_file.len(), 1, "{file}: one finding, not one per key");
+            let finding = of_file[0];
+            assert_eq!(finding["rule"], "empty-inventory", "{file}");
+            assert_eq!(finding["severity"], "error", "{file}");
+            let message = finding["message"].as_str().unwrap();
+            let help = finding["help"].as_str().unwrap();
+            assert!(message.starts_with("no tool list found"), "{message}");
+            for key in top_keys(file) {
+                assert!(
+                    message.contains(&format!("`{key}`")),
+                    "{message} lacks {key}"
+                );
+                assert!(help.contains(&key), "{help} lacks {key}");
+            }
+            assert!(help.contains(mapping), "{file}: {help}");
+        }
+        assert_eq!(json["summary"]["coverage"]["tools"], 0, "{path}");
+    }
+}
+
+#[test]
+fn allow_empty_covers_an_empty_list_but_not_a_shape_with_no_tool_list() {
+    let (code, json) = common::json(&["check", &format!("{DIR}/allow-empty")]);
+    let findings = json["findings"].as_array().unwrap();
+    let empty: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "empty-inventory")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        empty,
+        [format!("{DIR}/allow-empty/websites.yaml")],
+        "{json}"
+    );
+    assert_eq!(code, 1);
+    // Without the config, the empty list is a finding too.
+    let (code, json) = common::json(&[
+        "check",
+        "--isolated",
+        &format!("{DIR}/allow-empty/empty.yaml"),
+    ]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(common::json_rules(&json.to_string()), ["empty-inventory"]);
+}
+
+#[test]
+fn a_run_that_judged_no_communication_tool_is_never_compliant() {
+    for path in [
+        format!("{DIR}/one-record-per-file"),
+        format!("{DIR}/websites.yaml"),
+        format!("{DIR}/unrecognized.yaml"),
+        format!("{DIR}/no-communication.yaml"),
+        format!("{DIR}/invalid-tool.yaml"),
+    ] {
+        for fail_on in ["error", "never"] {
+            let (_, json) = report(&["check", "--fail-on", fail_on, &path]);
+            let summary = &json["summary"];
+            assert_eq!(summary["coverage"]["judged"], 0, "{path}");
+            assert_ne!(summary["verdict"], "compliant", "{path}: {summary}");
+            assert_eq!(summary["verdict"], "nothing-examined", "{path}: {summary}");
+        }
+    }
+}
+
+#[test]
+fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules() {
+    let registry = Registry::embedded().unwrap();
+    let off: BTreeSet<String> = registry
+        .infos()
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.id.to_string())
+        .collect();
+    assert!(!off.is_empty(), "the registry has a rule off by default");
+    for path in fixture_files() {
+        let (_, json) = report(&["check", &path]);
+        let judged = json["summary"]["coverage"]["judged"].as_u64().unwrap();
+        // A tool that was not examined is never evidence for a pass.
+        let examined = json["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["outcome"] != "not-examined")
+            .count() as u64;
+        for control in json["controls"].as_array().unwrap() {
+            let status = control["status"].as_str().unwrap();
+            let rules: Vec<&str> = control["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect();
+            for rule in &rules {
+                assert!(!off.contains(*rule), "{path}: {rule} is off: {control}");
+            }
+            assert!(
+                control["pass"].as_u64().unwrap() <= examined,
+                "{path}: a not-examined tool counted as a pass: {control}"
+            );
+            if status.starts_with("pass") {
+                let evidence =
+                    control["pass"].as_u64().unwrap() + control["accepted_risk"].as_u64().unwrap();
+                assert!(evidence > 0, "{path}: a pass on nothing: {control}");
+                assert!(!rules.is_empty(), "{path}: {control}");
+            }
+            if status == "pass" && judged == 0 {
+                // Only a control with an enabled rule about the inventory itself may pass
+                // when no communication tool was judged.
+                let about_inventory = rules.iter().any(|rule| {
+                    registry
+                        .get(rule)
+                        .is_some_and(|r| !r.info.tags.iter().any(|t| t == "e2ee"))
+                });
+                assert!(about_inventory, "{path}: {control}");
+            }
+            let (pass, fail, accepted) = (
+                control["pass"].as_u64().unwrap(),
+                control["fail"].as_u64().unwrap(),
+                control["accepted_risk"].as_u64().unwrap(),
+            );
+            assert!(
+                !(status == "pass" && pass + fail + accepted == 0),
+                "{path}: 0 / 0 / 0 pass: {control}"
+            );
+        }
+        // Risk treatment needs a risk process: these fixtures have no exception or baseline.
+        let treatment = json["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["control"].as_str().unwrap().contains("6.1.3"))
+            .expect("ISO 27001 6.1.3 is mapped");
+        assert_eq!(treatment["status"], "not-tested", "{path}: {treatment}");
+    }
+}
+
+#[test]
+fn encryption_controls_are_not_tested_when_no_communication_tool_was_judged() {
+    for path in [
+        format!("{DIR}/websites.yaml"),
+        format!("{DIR}/no-communication.yaml"),
+        format!("{DIR}/invalid-tool.yaml"),
+    ] {
+        let (_, json) = report(&["check", &path]);
+        let registry = Registry::embedded().unwrap();
+        for control in json["controls"].as_array().unwrap() {
+            let rules: Vec<&str> = control["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap())
+                .collect();
+            let encryption = !rules.is_empty()
+                && rules.iter().all(|r| {
+                    registry
+                        .get(r)
+                        .is_some_and(|r| r.info.tags.iter().any(|t| t == "e2ee"))
+                });
+            if encryption {
+                assert_eq!(control["pass"], 0, "{path}: {control}");
+                assert_ne!(control["status"], "pass", "{path}: {control}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_ambiguous_tool_is_not_examined_and_the_run_is_incomplete() {
+    let (_, json) = report(&["check", &format!("{DIR}/ambiguous.yaml")]);
+    let teams = json["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Teams")
+        .unwrap();
+    assert_eq!(teams["outcome"], "not-examined", "{teams}");
+    assert_eq!(json["summary"]["coverage"]["ambiguous"], 1);
+    assert_eq!(
+        json["summary"]["verdict"], "incomplete",
+        "{}",
+        json["summary"]
+    );
+}
+
+#[test]
+fn a_tool_with_an_invalid_inventory_error_is_not_examined() {
+    let path = format!("{DIR}/invalid-tool.yaml");
+    let (code, json) = report(&["check", &path]);
+    assert_eq!(code, 1);
+    let tools = json["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 1);
+    assert!(
+        tools[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "invalid-inventory" && f["severity"] == "error")
+    );
+    assert_eq!(tools[0]["outcome"], "not-examined", "{}", tools[0]);
+    assert_eq!(json["summary"]["coverage"]["invalid"], 1);
+    let csv = e2ee_lint(&["check", &path, "-f", "csv"]).stdout;
+    assert!(csv.contains(",not-examined,"), "{csv}");
+}
+
+#[test]
+fn zoom_on_its_defaults_is_at_risk_in_every_format() {
+    let path = format!("{DIR}/zoom-defaults.yaml");
+    let (code, json) = common::json(&["check", &path]);
+    assert_eq!(code, 0, "warnings do not fail the default threshold");
+    let severities: BTreeSet<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, BTreeSet::from(["warning"]), "{json}");
+    let (_, report) = report(&["check", &path]);
+    assert_eq!(report["tools"][0]["outcome"], "at-risk");
+    assert_eq!(report["summary"]["outcomes"]["at_risk"], 1);
+    assert_eq!(report["summary"]["outcomes"]["compliant"], 0);
+    let csv = e2ee_lint(&["check", &path, "-f", "csv"]).stdout;
+    assert!(csv.contains(",at-risk,"), "{csv}");
+    assert!(!csv.contains(",compliant,"), "{csv}");
+    let markdown = e2ee_lint(&["check", &path, "-f", "markdown"]).stdout;
+    assert!(markdown.contains("**at-risk**"), "{markdown}");
+    let html = e2ee_lint(&["check", &path, "-f", "html"]).stdout;
+    assert!(html.contains("<span class=\"o o-at-risk\">at-risk</span>"));
+    let oscal = e2ee_lint(&["check", &path, "-f", "oscal"]).stdout;
+    assert!(oscal.contains("\"value\": \"at-risk\""), "{oscal}");
+}
+
+/// The JUnit test cases that hold a `<failure>`, as `(classname, name)`.
+fn junit_failing_cases(xml: &str) -> Vec<(String, String)> {
+    let attribute = |tag: &str, name: &str| -> String {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].to_owned()
+    };
+    let mut failing = Vec::new();
+    for case in xml.split("<testcase ").skip(1) {
+        let body = case.split("</testcase>").next().unwrap();
+        let tag = body.split('>').next().unwrap();
+        if body.contains("<failure") {
+            failing.push((attribute(tag, "classname"), attribute(tag, "name")));
+        }
+    }
+    failing
+}
+
+#[test]
+fn junit_fails_exactly_the_tools_with_findings_at_or_above_fail_on() {
+    let path = format!("{DIR}/mixed.yaml");
+    let rank = |s: &str| ["info", "warning", "error"].iter().position(|x| *x == s);
+    for fail_on in ["error", "warning", "info", "never"] {
+        let (_, json) = common::json(&["check", "--fail-on", fail_on, &path]);
+        let mut expected: Vec<(String, String)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f.get("suppressed").is_none())
+            .filter(|f| {
+                rank(f["severity"].as_str().unwrap()) >= rank(fail_on) && fail_on != "never"
+            })
+            .map(|f| {
+                let file = f["file"].as_str().unwrap().to_owned();
+                let case = f["tool"]
+                    .as_str()
+                    .map_or_else(|| file.clone(), str::to_owned);
+                (file, case)
+            })
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let xml = e2ee_lint(&["check", "--fail-on", fail_on, &path, "-f", "junit"]).stdout;
+        let mut failing = junit_failing_cases(&xml);
+        failing.sort();
+        assert_eq!(failing, expected, "--fail-on {fail_on}:\n{xml}");
+        assert!(
+            xml.contains(&format!(
+                "<testsuites name=\"e2ee-lint\" tests=\"6\" failures=\"{}\"",
+                expected.len()
+            )),
+            "{xml}"
+        );
+    }
+    // The info finding on Signal is advice: in the case's output, not a failure.
+    let xml = e2ee_lint(&["check", &path, "-f", "junit"]).stdout;
+    let signal = xml.split("name=\"Signal\"").nth(1).unwrap();
+    let signal = signal.split("</testcase>").next().unwrap();
+    assert!(
+        signal.contains("<system-out>") && signal.contains("backups-not-e2ee"),
+        "{signal}"
+    );
+    assert!(!signal.contains("<failure"), "{signal}");
+}
+
+#[test]
+fn every_format_states_the_coverage_of_the_json_output() {
+    for path in [format!("{DIR}/mixed.yaml"), format!("{DIR}/websites.yaml")] {
+        let (_, json) = common::json(&["check", &path]);
+        let coverage = &json["summary"]["coverage"];
+        let (_, report) = report(&["check", &path]);
+        assert_eq!(&report["summary"]["coverage"], coverage, "report-json");
+        let sarif: Value =
+            serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "sarif"]).stdout).unwrap();
+        assert_eq!(
+            &sarif["runs"][0]["properties"]["coverage"], coverage,
+            "sarif"
+        );
+        let n = |key: &str| coverage[key].as_u64().unwrap();
+        let junit = e2ee_lint(&["check", &path, "-f", "junit"]).stdout;
+        for key in [
+            "tools",
+            "communication",
+            "judged",
+            "not_applicable",
+            "files_without_tools",
+        ] {
+            assert!(
+                junit.contains(&format!(
+                    "<property name=\"coverage.{key}\" value=\"{}\"/>",
+                    n(key)
+                )),
+                "junit {key}: {junit}"
+            );
+        }
+        let human = e2ee_lint(&["check", &path]).stderr;
+        assert!(
+            human.contains(&format!(
+                "coverage: {} tool(s), {} communication ({} in the catalog, {} unclassified, {} ambiguous), {} judged, {} not applicable",
+                n("tools"), n("communication"), n("catalog"), n("unclassified"), n("ambiguous"), n("judged"), n("not_applicable")
+            )),
+            "{human}"
+        );
+        let markdown = e2ee_lint(&["check", &path, "-f", "markdown"]).stdout;
+        assert!(markdown.contains(&format!("| communication tools judged | {} |", n("judged"))));
+        assert!(markdown.contains(&format!(
+            "| tools not applicable | {} |",
+            n("not_applicable")
+        )));
+        assert!(markdown.contains(&format!(
+            "| files with no tool | {} |",
+            n("files_without_tools")
+        )));
+        let html = e2ee_lint(&["check", &path, "-f", "html"]).stdout;
+        assert!(html.contains(&format!(
+            "<th scope=\"row\">Communication tools judged</th><td>{}</td>",
+            n("judged")
+        )));
+        let oscal: Value =
+            serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "oscal"]).stdout).unwrap();
+        let props = oscal["assessment-results"]["results"][0]["props"]
+            .as_array()
+            .unwrap();
+        for key in ["tools", "communication", "judged", "not_applicable"] {
+            let name = format!("coverage-{}", key.replace('_', "-"));
+            let prop = props.iter().find(|p| p["name"] == name.as_str()).unwrap();
+            assert_eq!(prop["value"], n(key).to_string(), "oscal {name}");
+        }
+        let csv = e2ee_lint(&["check", &path, "-f", "csv"]).stdout;
+        let rows = csv.lines().count().saturating_sub(1) as u64;
+        assert_eq!(rows, n("tools"), "csv has one row per tool counted");
+        let not_applicable = csv
+            .lines()
+            .filter(|l| l.contains(",not-applicable,"))
+            .count() as u64;
+        assert_eq!(not_applicable, n("not_applicable"), "{csv}");
+    }
+}
+
+#[test]
+fn reports_list_tools_that_need_action_first_and_fold_the_not_applicable_ones() {
+    let path = format!("{DIR}/mixed.yaml");
+    let markdown = e2ee_lint(&["check", &path, "-f", "markdown"]).stdout;
+    let tools = markdown.split("## Tools").nth(1).unwrap();
+    let first_row = tools
+        .lines()
+        .find(|l| l.starts_with("| ") && !l.starts_with("| tool |"))
+        .unwrap();
+    assert!(first_row.contains("**non-compliant**"), "{first_row}");
+    let details = tools.split("<details>").nth(1).unwrap();
+    assert!(details.contains("1 tool(s) not applicable"), "{details}");
+    assert!(details.contains("Grafana"), "{details}");
+    assert!(
+        details.contains("category \\`other\\` is not a communication category"),
+        "{details}"
+    );
+    // The policy section says how to set what it does not know.
+    assert!(
+        markdown.contains("| organization | not set: add `organization:`"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| commit | not set: pass `--evidence-commit SHA`"),
+        "{markdown}"
+    );
+    // Or from flags.
+    let args = [
+        "check",
+        &path,
+        "-f",
+        "markdown",
+        "--organization",
+        "Acme <Corp>",
+        "--evidence-commit",
+        "0a1b2c",
+    ];
+    let markdown = e2ee_lint(&args).stdout;
+    assert!(
+        markdown.contains("| organization | Acme \\<Corp\\> |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| commit | 0a1b2c |"), "{markdown}");
+}
