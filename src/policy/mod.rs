@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod confine;
 pub mod date;
 pub mod discover;
 pub mod ignores;
@@ -84,6 +85,10 @@ pub struct Settings {
     pub max_file_size: u64,
     /// `--rules PATH`: the company's rule files, for every inventory.
     pub rule_files: Vec<PathBuf>,
+    /// `--allow-outside PATH`: directories outside the repository configs may name files in.
+    pub allow_outside: Vec<PathBuf>,
+    /// `--no-catalog-overrides`: a config that changes the catalog is refused.
+    pub no_catalog_overrides: bool,
 }
 
 impl Settings {
@@ -99,6 +104,8 @@ impl Settings {
             baseline: None,
             max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
             rule_files: Vec::new(),
+            allow_outside: Vec::new(),
+            no_catalog_overrides: false,
         }
     }
 }
@@ -169,9 +176,11 @@ impl Policy {
             let source = read(path, settings.max_file_size).map_err(Error::Usage)?;
             // A config may name rule files whose ids its `rules:` and exceptions use: read it
             // once for its `rule_files`, load those, then read it again against every id.
-            let rule_files = config::load_with(Arc::clone(&source), &[], settings.max_file_size)
-                .map(|c| c.rule_files)
-                .unwrap_or_default();
+            let allowed = confine::Allowed::new(&settings.allow_outside);
+            let rule_files =
+                config::load_confined(Arc::clone(&source), &[], settings.max_file_size, &allowed)
+                    .map(|c| c.rule_files)
+                    .unwrap_or_default();
             let registry = match base.with_custom(&rule_files, settings.max_file_size) {
                 Ok(registry) => registry,
                 Err(e) => {
@@ -180,7 +189,7 @@ impl Policy {
                 }
             };
             let rule_ids = settable_ids(&registry);
-            match config::load_with(source, &rule_ids, settings.max_file_size) {
+            match config::load_confined(source, &rule_ids, settings.max_file_size, &allowed) {
                 Ok(config) => {
                     configs.insert(path.clone(), config);
                     registries.insert(path.clone(), registry);
@@ -444,7 +453,19 @@ pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
             file.source.name, span.offset
         ));
     }
+    if let Some(at) = not_text(&file.source.text) {
+        return Err(format!(
+            "{}: not a text file (a NUL byte at byte {at}); its content is not shown",
+            file.source.name
+        ));
+    }
     Ok(Arc::new(file.source))
+}
+
+/// The offset of the first NUL byte: a file holding one is binary (or `/proc/self/environ`),
+/// never a config or rule file, and is named, never quoted.
+pub fn not_text(text: &str) -> Option<usize> {
+    text.find('\0')
 }
 
 /// The directory of a file, absolute and [`normalize`]d.

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::{Config, ConfigError, Layer, Loader, MAX_EXCEPTION_DAYS, Shown};
 use crate::catalog::Catalog;
 use crate::engine::Levels;
+use crate::policy::confine::{self, Allowed};
 use crate::policy::{normalize, relative_to};
 use crate::read::NodeReader;
 use crate::source::{SourceFile, Sp};
@@ -24,6 +25,7 @@ const MAX_FILES: usize = 64;
 
 struct Resolver<'a> {
     rule_ids: &'a [&'a str],
+    allowed: &'a Allowed,
     max_file_size: u64,
     /// The files being loaded, outermost first, as normalized paths: a cycle returns to one.
     stack: Vec<(PathBuf, String)>,
@@ -38,9 +40,11 @@ pub(super) fn resolve(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
+    allowed: &Allowed,
 ) -> Result<Config, Vec<ConfigError>> {
     let mut resolver = Resolver {
         rule_ids,
+        allowed,
         max_file_size,
         stack: Vec::new(),
         seen: HashSet::new(),
@@ -63,6 +67,7 @@ impl Resolver<'_> {
         let mut loader = Loader {
             source: &source,
             rule_ids: self.rule_ids,
+            allowed: self.allowed,
             errors: Vec::new(),
         };
         let document = match yaml::parse(&text) {
@@ -104,6 +109,7 @@ impl Resolver<'_> {
         let mut loader = Loader {
             source: &source,
             rule_ids: self.rule_ids,
+            allowed: self.allowed,
             errors: Vec::new(),
         };
         let layer = document
@@ -127,7 +133,13 @@ impl Resolver<'_> {
                 help,
             ))
         };
-        let path = relative_path(&from.path, &entry.value);
+        let path = confine::resolve(&from.path, &entry.value, self.allowed).map_err(|refused| {
+            error(
+                refused.message,
+                "outside the repository",
+                Some(refused.help),
+            )
+        })?;
         let key = normalize(&path);
         if let Some(at) = self.stack.iter().position(|(p, _)| *p == key) {
             let mut cycle: Vec<&str> = self.stack[at..].iter().map(|(_, n)| n.as_str()).collect();
@@ -170,18 +182,6 @@ impl Resolver<'_> {
         let source = Arc::new(SourceFile::new(name, path, source.text.to_string()));
         self.visit(source);
         Ok(())
-    }
-}
-
-/// `relative` resolved against the directory of the config file at `config`.
-fn relative_path(config: &Path, relative: &str) -> PathBuf {
-    let relative = Path::new(relative);
-    if relative.is_absolute() {
-        return relative.to_path_buf();
-    }
-    match config.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(relative),
-        _ => relative.to_path_buf(),
     }
 }
 
@@ -238,14 +238,18 @@ impl Loader<'_> {
             let Some(pattern) = self.nonempty(item, "a `rule_files` pattern") else {
                 continue;
             };
-            let full = if Path::new(&pattern.value).is_absolute() {
-                pattern.value.clone()
-            } else {
-                format!(
-                    "{}/{}",
-                    glob::Pattern::escape(&dir.to_string_lossy()),
-                    pattern.value
-                )
+            let full = match confine::glob_pattern(&self.source.path, &pattern.value, self.allowed)
+            {
+                Ok(full) => full,
+                Err(refused) => {
+                    self.error(
+                        pattern.span,
+                        refused.message,
+                        "outside the repository",
+                        Some(refused.help),
+                    );
+                    continue;
+                }
             };
             let paths = match glob::glob(&full) {
                 Ok(paths) => paths,
@@ -261,7 +265,7 @@ impl Loader<'_> {
             };
             let mut found: Vec<PathBuf> = paths
                 .flatten()
-                .filter(|p| p.is_file())
+                .filter(|p| p.is_file() && confine::glob_match(&self.source.path, p, self.allowed))
                 .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
                 .collect();
             found.sort();

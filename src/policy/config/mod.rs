@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 
 use super::FailOn;
 use crate::catalog::{Added, Catalog, Override};
@@ -19,6 +19,7 @@ use crate::engine::Levels;
 
 use crate::finding::Severity;
 use crate::inventory::Mapping;
+use crate::output::excerpt::Snippet;
 use crate::read::{Complaint, NodeReader};
 use crate::source::Sp;
 use crate::source::{SourceFile, Span};
@@ -124,15 +125,21 @@ impl Config {
     }
 }
 
+impl std::error::Error for ConfigError {}
+
 /// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug)]
 pub struct ConfigError {
     pub message: String,
-    pub source_code: NamedSource<Arc<String>>,
+    /// The name and text of the file the error points into (a config, an extended file, a
+    /// baseline).
+    pub file_name: String,
+    pub file_text: Arc<String>,
     pub span: SourceSpan,
     pub label: String,
     pub help: Option<String>,
+    /// The escaped and cut lines drawn under the message (a config comes from a pull request).
+    snippet: Snippet,
 }
 
 impl Diagnostic for ConfigError {
@@ -145,12 +152,22 @@ impl Diagnostic for ConfigError {
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source_code)
+        self.snippet.source_code()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
-        )))
+        let label = self.snippet.label(Some(self.label.clone()))?;
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    /// The message, escaped; where the line cannot be drawn, its location in words.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::output::sanitize::cut(&self.message))?;
+        if !self.snippet.is_drawn() {
+            write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
+        }
+        Ok(())
     }
 }
 
@@ -164,10 +181,12 @@ impl ConfigError {
     ) -> ConfigError {
         ConfigError {
             message: message.into(),
-            source_code: NamedSource::new(&source.name, Arc::clone(&source.text)),
+            file_name: source.name.clone(),
+            file_text: Arc::clone(&source.text),
             span: span.into(),
-            label: label.into(),
+            label: crate::output::sanitize::cut(&label.into()).into_owned(),
             help,
+            snippet: Snippet::new(source, span),
         }
     }
 }
@@ -184,7 +203,18 @@ pub fn load_with(
     rule_ids: &[&str],
     max_file_size: u64,
 ) -> Result<Config, Vec<ConfigError>> {
-    extends::resolve(source, rule_ids, max_file_size)
+    load_confined(source, rule_ids, max_file_size, &Default::default())
+}
+
+/// [`load_with`], where the paths the config names may also lie under the directories the
+/// command line allows (`--allow-outside`); see [`crate::policy::confine`].
+pub fn load_confined(
+    source: Arc<SourceFile>,
+    rule_ids: &[&str],
+    max_file_size: u64,
+    allowed: &crate::policy::confine::Allowed,
+) -> Result<Config, Vec<ConfigError>> {
+    extends::resolve(source, rule_ids, max_file_size, allowed)
 }
 
 /// One file's own settings, before the `extends` chain is merged.
@@ -205,6 +235,8 @@ struct Layer {
 struct Loader<'a> {
     source: &'a Arc<SourceFile>,
     rule_ids: &'a [&'a str],
+    /// Directories outside the repository the command line allows paths into.
+    allowed: &'a crate::policy::confine::Allowed,
     errors: Vec<ConfigError>,
 }
 
