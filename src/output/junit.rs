@@ -176,6 +176,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 ("file", name),
             ],
         )))?;
+        write_catalog_changes(&mut xml, outcome)?;
         for case in cases {
             let tag = start("testcase", &[("name", case.name), ("classname", name)]);
             if case.failures.is_empty() {
@@ -200,6 +201,23 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     }
     xml.write_event(Event::End(BytesEnd::new("testsuites")))?;
     writeln!(out)
+}
+
+/// Each suite's `<properties>`: one `catalog-override` property per company change to the
+/// catalog, so a dashboard showing any suite shows what the verdict rests on.
+fn write_catalog_changes<W: Write>(xml: &mut Writer<W>, outcome: &Outcome) -> io::Result<()> {
+    if outcome.catalog_changes.is_empty() {
+        return Ok(());
+    }
+    xml.write_event(Event::Start(BytesStart::new("properties")))?;
+    for change in &outcome.catalog_changes {
+        xml.write_event(Event::Empty(start(
+            "property",
+            &[("name", "catalog-override"), ("value", &change.line())],
+        )))?;
+    }
+    xml.write_event(Event::End(BytesEnd::new("properties")))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -43,6 +43,8 @@ pub mod ids {
     pub const UNUSED_IGNORE: &str = "unused-ignore";
     pub const UNUSED_BASELINE_ENTRY: &str = "unused-baseline-entry";
     pub const EXCEPTION_TOO_LONG: &str = "exception-too-long";
+    /// Every `catalog:` change of a config: always reported, never configurable.
+    pub const CATALOG_OVERRIDE: &str = "catalog-override";
     pub const ALL: &[&str] = &[
         EXPIRED_EXCEPTION,
         UNUSED_EXCEPTION,
@@ -51,6 +53,7 @@ pub mod ids {
         UNUSED_IGNORE,
         UNUSED_BASELINE_ENTRY,
         EXCEPTION_TOO_LONG,
+        CATALOG_OVERRIDE,
     ];
     /// Config diagnostics: documented by a rule file, never a finding.
     pub const INVALID_CONFIG: &str = "invalid-config";
@@ -176,9 +179,12 @@ impl Policy {
             let source = read(path, settings.max_file_size).map_err(Error::Usage)?;
             // A config may name rule files whose ids its `rules:` and exceptions use: read it
             // once for its `rule_files`, load those, then read it again against every id.
-            let allowed = confine::Allowed::new(&settings.allow_outside);
+            let options = config::LoadOptions {
+                allowed: confine::Allowed::new(&settings.allow_outside),
+                no_catalog_overrides: settings.no_catalog_overrides,
+            };
             let rule_files =
-                config::load_confined(Arc::clone(&source), &[], settings.max_file_size, &allowed)
+                config::load_confined(Arc::clone(&source), &[], settings.max_file_size, &options)
                     .map(|c| c.rule_files)
                     .unwrap_or_default();
             let registry = match base.with_custom(&rule_files, settings.max_file_size) {
@@ -189,7 +195,7 @@ impl Policy {
                 }
             };
             let rule_ids = settable_ids(&registry);
-            match config::load_confined(source, &rule_ids, settings.max_file_size, &allowed) {
+            match config::load_confined(source, &rule_ids, settings.max_file_size, &options) {
                 Ok(config) => {
                     configs.insert(path.clone(), config);
                     registries.insert(path.clone(), registry);
@@ -410,7 +416,7 @@ fn settable_ids(registry: &Registry) -> Vec<&str> {
     registry
         .rules()
         .map(|r| &*r.info.id)
-        .filter(|id| *id != ids::INVALID_CONFIG)
+        .filter(|id| *id != ids::INVALID_CONFIG && *id != ids::CATALOG_OVERRIDE)
         .collect()
 }
 

@@ -69,7 +69,17 @@ struct Run<'a> {
     tool: Tool<'a>,
     invocations: [Invocation; 1],
     column_kind: &'static str,
+    /// Before `results`, which must stay the run's last key (see [`render`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties>,
     results: Vec<SarifResult<'a>>,
+}
+
+/// The run's property bag: the company's changes to the catalog the results rest on.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    catalog_overrides: Vec<crate::catalog::CatalogChange>,
 }
 
 #[derive(Serialize)]
@@ -396,6 +406,9 @@ fn frame(outcome: &Outcome) -> Log<'_> {
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
+            properties: Some(super::catalog_changes(outcome))
+                .filter(|c| !c.is_empty())
+                .map(|catalog_overrides| RunProperties { catalog_overrides }),
             results: Vec::new(),
         }],
     }

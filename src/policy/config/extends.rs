@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Config, ConfigError, Layer, Loader, MAX_EXCEPTION_DAYS, Shown};
+use super::{Config, ConfigError, Layer, LoadOptions, Loader, MAX_EXCEPTION_DAYS, Shown};
 use crate::catalog::Catalog;
 use crate::engine::Levels;
 use crate::policy::confine::{self, Allowed};
@@ -40,11 +40,11 @@ pub(super) fn resolve(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
-    allowed: &Allowed,
+    options: &LoadOptions,
 ) -> Result<Config, Vec<ConfigError>> {
     let mut resolver = Resolver {
         rule_ids,
-        allowed,
+        allowed: &options.allowed,
         max_file_size,
         stack: Vec::new(),
         seen: HashSet::new(),
@@ -55,7 +55,7 @@ pub(super) fn resolve(
     if !resolver.errors.is_empty() {
         return Err(resolver.errors);
     }
-    merge(source, resolver.layers)
+    merge(source, resolver.layers, options.no_catalog_overrides)
 }
 
 impl Resolver<'_> {
@@ -293,6 +293,7 @@ impl Loader<'_> {
 fn merge(
     source: Arc<SourceFile>,
     layers: Vec<(Arc<SourceFile>, Layer)>,
+    no_catalog_overrides: bool,
 ) -> Result<Config, Vec<ConfigError>> {
     let mut config = Config {
         source: Arc::clone(&source),
@@ -308,6 +309,14 @@ fn merge(
         shown: Vec::new(),
     };
     let (mut added, mut overrides) = (Vec::new(), Vec::new());
+    // A `forbid` anywhere in the chain holds for all of it: a shared policy that forbids
+    // overrides cannot be undone by the repository's own file.
+    let mut forbidden = no_catalog_overrides.then(|| "--no-catalog-overrides".to_owned());
+    for (_, layer) in &layers {
+        if forbidden.is_none() {
+            forbidden.clone_from(&layer.forbid_catalog);
+        }
+    }
     for (file, layer) in layers {
         if !Arc::ptr_eq(&file, &source) {
             config.files.push(file);
@@ -333,6 +342,30 @@ fn merge(
                 config.shown.retain(|s: &Shown| s.key != shown.key);
             }
             config.shown.push(shown);
+        }
+    }
+    if let Some(by) = forbidden {
+        let refused = added
+            .iter()
+            .map(|a| (&a.file, a.entry, "an added system"))
+            .chain(
+                overrides
+                    .iter()
+                    .map(|o| (&o.file, o.entry, "a catalog override")),
+            );
+        let errors: Vec<ConfigError> = refused
+            .map(|(file, span, what)| {
+                ConfigError::new(
+                    file,
+                    span,
+                    format!("{what} is refused: {by} forbids changing the catalog"),
+                    "changes the catalog",
+                    Some("remove the entry, or ask the owner of the policy to record the change in the catalog itself".into()),
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
         }
     }
     if !added.is_empty() || !overrides.is_empty() {

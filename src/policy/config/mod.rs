@@ -47,7 +47,10 @@ pub const TOP_KEYS: &[&str] = &[
     "inventory",
     "rule_files",
     "catalog",
+    "catalog_overrides",
 ];
+/// `catalog_overrides:` values: `forbid` refuses every change to the catalog in the chain.
+pub const CATALOG_OVERRIDES: &[&str] = &["allow", "forbid"];
 /// Top-level keys whose entries accumulate through `extends` (the others: the nearer file wins).
 pub const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
 pub const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
@@ -206,15 +209,24 @@ pub fn load_with(
     load_confined(source, rule_ids, max_file_size, &Default::default())
 }
 
-/// [`load_with`], where the paths the config names may also lie under the directories the
-/// command line allows (`--allow-outside`); see [`crate::policy::confine`].
+/// What the command line says about loading configs.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--allow-outside`: directories outside the repository the config may name files in;
+    /// see [`crate::policy::confine`].
+    pub allowed: crate::policy::confine::Allowed,
+    /// `--no-catalog-overrides`: every `catalog:` change is an error.
+    pub no_catalog_overrides: bool,
+}
+
+/// [`load_with`] under the command line's [`LoadOptions`].
 pub fn load_confined(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
-    allowed: &crate::policy::confine::Allowed,
+    options: &LoadOptions,
 ) -> Result<Config, Vec<ConfigError>> {
-    extends::resolve(source, rule_ids, max_file_size, allowed)
+    extends::resolve(source, rule_ids, max_file_size, options)
 }
 
 /// One file's own settings, before the `extends` chain is merged.
@@ -229,6 +241,8 @@ struct Layer {
     rule_files: Vec<PathBuf>,
     added: Vec<Added>,
     overrides: Vec<Override>,
+    /// `catalog_overrides: forbid`, with where it was written.
+    forbid_catalog: Option<String>,
     shown: Vec<Shown>,
 }
 
@@ -337,6 +351,18 @@ impl Loader<'_> {
                 Some("inventory") => inventory = Some((key, value)),
                 Some("rule_files") => self.rule_files(value, &mut layer),
                 Some("catalog") => self.catalog(value, &mut layer),
+                Some("catalog_overrides") => {
+                    let forbid = self
+                        .keyword(value, "`catalog_overrides` value", CATALOG_OVERRIDES)
+                        .is_some_and(|v| v.value == "forbid");
+                    if forbid {
+                        let line = self.source.line_col(value.span.offset).line;
+                        layer.forbid_catalog = Some(format!(
+                            "`catalog_overrides: forbid` in {}:{line}",
+                            self.source.name
+                        ));
+                    }
+                }
                 _ => self.unknown_key(key, TOP_KEYS, "the config file"),
             }
             let single = !matches!(
