@@ -138,9 +138,16 @@ pub fn check_document(
     settings: &Settings,
 ) -> Result<Outcome, Error> {
     let registry = Registry::embedded().map_err(|e| Error::Usage(e.to_string()))?;
-    let catalog = Catalog::embedded();
     let paths = [path.to_path_buf()];
     let policy = Policy::load(&paths, settings, &registry)?;
+    // The document is classified as `check` would classify the file: against its config's
+    // effective catalog, whose changes are then reported and listed.
+    let catalog = policy
+        .groups()
+        .next()
+        .map_or_else(Catalog::embedded, |(config, _)| {
+            policy::config::Config::effective_catalog(config)
+        });
     let rules: Vec<_> = registry
         .infos()
         .into_iter()

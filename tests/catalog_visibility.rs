@@ -122,6 +122,10 @@ fn the_report_json_with_overrides_matches_its_schema() {
         ],
     );
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        report["catalog_overrides"][0]["channels"][0]["direction"], "raises",
+        "{report:#}"
+    );
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(common::root().join("schemas/report.schema.json")).unwrap(),
     )
