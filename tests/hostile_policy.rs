@@ -253,3 +253,40 @@ fn a_binary_rule_file_is_named_not_echoed() {
     assert!(out.stderr.contains("rules/bin.yaml"), "{}", out.stderr);
     assert!(!out.stderr.contains("SECRETBYTES"), "{}", out.stderr);
 }
+
+/// The `policy_run` fuzz target's seeds, replayed the way the target splits them (config, then
+/// inventory after `\n#%%\n`), through the binary with every format at once: no panic, and an
+/// exit code of 0, 1 or 2.
+#[test]
+fn the_policy_run_fuzz_seeds_replay_without_a_panic() {
+    const INVENTORY: &str = "tools:\n  - name: Slack\n    channels: [text_1to1, voice]\n  - name: Zoom\n    channels: [video]\n  - name: Signal\n  - name: Acme Chat\n    category: messaging\n";
+    let seeds = common::root().join("fuzz/seed-corpus/policy_run");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(&seeds).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        let separator = b"\n#%%\n";
+        let (config, inventory) = match data.windows(separator.len()).position(|w| w == separator) {
+            Some(at) => (&data[..at], &data[at + separator.len()..]),
+            None => (&data[..], INVENTORY.as_bytes()),
+        };
+        let dir = repo();
+        std::fs::write(dir.path().join("e2ee-lint.yaml"), config).unwrap();
+        std::fs::write(dir.path().join("inventory.yaml"), inventory).unwrap();
+        let mut args = vec!["check".to_owned(), "inventory.yaml".to_owned()];
+        args.extend(["--today".into(), "2027-01-01".into()]);
+        for format in format_names().into_iter().filter(|f| f != "human") {
+            args.extend(["-o".into(), format!("{format}=out.{format}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(dir.path(), &args);
+        assert!(
+            (0..=2).contains(&out.code) && !out.stderr.contains("internal error"),
+            "{}: exit {}\n{}",
+            String::from_utf8_lossy(config),
+            out.code,
+            out.stderr
+        );
+        replayed += 1;
+    }
+    assert!(replayed >= 6, "{replayed} seeds");
+}
