@@ -38,6 +38,7 @@ run() {
 run fixtures/evidence/acme
 run fixtures/evidence/acme --framework nist
 run fixtures/evidence/hostile.yaml
+run rules/tests/catalog-override/inventory.yaml # catalog overrides: props and verdict
 run fixtures/acme.yaml
 run fixtures/messy.yaml
 run fixtures/seed

@@ -26,6 +26,9 @@ for fixture in $(find fixtures -path fixtures/policy -prune -o -path fixtures/cu
 done
 "$bin" check fixtures --format junit > "$scratch/all.xml" || true
 "$bin" check fixtures/seed missing.yaml --format junit > "$scratch/missing.xml" 2>/dev/null || true
+# Catalog overrides: a `<properties>` block in every suite.
+"$bin" check rules/tests/catalog-override/inventory.yaml --format junit > "$scratch/overrides.xml" || true
+grep -q '<property name="catalog-override"' "$scratch/overrides.xml"
 
 "$scratch/venv/bin/python" - "$xsd" "$scratch"/*.xml <<'PY'
 import sys

@@ -5,7 +5,7 @@
 # corpus, not committed), seeded from the committed fuzz/seed-corpus/TARGET.
 #
 #   fuzz/run.sh TARGET SECONDS [more libFuzzer flags]
-#   TARGET: lint_source | config | rule_file | lsp_message
+#   TARGET: lint_source | config | rule_file | lsp_message | policy_run
 #
 # New inputs go to fuzz/corpus/TARGET, crashes to fuzz/artifacts/TARGET, the whole log to
 # fuzz/target/TARGET.log. Reproduce a crash: fuzz/run.sh TARGET 0 fuzz/artifacts/TARGET/crash-...
@@ -20,7 +20,7 @@ shift 2
 # Paths given after SECONDS are the caller's; everything of the fuzzer's is under $here.
 here=$(cd "$(dirname "$0")" && pwd)
 case $target in
-    lint_source | config | rule_file) dict=-dict=$here/yaml.dict ;;
+    lint_source | config | rule_file | policy_run) dict=-dict=$here/yaml.dict ;;
     lsp_message) dict=-dict=$here/lsp.dict ;;
     *) echo "unknown target $target; $usage" >&2; exit 2 ;;
 esac

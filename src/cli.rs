@@ -143,6 +143,17 @@ pub struct CheckArgs {
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<std::path::PathBuf>,
 
+    /// Let configs name files under this directory although it is outside their repository (a
+    /// central policy kept elsewhere); repeatable. Without it, `extends` and `rule_files` stay
+    /// inside the repository root.
+    #[arg(long = "allow-outside", value_name = "PATH")]
+    pub allow_outside: Vec<std::path::PathBuf>,
+
+    /// Refuse every `catalog:` override and added system in the configs (for auditors, like
+    /// `--no-ignores`): a config with one is an error.
+    #[arg(long)]
+    pub no_catalog_overrides: bool,
+
     /// Use this config file for every inventory instead of discovering one.
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
     pub config: Option<std::path::PathBuf>,

@@ -135,6 +135,9 @@ pub struct Outcome {
     /// The run checked every inventory default discovery finds (no paths, or paths covering
     /// them): a rewritten baseline may then drop the entries of files it did not see.
     pub whole_set: bool,
+    /// Every company change to the catalog in force (overrides, added systems), in config
+    /// order without repeats: every format lists them.
+    pub catalog_changes: Vec<crate::catalog::CatalogChange>,
 }
 
 /// Counts for summary lines and machine outputs.
@@ -155,6 +158,7 @@ pub struct Summary {
 impl Outcome {
     /// An outcome with nothing found yet.
     pub fn new(rules: Arc<[RuleInfo]>, catalog: Arc<Catalog>) -> Outcome {
+        let catalog_changes = catalog.changes().to_vec();
         Outcome {
             files: Vec::new(),
             findings: Vec::new(),
@@ -171,6 +175,7 @@ impl Outcome {
             inputs: Inputs::default(),
             evidence: EvidenceContext::default(),
             whole_set: false,
+            catalog_changes,
         }
     }
 

@@ -91,9 +91,11 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
         _ => Arc::clone(&catalog),
     };
     let mut outcome = Outcome::new(rules.into(), shown);
+    outcome.catalog_changes.clear();
     for (config, files) in policy.groups() {
         // Each config group is classified against its own effective catalog.
         let catalog = policy::config::Config::effective_catalog(config);
+        add_changes(&mut outcome, &catalog);
         let registry = policy.registry(config);
         let engine = group_engine(config, &catalog, registry, settings);
         let mut group = check_files(&engine, files, settings.max_file_size);
@@ -112,6 +114,13 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
     policy.apply_baseline(&registry, &catalog, &mut outcome.findings);
     outcome.path_errors.splice(0..0, path_errors);
     outcome.sort();
+    // Two configs extending one shared file report its catalog changes once.
+    outcome.findings.dedup_by(|a, b| {
+        &*a.rule == policy::ids::CATALOG_OVERRIDE
+            && a.rule == b.rule
+            && a.source.path == b.source.path
+            && a.span == b.span
+    });
     outcome.evaluated_on = Some(settings.today.to_string());
     outcome.whole_set = whole_set;
     outcome.disabled_rules = policy.disabled_rules();
@@ -130,9 +139,16 @@ pub fn check_document(
     settings: &Settings,
 ) -> Result<Outcome, Error> {
     let registry = Registry::embedded().map_err(|e| Error::Usage(e.to_string()))?;
-    let catalog = Catalog::embedded();
     let paths = [path.to_path_buf()];
     let policy = Policy::load(&paths, settings, &registry)?;
+    // The document is classified as `check` would classify the file: against its config's
+    // effective catalog, whose changes are then reported and listed.
+    let catalog = policy
+        .groups()
+        .next()
+        .map_or_else(Catalog::embedded, |(config, _)| {
+            policy::config::Config::effective_catalog(config)
+        });
     let rules: Vec<_> = registry
         .infos()
         .into_iter()
@@ -157,6 +173,19 @@ pub fn check_document(
     outcome.fail_on = policy.fail_on();
     outcome.inputs = policy.inputs();
     Ok(outcome)
+}
+
+/// Adds a group catalog's changes to the outcome's list, each once.
+fn add_changes(outcome: &mut Outcome, catalog: &Catalog) {
+    for change in catalog.changes() {
+        let seen = outcome
+            .catalog_changes
+            .iter()
+            .any(|c| c.config == change.config && c.system == change.system);
+        if !seen {
+            outcome.catalog_changes.push(change.clone());
+        }
+    }
 }
 
 /// The engine of one config group: its catalog and rules, its levels and mapping.

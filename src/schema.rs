@@ -204,6 +204,10 @@ pub fn config() -> Value {
             paths("Glob patterns of rule files (relative to this file); each must match a file")
         }
         "catalog" => json!({"$ref": "#/$defs/catalog"}),
+        "catalog_overrides" => one_of(
+            config::CATALOG_OVERRIDES,
+            "`forbid` refuses every `catalog:` override and added system in this file and every file it extends or that extends it",
+        ),
         "fail_on" => one_of(FAIL_ON, "Exit 1 at or above this severity; --fail-on wins"),
         "data_classification" => json!({"$ref": "#/$defs/data_classification"}),
         "rules" => json!({"type": ["object", "null"], "propertyNames": {"enum": rule_ids},

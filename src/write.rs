@@ -109,6 +109,17 @@ pub fn atomic(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    atomic_if(path, render, || Ok(()))
+}
+
+/// [`atomic`], with `still` run just before the rename: an error from it (the file changed
+/// since it was read) leaves `path` as it is and removes the temporary file.
+pub fn atomic_if(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    still: impl FnOnce() -> io::Result<()>,
+) -> io::Result<()> {
+    linked_out(path)?;
     let previous = fs::symlink_metadata(path).ok();
     if previous.as_ref().is_some_and(fs::Metadata::is_dir) {
         return Err(io::Error::new(
@@ -126,12 +137,91 @@ pub fn atomic(
             file.set_permissions(previous.permissions())?;
         }
         drop(file);
+        still()?;
         fs::rename(&temporary, path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temporary);
     }
     result
+}
+
+/// Refuses a path whose directory is reached through a symbolic link that leads out of the
+/// working directory's repository: a pull request can add `reports -> /home/runner`, and
+/// `-o sarif=reports/x.sarif` must not write there. A directory named without links (an
+/// absolute `/tmp/x.sarif` from the workflow) is the caller's choice and stays allowed.
+fn linked_out(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => return Ok(()),
+    };
+    let Ok(canonical) = dir.canonicalize() else {
+        return Ok(()); // a missing directory: the write fails with its own message
+    };
+    let lexical = crate::policy::normalize(dir);
+    if canonical == lexical {
+        return Ok(());
+    }
+    let cwd = std::env::current_dir()?;
+    let root = crate::policy::confine::repository_root(&cwd.join("output"));
+    if !lexical.starts_with(&root) {
+        return Ok(()); // named outside the repository: the workflow's own choice
+    }
+    let canonical_root = root.canonicalize().unwrap_or(root);
+    if canonical.starts_with(&canonical_root) {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "its directory is a symbolic link to {}, outside the repository; refusing to write through it",
+        crate::discover::display_name(&canonical)
+    )))
+}
+
+/// What a file was when it was read: the rename of its fixed text checks it still is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    id: Option<FileId>,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` now (links followed).
+    pub fn of(path: &Path) -> io::Result<Stamp> {
+        let metadata = fs::metadata(path)?;
+        Ok(Stamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+            id: file_id(path),
+        })
+    }
+
+    /// An error when the file at `path` is no longer the one stamped (length, modification
+    /// time or inode changed).
+    pub fn check(&self, path: &Path) -> io::Result<()> {
+        if Stamp::of(path)? == *self {
+            Ok(())
+        } else {
+            Err(io::Error::other(
+                "it changed while e2ee-lint ran (length, modification time or inode differ)",
+            ))
+        }
+    }
+}
+
+/// How many names (hard links) the file at `path` has; 1 where the platform does not say.
+pub fn link_count(path: &Path) -> io::Result<u64> {
+    let metadata = fs::metadata(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Ok(metadata.nlink())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        Ok(1)
+    }
 }
 
 /// A new, empty file beside `path`, named so that it is recognisably ours:

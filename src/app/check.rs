@@ -86,6 +86,10 @@ fn emit(stream: Stream, format: Format, outcome: &Outcome, style: Style) -> bool
         output::render(format, outcome, style, &mut buffered)?;
         buffered.flush()
     };
+    if matches!(stream, Stream::Stdout) && stdout_closed() {
+        error_line("cannot write standard output: it is closed; nothing was written");
+        return false;
+    }
     let (result, name) = match stream {
         Stream::Stdout => (render(&mut io::stdout().lock()), "standard output"),
         Stream::Stderr => (render(&mut io::stderr().lock()), "standard error"),
@@ -100,6 +104,37 @@ fn emit(stream: Stream, format: Format, outcome: &Outcome, style: Style) -> bool
             ));
             false
         }
+    }
+}
+
+/// Whether the run started with standard output closed (`>&-`). The Rust runtime reopens a
+/// closed standard stream on `/dev/null` for reading and writing, so every write "succeeds"
+/// and a machine format would vanish with exit 0 or 1; a shell's `>/dev/null` opens it for
+/// writing only, which is told apart by the access mode.
+fn stdout_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let Ok(meta) = std::fs::metadata("/proc/self/fd/1") else {
+            return false;
+        };
+        // /dev/null is character device 1:3.
+        if !meta.file_type().is_char_device() || meta.rdev() != 0x103 {
+            return false;
+        }
+        let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+            return false;
+        };
+        let flags = info
+            .lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+        // O_RDWR: the runtime's reopening, never a shell redirection of standard output.
+        flags.is_some_and(|f| f & 0o3 == 0o2)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
     }
 }
 

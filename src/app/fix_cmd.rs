@@ -8,12 +8,20 @@ use super::{line, request};
 use crate::cli::CheckArgs;
 use crate::output::Format;
 use crate::pipeline::{self, Error};
-use crate::{Outcome, discover, fix, write};
+use crate::{Outcome, discover, fix};
 
 /// The outcome of the run `args` ask for: the pipeline over the paths, or, with
 /// `--stdin-filename`, over standard input named by that path.
 pub(super) fn outcome(args: &CheckArgs) -> Result<Result<Outcome, Error>, String> {
     let request = request(args)?;
+    let reads_stdin = args.paths.iter().any(|p| p == Path::new(discover::STDIN));
+    if (args.fix || args.diff) && reads_stdin && args.stdin_filename.is_none() {
+        return Err(format!(
+            "--{} on standard input needs --stdin-filename PATH: the path finds the config \
+             whose fixes apply, and names the file in the output",
+            if args.fix { "fix" } else { "diff" }
+        ));
+    }
     let Some(path) = &args.stdin_filename else {
         if (args.fix || args.diff) && args.format != Format::Human {
             return Err(format!(
@@ -60,6 +68,9 @@ pub(super) fn apply(args: &CheckArgs, outcome: Outcome) -> Result<Outcome, Strin
     let mut fixed_files = 0;
     let mut fixes = 0;
     let mut failed = Vec::new();
+    // Files whose fix was not written (changed meanwhile, hard links, a link out of the
+    // repository): reported like unreadable paths, so the run exits 2.
+    let mut skipped: Vec<discover::PathError> = Vec::new();
     let mut stdin_text = None;
     for file in &outcome.files {
         let from_stdin = args.stdin_filename.is_some();
@@ -81,18 +92,21 @@ pub(super) fn apply(args: &CheckArgs, outcome: Outcome) -> Result<Outcome, Strin
         fixes += planned.fixes.len();
         fixed_files += 1;
         if args.diff {
-            let diff = fix::unified_diff(&file.source.name, &file.source.text, &new);
-            print(&diff)?;
+            match fix::unified_diff(&file.source.name, &file.source.text, &new) {
+                Ok(diff) => print(&diff)?,
+                Err(message) => failed.push(format!("refusing the diff of {message}")),
+            }
         } else if from_stdin {
             stdin_text = Some(new);
         } else {
-            let written = write::atomic(&file.source.path, |out| out.write_all(new.as_bytes()));
-            if let Err(e) = written {
-                failed.push(format!(
-                    "cannot write {}: {}",
-                    file.source.name,
-                    discover::io_message(&e)
-                ));
+            let written = fix::fixed_file(&file.source.path, &file.source.text, &new);
+            if let Err(message) = written {
+                fixed_files -= 1;
+                fixes -= planned.fixes.len();
+                skipped.push(discover::PathError {
+                    path: file.source.name.clone(),
+                    message,
+                });
             }
         }
     }
@@ -124,10 +138,13 @@ pub(super) fn apply(args: &CheckArgs, outcome: Outcome) -> Result<Outcome, Strin
         print(&text)?;
         return pipeline::check_document(path, text, &settings).map_err(usage);
     }
-    if fixed_files == 0 {
-        return Ok(outcome);
-    }
-    pipeline::check(&request(args)?).map_err(usage)
+    let mut outcome = if fixed_files == 0 {
+        outcome
+    } else {
+        pipeline::check(&request(args)?).map_err(usage)?
+    };
+    outcome.path_errors.extend(skipped);
+    Ok(outcome)
 }
 
 fn usage(error: Error) -> String {

@@ -202,6 +202,8 @@ fn request(args: &CheckArgs) -> Result<Request, String> {
             baseline: args.baseline.clone(),
             max_file_size: args.max_file_size,
             rule_files: args.rules.clone(),
+            allow_outside: args.allow_outside.clone(),
+            no_catalog_overrides: args.no_catalog_overrides,
         },
     })
 }

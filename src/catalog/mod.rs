@@ -2,6 +2,7 @@
 //! the sources, dates and confidence behind every cell. Matching names against it is
 //! [`matcher`]'s job.
 
+pub mod changes;
 pub mod matcher;
 pub mod overrides;
 
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use changes::{CatalogChange, ChangeKind, ChannelChange, Direction};
 pub use matcher::{Match, MatchKind, normalize};
 pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
 
@@ -301,6 +303,8 @@ pub struct Catalog {
     /// Kept so that a config's added systems are matched like the built-in ones.
     decorations: Vec<String>,
     matcher: matcher::Matcher,
+    /// The company changes that made this catalog, in config order (none when embedded).
+    changes: Vec<CatalogChange>,
 }
 
 impl Catalog {
@@ -338,7 +342,13 @@ impl Catalog {
             category_channels: file.category_channels,
             decorations: file.decorations,
             matcher,
+            changes: Vec::new(),
         })
+    }
+
+    /// The company changes (overrides, added systems) that made this catalog.
+    pub fn changes(&self) -> &[CatalogChange] {
+        &self.changes
     }
 
     pub fn systems(&self) -> &[System] {

@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{Catalog, Cell, Channel, Support, System, matcher, normalize, validate};
+use super::{
+    Catalog, CatalogChange, Cell, ChangeKind, Channel, ChannelChange, Support, System, matcher,
+    normalize, validate,
+};
 use crate::finding::{Finding, Label};
 use crate::source::{SourceFile, Sp, Span};
 use crate::suggest::did_you_mean;
@@ -98,12 +101,27 @@ impl Catalog {
     ) -> Result<Catalog, Vec<ChangeError>> {
         let mut systems = self.systems.clone();
         let mut errors = Vec::new();
+        let mut changes = self.changes.clone();
         for addition in added {
             match name_clash(&systems, addition) {
                 Some(error) => errors.push(error),
                 None => {
                     let mut system = addition.system.clone();
                     system.added_by = Some(Provenance::new(&addition.file, addition.entry));
+                    let cells = system
+                        .channels
+                        .iter()
+                        .map(|(&c, cell)| ChannelChange::new(c, None, cell.status))
+                        .collect();
+                    changes.push(CatalogChange::new(
+                        &addition.file,
+                        addition.entry,
+                        ChangeKind::AddedSystem,
+                        (&system.id, &system.name),
+                        cells,
+                        None,
+                        None,
+                    ));
                     systems.push(system);
                 }
             }
@@ -127,8 +145,9 @@ impl Catalog {
             }
         }
         for change in overrides {
-            if let Err(error) = apply_override(&mut systems, self, change) {
-                errors.push(error);
+            match apply_override(&mut systems, self, change) {
+                Ok(made) => changes.push(made),
+                Err(error) => errors.push(error),
             }
         }
         if !errors.is_empty() {
@@ -152,6 +171,7 @@ impl Catalog {
             category_channels: self.category_channels.clone(),
             decorations: self.decorations.clone(),
             matcher,
+            changes,
         })
     }
 
@@ -184,20 +204,33 @@ fn name_clash(systems: &[System], addition: &Added) -> Option<ChangeError> {
             "pick another id; to change a built-in entry's status, use `catalog.overrides`",
         ));
     }
+    // Compared after confusable folding, as the matcher folds inventory names: "Slаck" with a
+    // Cyrillic а would otherwise be a new system's alias and silence the real Slack.
+    let skeleton = |n: &str| normalize(&matcher::fold_confusables(n));
     for (name, span, kind) in &addition.names {
-        let key = normalize(name);
+        let key = skeleton(name);
         let taken = systems.iter().find(|s| {
             let exact = std::iter::once(&s.name)
                 .chain(&s.aliases)
-                .any(|n| normalize(n) == key);
+                .any(|n| skeleton(n) == key);
             // Contextual aliases may be shared (vendor context decides); not with exact names.
-            let contextual = s.contextual_aliases.iter().any(|n| normalize(n) == key);
+            let contextual = s.contextual_aliases.iter().any(|n| skeleton(n) == key);
             exact || (*kind == NameKind::Exact && contextual)
         });
         if let Some(other) = taken {
+            let shown = crate::output::sanitize::line(name);
+            let message = if normalize(name) == skeleton(name) {
+                format!("`{shown}` already names `{}` in the catalog", other.id)
+            } else {
+                format!(
+                    "`{shown}` looks like `{}`, a name of `{}` in the catalog (confusable characters)",
+                    skeleton(name),
+                    other.id
+                )
+            };
             return Some(error(
                 *span,
-                format!("`{name}` already names `{}` in the catalog", other.id),
+                message,
                 "each name and alias names one system: remove it, or pin the inventory's tool with `system:`",
             ));
         }
@@ -205,11 +238,12 @@ fn name_clash(systems: &[System], addition: &Added) -> Option<ChangeError> {
     None
 }
 
+/// Applies one override entry; the change it made, channel by channel, for every output.
 fn apply_override(
     systems: &mut [System],
     catalog: &Catalog,
     change: &Override,
-) -> Result<(), ChangeError> {
+) -> Result<CatalogChange, ChangeError> {
     let error = |span: Span, message: String, label: &str, help: Option<String>| ChangeError {
         file: Arc::clone(&change.file),
         span,
@@ -248,7 +282,10 @@ fn apply_override(
             )),
         ));
     }
+    let mut cells = Vec::new();
     for (channel, status) in &change.channels {
+        let before = system.channels.get(&channel.value).map(|cell| cell.status);
+        cells.push(ChannelChange::new(channel.value, before, *status));
         let mut provenance = Provenance::new(&change.file, change.entry);
         provenance.reason = Some(change.reason.clone());
         provenance.source = Some(change.source.clone());
@@ -261,6 +298,13 @@ fn apply_override(
                     .map_or(Some(cell.status), |p| p.was);
                 cell.status = *status;
                 cell.overridden = Some(provenance);
+                // The catalog's scope, requirement and sources describe the status replaced,
+                // not this one: shown beside the company's status they would vouch for it.
+                cell.scope = None;
+                cell.requires = None;
+                cell.since = None;
+                cell.confidence = None;
+                cell.sources.clear();
             }
             None => {
                 system.unknown.retain(|c| *c != channel.value);
@@ -279,7 +323,15 @@ fn apply_override(
             }
         }
     }
-    Ok(())
+    Ok(CatalogChange::new(
+        &change.file,
+        change.entry,
+        ChangeKind::Override,
+        (&system.id, &system.name),
+        cells,
+        Some(change.reason.clone()),
+        Some(change.source.clone()),
+    ))
 }
 
 /// Adds to each finding about a changed system a label pointing at the config entry that

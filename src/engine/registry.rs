@@ -65,14 +65,33 @@ impl Registry {
         let mut sources = Vec::new();
         for path in paths {
             match crate::discover::read(path, max_size) {
-                Ok(file) if file.invalid_utf8.is_none() => sources.push(Arc::new(file.source)),
+                Ok(file) if file.invalid_utf8.is_none() => {
+                    if let Some(at) = crate::policy::not_text(&file.source.text) {
+                        // Named, never quoted: the file is not text.
+                        let name = file.source.name.clone();
+                        let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));
+                        errors.push(RuleError::new(
+                            &source,
+                            Located::new(
+                                Span::default(),
+                                format!("not a text file (a NUL byte at byte {at}); its content is not shown"),
+                                None,
+                            ),
+                        ));
+                        continue;
+                    }
+                    sources.push(Arc::new(file.source));
+                }
                 Ok(file) => {
-                    let span = file.invalid_utf8.unwrap_or_default();
+                    // Named, never quoted: the bytes are not text.
+                    let at = file.invalid_utf8.unwrap_or_default().offset;
+                    let name = file.source.name.clone();
+                    let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));
                     errors.push(RuleError::new(
-                        &Arc::new(file.source),
+                        &source,
                         Located::new(
-                            span,
-                            "invalid UTF-8",
+                            Span::default(),
+                            format!("invalid UTF-8 at byte {at}; its content is not shown"),
                             Some("save the rule file as UTF-8".into()),
                         ),
                     ));

@@ -177,7 +177,9 @@ pub struct RuleError(Box<RuleErrorInner>);
 #[derive(Debug, Clone)]
 pub struct RuleErrorInner {
     pub source: Arc<SourceFile>,
-    named: miette::NamedSource<Arc<String>>,
+    /// The escaped and cut lines drawn under the message (a rule file may come from a pull
+    /// request).
+    snippet: crate::output::excerpt::Snippet,
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
@@ -194,7 +196,7 @@ impl RuleError {
     pub(super) fn new(source: &Arc<SourceFile>, problem: Located) -> RuleError {
         RuleError(Box::new(RuleErrorInner {
             source: Arc::clone(source),
-            named: miette::NamedSource::new(&source.name, Arc::clone(&source.text)),
+            snippet: crate::output::excerpt::Snippet::new(source, problem.span),
             span: problem.span,
             message: problem.message,
             help: problem.help,
@@ -216,7 +218,11 @@ impl RuleError {
 impl std::fmt::Display for RuleError {
     /// The message; the drawn diagnostic shows where.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&crate::output::sanitize::cut(&self.message))?;
+        if !self.snippet.is_drawn() {
+            write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
+        }
+        Ok(())
     }
 }
 
@@ -232,12 +238,13 @@ impl Diagnostic for RuleError {
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.named)
+        self.snippet.source_code()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_with_span(Some(self.message.clone()), self.span),
-        )))
+        let label = self.snippet.label(Some(
+            crate::output::sanitize::cut(&self.message).into_owned(),
+        ))?;
+        Some(Box::new(std::iter::once(label)))
     }
 }
 

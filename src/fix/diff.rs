@@ -17,15 +17,17 @@ enum Op {
     Added,
 }
 
-/// A unified diff from `old` to `new` with `a/NAME` and `b/NAME` headers; empty when equal.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+/// A unified diff from `old` to `new` with `a/NAME` and `b/NAME` headers, quoted as git quotes
+/// them; empty when equal. Refused (a message) when the name cannot be written safely.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> Result<String, String> {
     if old == new {
-        return String::new();
+        return Ok(String::new());
     }
+    let (from, to) = (header_name("a/", name)?, header_name("b/", name)?);
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = line_ops(&a, &b);
-    let mut out = format!("--- a/{name}\n+++ b/{name}\n");
+    let mut out = format!("--- {from}\n+++ {to}\n");
     // Indexes into `ops` of changed lines, grouped into hunks with their context.
     let changed: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].0 != Op::Same).collect();
     let mut groups: Vec<(usize, usize)> = Vec::new();
@@ -74,7 +76,52 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
         ));
         out.push_str(&body);
     }
-    out
+    Ok(out)
+}
+
+/// `PREFIX` + the file's path as a patch header names it: as is when every byte is plain
+/// printable ASCII, else in double quotes with C escapes (`"a/x\n+++ y"`), as git writes
+/// it and as `git apply` and GNU `patch` read it. A file name from a pull request can then
+/// never end the header line and forge another. Refused: an absolute path, and `..`, which
+/// would make the patch write outside the directory it is applied in.
+pub fn header_name(prefix: &str, name: &str) -> Result<String, String> {
+    let bytes = crate::source::name_bytes(name);
+    let shown = crate::output::sanitize::cut(name);
+    if bytes.is_empty() || bytes.starts_with(b"/") {
+        return Err(format!(
+            "{shown}: not a relative path, so no patch header can name it; run --diff from a directory above the file"
+        ));
+    }
+    if bytes.split(|&b| b == b'/').any(|part| part == b"..") {
+        return Err(format!(
+            "{shown}: the path goes through `..`, which patch tools refuse; run --diff from a directory above the file"
+        ));
+    }
+    let plain = |b: u8| (0x21..0x7f).contains(&b) && b != b'"' && b != b'\\';
+    let mut full = prefix.as_bytes().to_vec();
+    full.extend_from_slice(&bytes);
+    if full.iter().all(|&b| plain(b)) {
+        return Ok(String::from_utf8_lossy(&full).into_owned());
+    }
+    let mut out = String::from("\"");
+    for &b in &full {
+        match b {
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0b => out.push_str("\\v"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b' ' => out.push(' '),
+            b if plain(b) => out.push(char::from(b)),
+            b => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out.push('"');
+    Ok(out)
 }
 
 /// Every line of both texts as kept, removed or added, with its index in `a` and in `b`.
@@ -152,7 +199,7 @@ mod tests {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
         let new = "a\nb\nc\nd\nE\nf\ng\nh\n";
         assert_eq!(
-            unified_diff("x.yaml", old, new),
+            unified_diff("x.yaml", old, new).unwrap(),
             "--- a/x.yaml\n+++ b/x.yaml\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n"
         );
     }
@@ -160,9 +207,26 @@ mod tests {
     #[test]
     fn removed_line_and_missing_newline() {
         assert_eq!(
-            unified_diff("x", "a\n# c\nb", "a\nb"),
+            unified_diff("x", "a\n# c\nb", "a\nb").unwrap(),
             "--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n a\n-# c\n b\n\\ No newline at end of file\n"
         );
-        assert_eq!(unified_diff("x", "same", "same"), "");
+        assert_eq!(unified_diff("x", "same", "same").unwrap(), "");
+    }
+
+    #[test]
+    fn header_names_are_quoted_like_git() {
+        assert_eq!(header_name("a/", "dir/x.yaml").unwrap(), "a/dir/x.yaml");
+        assert_eq!(
+            header_name("a/", "x.yaml\n+++ victim.yaml").unwrap(),
+            "\"a/x.yaml\\n+++ victim.yaml\""
+        );
+        assert_eq!(
+            header_name("b/", "q\"\\\\t\te").unwrap(),
+            "\"b/q\\\"\\\\t\\te\""
+        );
+        assert_eq!(header_name("a/", "é").unwrap(), "\"a/\\303\\251\"");
+        assert_eq!(header_name("a/", "a b").unwrap(), "\"a/a b\"");
+        assert!(header_name("a/", "/etc/passwd").is_err());
+        assert!(header_name("a/", "../x.yaml").is_err());
     }
 }

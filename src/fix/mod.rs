@@ -354,4 +354,6 @@ pub fn plan(path: &Path, text: &str, settings: &Settings) -> Result<Planned, Err
 }
 
 mod diff;
+mod write;
 pub use diff::unified_diff;
+pub use write::fixed_file;

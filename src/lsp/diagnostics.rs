@@ -199,8 +199,8 @@ pub fn for_inventory(
             let related = errors
                 .iter()
                 .filter_map(|e| {
-                    let source = e.source_code.inner();
-                    let path = Path::new(e.source_code.name());
+                    let source = &e.file_text;
+                    let path = Path::new(&e.file_name);
                     let index = LineIndex::new(source);
                     let span = Span::new(e.span.offset(), e.span.len());
                     Some(DiagnosticRelatedInformation {

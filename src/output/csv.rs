@@ -28,6 +28,7 @@ pub const HEADER: &[&str] = &[
     "accepted_findings",
     "catalog_reviewed",
     "catalog_sources",
+    "catalog_overrides",
 ];
 
 /// One cell: hidden characters shown as `\u{...}`, neutralised, quoted when needed.
@@ -92,7 +93,14 @@ fn row(tool: &ToolRow) -> Vec<String> {
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write!(out, "{}\r\n", HEADER.join(","))?;
     for tool in &report.tools {
-        let cells: Vec<String> = row(tool).iter().map(|c| cell(c)).collect();
+        let mut cells: Vec<String> = row(tool).iter().map(|c| cell(c)).collect();
+        // The company's changes to this tool's catalog entry, which its outcome rests on.
+        let overrides = tool
+            .catalog_id
+            .as_deref()
+            .map(|id| report.overrides_of(id).join("; "))
+            .unwrap_or_default();
+        cells.push(cell(&overrides));
         write!(out, "{}\r\n", cells.join(","))?;
     }
     Ok(())

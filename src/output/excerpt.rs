@@ -239,6 +239,59 @@ impl SourceCode for Excerpt {
     }
 }
 
+/// One located span of a file, ready for miette: the escaped and cut lines around it, or, when
+/// the line is too long to draw, its location in words. The one snippet path of every
+/// diagnostic that quotes a file: inventory findings, configs, rule files and baselines.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    excerpt: Option<std::sync::Arc<Excerpt>>,
+    span: Option<SourceSpan>,
+    /// `file:line:column` of the span, escaped and cut.
+    pub at: String,
+}
+
+impl Snippet {
+    pub fn new(source: &SourceFile, span: Span) -> Snippet {
+        let locator = Locator::new();
+        let (excerpt, spans) = Excerpt::new(source, &locator, &[span]);
+        let where_ = locator.line_col(source, span.offset.min(source.text.len()));
+        let at = format!(
+            "{}:{}:{}",
+            sanitize::cut(&source.name),
+            where_.line,
+            where_.column
+        );
+        match spans.first().copied().flatten() {
+            Some(span) => Snippet {
+                excerpt: Some(std::sync::Arc::new(excerpt)),
+                span: Some(span),
+                at,
+            },
+            None => Snippet {
+                excerpt: None,
+                span: None,
+                at,
+            },
+        }
+    }
+
+    /// The excerpt to draw, if the span's lines can be drawn.
+    pub fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.excerpt.as_deref().map(|e| e as &dyn SourceCode)
+    }
+
+    /// The label at the span, in the excerpt's coordinates; `None` when it is not drawn.
+    pub fn label(&self, text: Option<String>) -> Option<miette::LabeledSpan> {
+        self.span
+            .map(|span| miette::LabeledSpan::new_with_span(text, span))
+    }
+
+    /// Whether the span is drawn; when not, the message should carry [`Snippet::at`].
+    pub fn is_drawn(&self) -> bool {
+        self.span.is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

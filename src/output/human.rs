@@ -233,7 +233,26 @@ pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Resul
         )?;
     }
     writeln!(out, "{}", summary_line(&outcome.summary()))?;
-    writeln!(out, "{}", outcome.coverage().line())
+    writeln!(out, "{}", outcome.coverage().line())?;
+    write_catalog_changes(outcome, out)
+}
+
+/// After the summary: the catalog changes the verdict rests on, one line each, so that a
+/// whitewash is never silent (`catalog-override` findings say the same at each entry).
+fn write_catalog_changes(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let changes = &outcome.catalog_changes;
+    if changes.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "with {} in force:",
+        plural(changes.len(), "catalog override", "catalog overrides")
+    )?;
+    for change in changes {
+        writeln!(out, "  {}", sanitize::cut(&change.line()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ struct Output<'a> {
     summary: JsonSummary,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<JsonPathError<'a>>,
+    /// The company's changes to the catalog the verdict rests on (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    catalog_overrides: Vec<crate::catalog::CatalogChange>,
 }
 
 #[derive(Serialize)]
@@ -240,6 +243,11 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         tail.extend_from_slice(b",\n  \"errors\": ");
         pretty_nested(&errors, 1, &mut tail);
     }
+    let changes = super::catalog_changes(outcome);
+    if !changes.is_empty() {
+        tail.extend_from_slice(b",\n  \"catalog_overrides\": ");
+        pretty_nested(&changes, 1, &mut tail);
+    }
     tail.extend_from_slice(b"\n}\n");
     out.write_all(&tail)
 }
@@ -259,6 +267,7 @@ mod tests {
                 .collect(),
             summary: summary(outcome),
             errors: path_errors(outcome),
+            catalog_overrides: crate::output::catalog_changes(outcome),
         };
         serde_json::to_string_pretty(&output).unwrap() + "\n"
     }

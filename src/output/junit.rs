@@ -222,6 +222,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 &[("name", key), ("value", value)],
             )))?;
         }
+        write_catalog_changes(&mut xml, outcome)?;
         xml.write_event(Event::End(BytesEnd::new("properties")))?;
         for case in cases {
             let tag = start("testcase", &[("name", case.name), ("classname", name)]);
@@ -257,6 +258,18 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     }
     xml.write_event(Event::End(BytesEnd::new("testsuites")))?;
     writeln!(out)
+}
+
+/// Inside each suite's `<properties>`: one `catalog-override` property per company change to
+/// the catalog, so a dashboard showing any suite shows what the verdict rests on.
+fn write_catalog_changes<W: Write>(xml: &mut Writer<W>, outcome: &Outcome) -> io::Result<()> {
+    for change in &outcome.catalog_changes {
+        xml.write_event(Event::Empty(start(
+            "property",
+            &[("name", "catalog-override"), ("value", &change.line())],
+        )))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

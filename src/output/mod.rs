@@ -49,6 +49,26 @@ pub fn rule_help_uri(rule_id: &str) -> String {
     format!("{}#{rule_id}", docs_url())
 }
 
+/// The run's catalog changes with every text escaped for machine formats (bidi controls and
+/// line separators shown as escapes; the format encodes the rest), in the outcome's order.
+pub fn catalog_changes(outcome: &Outcome) -> Vec<crate::catalog::CatalogChange> {
+    let esc = |t: &str| sanitize::bidi(t).into_owned();
+    outcome
+        .catalog_changes
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.config = esc(&c.config);
+            c.name = esc(&c.name);
+            c.system = esc(&c.system);
+            c.summary = esc(&c.summary);
+            c.reason = c.reason.as_deref().map(esc);
+            c.source = c.source.as_deref().map(esc);
+            c
+        })
+        .collect()
+}
+
 /// An output format of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

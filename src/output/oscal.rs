@@ -107,7 +107,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "description": format!(
             "{} {} checked {} tool(s) in {} inventory file(s) against its catalog and rules. {}",
             h.generator.name, h.generator.version, report.summary.tools_listed,
-            report.summary.files, report.summary.verdict_text
+            report.summary.files, report.verdict_line()
         ),
         "start": when,
         "reviewed-controls": {"control-selections": [selection]},
@@ -133,6 +133,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     ]
     .into_iter()
     .chain(counts)
+    .chain(
+        // Each company change to the catalog the verdict rests on.
+        report
+            .catalog_overrides
+            .iter()
+            .map(|c| prop("catalog-override", &c.line())),
+    )
     .flatten()
     .collect();
     put(&mut result, "props", props);

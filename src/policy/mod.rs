@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod confine;
 pub mod date;
 pub mod discover;
 pub mod ignores;
@@ -42,6 +43,8 @@ pub mod ids {
     pub const UNUSED_IGNORE: &str = "unused-ignore";
     pub const UNUSED_BASELINE_ENTRY: &str = "unused-baseline-entry";
     pub const EXCEPTION_TOO_LONG: &str = "exception-too-long";
+    /// Every `catalog:` change of a config: always reported, never configurable.
+    pub const CATALOG_OVERRIDE: &str = "catalog-override";
     pub const ALL: &[&str] = &[
         EXPIRED_EXCEPTION,
         UNUSED_EXCEPTION,
@@ -50,6 +53,7 @@ pub mod ids {
         UNUSED_IGNORE,
         UNUSED_BASELINE_ENTRY,
         EXCEPTION_TOO_LONG,
+        CATALOG_OVERRIDE,
     ];
     /// Config diagnostics: documented by a rule file, never a finding.
     pub const INVALID_CONFIG: &str = "invalid-config";
@@ -84,6 +88,10 @@ pub struct Settings {
     pub max_file_size: u64,
     /// `--rules PATH`: the company's rule files, for every inventory.
     pub rule_files: Vec<PathBuf>,
+    /// `--allow-outside PATH`: directories outside the repository configs may name files in.
+    pub allow_outside: Vec<PathBuf>,
+    /// `--no-catalog-overrides`: a config that changes the catalog is refused.
+    pub no_catalog_overrides: bool,
 }
 
 impl Settings {
@@ -99,6 +107,8 @@ impl Settings {
             baseline: None,
             max_file_size: crate::discover::DEFAULT_MAX_FILE_SIZE,
             rule_files: Vec::new(),
+            allow_outside: Vec::new(),
+            no_catalog_overrides: false,
         }
     }
 }
@@ -169,9 +179,14 @@ impl Policy {
             let source = read(path, settings.max_file_size).map_err(Error::Usage)?;
             // A config may name rule files whose ids its `rules:` and exceptions use: read it
             // once for its `rule_files`, load those, then read it again against every id.
-            let rule_files = config::load_with(Arc::clone(&source), &[], settings.max_file_size)
-                .map(|c| c.rule_files)
-                .unwrap_or_default();
+            let options = config::LoadOptions {
+                allowed: confine::Allowed::new(&settings.allow_outside),
+                no_catalog_overrides: settings.no_catalog_overrides,
+            };
+            let rule_files =
+                config::load_confined(Arc::clone(&source), &[], settings.max_file_size, &options)
+                    .map(|c| c.rule_files)
+                    .unwrap_or_default();
             let registry = match base.with_custom(&rule_files, settings.max_file_size) {
                 Ok(registry) => registry,
                 Err(e) => {
@@ -180,7 +195,7 @@ impl Policy {
                 }
             };
             let rule_ids = settable_ids(&registry);
-            match config::load_with(source, &rule_ids, settings.max_file_size) {
+            match config::load_confined(source, &rule_ids, settings.max_file_size, &options) {
                 Ok(config) => {
                     configs.insert(path.clone(), config);
                     registries.insert(path.clone(), registry);
@@ -434,7 +449,7 @@ fn settable_ids(registry: &Registry) -> Vec<&str> {
     registry
         .rules()
         .map(|r| &*r.info.id)
-        .filter(|id| *id != ids::INVALID_CONFIG)
+        .filter(|id| *id != ids::INVALID_CONFIG && *id != ids::CATALOG_OVERRIDE)
         .collect()
 }
 
@@ -477,7 +492,19 @@ pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
             file.source.name, span.offset
         ));
     }
+    if let Some(at) = not_text(&file.source.text) {
+        return Err(format!(
+            "{}: not a text file (a NUL byte at byte {at}); its content is not shown",
+            file.source.name
+        ));
+    }
     Ok(Arc::new(file.source))
+}
+
+/// The offset of the first NUL byte: a file holding one is binary (or `/proc/self/environ`),
+/// never a config or rule file, and is named, never quoted.
+pub fn not_text(text: &str) -> Option<usize> {
+    text.find('\0')
 }
 
 /// The directory of a file, absolute and [`normalize`]d.

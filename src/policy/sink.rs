@@ -135,7 +135,42 @@ impl Sink<'_> {
                 .into_iter()
                 .filter_map(|f| self.override_severity(f)),
         );
+        // Not through the overrides, exceptions or ignores: a catalog change is always seen.
+        findings.extend(self.catalog_changes());
         findings
+    }
+
+    /// One `catalog-override` finding per change the config made to the catalog, at its entry.
+    fn catalog_changes(&self) -> Vec<Finding> {
+        self.catalog
+            .changes()
+            .iter()
+            .map(|change| {
+                let mut message = format!("the config {}", change.summary);
+                if let Some(reason) = &change.reason {
+                    message.push_str(&format!("; reason: {reason}"));
+                }
+                if let Some(source) = &change.source {
+                    message.push_str(&format!("; source: {source}"));
+                }
+                let help = if change.raises() {
+                    "this entry claims more end-to-end encryption than the catalog's sources: \
+                     review its reason and source; `catalog_overrides: forbid` or \
+                     `--no-catalog-overrides` refuse such entries"
+                } else {
+                    "a stricter company view than the catalog's; nothing to do if intended"
+                };
+                let mut finding = self.new_finding(
+                    ids::CATALOG_OVERRIDE,
+                    &change.file,
+                    change.span,
+                    message,
+                    Some(help.into()),
+                );
+                finding.catalog_id = Some(change.system.as_str().into());
+                finding
+            })
+            .collect()
     }
 
     fn exception_matches(&self, exception: &Exception, finding: &Finding) -> bool {

@@ -56,6 +56,34 @@ pub struct Report {
     pub path_errors: Vec<PathErrorRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
+    /// The company's changes to the catalog the verdict rests on (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub catalog_overrides: Vec<crate::catalog::CatalogChange>,
+}
+
+impl Report {
+    /// The verdict sentence, saying when it rests on catalog overrides: "Compliant: no open
+    /// finding, with 2 catalog overrides."
+    pub fn verdict_line(&self) -> String {
+        let text = &self.summary.verdict_text;
+        match self.catalog_overrides.len() {
+            0 => text.clone(),
+            n => format!(
+                "{}, with {n} catalog override{}.",
+                text.trim_end_matches('.'),
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    /// The catalog changes about one catalog system, as one line each.
+    pub fn overrides_of(&self, system: &str) -> Vec<String> {
+        self.catalog_overrides
+            .iter()
+            .filter(|c| c.system == system)
+            .map(|c| c.line())
+            .collect()
+    }
 }
 
 /// A tool's verdict; see the module documentation.
@@ -406,6 +434,7 @@ pub fn build(outcome: &Outcome) -> Report {
             })
             .collect(),
         changes,
+        catalog_overrides: crate::output::catalog_changes(outcome),
     }
 }
 

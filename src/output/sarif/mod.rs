@@ -69,15 +69,19 @@ struct Run<'a> {
     tool: Tool<'a>,
     invocations: [Invocation; 1],
     column_kind: &'static str,
+    /// Before `results`, which must stay the run's last key (see [`render`]).
     properties: RunProperties,
-    /// Last: `render` writes the results where the frame's empty list is.
     results: Vec<SarifResult<'a>>,
 }
 
-/// What the run examined, so a viewer can tell "no result" from "nothing checked".
+/// What the run examined, so a viewer can tell "no result" from "nothing checked", and the
+/// company's changes to the catalog the results rest on.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct RunProperties {
     coverage: crate::coverage::Coverage,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    catalog_overrides: Vec<crate::catalog::CatalogChange>,
 }
 
 #[derive(Serialize)]
@@ -406,6 +410,7 @@ fn frame(outcome: &Outcome) -> Log<'_> {
             column_kind: "unicodeCodePoints",
             properties: RunProperties {
                 coverage: outcome.coverage(),
+                catalog_overrides: super::catalog_changes(outcome),
             },
             results: Vec::new(),
         }],

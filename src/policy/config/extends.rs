@@ -10,9 +10,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Config, ConfigError, Layer, Loader, MAX_EXCEPTION_DAYS, Shown};
+use super::{Config, ConfigError, Layer, LoadOptions, Loader, MAX_EXCEPTION_DAYS, Shown};
 use crate::catalog::Catalog;
 use crate::engine::Levels;
+use crate::policy::confine::{self, Allowed};
 use crate::policy::{normalize, relative_to};
 use crate::read::NodeReader;
 use crate::source::{SourceFile, Sp};
@@ -24,6 +25,7 @@ const MAX_FILES: usize = 64;
 
 struct Resolver<'a> {
     rule_ids: &'a [&'a str],
+    allowed: &'a Allowed,
     max_file_size: u64,
     /// The files being loaded, outermost first, as normalized paths: a cycle returns to one.
     stack: Vec<(PathBuf, String)>,
@@ -38,9 +40,11 @@ pub(super) fn resolve(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
+    options: &LoadOptions,
 ) -> Result<Config, Vec<ConfigError>> {
     let mut resolver = Resolver {
         rule_ids,
+        allowed: &options.allowed,
         max_file_size,
         stack: Vec::new(),
         seen: HashSet::new(),
@@ -51,7 +55,7 @@ pub(super) fn resolve(
     if !resolver.errors.is_empty() {
         return Err(resolver.errors);
     }
-    merge(source, resolver.layers)
+    merge(source, resolver.layers, options.no_catalog_overrides)
 }
 
 impl Resolver<'_> {
@@ -63,6 +67,7 @@ impl Resolver<'_> {
         let mut loader = Loader {
             source: &source,
             rule_ids: self.rule_ids,
+            allowed: self.allowed,
             errors: Vec::new(),
         };
         let document = match yaml::parse(&text) {
@@ -104,6 +109,7 @@ impl Resolver<'_> {
         let mut loader = Loader {
             source: &source,
             rule_ids: self.rule_ids,
+            allowed: self.allowed,
             errors: Vec::new(),
         };
         let layer = document
@@ -127,7 +133,13 @@ impl Resolver<'_> {
                 help,
             ))
         };
-        let path = relative_path(&from.path, &entry.value);
+        let path = confine::resolve(&from.path, &entry.value, self.allowed).map_err(|refused| {
+            error(
+                refused.message,
+                "outside the repository",
+                Some(refused.help),
+            )
+        })?;
         let key = normalize(&path);
         if let Some(at) = self.stack.iter().position(|(p, _)| *p == key) {
             let mut cycle: Vec<&str> = self.stack[at..].iter().map(|(_, n)| n.as_str()).collect();
@@ -170,18 +182,6 @@ impl Resolver<'_> {
         let source = Arc::new(SourceFile::new(name, path, source.text.to_string()));
         self.visit(source);
         Ok(())
-    }
-}
-
-/// `relative` resolved against the directory of the config file at `config`.
-fn relative_path(config: &Path, relative: &str) -> PathBuf {
-    let relative = Path::new(relative);
-    if relative.is_absolute() {
-        return relative.to_path_buf();
-    }
-    match config.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(relative),
-        _ => relative.to_path_buf(),
     }
 }
 
@@ -238,14 +238,18 @@ impl Loader<'_> {
             let Some(pattern) = self.nonempty(item, "a `rule_files` pattern") else {
                 continue;
             };
-            let full = if Path::new(&pattern.value).is_absolute() {
-                pattern.value.clone()
-            } else {
-                format!(
-                    "{}/{}",
-                    glob::Pattern::escape(&dir.to_string_lossy()),
-                    pattern.value
-                )
+            let full = match confine::glob_pattern(&self.source.path, &pattern.value, self.allowed)
+            {
+                Ok(full) => full,
+                Err(refused) => {
+                    self.error(
+                        pattern.span,
+                        refused.message,
+                        "outside the repository",
+                        Some(refused.help),
+                    );
+                    continue;
+                }
             };
             let paths = match glob::glob(&full) {
                 Ok(paths) => paths,
@@ -261,7 +265,7 @@ impl Loader<'_> {
             };
             let mut found: Vec<PathBuf> = paths
                 .flatten()
-                .filter(|p| p.is_file())
+                .filter(|p| p.is_file() && confine::glob_match(&self.source.path, p, self.allowed))
                 .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
                 .collect();
             found.sort();
@@ -289,6 +293,7 @@ impl Loader<'_> {
 fn merge(
     source: Arc<SourceFile>,
     layers: Vec<(Arc<SourceFile>, Layer)>,
+    no_catalog_overrides: bool,
 ) -> Result<Config, Vec<ConfigError>> {
     let mut config = Config {
         source: Arc::clone(&source),
@@ -305,6 +310,14 @@ fn merge(
         shown: Vec::new(),
     };
     let (mut added, mut overrides) = (Vec::new(), Vec::new());
+    // A `forbid` anywhere in the chain holds for all of it: a shared policy that forbids
+    // overrides cannot be undone by the repository's own file.
+    let mut forbidden = no_catalog_overrides.then(|| "--no-catalog-overrides".to_owned());
+    for (_, layer) in &layers {
+        if forbidden.is_none() {
+            forbidden.clone_from(&layer.forbid_catalog);
+        }
+    }
     for (file, layer) in layers {
         if !Arc::ptr_eq(&file, &source) {
             config.files.push(file);
@@ -331,6 +344,30 @@ fn merge(
                 config.shown.retain(|s: &Shown| s.key != shown.key);
             }
             config.shown.push(shown);
+        }
+    }
+    if let Some(by) = forbidden {
+        let refused = added
+            .iter()
+            .map(|a| (&a.file, a.entry, "an added system"))
+            .chain(
+                overrides
+                    .iter()
+                    .map(|o| (&o.file, o.entry, "a catalog override")),
+            );
+        let errors: Vec<ConfigError> = refused
+            .map(|(file, span, what)| {
+                ConfigError::new(
+                    file,
+                    span,
+                    format!("{what} is refused: {by} forbids changing the catalog"),
+                    "changes the catalog",
+                    Some("remove the entry, or ask the owner of the policy to record the change in the catalog itself".into()),
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
         }
     }
     if !added.is_empty() || !overrides.is_empty() {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 
 use super::FailOn;
 use crate::catalog::{Added, Catalog, Override};
@@ -19,6 +19,7 @@ use crate::engine::Levels;
 
 use crate::finding::Severity;
 use crate::inventory::Mapping;
+use crate::output::excerpt::Snippet;
 use crate::read::{Complaint, NodeReader};
 use crate::source::Sp;
 use crate::source::{SourceFile, Span};
@@ -47,7 +48,10 @@ pub const TOP_KEYS: &[&str] = &[
     "rule_files",
     "catalog",
     "allow_empty",
+    "catalog_overrides",
 ];
+/// `catalog_overrides:` values: `forbid` refuses every change to the catalog in the chain.
+pub const CATALOG_OVERRIDES: &[&str] = &["allow", "forbid"];
 /// Top-level keys whose entries accumulate through `extends` (the others: the nearer file wins).
 pub const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
 pub const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
@@ -127,15 +131,21 @@ impl Config {
     }
 }
 
+impl std::error::Error for ConfigError {}
+
 /// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug)]
 pub struct ConfigError {
     pub message: String,
-    pub source_code: NamedSource<Arc<String>>,
+    /// The name and text of the file the error points into (a config, an extended file, a
+    /// baseline).
+    pub file_name: String,
+    pub file_text: Arc<String>,
     pub span: SourceSpan,
     pub label: String,
     pub help: Option<String>,
+    /// The escaped and cut lines drawn under the message (a config comes from a pull request).
+    snippet: Snippet,
 }
 
 impl Diagnostic for ConfigError {
@@ -148,12 +158,22 @@ impl Diagnostic for ConfigError {
             .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source_code)
+        self.snippet.source_code()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
-        )))
+        let label = self.snippet.label(Some(self.label.clone()))?;
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    /// The message, escaped; where the line cannot be drawn, its location in words.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::output::sanitize::cut(&self.message))?;
+        if !self.snippet.is_drawn() {
+            write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
+        }
+        Ok(())
     }
 }
 
@@ -167,10 +187,12 @@ impl ConfigError {
     ) -> ConfigError {
         ConfigError {
             message: message.into(),
-            source_code: NamedSource::new(&source.name, Arc::clone(&source.text)),
+            file_name: source.name.clone(),
+            file_text: Arc::clone(&source.text),
             span: span.into(),
-            label: label.into(),
+            label: crate::output::sanitize::cut(&label.into()).into_owned(),
             help,
+            snippet: Snippet::new(source, span),
         }
     }
 }
@@ -187,7 +209,27 @@ pub fn load_with(
     rule_ids: &[&str],
     max_file_size: u64,
 ) -> Result<Config, Vec<ConfigError>> {
-    extends::resolve(source, rule_ids, max_file_size)
+    load_confined(source, rule_ids, max_file_size, &Default::default())
+}
+
+/// What the command line says about loading configs.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--allow-outside`: directories outside the repository the config may name files in;
+    /// see [`crate::policy::confine`].
+    pub allowed: crate::policy::confine::Allowed,
+    /// `--no-catalog-overrides`: every `catalog:` change is an error.
+    pub no_catalog_overrides: bool,
+}
+
+/// [`load_with`] under the command line's [`LoadOptions`].
+pub fn load_confined(
+    source: Arc<SourceFile>,
+    rule_ids: &[&str],
+    max_file_size: u64,
+    options: &LoadOptions,
+) -> Result<Config, Vec<ConfigError>> {
+    extends::resolve(source, rule_ids, max_file_size, options)
 }
 
 /// One file's own settings, before the `extends` chain is merged.
@@ -203,12 +245,16 @@ struct Layer {
     rule_files: Vec<PathBuf>,
     added: Vec<Added>,
     overrides: Vec<Override>,
+    /// `catalog_overrides: forbid`, with where it was written.
+    forbid_catalog: Option<String>,
     shown: Vec<Shown>,
 }
 
 struct Loader<'a> {
     source: &'a Arc<SourceFile>,
     rule_ids: &'a [&'a str],
+    /// Directories outside the repository the command line allows paths into.
+    allowed: &'a crate::policy::confine::Allowed,
     errors: Vec<ConfigError>,
 }
 
@@ -313,6 +359,18 @@ impl Loader<'_> {
                 Some("inventory") => inventory = Some((key, value)),
                 Some("rule_files") => self.rule_files(value, &mut layer),
                 Some("catalog") => self.catalog(value, &mut layer),
+                Some("catalog_overrides") => {
+                    let forbid = self
+                        .keyword(value, "`catalog_overrides` value", CATALOG_OVERRIDES)
+                        .is_some_and(|v| v.value == "forbid");
+                    if forbid {
+                        let line = self.source.line_col(value.span.offset).line;
+                        layer.forbid_catalog = Some(format!(
+                            "`catalog_overrides: forbid` in {}:{line}",
+                            self.source.name
+                        ));
+                    }
+                }
                 _ => self.unknown_key(key, TOP_KEYS, "the config file"),
             }
             let single = !matches!(
