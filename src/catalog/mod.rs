@@ -151,6 +151,29 @@ impl fmt::Display for Support {
     }
 }
 
+/// Who can turn end-to-end encryption on for a channel that is not E2EE by default: the one
+/// fact `e2ee-claim-unenforceable` needs to tell an enforceable `e2ee: enforced` from a hope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Enabler {
+    /// No setting exists (the surfaces without E2EE stay without it).
+    Nobody,
+    /// Each user, per conversation or per call (Telegram's Secret Chats).
+    User,
+    /// The host or organizer of a meeting, per meeting.
+    Host,
+    /// An administrator can make it the rule for everyone (a policy or a locked setting).
+    Admin,
+}
+
+impl Enabler {
+    pub const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
+
+    pub fn as_str(self) -> &'static str {
+        Enabler::NAMES[self as usize]
+    }
+}
+
 /// How well a claim is backed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -200,11 +223,47 @@ pub struct Cell {
     /// Overrides the entry's confidence for this cell.
     #[serde(default)]
     pub confidence: Option<Confidence>,
+    /// For a `partial` cell: the surfaces that are E2EE by default ("DMs, group DMs and voice
+    /// channels"), and those that are not ("Stage channels").
+    #[serde(default)]
+    pub covered: Option<Arc<str>>,
+    #[serde(default)]
+    pub not_covered: Option<Arc<str>>,
+    /// Who can turn E2EE on where it is not on by default; when absent, what the status implies
+    /// ([`Cell::enabler`]).
+    #[serde(default)]
+    pub turned_on_by: Option<Enabler>,
     /// Ids of the entry's sources.
     pub sources: Vec<String>,
     /// Set when a company config overrode this cell's status (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Provenance>,
+}
+
+impl Cell {
+    /// Who can turn E2EE on: as the cell says, else what its status implies (`admin-opt-in`: an
+    /// administrator; `opt-in`: each user; any other status: nobody).
+    pub fn enabler(&self) -> Enabler {
+        self.turned_on_by.unwrap_or(match self.status {
+            Support::AdminOptIn => Enabler::Admin,
+            Support::OptIn => Enabler::User,
+            _ => Enabler::Nobody,
+        })
+    }
+}
+
+/// A weaker mode the system itself offers beside its E2EE surfaces (SMS fallback in a Messages
+/// app, a homeserver switch that turns the encryption default off). Reported by `e2ee-scope`
+/// until the inventory says the mode is off with the inventory field named `setting`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeakerMode {
+    /// The inventory field that says the mode is `off` (`sms_fallback`).
+    pub setting: String,
+    pub channels: Vec<Channel>,
+    /// What the mode does, in the catalog's words.
+    pub says: Arc<str>,
+    pub sources: Vec<String>,
 }
 
 /// One system as the catalog classifies it.
@@ -241,6 +300,9 @@ pub struct System {
     /// Channels offered but not settled by any source: left out of `channels`, never guessed.
     #[serde(default)]
     pub unknown: Vec<Channel>,
+    /// The system's own weaker modes beside its E2EE surfaces.
+    #[serde(default)]
+    pub weaker_modes: Vec<WeakerMode>,
     pub note: String,
     /// Set when a company config added this entry (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
@@ -356,7 +418,20 @@ impl Catalog {
 
     /// Resolves an inventory name (with its `vendor:` and `system:` when written).
     pub fn resolve(&self, name: &str, vendor: Option<&str>, pin: Option<&str>) -> Match<'_> {
-        self.matcher.resolve(&self.systems, name, vendor, pin)
+        self.matcher.resolve(&self.systems, name, vendor, pin, false)
+    }
+
+    /// Resolves an inventory tool: as [`Catalog::resolve`], and a name with one catalog
+    /// candidate ("Matrix") resolves to it when the tool is declared a communication tool.
+    pub fn resolve_tool(
+        &self,
+        name: &str,
+        vendor: Option<&str>,
+        pin: Option<&str>,
+        communication: bool,
+    ) -> Match<'_> {
+        self.matcher
+            .resolve(&self.systems, name, vendor, pin, communication)
     }
 
     /// The system an inventory name resolves to with no vendor context, if one.
@@ -404,10 +479,29 @@ pub(crate) fn validate(systems: &[System]) -> Result<(), CatalogError> {
                     "{channel} cites `{missing}`, which is not in `sources`"
                 ));
             }
-            if cell.status == Support::Partial && cell.scope.is_none() {
+            if cell.status == Support::Partial
+                && (cell.scope.is_none() || cell.covered.is_none() || cell.not_covered.is_none())
+            {
                 return fail(format!(
-                    "{channel} is `partial` but has no `scope` saying where"
+                    "{channel} is `partial` but lacks `scope`, `covered` or `not_covered`"
                 ));
+            }
+        }
+        for mode in &system.weaker_modes {
+            let off = crate::fields::FieldId::parse(&mode.setting)
+                .and_then(|f| f.vocabulary())
+                .is_some_and(|words| words.contains(&"off"));
+            if !off {
+                return fail(format!(
+                    "weaker mode `{}` is not an inventory field that can say `off`",
+                    mode.setting
+                ));
+            }
+            if mode.sources.is_empty() || mode.channels.is_empty() {
+                return fail(format!("weaker mode `{}` needs channels and sources", mode.setting));
+            }
+            if let Some(missing) = mode.sources.iter().find(|s| !source_ids.contains(s.as_str())) {
+                return fail(format!("weaker mode `{}` cites `{missing}`, which is not in `sources`", mode.setting));
             }
         }
         if let Some(channel) = system

@@ -166,6 +166,29 @@ pub(super) fn shown_name(name: &str) -> String {
     format!("{}… ({} bytes)", &name[..cut], name.len())
 }
 
+/// What end-to-end encryption covers on one channel, in words that are true for its status:
+/// a `partial` cell says what is covered and what is not, never "not on by default".
+fn coverage(cell: &crate::catalog::Cell) -> String {
+    use crate::catalog::{Enabler, Support};
+    match cell.status {
+        Support::Partial => match (&cell.covered, &cell.not_covered) {
+            (Some(yes), Some(no)) => format!("E2EE by default for {yes}; not for {no}"),
+            _ => format!("E2EE on some surfaces only: {}", cell.scope.as_deref().unwrap_or("")),
+        },
+        Support::Default => "E2EE by default".into(),
+        Support::OptIn => match cell.enabler() {
+            Enabler::Admin => {
+                "E2EE is off until a user or host turns it on (an administrator can make it the rule)".into()
+            }
+            Enabler::Host => "E2EE is off until the host turns it on".into(),
+            _ => "E2EE is off until each user turns it on".into(),
+        },
+        Support::AdminOptIn => "E2EE is off until an administrator allows it".into(),
+        Support::OrgKeys => "encryption with keys the organisation's key service holds, not E2EE".into(),
+        Support::None => "no E2EE".into(),
+    }
+}
+
 /// Template variables for one subject and the channels a rule concerns.
 struct Vars<'a> {
     engine: &'a Engine,
@@ -210,7 +233,10 @@ impl Vars<'_> {
                 if system.is_some() {
                     return;
                 }
-                let names = self.engine.catalog.suggest(&tool.name.value);
+                let names = match self.subject.resolution {
+                    Match::Near(near) => near.iter().map(|s| s.name.as_str()).collect(),
+                    _ => self.engine.catalog.suggest(&tool.name.value),
+                };
                 if !names.is_empty() {
                     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                     let _ = write!(out, "Did you mean {}? ", quoted.join(" or "));
@@ -283,6 +309,32 @@ impl Vars<'_> {
             "reviewed" => {
                 if let Some(s) = system {
                     out.push_str(&s.reviewed);
+                }
+            }
+            // What E2EE covers on each concerned channel, channels with the same words together.
+            "coverage" => {
+                let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+                for (channel, cell) in cells() {
+                    let text = coverage(cell);
+                    match groups.iter_mut().find(|(t, _)| *t == text) {
+                        Some((_, channels)) => channels.push(channel.as_str()),
+                        None => groups.push((text, vec![channel.as_str()])),
+                    }
+                }
+                for (i, (text, channels)) in groups.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    let _ = write!(out, "{sep}{text} ({})", join_words(channels));
+                }
+            }
+            "weaker_modes" => {
+                let modes = super::condition::active_weaker_modes(
+                    system,
+                    tool,
+                    self.subject.channels,
+                );
+                for (i, mode) in modes.enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    let _ = write!(out, "{sep}{}", mode.says);
                 }
             }
             "unknown_channels" => {

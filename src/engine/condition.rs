@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::pattern::{RuleRegex, compile_regex};
-use crate::catalog::{Channel, Match, Support, System};
+use crate::catalog::{Channel, Enabler, Match, Support, System};
 use crate::fields::{self, FieldId, Kind};
 use crate::inventory::Tool;
 use crate::policy::date::Date;
@@ -52,10 +52,18 @@ pub enum Field {
     CatalogBackups,
     /// Channels in use that the catalog knows are offered but has no sourced status for.
     CatalogUnknownChannels,
+    /// The settings of the system's weaker modes that touch a channel in use and that the
+    /// inventory does not say are `off`.
+    CatalogWeakerModes,
+    /// Catalog systems a name that matched none is close to (a typo, a name with one
+    /// candidate, a contradicting vendor): their ids.
+    CatalogNear,
     Channel,
     ChannelE2ee,
     /// `verified` or `reported`.
     ChannelConfidence,
+    /// Who can turn E2EE on for the channel: nobody, user, host or admin.
+    ChannelTurnedOnBy,
 }
 
 /// Fields that are not tool fields, for error messages and documentation; the tool's own come
@@ -73,9 +81,12 @@ pub const COMPUTED_FIELDS: &[&str] = &[
     "catalog.stale",
     "catalog.backups",
     "catalog.unknown_channels",
+    "catalog.weaker_modes",
+    "catalog.near",
     "channel",
     "channel.e2ee",
     "channel.confidence",
+    "channel.turned_on_by",
 ];
 
 /// Every field path a condition can name.
@@ -93,6 +104,7 @@ const MATCH_KINDS: &[&str] = &[
     "decorated",
     "confusable",
     "pinned",
+    "context",
     "ambiguous",
     "none",
 ];
@@ -112,6 +124,9 @@ impl Field {
             "catalog.stale" => Field::CatalogStale,
             "catalog.backups" => Field::CatalogBackups,
             "catalog.unknown_channels" => Field::CatalogUnknownChannels,
+            "catalog.weaker_modes" => Field::CatalogWeakerModes,
+            "catalog.near" => Field::CatalogNear,
+            "channel.turned_on_by" => Field::ChannelTurnedOnBy,
             "channel" => Field::Channel,
             "channel.e2ee" => Field::ChannelE2ee,
             "channel.confidence" => Field::ChannelConfidence,
@@ -139,7 +154,10 @@ impl Field {
     fn is_per_channel(&self) -> bool {
         matches!(
             self,
-            Field::Channel | Field::ChannelE2ee | Field::ChannelConfidence
+            Field::Channel
+                | Field::ChannelE2ee
+                | Field::ChannelConfidence
+                | Field::ChannelTurnedOnBy
         )
     }
 
@@ -155,6 +173,7 @@ impl Field {
             Field::CatalogBackups | Field::ChannelE2ee => Some(&Support::NAMES),
             Field::Channel | Field::CatalogUnknownChannels => Some(&Channel::NAMES),
             Field::ChannelConfidence => Some(CONFIDENCES),
+            Field::ChannelTurnedOnBy => Some(&Enabler::NAMES),
             _ => None,
         }
     }
@@ -452,7 +471,38 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
             (Some((c, _)), Some(system)) => Value::One(system.confidence_of(c).as_str()),
             _ => Value::Missing,
         },
+        Field::ChannelTurnedOnBy => match (cx.channel, cx.system) {
+            (Some((c, _)), Some(system)) => system
+                .cell(c)
+                .map_or(Value::Missing, |cell| Value::One(cell.enabler().as_str())),
+            _ => Value::Missing,
+        },
+        Field::CatalogWeakerModes => Value::Many(
+            active_weaker_modes(cx.system, tool, cx.channels_in_use)
+                .map(|m| m.setting.as_str())
+                .collect(),
+        ),
+        Field::CatalogNear => match cx.resolution {
+            Match::Near(systems) => Value::Many(systems.iter().map(|s| s.id.as_str()).collect()),
+            _ => Value::Missing,
+        },
     }
+}
+
+/// The system's weaker modes that touch a channel in use and that the inventory does not say
+/// are `off` (its field named by the mode's `setting`).
+pub fn active_weaker_modes<'a>(
+    system: Option<&'a System>,
+    tool: &'a Tool,
+    channels: &'a [Channel],
+) -> impl Iterator<Item = &'a crate::catalog::WeakerMode> + 'a {
+    system
+        .into_iter()
+        .flat_map(|s| &s.weaker_modes)
+        .filter(move |mode| {
+            let off = FieldId::parse(&mode.setting).and_then(|f| tool.value(f)) == Some("off");
+            !off && mode.channels.iter().any(|c| channels.contains(c))
+        })
 }
 
 /// A field's path as rule files write it, for messages.

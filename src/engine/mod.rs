@@ -159,10 +159,14 @@ impl<'e> FileLint<'e> {
     pub fn tool(&mut self, tool: &Tool) {
         let engine = self.engine;
         let catalog = &*engine.catalog;
-        let resolution = catalog.resolve(
+        let communication = tool
+            .value(fields::CATEGORY)
+            .is_some_and(|c| COMMUNICATION_CATEGORIES.contains(&c));
+        let resolution = catalog.resolve_tool(
             &tool.name.value,
             tool.value(fields::VENDOR),
             tool.value(fields::SYSTEM),
+            communication,
         );
         let system = resolution.system();
         let components: Vec<&System> = match system {
@@ -346,6 +350,10 @@ impl Engine {
         Finding::new(id, self.registry.severity(rule), source, span, message)
     }
 }
+
+/// Inventory categories that say a tool is for communication: a name with one catalog
+/// candidate ("Matrix") resolves to it only under one of these.
+pub const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice"];
 
 /// The constant spelling of a field whose values the loader already checked against `words`.
 fn vocabulary(tool: &Tool, field: FieldId) -> Option<&'static str> {

@@ -19,6 +19,8 @@ pub const VARIABLES: &[&str] = &[
     "retired",
     "reviewed",
     "unknown_channels",
+    "coverage",
+    "weaker_modes",
 ];
 
 /// Whether a template may use `name`.
