@@ -9,35 +9,6 @@ use std::collections::BTreeMap;
 
 use e2ee_lint::catalog::Catalog;
 
-/// Messaging names whose catalog entries issue 17 asks for but that are not written yet: each
-/// still passes silently. The test fails when one of them gets covered (drop it here) or when
-/// any other messaging name goes silent.
-const NOT_YET_IN_CATALOG: &[&str] = &[
-    "Molly",
-    "Google Hangouts",
-    "Google Voice",
-    "RCS",
-    "LINE WORKS",
-    "WeCom",
-    "Amazon Chime",
-    "Yammer",
-    "Viva Engage",
-    "Workplace from Meta",
-    "Zoho Cliq",
-    "BigBlueButton",
-    "GroupMe",
-    "Kik",
-    "Guilded",
-    "TeamSpeak",
-    "Loom",
-    "Hopin",
-    "Beeper",
-    "Flowdock",
-    "Ryver",
-    "Lark",
-    "Jami",
-];
-
 struct Row {
     name: String,
     expected: String,
@@ -114,5 +85,5 @@ fn real_world_names_resolve_right_and_none_is_silent() {
     }
     assert!(wrong.is_empty(), "wrong systems: {wrong:#?}");
     assert!(lookalikes.is_empty(), "look-alikes with findings: {lookalikes:#?}");
-    assert_eq!(silent, NOT_YET_IN_CATALOG, "silent messaging names");
+    assert!(silent.is_empty(), "silent messaging names: {silent:#?}");
 }
