@@ -42,7 +42,11 @@ fn contextual_aliases_need_the_vendor() {
             let sharing = catalog
                 .systems()
                 .iter()
-                .filter(|s| s.contextual_aliases.iter().any(|a| a.eq_ignore_ascii_case(alias)))
+                .filter(|s| {
+                    s.contextual_aliases
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case(alias))
+                })
                 .count();
             match catalog.resolve(alias, None, None) {
                 Match::Ambiguous(candidates) => {
@@ -56,7 +60,10 @@ fn contextual_aliases_need_the_vendor() {
                 Match::Near(near) if sharing == 1 => {
                     assert_eq!(near.iter().map(|s| &s.id).collect::<Vec<_>>(), [&system.id]);
                     let read = catalog.resolve_tool(alias, None, None, true);
-                    assert_eq!(read.system().map(|s| s.id.as_str()), Some(system.id.as_str()));
+                    assert_eq!(
+                        read.system().map(|s| s.id.as_str()),
+                        Some(system.id.as_str())
+                    );
                 }
                 other => panic!(
                     "`{alias}` without a vendor should be ambiguous or near, got {other:?} ({})",

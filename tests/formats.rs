@@ -531,12 +531,13 @@ fn junit_has_a_suite_per_file_and_a_case_per_tool() {
     assert_eq!(out.code, 1);
     let xml = &out.stdout;
     assert_eq!(xml.matches("<testsuite ").count(), 2);
-    // acme: 9 tools plus the file's own case; every tool but Wire has a finding.
+    // acme: 9 tools plus the file's own case; every tool but Signal and Wire has a finding.
     assert!(
-        xml.contains(r#"<testsuite name="fixtures/acme.yaml" tests="10" failures="8""#),
+        xml.contains(r#"<testsuite name="fixtures/acme.yaml" tests="10" failures="7""#),
         "{xml}"
     );
     assert!(xml.contains(r#"<testcase name="Wire" classname="fixtures/acme.yaml"/>"#));
+    assert!(xml.contains(r#"<testcase name="Signal" classname="fixtures/acme.yaml"/>"#));
     let failures = junit_failures(xml);
     let syntax = failures
         .iter()
@@ -568,10 +569,10 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
     let path = "fixtures/escaping.yaml";
 
     let github = e2ee_lint(&["check", path, "-f", "github"]).stdout;
-    // Two findings (the hostile name, and Signal's backups info): one line each, none injected.
+    // One finding (the hostile name; Signal beside it is clean): one line, none injected.
     assert_eq!(
         github.lines().count(),
-        2,
+        1,
         "one command per finding, no injected line: {github}"
     );
     assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
@@ -602,7 +603,7 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
 
     let junit = e2ee_lint(&["check", path, "-f", "junit"]).stdout;
     let failures = junit_failures(&junit);
-    assert_eq!(failures.len(), 2);
+    assert_eq!(failures.len(), 1);
     // Texts that CI pages show carry the name's line breaks as visible escapes, on one line.
     let shown = "Evil, Inc: 100% \"secure\" 'chat'\\nline two\\r<&>";
     let evil = failures

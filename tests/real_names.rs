@@ -55,12 +55,7 @@ fn real_world_names_resolve_right_and_none_is_silent() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("names.yaml");
     std::fs::write(&path, inventory).unwrap();
-    let out = common::e2ee_lint(&[
-        "check",
-        path.to_str().unwrap(),
-        "--format",
-        "report-json",
-    ]);
+    let out = common::e2ee_lint(&["check", path.to_str().unwrap(), "--format", "report-json"]);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).expect(&out.stderr);
     let tools: BTreeMap<&str, &serde_json::Value> = report["tools"]
         .as_array()
@@ -84,6 +79,9 @@ fn real_world_names_resolve_right_and_none_is_silent() {
         }
     }
     assert!(wrong.is_empty(), "wrong systems: {wrong:#?}");
-    assert!(lookalikes.is_empty(), "look-alikes with findings: {lookalikes:#?}");
+    assert!(
+        lookalikes.is_empty(),
+        "look-alikes with findings: {lookalikes:#?}"
+    );
     assert!(silent.is_empty(), "silent messaging names: {silent:#?}");
 }

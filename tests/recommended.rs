@@ -43,7 +43,11 @@ fn recommended_messengers_are_clean_on_defaults() {
                 );
                 // An info about backups only where the catalog says they can exist unencrypted.
                 if rule == "backups-not-e2ee" {
-                    assert_ne!(system.status(Channel::Backups), Some(Support::Default), "{id}");
+                    assert_ne!(
+                        system.status(Channel::Backups),
+                        Some(Support::Default),
+                        "{id}"
+                    );
                 }
             }
         }
@@ -86,9 +90,24 @@ fn a_contradicting_or_false_friend_vendor_is_no_match() {
     let catalog = Catalog::embedded();
     let wire = catalog.by_id("wire").unwrap();
     assert!(wire.false_friends.iter().any(|f| f == "WireGuard"));
-    assert!(catalog.resolve("Wire", Some("WireGuard"), None).system().is_none());
-    assert!(catalog.resolve("Signal", Some("Splunk"), None).system().is_none());
-    assert!(catalog.resolve("Signal", Some("Signal AI"), None).system().is_none());
+    assert!(
+        catalog
+            .resolve("Wire", Some("WireGuard"), None)
+            .system()
+            .is_none()
+    );
+    assert!(
+        catalog
+            .resolve("Signal", Some("Splunk"), None)
+            .system()
+            .is_none()
+    );
+    assert!(
+        catalog
+            .resolve("Signal", Some("Signal AI"), None)
+            .system()
+            .is_none()
+    );
     assert!(matches!(
         catalog.resolve("Threema", Some("Microsoft"), None),
         Match::Near(near) if near[0].id == "threema"
@@ -99,8 +118,15 @@ fn a_contradicting_or_false_friend_vendor_is_no_match() {
         Some("whatsapp-business-platform")
     );
     // A vendor that agrees keeps the match.
-    for (name, vendor) in [("Wire", "Wire Swiss GmbH"), ("Zoom", "Zoom"), ("Slack", "Salesforce")] {
-        assert!(catalog.resolve(name, Some(vendor), None).system().is_some(), "{name}");
+    for (name, vendor) in [
+        ("Wire", "Wire Swiss GmbH"),
+        ("Zoom", "Zoom"),
+        ("Slack", "Salesforce"),
+    ] {
+        assert!(
+            catalog.resolve(name, Some(vendor), None).system().is_some(),
+            "{name}"
+        );
     }
 }
 

@@ -55,7 +55,10 @@ fn find<'c>(catalog: &'c Catalog, name: &str) -> Result<&'c System, String> {
         }
         Match::Near(near) => Err(format!(
             "`{name}` is not in the catalog; did you mean `{}`?",
-            near.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("` or `")
+            near.iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join("` or `")
         )),
         Match::UnknownPin | Match::NotFound => {
             let suggestions = catalog.suggest(name);

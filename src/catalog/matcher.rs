@@ -156,7 +156,10 @@ impl Matcher {
             }
             false_friends.extend(system.false_friends.iter().map(|f| tokens(f)));
             false_friends_of.push(system.false_friends.iter().map(|f| tokens(f)).collect());
-            let parent = system.part_of.as_ref().and_then(|p| systems.iter().position(|s| &s.id == p));
+            let parent = system
+                .part_of
+                .as_ref()
+                .and_then(|p| systems.iter().position(|s| &s.id == p));
             family.push(parent.unwrap_or(index));
         }
         if let Some(key) = contextual.keys().find(|k| exact.contains_key(*k)) {
@@ -206,9 +209,11 @@ impl Matcher {
                 Verdict::Contradicts => {
                     // The vendor may name a sibling product of the same family: "WhatsApp"
                     // sold by Twilio is the WhatsApp Business Platform.
-                    let sibling = vendor_systems.iter().flatten().copied().find(|&i| {
-                        i != index && self.family[i] == self.family[index]
-                    });
+                    let sibling = vendor_systems
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .find(|&i| i != index && self.family[i] == self.family[index]);
                     return match sibling {
                         Some(i) => Match::Found(&systems[i], MatchKind::Vendor),
                         None => Match::Near(vec![system]),
@@ -321,7 +326,10 @@ impl Matcher {
         let mut best: Option<(usize, usize)> = None;
         for (known, &index) in &self.exact {
             let len = known.chars().count();
-            if len < 7 || known.chars().next() != Some(first) || len.abs_diff(key.chars().count()) > 2 {
+            if len < 7
+                || known.chars().next() != Some(first)
+                || len.abs_diff(key.chars().count()) > 2
+            {
                 continue;
             }
             let allowed = if len >= 12 { 2 } else { 1 };
@@ -497,8 +505,17 @@ enum Verdict {
 
 /// `vendor:` values that name no vendor (normalized).
 const NOT_A_VENDOR: &[&str] = &[
-    "opensource", "selfhosted", "internal", "inhouse", "community", "na", "none", "unknown",
-    "various", "other", "tbd",
+    "opensource",
+    "selfhosted",
+    "internal",
+    "inhouse",
+    "community",
+    "na",
+    "none",
+    "unknown",
+    "various",
+    "other",
+    "tbd",
 ];
 
 /// The index of a system borrowed from `systems`.
@@ -511,7 +528,10 @@ fn index_of(systems: &[System], system: &System) -> usize {
 
 /// A four-digit year decorates a name like an edition ("Lync 2013", "Skype for Business 2019").
 fn is_year(word: &str) -> bool {
-    word.len() == 4 && word.parse::<u16>().is_ok_and(|y| (1990..=2039).contains(&y))
+    word.len() == 4
+        && word
+            .parse::<u16>()
+            .is_ok_and(|y| (1990..=2039).contains(&y))
 }
 
 /// Whether `run` occurs in `words` as consecutive words.

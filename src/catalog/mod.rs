@@ -418,7 +418,8 @@ impl Catalog {
 
     /// Resolves an inventory name (with its `vendor:` and `system:` when written).
     pub fn resolve(&self, name: &str, vendor: Option<&str>, pin: Option<&str>) -> Match<'_> {
-        self.matcher.resolve(&self.systems, name, vendor, pin, false)
+        self.matcher
+            .resolve(&self.systems, name, vendor, pin, false)
     }
 
     /// Resolves an inventory tool: as [`Catalog::resolve`], and a name with one catalog
@@ -498,10 +499,20 @@ pub(crate) fn validate(systems: &[System]) -> Result<(), CatalogError> {
                 ));
             }
             if mode.sources.is_empty() || mode.channels.is_empty() {
-                return fail(format!("weaker mode `{}` needs channels and sources", mode.setting));
+                return fail(format!(
+                    "weaker mode `{}` needs channels and sources",
+                    mode.setting
+                ));
             }
-            if let Some(missing) = mode.sources.iter().find(|s| !source_ids.contains(s.as_str())) {
-                return fail(format!("weaker mode `{}` cites `{missing}`, which is not in `sources`", mode.setting));
+            if let Some(missing) = mode
+                .sources
+                .iter()
+                .find(|s| !source_ids.contains(s.as_str()))
+            {
+                return fail(format!(
+                    "weaker mode `{}` cites `{missing}`, which is not in `sources`",
+                    mode.setting
+                ));
             }
         }
         if let Some(channel) = system

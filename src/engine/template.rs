@@ -21,6 +21,7 @@ pub const VARIABLES: &[&str] = &[
     "unknown_channels",
     "coverage",
     "weaker_modes",
+    "weaker_mode_settings",
 ];
 
 /// Whether a template may use `name`.
