@@ -320,16 +320,14 @@ impl Matcher {
         }
         let key = words.concat();
         let first = key.chars().next()?;
-        if key.chars().count() < 6 {
+        let key_len = key.chars().count();
+        if key_len < 6 {
             return None;
         }
         let mut best: Option<(usize, usize)> = None;
         for (known, &index) in &self.exact {
             let len = known.chars().count();
-            if len < 7
-                || known.chars().next() != Some(first)
-                || len.abs_diff(key.chars().count()) > 2
-            {
+            if len < 7 || !known.starts_with(first) || len.abs_diff(key_len) > 2 {
                 continue;
             }
             let allowed = if len >= 12 { 2 } else { 1 };
