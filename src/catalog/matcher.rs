@@ -13,6 +13,12 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{CatalogError, System};
+use near::Verdict;
+
+// Names close to a system without being it (contradicting vendors, typos), kept beside the
+// matcher so that it sees the matcher's indexes.
+#[path = "near.rs"]
+mod near;
 
 /// How a name was matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,79 +272,6 @@ impl Matcher {
         }
     }
 
-    /// Whether a `vendor:` value fits the system: one of its vendor names (or of the entry it
-    /// is part of), a shorter form of one ("Zoom" for Zoom Video Communications), or the
-    /// product's own name. Words such as "Inc" or "GmbH" are ignored, and placeholders
-    /// ("open source", "internal") say nothing either way.
-    fn vendor_verdict(&self, systems: &[System], index: usize, vendor: &str) -> Verdict {
-        let words: Vec<String> = tokens(vendor)
-            .into_iter()
-            .filter(|w| !self.decorations.contains(w))
-            .collect();
-        if words.is_empty() || NOT_A_VENDOR.contains(&words.concat().as_str()) {
-            return Verdict::Agrees;
-        }
-        if self.false_friends_of[index]
-            .iter()
-            .any(|f| !f.is_empty() && words.starts_with(f))
-        {
-            return Verdict::FalseFriend;
-        }
-        if self.vendor_systems(vendor).contains(&index) {
-            return Verdict::Agrees;
-        }
-        let system = &systems[index];
-        let parent = &systems[self.family[index]];
-        let strip = |name: &str| -> Vec<String> {
-            tokens(name)
-                .into_iter()
-                .filter(|w| !self.decorations.contains(w))
-                .collect()
-        };
-        let vendor_names = system.vendor_names().chain(parent.vendor_names());
-        let product_names = std::iter::once(system.name.as_str())
-            .chain(system.aliases.iter().map(String::as_str))
-            .chain(std::iter::once(parent.name.as_str()));
-        let fits = |other: Vec<String>| {
-            !other.is_empty() && (other.starts_with(&words) || words.starts_with(&other))
-        };
-        if vendor_names.chain(product_names).any(|n| fits(strip(n))) {
-            Verdict::Agrees
-        } else {
-            Verdict::Contradicts
-        }
-    }
-
-    /// The one catalog system a name is a plain misspelling of: one edit (a wrong, missing,
-    /// extra or swapped letter) from a name or alias of seven letters or more, two edits from
-    /// one of twelve or more. The first letter must agree: typos rarely start there, and the
-    /// check stays cheap on inventories of unknown tools.
-    fn typo_of(&self, name: &str) -> Option<usize> {
-        let words = tokens(name);
-        if self.is_false_friend(&words) {
-            return None;
-        }
-        let key = words.concat();
-        let first = key.chars().next()?;
-        let key_len = key.chars().count();
-        if key_len < 6 {
-            return None;
-        }
-        let mut best: Option<(usize, usize)> = None;
-        for (known, &index) in &self.exact {
-            let len = known.chars().count();
-            if len < 7 || !known.starts_with(first) || len.abs_diff(key_len) > 2 {
-                continue;
-            }
-            let allowed = if len >= 12 { 2 } else { 1 };
-            let distance = strsim::osa_distance(&key, known);
-            if (1..=allowed).contains(&distance) && best.is_none_or(|b| (distance, index) < b) {
-                best = Some((distance, index));
-            }
-        }
-        best.map(|(_, index)| index)
-    }
-
     /// The systems a `vendor:` value names (ignoring case, spaces and punctuation), or whose
     /// vendor name it contains as words ("Microsoft Corporation").
     fn vendor_systems(&self, vendor: &str) -> Vec<usize> {
@@ -492,29 +425,6 @@ impl Matcher {
         scored.into_iter().take(3).map(|(_, name)| name).collect()
     }
 }
-
-/// What a `vendor:` value says about a matched system.
-enum Verdict {
-    Agrees,
-    /// A known false friend of the system ("WireGuard" for Wire).
-    FalseFriend,
-    Contradicts,
-}
-
-/// `vendor:` values that name no vendor (normalized).
-const NOT_A_VENDOR: &[&str] = &[
-    "opensource",
-    "selfhosted",
-    "internal",
-    "inhouse",
-    "community",
-    "na",
-    "none",
-    "unknown",
-    "various",
-    "other",
-    "tbd",
-];
 
 /// The index of a system borrowed from `systems`.
 fn index_of(systems: &[System], system: &System) -> usize {

@@ -4,8 +4,9 @@
 
 pub mod matcher;
 pub mod overrides;
+mod validate;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use matcher::{Match, MatchKind, normalize};
 pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
+pub(crate) use validate::validate;
 
 /// The catalog that ships inside the binary.
 pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
@@ -334,6 +336,18 @@ impl System {
         self.channels.iter().map(|(c, cell)| (*c, cell.status))
     }
 
+    /// The weaker modes that touch one of `channels` and that `is_off` (the inventory's field
+    /// named by the mode's `setting` saying `off`) does not silence.
+    pub fn weaker_modes_in_use<'a>(
+        &'a self,
+        channels: &'a [Channel],
+        is_off: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a WeakerMode> + 'a {
+        self.weaker_modes.iter().filter(move |mode| {
+            !is_off(&mode.setting) && mode.channels.iter().any(|c| channels.contains(c))
+        })
+    }
+
     /// Every way of writing the vendor: its name and the other names.
     pub fn vendor_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.vendor.as_str()).chain(self.vendor_names.iter().map(String::as_str))
@@ -450,91 +464,6 @@ impl Catalog {
         let dates = self.systems.iter().map(|s| s.reviewed.as_str());
         Some((dates.clone().min()?, dates.max()?))
     }
-}
-
-/// What the parser cannot check: every cell sourced, every reference resolvable, dates dated.
-pub(crate) fn validate(systems: &[System]) -> Result<(), CatalogError> {
-    let ids: BTreeSet<&str> = systems.iter().map(|s| s.id.as_str()).collect();
-    if ids.len() != systems.len() {
-        return Err(CatalogError("two entries share an id".into()));
-    }
-    for system in systems {
-        let fail = |message: String| Err(CatalogError(format!("{}: {message}", system.id)));
-        if crate::policy::date::Date::parse(&system.reviewed).is_none() {
-            return fail(format!("`reviewed: {}` is not a date", system.reviewed));
-        }
-        let source_ids: BTreeSet<&str> = system.sources.iter().map(|s| s.id.as_str()).collect();
-        if system.sources.is_empty() {
-            return fail("an entry needs at least one source".into());
-        }
-        for (channel, cell) in &system.channels {
-            if cell.sources.is_empty() {
-                return fail(format!("{channel} names no source"));
-            }
-            if let Some(missing) = cell
-                .sources
-                .iter()
-                .find(|s| !source_ids.contains(s.as_str()))
-            {
-                return fail(format!(
-                    "{channel} cites `{missing}`, which is not in `sources`"
-                ));
-            }
-            if cell.status == Support::Partial
-                && (cell.scope.is_none() || cell.covered.is_none() || cell.not_covered.is_none())
-            {
-                return fail(format!(
-                    "{channel} is `partial` but lacks `scope`, `covered` or `not_covered`"
-                ));
-            }
-        }
-        for mode in &system.weaker_modes {
-            let off = crate::fields::FieldId::parse(&mode.setting)
-                .and_then(|f| f.vocabulary())
-                .is_some_and(|words| words.contains(&"off"));
-            if !off {
-                return fail(format!(
-                    "weaker mode `{}` is not an inventory field that can say `off`",
-                    mode.setting
-                ));
-            }
-            if mode.sources.is_empty() || mode.channels.is_empty() {
-                return fail(format!(
-                    "weaker mode `{}` needs channels and sources",
-                    mode.setting
-                ));
-            }
-            if let Some(missing) = mode
-                .sources
-                .iter()
-                .find(|s| !source_ids.contains(s.as_str()))
-            {
-                return fail(format!(
-                    "weaker mode `{}` cites `{missing}`, which is not in `sources`",
-                    mode.setting
-                ));
-            }
-        }
-        if let Some(channel) = system
-            .unknown
-            .iter()
-            .find(|c| system.channels.contains_key(c))
-        {
-            return fail(format!("{channel} is both classified and `unknown`"));
-        }
-        for reference in system.includes.iter().chain(&system.part_of) {
-            if !ids.contains(reference.as_str()) {
-                return fail(format!("`{reference}` is not a catalog id"));
-            }
-        }
-        if system.is_suite() == system.includes.is_empty() {
-            return fail("a suite, and only a suite, lists `includes`".into());
-        }
-        if system.is_suite() && !system.channels.is_empty() {
-            return fail("a suite has no channels of its own: its components are judged".into());
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -343,15 +343,13 @@ impl Vars<'_> {
                 }
             }
             "weaker_mode_settings" => {
-                let modes =
-                    super::condition::active_weaker_modes(system, tool, self.subject.channels);
+                let modes = super::active_weaker_modes(system, tool, self.subject.channels);
                 let settings: Vec<String> =
                     modes.map(|m| format!("`{}: off`", m.setting)).collect();
                 out.push_str(&join_words(&settings));
             }
             "weaker_modes" => {
-                let modes =
-                    super::condition::active_weaker_modes(system, tool, self.subject.channels);
+                let modes = super::active_weaker_modes(system, tool, self.subject.channels);
                 for (i, mode) in modes.enumerate() {
                     let sep = if i == 0 { "" } else { "; " };
                     let _ = write!(out, "{sep}{}", mode.says);

@@ -478,7 +478,7 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
             _ => Value::Missing,
         },
         Field::CatalogWeakerModes => Value::Many(
-            active_weaker_modes(cx.system, tool, cx.channels_in_use)
+            super::active_weaker_modes(cx.system, tool, cx.channels_in_use)
                 .map(|m| m.setting.as_str())
                 .collect(),
         ),
@@ -487,22 +487,6 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
             _ => Value::Missing,
         },
     }
-}
-
-/// The system's weaker modes that touch a channel in use and that the inventory does not say
-/// are `off` (its field named by the mode's `setting`).
-pub fn active_weaker_modes<'a>(
-    system: Option<&'a System>,
-    tool: &'a Tool,
-    channels: &'a [Channel],
-) -> impl Iterator<Item = &'a crate::catalog::WeakerMode> + 'a {
-    system
-        .into_iter()
-        .flat_map(|s| &s.weaker_modes)
-        .filter(move |mode| {
-            let off = FieldId::parse(&mode.setting).and_then(|f| tool.value(f)) == Some("off");
-            !off && mode.channels.iter().any(|c| channels.contains(c))
-        })
 }
 
 /// A field's path as rule files write it, for messages.

@@ -351,6 +351,19 @@ impl Engine {
     }
 }
 
+/// The system's weaker modes that touch a channel in use and that the inventory does not say
+/// are `off` (its field named by the mode's `setting`).
+pub fn active_weaker_modes<'a>(
+    system: Option<&'a System>,
+    tool: &'a Tool,
+    channels: &'a [Channel],
+) -> impl Iterator<Item = &'a crate::catalog::WeakerMode> + 'a {
+    let is_off = |setting: &str| FieldId::parse(setting).and_then(|f| tool.value(f)) == Some("off");
+    system
+        .into_iter()
+        .flat_map(move |s| s.weaker_modes_in_use(channels, is_off))
+}
+
 /// Inventory categories that say a tool is for communication: a name with one catalog
 /// candidate ("Matrix") resolves to it only under one of these.
 pub const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice"];
