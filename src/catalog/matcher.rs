@@ -125,6 +125,9 @@ pub(super) struct Matcher {
     decorations: HashSet<String>,
     /// Every name and alias with its words, for suggestions.
     names: Vec<(String, Vec<String>, usize)>,
+    /// Normalized names and aliases long enough to have typos, with their length in characters,
+    /// by first character: the typo check compares a name only with these.
+    typo_keys: HashMap<char, Vec<(String, usize, usize)>>,
 }
 
 impl Matcher {
@@ -173,7 +176,20 @@ impl Matcher {
                 "`{key}` is both an exact alias and a contextual alias"
             )));
         }
+        let mut typo_keys: HashMap<char, Vec<(String, usize, usize)>> = HashMap::new();
+        for (key, &index) in &exact {
+            let len = key.chars().count();
+            if let Some(first) = key.chars().next().filter(|_| len >= near::TYPO_MIN_LEN) {
+                typo_keys
+                    .entry(first)
+                    .or_default()
+                    .push((key.clone(), len, index));
+            }
+        }
+        // Sorted, so that ties resolve the same way on every run.
+        typo_keys.values_mut().for_each(|keys| keys.sort());
         Ok(Matcher {
+            typo_keys,
             exact,
             contextual,
             false_friends,

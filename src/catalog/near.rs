@@ -3,6 +3,10 @@
 
 use super::{Matcher, System, tokens};
 
+/// Catalog names shorter than this are never assumed misspelt: "Wire" and "Kik" are one letter
+/// from too many other words.
+pub(super) const TYPO_MIN_LEN: usize = 7;
+
 /// What a `vendor:` value says about a matched system.
 pub(super) enum Verdict {
     Agrees,
@@ -82,21 +86,38 @@ impl Matcher {
         let key = words.concat();
         let first = key.chars().next()?;
         let key_len = key.chars().count();
-        if key_len < 6 {
+        if key_len < TYPO_MIN_LEN - 1 {
             return None;
         }
         let mut best: Option<(usize, usize)> = None;
-        for (known, &index) in &self.exact {
-            let len = known.chars().count();
-            if len < 7 || !known.starts_with(first) || len.abs_diff(key_len) > 2 {
+        for (known, len, index) in self.typo_keys.get(&first).into_iter().flatten() {
+            if len.abs_diff(key_len) > 2 {
                 continue;
             }
-            let allowed = if len >= 12 { 2 } else { 1 };
+            let allowed = if *len >= 12 { 2 } else { 1 };
+            // Each edit changes at most two letters of the multiset of letters, so a name whose
+            // letters differ more cannot be close; this skips the quadratic distance for nearly
+            // every unknown tool.
+            if key.is_ascii() && letters_apart(&key, known) > 2 * allowed {
+                continue;
+            }
             let distance = strsim::osa_distance(&key, known);
-            if (1..=allowed).contains(&distance) && best.is_none_or(|b| (distance, index) < b) {
-                best = Some((distance, index));
+            if (1..=allowed).contains(&distance) && best.is_none_or(|b| (distance, *index) < b) {
+                best = Some((distance, *index));
             }
         }
         best.map(|(_, index)| index)
     }
+}
+
+/// How many letters two ASCII names do not share, counted as multisets of bytes.
+fn letters_apart(a: &str, b: &str) -> usize {
+    let mut counts = [0i32; 256];
+    for byte in a.bytes() {
+        counts[usize::from(byte)] += 1;
+    }
+    for byte in b.bytes() {
+        counts[usize::from(byte)] -= 1;
+    }
+    counts.iter().map(|c| c.unsigned_abs() as usize).sum()
 }
