@@ -37,6 +37,8 @@ pub enum Field {
     ToolChannels,
     /// Whether the tool's data classification is at or above the configured E2EE threshold.
     ToolSensitive,
+    /// Whether the tool's notes name a communication product (`super::NOTES_SAY_COMMUNICATION`).
+    ToolNotesSayCommunication,
     /// Whether a catalog entry matched (`exists`), and its id (`equals`).
     Catalog,
     CatalogName,
@@ -72,6 +74,7 @@ pub const COMPUTED_FIELDS: &[&str] = &[
     "tool.labels.<key>",
     "tool.extra.<key>",
     "tool.sensitive",
+    "tool.notes_say_communication",
     "catalog",
     "catalog.name",
     "catalog.vendor",
@@ -115,6 +118,7 @@ impl Field {
     fn parse(name: &str) -> Result<Field, (String, Option<String>)> {
         let field = match name {
             "tool.sensitive" => Field::ToolSensitive,
+            "tool.notes_say_communication" => Field::ToolNotesSayCommunication,
             "catalog" | "catalog.id" => Field::Catalog,
             "catalog.name" => Field::CatalogName,
             "catalog.vendor" => Field::CatalogVendor,
@@ -167,7 +171,9 @@ impl Field {
         match self {
             Field::Tool(field) => field.vocabulary(),
             Field::ToolChannels => Some(crate::fields::CHANNELS),
-            Field::ToolSensitive | Field::CatalogStale => Some(BOOLEANS),
+            Field::ToolSensitive | Field::ToolNotesSayCommunication | Field::CatalogStale => {
+                Some(BOOLEANS)
+            }
             Field::CatalogMatch => Some(MATCH_KINDS),
             Field::CatalogCategory => Some(CATALOG_CATEGORIES),
             Field::CatalogBackups | Field::ChannelE2ee => Some(&Support::NAMES),
@@ -437,6 +443,9 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
             Value::Many(words)
         }
         Field::ToolSensitive => Value::Owned(cx.levels.is_sensitive(tool).to_string()),
+        Field::ToolNotesSayCommunication => {
+            Value::Owned(super::notes_say_communication(tool).to_string())
+        }
         Field::Catalog => cx.system.map_or(Value::Missing, |s| Value::One(&s.id)),
         Field::CatalogName => cx.system.map_or(Value::Missing, |s| Value::One(&s.name)),
         Field::CatalogVendor => cx.system.map_or(Value::Missing, |s| Value::One(&s.vendor)),
