@@ -56,6 +56,8 @@ pub const CHANNELS: &[&str] = &{
 };
 /// What the company did about a tool's cloud backups of conversation history.
 pub const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
+/// Whether a weaker mode the catalog names for a system (its `weaker_modes`) is switched off.
+pub const MODE: &[&str] = &["off", "on", "unknown"];
 
 /// Every field of a tool entry, in the order the README documents them.
 pub const FIELDS: &[Spec] = &[
@@ -130,6 +132,22 @@ pub const FIELDS: &[Spec] = &[
         required: false,
         doc: "What the company did about cloud backups of conversations",
         example: "e2ee-enforced",
+    },
+    Spec {
+        name: "sms_fallback",
+        noun: "sms_fallback setting",
+        kind: Kind::Keyword(MODE),
+        required: false,
+        doc: "Whether the Messages app may fall back to SMS/MMS; `off` silences `e2ee-scope` for it",
+        example: "off",
+    },
+    Spec {
+        name: "unencrypted_rooms",
+        noun: "unencrypted_rooms setting",
+        kind: Kind::Keyword(MODE),
+        required: false,
+        doc: "Whether the Matrix homeserver lets new rooms be created without E2EE; `off` silences `e2ee-scope` for it",
+        example: "off",
     },
     Spec {
         name: "id",

@@ -8,10 +8,12 @@ use common::{e2ee_lint, json_rules};
 fn seed_systems_get_the_expected_rules() {
     // One fixture per seed system of the product's classification, plus enforced variants.
     let cases: &[(&str, &[&str])] = &[
-        // Signal, WhatsApp: E2EE on every channel; only the (informational) cloud backups.
-        ("signal", &["backups-not-e2ee"]),
-        // Matrix public rooms (and their files) are not encrypted: `partial` by design.
-        ("element", &["backups-not-e2ee", "e2ee-not-enforced"]),
+        // Signal: E2EE on every channel, and its backups are E2EE whenever they exist.
+        ("signal", &[]),
+        // Matrix public rooms are public by design (out of E2EE scope); the homeserver switch
+        // that turns the encryption default off is the one weaker mode, an info.
+        ("element", &["e2ee-scope"]),
+        // WhatsApp: E2EE on every channel; only the (informational) cloud backups.
         ("whatsapp", &["backups-not-e2ee"]),
         ("wire", &[]),
         // Telegram: Secret Chats are opt-in 1:1 only; group chats have no E2EE at all.
@@ -21,7 +23,12 @@ fn seed_systems_get_the_expected_rules() {
         ),
         (
             "telegram-enforced",
-            &["backups-not-e2ee", "no-e2ee", "e2ee-claim-unsupported"],
+            &[
+                "backups-not-e2ee",
+                "no-e2ee",
+                "e2ee-claim-unenforceable",
+                "e2ee-claim-unsupported",
+            ],
         ),
         ("discord", &["e2ee-not-enforced", "no-e2ee"]),
         ("zoom", &["e2ee-not-enforced", "unknown-e2ee-status"]),

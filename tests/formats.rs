@@ -543,13 +543,30 @@ fn junit_has_a_suite_per_file_and_a_case_per_tool() {
     assert_eq!(out.code, 1);
     let xml = &out.stdout;
     assert_eq!(xml.matches("<testsuite ").count(), 2);
-    // acme: 9 tools plus the file's own case; every tool but Wire has a finding.
+    // acme: 9 tools plus the file's own case. A case fails only for a finding at or above the
+    // default `--fail-on` (error): count those tools from the JSON output of the same run.
+    let json: Value =
+        serde_json::from_str(&e2ee_lint(&["check", "fixtures/acme.yaml", "-f", "json"]).stdout)
+            .unwrap();
+    let mut failing: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .filter_map(|f| f["tool"].as_str())
+        .collect();
+    failing.sort_unstable();
+    failing.dedup();
+    assert!(!failing.is_empty());
     assert!(
-        xml.contains(r#"<testsuite name="fixtures/acme.yaml" tests="10" failures="6""#),
+        xml.contains(&format!(
+            r#"<testsuite name="fixtures/acme.yaml" tests="10" failures="{}""#,
+            failing.len()
+        )),
         "{xml}"
     );
-    // Signal and WhatsApp have an info finding only: advice, not a failure.
-    for advised in ["Signal", "WhatsApp"] {
+    // WhatsApp has an info finding only (its backups): advice, not a failure.
+    for advised in ["WhatsApp"] {
         let case = xml
             .split(&format!("<testcase name=\"{advised}\""))
             .nth(1)
@@ -561,6 +578,7 @@ fn junit_has_a_suite_per_file_and_a_case_per_tool() {
         );
     }
     assert!(xml.contains(r#"<testcase name="Wire" classname="fixtures/acme.yaml"/>"#));
+    assert!(xml.contains(r#"<testcase name="Signal" classname="fixtures/acme.yaml"/>"#));
     let failures = junit_failures(xml);
     let syntax = failures
         .iter()
@@ -592,10 +610,10 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
     let path = "fixtures/escaping.yaml";
 
     let github = e2ee_lint(&["check", path, "-f", "github"]).stdout;
-    // Two findings (the hostile name, and Signal's backups info): one line each, none injected.
+    // One finding (the hostile name; Signal beside it is clean): one line, none injected.
     assert_eq!(
         github.lines().count(),
-        2,
+        1,
         "one command per finding, no injected line: {github}"
     );
     assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
@@ -627,7 +645,7 @@ fn escaping_keeps_hostile_tool_names_inside_their_fields() {
     // Every finding a failure, so each text is checked where CI pages show it.
     let junit = e2ee_lint(&["check", path, "-f", "junit", "--fail-on", "info"]).stdout;
     let failures = junit_failures(&junit);
-    assert_eq!(failures.len(), 2);
+    assert_eq!(failures.len(), 1);
     // Texts that CI pages show carry the name's line breaks as visible escapes, on one line.
     let shown = "Evil, Inc: 100% \"secure\" 'chat'\\nline two\\r<&>";
     let evil = failures

@@ -232,7 +232,8 @@ fn the_real_gitlab_tech_stack() {
             .any(|f| f["rule"] == "no-e2ee" && f["tool"] == "Slack")
     );
     // Only communication tools are flagged, though 219 descriptions mention "video", "call"
-    // and "chat" in passing. Drift is a live-chat product the catalog does not know.
+    // and "chat" in passing. Drift is a live-chat product the catalog does not know; Hopin
+    // (now RingCentral Events) and Loom (video messages) are catalog entries.
     let flagged: std::collections::BTreeSet<&str> = findings(&out)
         .iter()
         .filter_map(|f| f["tool"].as_str())
@@ -240,6 +241,8 @@ fn the_real_gitlab_tech_stack() {
     let communication = [
         "Drift",
         "Google Workspace",
+        "Hopin",
+        "Loom",
         "Microsoft Teams",
         "Slack",
         "WebEx, Cisco",

@@ -42,7 +42,9 @@ fn find<'c>(catalog: &'c Catalog, name: &str) -> Result<&'c System, String> {
     if let Some(system) = catalog.by_id(name) {
         return Ok(system);
     }
-    match catalog.resolve(name, None, None) {
+    // Asking the catalog is a question about communication systems: a name with one
+    // candidate ("Matrix") shows it.
+    match catalog.resolve_tool(name, None, None, true) {
         Match::Found(system, _) => Ok(system),
         Match::Ambiguous(candidates) => {
             let ids: Vec<&str> = candidates.iter().map(|s| s.id.as_str()).collect();
@@ -51,6 +53,13 @@ fn find<'c>(catalog: &'c Catalog, name: &str) -> Result<&'c System, String> {
                 ids.join(", ")
             ))
         }
+        Match::Near(near) => Err(format!(
+            "`{name}` is not in the catalog; did you mean `{}`?",
+            near.iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join("` or `")
+        )),
         Match::UnknownPin | Match::NotFound => {
             let suggestions = catalog.suggest(name);
             let hint = if suggestions.is_empty() {

@@ -13,6 +13,12 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{CatalogError, System};
+use near::Verdict;
+
+// Names close to a system without being it (contradicting vendors, typos), kept beside the
+// matcher so that it sees the matcher's indexes.
+#[path = "near.rs"]
+mod near;
 
 /// How a name was matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +33,9 @@ pub enum MatchKind {
     Decorated,
     /// A name that only matches once Unicode confusables are folded: disguised.
     Confusable,
+    /// A name that could mean other products, with one catalog candidate, read as that system
+    /// because the inventory says the tool is for communication.
+    Context,
 }
 
 impl MatchKind {
@@ -37,6 +46,7 @@ impl MatchKind {
             MatchKind::Vendor => "vendor",
             MatchKind::Decorated => "decorated",
             MatchKind::Confusable => "confusable",
+            MatchKind::Context => "context",
         }
     }
 }
@@ -45,8 +55,11 @@ impl MatchKind {
 #[derive(Debug, Clone)]
 pub enum Match<'c> {
     Found(&'c System, MatchKind),
-    /// The name could mean any of these (or a product the catalog does not know).
+    /// The name could mean any of these (two or more), or a product the catalog does not know.
     Ambiguous(Vec<&'c System>),
+    /// Not a catalog system, but close to these: a misspelt name, a name with one candidate and
+    /// no context, or a catalog name whose `vendor:` contradicts it. Shown as "did you mean".
+    Near(Vec<&'c System>),
     /// `system:` names no catalog id.
     UnknownPin,
     NotFound,
@@ -65,7 +78,7 @@ impl<'c> Match<'c> {
         match self {
             Match::Found(_, kind) => kind.as_str(),
             Match::Ambiguous(_) => "ambiguous",
-            Match::UnknownPin | Match::NotFound => "none",
+            Match::UnknownPin | Match::Near(_) | Match::NotFound => "none",
         }
     }
 }
@@ -99,6 +112,12 @@ pub(super) struct Matcher {
     exact: HashMap<String, usize>,
     contextual: HashMap<String, Vec<usize>>,
     false_friends: Vec<Vec<String>>,
+    /// Each system's own false friends as words, by system index: a `vendor:` that is one of
+    /// them is never that system ("Wire" by WireGuard).
+    false_friends_of: Vec<Vec<Vec<String>>>,
+    /// Each system's family: the entry it is `part_of`, else itself (WhatsApp Business
+    /// Platform is in WhatsApp's family).
+    family: Vec<usize>,
     /// Normalized vendor names → systems, for the `vendor:` field.
     vendors: HashMap<String, Vec<usize>>,
     /// Vendor names as words, for vendor-qualified names.
@@ -106,6 +125,9 @@ pub(super) struct Matcher {
     decorations: HashSet<String>,
     /// Every name and alias with its words, for suggestions.
     names: Vec<(String, Vec<String>, usize)>,
+    /// Normalized names and aliases long enough to have typos, with their length in characters,
+    /// by first character: the typo check compares a name only with these.
+    typo_keys: HashMap<char, Vec<(String, usize, usize)>>,
 }
 
 impl Matcher {
@@ -115,6 +137,8 @@ impl Matcher {
         let mut vendors: HashMap<String, Vec<usize>> = HashMap::new();
         let mut vendor_words = Vec::new();
         let mut false_friends = Vec::new();
+        let mut false_friends_of = Vec::new();
+        let mut family = Vec::new();
         let mut names = Vec::new();
         for (index, system) in systems.iter().enumerate() {
             for name in std::iter::once(&system.name).chain(&system.aliases) {
@@ -140,16 +164,37 @@ impl Matcher {
                 vendor_words.push((tokens(vendor), index));
             }
             false_friends.extend(system.false_friends.iter().map(|f| tokens(f)));
+            false_friends_of.push(system.false_friends.iter().map(|f| tokens(f)).collect());
+            let parent = system
+                .part_of
+                .as_ref()
+                .and_then(|p| systems.iter().position(|s| &s.id == p));
+            family.push(parent.unwrap_or(index));
         }
         if let Some(key) = contextual.keys().find(|k| exact.contains_key(*k)) {
             return Err(CatalogError(format!(
                 "`{key}` is both an exact alias and a contextual alias"
             )));
         }
+        let mut typo_keys: HashMap<char, Vec<(String, usize, usize)>> = HashMap::new();
+        for (key, &index) in &exact {
+            let len = key.chars().count();
+            if let Some(first) = key.chars().next().filter(|_| len >= near::TYPO_MIN_LEN) {
+                typo_keys
+                    .entry(first)
+                    .or_default()
+                    .push((key.clone(), len, index));
+            }
+        }
+        // Sorted, so that ties resolve the same way on every run.
+        typo_keys.values_mut().for_each(|keys| keys.sort());
         Ok(Matcher {
+            typo_keys,
             exact,
             contextual,
             false_friends,
+            false_friends_of,
+            family,
             vendors,
             vendor_words,
             decorations: decorations.iter().map(|d| normalize(d)).collect(),
@@ -157,12 +202,15 @@ impl Matcher {
         })
     }
 
+    /// Resolves a name; `communication` says the inventory calls the tool a communication tool,
+    /// which lets a name with one catalog candidate ("Matrix") resolve to it.
     pub(super) fn resolve<'c>(
         &self,
         systems: &'c [System],
         name: &str,
         vendor: Option<&str>,
         pin: Option<&str>,
+        communication: bool,
     ) -> Match<'c> {
         if let Some(pin) = pin {
             return systems
@@ -174,7 +222,52 @@ impl Matcher {
             return Match::NotFound;
         }
         let vendor_systems = vendor.map(|v| self.vendor_systems(v));
-        let plain = self.resolve_words(systems, &tokens(name), vendor_systems.as_deref());
+        let found = self.resolve_name(systems, name, vendor_systems.as_deref());
+        if let (Match::Found(system, _), Some(vendor)) = (&found, vendor) {
+            let index = index_of(systems, system);
+            match self.vendor_verdict(systems, index, vendor) {
+                Verdict::Agrees => {}
+                Verdict::FalseFriend => return Match::NotFound,
+                Verdict::Contradicts => {
+                    // The vendor may name a sibling product of the same family: "WhatsApp"
+                    // sold by Twilio is the WhatsApp Business Platform.
+                    let sibling = vendor_systems
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .find(|&i| i != index && self.family[i] == self.family[index]);
+                    return match sibling {
+                        Some(i) => Match::Found(&systems[i], MatchKind::Vendor),
+                        None => Match::Near(vec![system]),
+                    };
+                }
+            }
+        }
+        match found {
+            Match::Ambiguous(candidates) if candidates.len() == 1 => {
+                if communication {
+                    Match::Found(candidates[0], MatchKind::Context)
+                } else {
+                    Match::Near(candidates)
+                }
+            }
+            Match::NotFound => match self.typo_of(name) {
+                Some(index) => Match::Near(vec![&systems[index]]),
+                None => Match::NotFound,
+            },
+            other => other,
+        }
+    }
+
+    /// The name alone (with the vendor's systems for names that need one), then the same
+    /// with Unicode confusables folded.
+    fn resolve_name<'c>(
+        &self,
+        systems: &'c [System],
+        name: &str,
+        vendor_systems: Option<&[usize]>,
+    ) -> Match<'c> {
+        let plain = self.resolve_words(systems, &tokens(name), vendor_systems);
         // Normalising drops invisible characters along with punctuation, so "Sl\u{200B}ack"
         // matches plainly; the hidden character is still a disguise.
         if let Match::Found(system, _) = plain
@@ -189,7 +282,7 @@ impl Matcher {
         if folded == name {
             return plain;
         }
-        match self.resolve_words(systems, &tokens(&folded), vendor_systems.as_deref()) {
+        match self.resolve_words(systems, &tokens(&folded), vendor_systems) {
             Match::Found(system, _) => Match::Found(system, MatchKind::Confusable),
             other => other,
         }
@@ -256,7 +349,7 @@ impl Matcher {
             };
             let rest: Vec<String> = rest
                 .into_iter()
-                .filter(|w| !self.decorations.contains(w))
+                .filter(|w| !self.decorations.contains(w) && !is_year(w))
                 .collect();
             if rest.is_empty() {
                 continue;
@@ -284,6 +377,7 @@ impl Matcher {
             let system = &systems[index];
             let decorates = |w: &String| {
                 self.decorations.contains(w)
+                    || is_year(w)
                     || self
                         .vendor_words
                         .iter()
@@ -346,6 +440,22 @@ impl Matcher {
         scored.dedup_by(|a, b| a.1 == b.1);
         scored.into_iter().take(3).map(|(_, name)| name).collect()
     }
+}
+
+/// The index of a system borrowed from `systems`.
+fn index_of(systems: &[System], system: &System) -> usize {
+    systems
+        .iter()
+        .position(|s| std::ptr::eq(s, system))
+        .unwrap_or_default()
+}
+
+/// A four-digit year decorates a name like an edition ("Lync 2013", "Skype for Business 2019").
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && word
+            .parse::<u16>()
+            .is_ok_and(|y| (1990..=2039).contains(&y))
 }
 
 /// Whether `run` occurs in `words` as consecutive words.

@@ -5,8 +5,9 @@
 pub mod changes;
 pub mod matcher;
 pub mod overrides;
+mod validate;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use changes::{CatalogChange, ChangeKind, ChannelChange, Direction};
 pub use matcher::{Match, MatchKind, normalize};
 pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
+pub(crate) use validate::validate;
 
 /// The catalog that ships inside the binary.
 pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
@@ -153,6 +155,29 @@ impl fmt::Display for Support {
     }
 }
 
+/// Who can turn end-to-end encryption on for a channel that is not E2EE by default: the one
+/// fact `e2ee-claim-unenforceable` needs to tell an enforceable `e2ee: enforced` from a hope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Enabler {
+    /// No setting exists (the surfaces without E2EE stay without it).
+    Nobody,
+    /// Each user, per conversation or per call (Telegram's Secret Chats).
+    User,
+    /// The host or organizer of a meeting, per meeting.
+    Host,
+    /// An administrator can make it the rule for everyone (a policy or a locked setting).
+    Admin,
+}
+
+impl Enabler {
+    pub const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
+
+    pub fn as_str(self) -> &'static str {
+        Enabler::NAMES[self as usize]
+    }
+}
+
 /// How well a claim is backed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -202,11 +227,47 @@ pub struct Cell {
     /// Overrides the entry's confidence for this cell.
     #[serde(default)]
     pub confidence: Option<Confidence>,
+    /// For a `partial` cell: the surfaces that are E2EE by default ("DMs, group DMs and voice
+    /// channels"), and those that are not ("Stage channels").
+    #[serde(default)]
+    pub covered: Option<Arc<str>>,
+    #[serde(default)]
+    pub not_covered: Option<Arc<str>>,
+    /// Who can turn E2EE on where it is not on by default; when absent, what the status implies
+    /// ([`Cell::enabler`]).
+    #[serde(default)]
+    pub turned_on_by: Option<Enabler>,
     /// Ids of the entry's sources.
     pub sources: Vec<String>,
     /// Set when a company config overrode this cell's status (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Provenance>,
+}
+
+impl Cell {
+    /// Who can turn E2EE on: as the cell says, else what its status implies (`admin-opt-in`: an
+    /// administrator; `opt-in`: each user; any other status: nobody).
+    pub fn enabler(&self) -> Enabler {
+        self.turned_on_by.unwrap_or(match self.status {
+            Support::AdminOptIn => Enabler::Admin,
+            Support::OptIn => Enabler::User,
+            _ => Enabler::Nobody,
+        })
+    }
+}
+
+/// A weaker mode the system itself offers beside its E2EE surfaces (SMS fallback in a Messages
+/// app, a homeserver switch that turns the encryption default off). Reported by `e2ee-scope`
+/// until the inventory says the mode is off with the inventory field named `setting`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeakerMode {
+    /// The inventory field that says the mode is `off` (`sms_fallback`).
+    pub setting: String,
+    pub channels: Vec<Channel>,
+    /// What the mode does, in the catalog's words.
+    pub says: Arc<str>,
+    pub sources: Vec<String>,
 }
 
 /// One system as the catalog classifies it.
@@ -243,6 +304,9 @@ pub struct System {
     /// Channels offered but not settled by any source: left out of `channels`, never guessed.
     #[serde(default)]
     pub unknown: Vec<Channel>,
+    /// The system's own weaker modes beside its E2EE surfaces.
+    #[serde(default)]
+    pub weaker_modes: Vec<WeakerMode>,
     pub note: String,
     /// Set when a company config added this entry (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
@@ -272,6 +336,18 @@ impl System {
     /// The channels this system offers with a sourced status, in channel order.
     pub fn channels(&self) -> impl Iterator<Item = (Channel, Support)> + '_ {
         self.channels.iter().map(|(c, cell)| (*c, cell.status))
+    }
+
+    /// The weaker modes that touch one of `channels` and that `is_off` (the inventory's field
+    /// named by the mode's `setting` saying `off`) does not silence.
+    pub fn weaker_modes_in_use<'a>(
+        &'a self,
+        channels: &'a [Channel],
+        is_off: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a WeakerMode> + 'a {
+        self.weaker_modes.iter().filter(move |mode| {
+            !is_off(&mode.setting) && mode.channels.iter().any(|c| channels.contains(c))
+        })
     }
 
     /// Every way of writing the vendor: its name and the other names.
@@ -366,7 +442,21 @@ impl Catalog {
 
     /// Resolves an inventory name (with its `vendor:` and `system:` when written).
     pub fn resolve(&self, name: &str, vendor: Option<&str>, pin: Option<&str>) -> Match<'_> {
-        self.matcher.resolve(&self.systems, name, vendor, pin)
+        self.matcher
+            .resolve(&self.systems, name, vendor, pin, false)
+    }
+
+    /// Resolves an inventory tool: as [`Catalog::resolve`], and a name with one catalog
+    /// candidate ("Matrix") resolves to it when the tool is declared a communication tool.
+    pub fn resolve_tool(
+        &self,
+        name: &str,
+        vendor: Option<&str>,
+        pin: Option<&str>,
+        communication: bool,
+    ) -> Match<'_> {
+        self.matcher
+            .resolve(&self.systems, name, vendor, pin, communication)
     }
 
     /// The system an inventory name resolves to with no vendor context, if one.
@@ -384,62 +474,6 @@ impl Catalog {
         let dates = self.systems.iter().map(|s| s.reviewed.as_str());
         Some((dates.clone().min()?, dates.max()?))
     }
-}
-
-/// What the parser cannot check: every cell sourced, every reference resolvable, dates dated.
-pub(crate) fn validate(systems: &[System]) -> Result<(), CatalogError> {
-    let ids: BTreeSet<&str> = systems.iter().map(|s| s.id.as_str()).collect();
-    if ids.len() != systems.len() {
-        return Err(CatalogError("two entries share an id".into()));
-    }
-    for system in systems {
-        let fail = |message: String| Err(CatalogError(format!("{}: {message}", system.id)));
-        if crate::policy::date::Date::parse(&system.reviewed).is_none() {
-            return fail(format!("`reviewed: {}` is not a date", system.reviewed));
-        }
-        let source_ids: BTreeSet<&str> = system.sources.iter().map(|s| s.id.as_str()).collect();
-        if system.sources.is_empty() {
-            return fail("an entry needs at least one source".into());
-        }
-        for (channel, cell) in &system.channels {
-            if cell.sources.is_empty() {
-                return fail(format!("{channel} names no source"));
-            }
-            if let Some(missing) = cell
-                .sources
-                .iter()
-                .find(|s| !source_ids.contains(s.as_str()))
-            {
-                return fail(format!(
-                    "{channel} cites `{missing}`, which is not in `sources`"
-                ));
-            }
-            if cell.status == Support::Partial && cell.scope.is_none() {
-                return fail(format!(
-                    "{channel} is `partial` but has no `scope` saying where"
-                ));
-            }
-        }
-        if let Some(channel) = system
-            .unknown
-            .iter()
-            .find(|c| system.channels.contains_key(c))
-        {
-            return fail(format!("{channel} is both classified and `unknown`"));
-        }
-        for reference in system.includes.iter().chain(&system.part_of) {
-            if !ids.contains(reference.as_str()) {
-                return fail(format!("`{reference}` is not a catalog id"));
-            }
-        }
-        if system.is_suite() == system.includes.is_empty() {
-            return fail("a suite, and only a suite, lists `includes`".into());
-        }
-        if system.is_suite() && !system.channels.is_empty() {
-            return fail("a suite has no channels of its own: its components are judged".into());
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

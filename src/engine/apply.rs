@@ -166,6 +166,38 @@ pub(super) fn shown_name(name: &str) -> String {
     format!("{}… ({} bytes)", &name[..cut], name.len())
 }
 
+/// What end-to-end encryption covers on one channel, in words that are true for its status: a
+/// `partial` cell says what is covered and what is not, never "not on by default". The flag says
+/// the words lead with the channels ("voice: E2EE by default for ...") rather than end with them
+/// ("... for text_1to1").
+fn coverage(cell: &crate::catalog::Cell) -> (String, bool) {
+    use crate::catalog::{Enabler, Support};
+    let text = match cell.status {
+        Support::Partial => {
+            let text = match (&cell.covered, &cell.not_covered) {
+                (Some(yes), Some(no)) => format!("E2EE by default for {yes}, not for {no}"),
+                _ => format!(
+                    "E2EE on some surfaces only: {}",
+                    cell.scope.as_deref().unwrap_or("")
+                ),
+            };
+            return (text, true);
+        }
+        Support::Default => "E2EE by default",
+        Support::OptIn => match cell.enabler() {
+            Enabler::Admin => {
+                "E2EE is off until a user or host turns it on, or an administrator makes it the rule,"
+            }
+            Enabler::Host => "E2EE is off until the host turns it on",
+            _ => "E2EE is off until each user turns it on",
+        },
+        Support::AdminOptIn => "E2EE is off until an administrator allows it",
+        Support::OrgKeys => "keys are held by the organisation's key service (not E2EE)",
+        Support::None => "no E2EE",
+    };
+    (text.to_owned(), false)
+}
+
 /// Template variables for one subject and the channels a rule concerns.
 struct Vars<'a> {
     engine: &'a Engine,
@@ -210,7 +242,10 @@ impl Vars<'_> {
                 if system.is_some() {
                     return;
                 }
-                let names = self.engine.catalog.suggest(&tool.name.value);
+                let names = match self.subject.resolution {
+                    Match::Near(near) => near.iter().map(|s| s.name.as_str()).collect(),
+                    _ => self.engine.catalog.suggest(&tool.name.value),
+                };
                 if !names.is_empty() {
                     let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                     let _ = write!(out, "Did you mean {}? ", quoted.join(" or "));
@@ -283,6 +318,41 @@ impl Vars<'_> {
             "reviewed" => {
                 if let Some(s) = system {
                     out.push_str(&s.reviewed);
+                }
+            }
+            // What E2EE covers on each concerned channel, channels with the same words together:
+            // "E2EE is off until each user turns it on for text_1to1 and files; voice: E2EE by
+            // default for 1:1 calls, not for group video chats".
+            "coverage" => {
+                let mut groups: Vec<((String, bool), Vec<&str>)> = Vec::new();
+                for (channel, cell) in cells() {
+                    let text = coverage(cell);
+                    match groups.iter_mut().find(|(t, _)| *t == text) {
+                        Some((_, channels)) => channels.push(channel.as_str()),
+                        None => groups.push((text, vec![channel.as_str()])),
+                    }
+                }
+                for (i, ((text, leads), channels)) in groups.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    let channels = join_words(channels);
+                    if *leads {
+                        let _ = write!(out, "{sep}{channels}: {text}");
+                    } else {
+                        let _ = write!(out, "{sep}{text} for {channels}");
+                    }
+                }
+            }
+            "weaker_mode_settings" => {
+                let modes = super::active_weaker_modes(system, tool, self.subject.channels);
+                let settings: Vec<String> =
+                    modes.map(|m| format!("`{}: off`", m.setting)).collect();
+                out.push_str(&join_words(&settings));
+            }
+            "weaker_modes" => {
+                let modes = super::active_weaker_modes(system, tool, self.subject.channels);
+                for (i, mode) in modes.enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    let _ = write!(out, "{sep}{}", mode.says);
                 }
             }
             "unknown_channels" => {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::pattern::{RuleRegex, compile_regex};
-use crate::catalog::{Channel, Match, Support, System};
+use crate::catalog::{Channel, Enabler, Match, Support, System};
 use crate::fields::{self, FieldId, Kind};
 use crate::inventory::Tool;
 use crate::policy::date::Date;
@@ -37,6 +37,8 @@ pub enum Field {
     ToolChannels,
     /// Whether the tool's data classification is at or above the configured E2EE threshold.
     ToolSensitive,
+    /// Whether the tool's notes name a communication product (`super::NOTES_SAY_COMMUNICATION`).
+    ToolNotesSayCommunication,
     /// Whether a catalog entry matched (`exists`), and its id (`equals`).
     Catalog,
     CatalogName,
@@ -52,10 +54,18 @@ pub enum Field {
     CatalogBackups,
     /// Channels in use that the catalog knows are offered but has no sourced status for.
     CatalogUnknownChannels,
+    /// The settings of the system's weaker modes that touch a channel in use and that the
+    /// inventory does not say are `off`.
+    CatalogWeakerModes,
+    /// Catalog systems a name that matched none is close to (a typo, a name with one
+    /// candidate, a contradicting vendor): their ids.
+    CatalogNear,
     Channel,
     ChannelE2ee,
     /// `verified` or `reported`.
     ChannelConfidence,
+    /// Who can turn E2EE on for the channel: nobody, user, host or admin.
+    ChannelTurnedOnBy,
 }
 
 /// Fields that are not tool fields, for error messages and documentation; the tool's own come
@@ -64,6 +74,7 @@ pub const COMPUTED_FIELDS: &[&str] = &[
     "tool.labels.<key>",
     "tool.extra.<key>",
     "tool.sensitive",
+    "tool.notes_say_communication",
     "catalog",
     "catalog.name",
     "catalog.vendor",
@@ -73,9 +84,12 @@ pub const COMPUTED_FIELDS: &[&str] = &[
     "catalog.stale",
     "catalog.backups",
     "catalog.unknown_channels",
+    "catalog.weaker_modes",
+    "catalog.near",
     "channel",
     "channel.e2ee",
     "channel.confidence",
+    "channel.turned_on_by",
 ];
 
 /// Every field path a condition can name.
@@ -93,6 +107,7 @@ const MATCH_KINDS: &[&str] = &[
     "decorated",
     "confusable",
     "pinned",
+    "context",
     "ambiguous",
     "none",
 ];
@@ -103,6 +118,7 @@ impl Field {
     fn parse(name: &str) -> Result<Field, (String, Option<String>)> {
         let field = match name {
             "tool.sensitive" => Field::ToolSensitive,
+            "tool.notes_say_communication" => Field::ToolNotesSayCommunication,
             "catalog" | "catalog.id" => Field::Catalog,
             "catalog.name" => Field::CatalogName,
             "catalog.vendor" => Field::CatalogVendor,
@@ -112,6 +128,9 @@ impl Field {
             "catalog.stale" => Field::CatalogStale,
             "catalog.backups" => Field::CatalogBackups,
             "catalog.unknown_channels" => Field::CatalogUnknownChannels,
+            "catalog.weaker_modes" => Field::CatalogWeakerModes,
+            "catalog.near" => Field::CatalogNear,
+            "channel.turned_on_by" => Field::ChannelTurnedOnBy,
             "channel" => Field::Channel,
             "channel.e2ee" => Field::ChannelE2ee,
             "channel.confidence" => Field::ChannelConfidence,
@@ -139,7 +158,10 @@ impl Field {
     fn is_per_channel(&self) -> bool {
         matches!(
             self,
-            Field::Channel | Field::ChannelE2ee | Field::ChannelConfidence
+            Field::Channel
+                | Field::ChannelE2ee
+                | Field::ChannelConfidence
+                | Field::ChannelTurnedOnBy
         )
     }
 
@@ -149,12 +171,15 @@ impl Field {
         match self {
             Field::Tool(field) => field.vocabulary(),
             Field::ToolChannels => Some(crate::fields::CHANNELS),
-            Field::ToolSensitive | Field::CatalogStale => Some(BOOLEANS),
+            Field::ToolSensitive | Field::ToolNotesSayCommunication | Field::CatalogStale => {
+                Some(BOOLEANS)
+            }
             Field::CatalogMatch => Some(MATCH_KINDS),
             Field::CatalogCategory => Some(CATALOG_CATEGORIES),
             Field::CatalogBackups | Field::ChannelE2ee => Some(&Support::NAMES),
             Field::Channel | Field::CatalogUnknownChannels => Some(&Channel::NAMES),
             Field::ChannelConfidence => Some(CONFIDENCES),
+            Field::ChannelTurnedOnBy => Some(&Enabler::NAMES),
             _ => None,
         }
     }
@@ -418,6 +443,9 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
             Value::Many(words)
         }
         Field::ToolSensitive => Value::Owned(cx.levels.is_sensitive(tool).to_string()),
+        Field::ToolNotesSayCommunication => {
+            Value::Owned(super::notes_say_communication(tool).to_string())
+        }
         Field::Catalog => cx.system.map_or(Value::Missing, |s| Value::One(&s.id)),
         Field::CatalogName => cx.system.map_or(Value::Missing, |s| Value::One(&s.name)),
         Field::CatalogVendor => cx.system.map_or(Value::Missing, |s| Value::One(&s.vendor)),
@@ -450,6 +478,21 @@ fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
             .map_or(Value::Missing, |(_, s)| Value::One(s.as_str())),
         Field::ChannelConfidence => match (cx.channel, cx.system) {
             (Some((c, _)), Some(system)) => Value::One(system.confidence_of(c).as_str()),
+            _ => Value::Missing,
+        },
+        Field::ChannelTurnedOnBy => match (cx.channel, cx.system) {
+            (Some((c, _)), Some(system)) => system
+                .cell(c)
+                .map_or(Value::Missing, |cell| Value::One(cell.enabler().as_str())),
+            _ => Value::Missing,
+        },
+        Field::CatalogWeakerModes => Value::Many(
+            super::active_weaker_modes(cx.system, tool, cx.channels_in_use)
+                .map(|m| m.setting.as_str())
+                .collect(),
+        ),
+        Field::CatalogNear => match cx.resolution {
+            Match::Near(systems) => Value::Many(systems.iter().map(|s| s.id.as_str()).collect()),
             _ => Value::Missing,
         },
     }

@@ -169,10 +169,16 @@ impl<'e> FileLint<'e> {
     pub fn tool(&mut self, tool: &Tool) {
         let engine = self.engine;
         let catalog = &*engine.catalog;
-        let resolution = catalog.resolve(
+        // The category says it, or (with no category) the notes do.
+        let communication = match tool.value(fields::CATEGORY) {
+            Some(category) => COMMUNICATION_CATEGORIES.contains(&category),
+            None => notes_say_communication(tool),
+        };
+        let resolution = catalog.resolve_tool(
             &tool.name.value,
             tool.value(fields::VENDOR),
             tool.value(fields::SYSTEM),
+            communication,
         );
         let system = resolution.system();
         let components: Vec<&System> = match system {
@@ -357,6 +363,41 @@ impl Engine {
     }
 }
 
+/// The system's weaker modes that touch a channel in use and that the inventory does not say
+/// are `off` (its field named by the mode's `setting`).
+pub fn active_weaker_modes<'a>(
+    system: Option<&'a System>,
+    tool: &'a Tool,
+    channels: &'a [Channel],
+) -> impl Iterator<Item = &'a crate::catalog::WeakerMode> + 'a {
+    let is_off = |setting: &str| FieldId::parse(setting).and_then(|f| tool.value(f)) == Some("off");
+    system
+        .into_iter()
+        .flat_map(move |s| s.weaker_modes_in_use(channels, is_off))
+}
+
+/// Phrases that make a tool's notes say it is a communication product. Prose mentions "video"
+/// and "call" in passing (on GitLab's tech stack the bare words flagged YouTube and a pager), so
+/// only phrases that name a product count. Read by `unclassified-tool` (as
+/// `tool.notes_say_communication`) and by the reading of a name with one catalog candidate.
+pub const NOTES_SAY_COMMUNICATION: &str = r"(?i-u)\b(messenger|messaging (app|platform|service|tool)|instant messag\w*|(live|team|group) chat|chat (app|tool|platform|service)|video ?conferenc\w*|web ?conferenc\w*|conferencing|video calls?|voice calls?|voip|softphone|sms)\b";
+
+/// Whether the tool's notes say it is a communication product ([`NOTES_SAY_COMMUNICATION`]).
+pub fn notes_say_communication(tool: &Tool) -> bool {
+    static REGEX: std::sync::OnceLock<Option<pattern::RuleRegex>> = std::sync::OnceLock::new();
+    let Some(notes) = tool.value(fields::NOTES) else {
+        return false;
+    };
+    REGEX
+        .get_or_init(|| pattern::builtin(NOTES_SAY_COMMUNICATION))
+        .as_ref()
+        .is_some_and(|regex| regex.is_match(notes))
+}
+
+/// Inventory categories that say a tool is for communication: a name with one catalog
+/// candidate ("Matrix") resolves to it only under one of these.
+pub const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice"];
+
 /// The constant spelling of a field whose values the loader already checked against `words`.
 fn vocabulary(tool: &Tool, field: FieldId) -> Option<&'static str> {
     let value = tool.value(field)?;
@@ -424,6 +465,15 @@ mod tests {
             .filter(|f| &*f.rule == ids::DUPLICATE_TOOL)
             .map(|f| f.message.to_string())
             .collect()
+    }
+
+    #[test]
+    fn notes_name_communication_products_only() {
+        let (_, tools) = tools(
+            "- {name: A, notes: our instant messaging tool}\n- {name: B, notes: a video sharing platform}\n- {name: C}\n",
+        );
+        let said: Vec<bool> = tools.iter().map(notes_say_communication).collect();
+        assert_eq!(said, [true, false, false]);
     }
 
     #[test]

@@ -57,6 +57,16 @@ fn build_regex(
         .map_err(Box::new)
 }
 
+/// A pattern built into the engine (not from a rule file); `None` only if it does not compile,
+/// which a test rules out.
+pub(super) fn builtin(pattern: &str) -> Option<RuleRegex> {
+    Some(RuleRegex {
+        pattern: pattern.to_owned(),
+        short: build_regex(pattern, false).ok()?,
+        long: std::sync::OnceLock::new(),
+    })
+}
+
 /// Values longer than this are matched with the lazy DFA.
 const LONG_VALUE: usize = 1024;
 

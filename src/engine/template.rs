@@ -19,6 +19,9 @@ pub const VARIABLES: &[&str] = &[
     "retired",
     "reviewed",
     "unknown_channels",
+    "coverage",
+    "weaker_modes",
+    "weaker_mode_settings",
 ];
 
 /// Whether a template may use `name`.

@@ -98,7 +98,11 @@ pub fn tool_text(catalog: &Catalog, tool: &ToolSummary) -> String {
         }
         (None, _) => {
             let mut text = format!("**{}** is not in the e2ee-lint catalog.", tool.name);
-            let suggestions = catalog.suggest(&tool.name);
+            // A name close to one system (a typo, a contradicting vendor) names it first.
+            let suggestions = match catalog.resolve(&tool.name, tool.vendor.as_deref(), None) {
+                Match::Near(near) => near.iter().map(|s| s.name.as_str()).collect(),
+                _ => catalog.suggest(&tool.name),
+            };
             if !suggestions.is_empty() {
                 text.push_str(&format!(" Did you mean: {}?", suggestions.join(", ")));
             }
