@@ -6,10 +6,10 @@
 //! errors, limits) goes through serde-saphyr, the reference for those inputs and the author of
 //! every error message. Both read the same parser with the same settings.
 
-mod events;
-mod scalar;
 #[cfg(test)]
 mod differential;
+mod events;
+mod scalar;
 
 use std::borrow::Cow;
 use std::marker::PhantomData;

@@ -102,7 +102,6 @@ impl<'a> Visitor<'a> for ListSeed<'_, 'a> {
     }
 }
 
-
 /// Every `.yaml`/`.yml` file under `dir`, and every suite case's `in.yaml`.
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -187,7 +186,10 @@ fn compare_all(files: &[PathBuf]) -> Tally {
         tally.files,
         tally.differences.join("\n")
     );
-    println!("differential: {} files, {} errors, {} built by events, {} streamed", tally.files, tally.errors, tally.built, tally.streamed);
+    println!(
+        "differential: {} files, {} errors, {} built by events, {} streamed",
+        tally.files, tally.errors, tally.built, tally.streamed
+    );
     tally
 }
 
@@ -216,7 +218,12 @@ fn event_loader_matches_serde_saphyr_on_the_repository_yaml() {
     }
     let tally = compare_all(&files);
     assert!(tally.files > 50, "{} files", tally.files);
-    assert!(tally.built > tally.files / 2, "built {} of {}", tally.built, tally.files);
+    assert!(
+        tally.built > tally.files / 2,
+        "built {} of {}",
+        tally.built,
+        tally.files
+    );
     assert!(tally.streamed > 0);
 }
 
@@ -234,10 +241,12 @@ fn spans_are_byte_offsets_of_the_source() {
     let text = "\u{feff}tools:\n  - name: \"Sig\\nnal\"\n    note: |\n      x\n";
     let documents = events::parse(text).expect("the event loader builds this");
     assert_eq!(Ok(&documents), parse_saphyr(text).as_ref());
-    let name = documents[0].get("tools").and_then(|tools| match &tools.kind {
-        NodeKind::Seq(items) => items[0].get("name"),
-        _ => None,
-    });
+    let name = documents[0]
+        .get("tools")
+        .and_then(|tools| match &tools.kind {
+            NodeKind::Seq(items) => items[0].get("name"),
+            _ => None,
+        });
     let name = name.expect("a name");
     assert_eq!(&text[name.span.offset..name.span.end()], "\"Sig\\nnal\"");
     assert_eq!(name.as_str(), Some("Sig\nnal"));
