@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmarks of the release binary, as the README reports them: the pre-commit case
 # (one 20-tool file), a monorepo (1,000 files of 100 tools), one 100,000-tool file with JSON
-# written to a file, each beside serde-saphyr parsing the same files into IgnoredAny; one thread
-# against all threads for the monorepo; peak memory for the large file. Then the cases whose
+# written to a file, each beside granit-parser reading the same files into events (the parser's
+# floor, `examples/parse-only.rs`); one thread against all threads for the monorepo; peak
+# memory for the large file. Then the cases whose
 # cost once grew faster than the input (issue 12), in the default human output: 10,000 and
 # 50,000 tools, 100,000 tools on one flow-sequence line (human and JSON), and a stale baseline
 # of 100,000 entries. Set HUMAN=0 to skip them. Before those, the policy-size cases (issue 20):
