@@ -267,4 +267,12 @@ fn declined_shapes_take_the_serde_saphyr_path() {
         assert_eq!(events::parse(text), None, "{text:?}");
         assert_eq!(parse(text), parse_saphyr(text), "{text:?}");
     }
+    // A duplicate among many keys (the sorted check) and in a streamed top-level mapping.
+    let mut many: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+    many.push_str("k42: again\n");
+    assert_eq!(events::parse(&many), None);
+    assert!(parse(&many).is_err());
+    let streamed = "tools:\n  - name: Slack\ntools: []\n";
+    assert_eq!(events::stream(streamed, Some("tools"), &mut |_| {}), None);
+    assert!(parse(streamed).is_err());
 }

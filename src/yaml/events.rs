@@ -40,21 +40,23 @@ struct Stream<'s, 'a> {
     sink: &'s mut dyn FnMut(Node<'a>),
 }
 
-/// An open collection.
-enum Frame<'a> {
-    Seq {
-        span: Span,
-        items: Vec<Node<'a>>,
-        /// Elements go to the stream's sink instead of `items`.
-        streamed: bool,
-    },
-    Map {
-        span: Span,
-        entries: Vec<(Node<'a>, Node<'a>)>,
-        key: Option<Node<'a>>,
-        /// The next value is the streamed list's (the top-level key matched).
-        stream_next: bool,
-    },
+/// An open collection. Its finished children wait on one stack shared by all frames (from
+/// `first` on; a mapping's alternate key, value), so each collection allocates once, at its
+/// exact size, when it closes.
+struct Frame {
+    span: Span,
+    first: usize,
+    kind: FrameKind,
+}
+
+#[derive(PartialEq)]
+enum FrameKind {
+    Seq,
+    /// A list whose elements go to the stream's sink instead of the stack.
+    Streamed,
+    Map,
+    /// The top-level mapping whose next value is the streamed list (its key matched).
+    MapStreamNext,
 }
 
 /// Every document's tree, or `None` to take the serde-saphyr path.
@@ -89,7 +91,8 @@ fn load<'a>(
     mut stream: Option<Stream<'_, 'a>>,
     document: &mut dyn FnMut(Node<'a>),
 ) -> Option<()> {
-    let mut stack: Vec<Frame<'a>> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut children: Vec<Node<'a>> = Vec::new();
     let mut events = 0usize;
     let mut nodes = 0usize;
     let mut scalar_bytes = 0usize;
@@ -132,62 +135,63 @@ fn load<'a>(
                 if nodes >= MAX_NODES || stack.len() + 1 >= MAX_DEPTH {
                     return None;
                 }
-                let frame = if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map {
-                        span: node_span,
-                        entries: Vec::new(),
-                        key: None,
-                        stream_next: false,
-                    }
+                let kind = if matches!(event, Event::MappingStart(..)) {
+                    FrameKind::Map
                 } else {
-                    let streamed = match (&stream, stack.as_slice()) {
+                    match (&stream, stack.as_slice()) {
                         // A top-level list streams whatever the key (as the serde-saphyr
                         // path does).
-                        (Some(_), []) => true,
-                        (Some(_), [Frame::Map { stream_next, .. }]) => *stream_next,
-                        _ => false,
-                    };
-                    Frame::Seq {
-                        span: node_span,
-                        items: Vec::new(),
-                        streamed,
+                        (Some(_), [])
+                        | (
+                            Some(_),
+                            [
+                                Frame {
+                                    kind: FrameKind::MapStreamNext,
+                                    ..
+                                },
+                            ],
+                        ) => FrameKind::Streamed,
+                        _ => FrameKind::Seq,
                     }
                 };
-                stack.push(frame);
+                stack.push(Frame {
+                    span: node_span,
+                    first: children.len(),
+                    kind,
+                });
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let node = match stack.pop()? {
-                    Frame::Seq {
-                        span,
-                        items,
-                        streamed,
-                    } => {
-                        if streamed {
-                            // The streamed list leaves its key's span on an empty list, or no
-                            // span for a top-level list, as the serde-saphyr path does.
-                            Node {
-                                kind: if stack.is_empty() {
-                                    NodeKind::Null
-                                } else {
-                                    NodeKind::Seq(Vec::new())
-                                },
-                                span: Span::default(),
-                            }
+                let frame = stack.pop()?;
+                let node = match frame.kind {
+                    // The streamed list leaves its key's span on an empty list (see `attach`),
+                    // or no span for a top-level list, as the serde-saphyr path does.
+                    FrameKind::Streamed => Node {
+                        kind: if stack.is_empty() {
+                            NodeKind::Null
                         } else {
-                            extend_to_children(Node {
-                                kind: NodeKind::Seq(items),
-                                span,
-                            })
-                        }
-                    }
-                    Frame::Map { span, entries, .. } => {
-                        if has_duplicate_keys(&entries) {
+                            NodeKind::Seq(Vec::new())
+                        },
+                        span: Span::default(),
+                    },
+                    FrameKind::Seq => extend_to_children(Node {
+                        kind: NodeKind::Seq(children.drain(frame.first..).collect()),
+                        span: frame.span,
+                    }),
+                    FrameKind::Map | FrameKind::MapStreamNext => {
+                        let entries = &children[frame.first..];
+                        if entries.len() % 2 != 0 || has_duplicate_keys(entries) {
                             return None;
                         }
+                        let mut pairs = Vec::with_capacity(entries.len() / 2);
+                        let mut drained = children.drain(frame.first..);
+                        while let (Some(key), Some(value)) = (drained.next(), drained.next()) {
+                            pairs.push((key, value));
+                        }
+                        drop(drained);
                         extend_to_children(Node {
-                            kind: NodeKind::Map(entries),
-                            span,
+                            kind: NodeKind::Map(pairs),
+                            span: frame.span,
                         })
                     }
                 };
@@ -218,7 +222,7 @@ fn load<'a>(
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
             _ => return None,
         };
-        attach(&mut stack, &mut stream, node, document)?;
+        attach(&mut stack, &mut children, &mut stream, node, document)?;
     }
     stack.is_empty().then_some(())
 }
@@ -226,78 +230,70 @@ fn load<'a>(
 /// Puts a finished node where it belongs: a list, a mapping's key or value, the stream's sink,
 /// or the document.
 fn attach<'a>(
-    stack: &mut [Frame<'a>],
+    stack: &mut [Frame],
+    children: &mut Vec<Node<'a>>,
     stream: &mut Option<Stream<'_, 'a>>,
     node: Node<'a>,
     document: &mut dyn FnMut(Node<'a>),
 ) -> Option<()> {
     let depth = stack.len();
-    match stack.last_mut() {
-        None => {
-            // Null documents are skipped, as serde-saphyr's `from_multiple` does.
-            if !matches!(node.kind, NodeKind::Null) || stream.is_some() {
-                document(node);
-            }
+    let Some(frame) = stack.last_mut() else {
+        // Null documents are skipped, as serde-saphyr's `from_multiple` does.
+        if !matches!(node.kind, NodeKind::Null) || stream.is_some() {
+            document(node);
         }
-        Some(Frame::Seq {
-            items, streamed, ..
-        }) => {
-            if *streamed && let Some(stream) = stream {
-                (stream.sink)(node);
-            } else {
-                items.push(node);
-            }
-        }
-        Some(Frame::Map {
-            entries,
-            key,
-            stream_next,
-            ..
-        }) => match key.take() {
-            None => {
-                // Keys that are not strings compare by their source text in serde-saphyr and
-                // `<<` merges; both take its path.
-                let text = node.as_str()?;
-                if text == "<<" {
-                    return None;
-                }
-                *stream_next = depth == 1
-                    && stream
-                        .as_ref()
-                        .is_some_and(|s| s.key.is_some_and(|k| k == text));
-                *key = Some(node);
-            }
-            Some(k) => {
-                let value = if *stream_next {
-                    *stream_next = false;
-                    match node.kind {
-                        // Streamed (an empty placeholder came back) or `key:` with no list.
-                        NodeKind::Seq(_) | NodeKind::Null => Node {
-                            kind: NodeKind::Seq(Vec::new()),
-                            span: k.span,
-                        },
-                        _ => return None,
-                    }
-                } else {
-                    node
-                };
-                entries.push((k, value));
-            }
+        return Some(());
+    };
+    match frame.kind {
+        FrameKind::Seq => children.push(node),
+        FrameKind::Streamed => match stream {
+            Some(stream) => (stream.sink)(node),
+            None => return None,
         },
+        FrameKind::Map if (children.len() - frame.first) % 2 == 0 => {
+            // Keys that are not strings compare by their source text in serde-saphyr and
+            // `<<` merges; both take its path.
+            let text = node.as_str()?;
+            if text == "<<" {
+                return None;
+            }
+            let streamed = depth == 1
+                && stream
+                    .as_ref()
+                    .is_some_and(|s| s.key.is_some_and(|k| k == text));
+            if streamed {
+                frame.kind = FrameKind::MapStreamNext;
+            }
+            children.push(node);
+        }
+        FrameKind::Map => children.push(node),
+        FrameKind::MapStreamNext => {
+            frame.kind = FrameKind::Map;
+            let key_span = children.last()?.span;
+            match node.kind {
+                // Streamed (an empty placeholder came back) or `key:` with no list.
+                NodeKind::Seq(_) | NodeKind::Null => children.push(Node {
+                    kind: NodeKind::Seq(Vec::new()),
+                    span: key_span,
+                }),
+                _ => return None,
+            }
+        }
     }
     Some(())
 }
 
-/// Two equal string keys in one mapping (serde-saphyr rejects them; its path says where).
-fn has_duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> bool {
-    if entries.len() <= 16 {
-        return entries.iter().enumerate().any(|(i, (key, _))| {
-            entries[..i]
-                .iter()
-                .any(|(earlier, _)| earlier.as_str() == key.as_str())
+/// Two equal string keys in one mapping, given as alternate keys and values (serde-saphyr
+/// rejects them; its path says where).
+fn has_duplicate_keys(entries: &[Node<'_>]) -> bool {
+    if entries.len() <= 64 {
+        // No allocation for the small mappings that are nearly all of them.
+        return (2..entries.len()).step_by(2).any(|i| {
+            let key = entries[i].as_str();
+            entries[..i].iter().step_by(2).any(|k| k.as_str() == key)
         });
     }
-    let mut keys: Vec<&str> = entries.iter().filter_map(|(k, _)| k.as_str()).collect();
+    let mut keys: Vec<Option<&str>> = entries.iter().step_by(2).map(Node::as_str).collect();
     keys.sort_unstable();
     keys.windows(2).any(|pair| pair[0] == pair[1])
 }
