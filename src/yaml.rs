@@ -314,6 +314,13 @@ fn clean_message(message: &str) -> String {
         Some(at) if line[at..].contains(", column ") => &line[..at],
         _ => line,
     };
+    if line == "invalid indentation" {
+        // Only strict indentation says this; PyYAML accepts the layout, so say what to change.
+        return "invalid indentation: every line inside `[...]` or `{...}` (the closing bracket \
+                too) and every continuation line of a quoted value must be indented more than \
+                the key that holds it"
+            .to_owned();
+    }
     line.replace(", set DuplicateKeyPolicy in Options if acceptable", "")
 }
 
@@ -352,7 +359,22 @@ fn line_column_to_offset(text: &str, line: u64, column: u64) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::line_column_to_offset;
+    use super::{line_column_to_offset, parse};
+
+    /// YAML 1.2's strict indentation: a flow collection's closing bracket at its key's column
+    /// is an error (PyYAML accepts it), located at the bracket and saying what to change.
+    #[test]
+    fn under_indented_flow_collections_are_located_and_explained() {
+        let text = "tools: [\n  {name: Signal}\n]\n";
+        let error = parse(text).expect_err("strict indentation");
+        assert_eq!(error.span.offset, text.find(']').expect("bracket"));
+        assert!(
+            error.message.starts_with("invalid indentation: every line inside `[...]`"),
+            "{}",
+            error.message
+        );
+        assert!(parse("tools: [\n  {name: Signal}\n  ]\n").is_ok());
+    }
 
     #[test]
     fn parser_locations_use_the_one_line_model() {

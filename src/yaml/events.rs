@@ -180,7 +180,7 @@ fn load<'a>(
                     }),
                     FrameKind::Map | FrameKind::MapStreamNext => {
                         let entries = &children[frame.first..];
-                        if entries.len() % 2 != 0 || has_duplicate_keys(entries) {
+                        if !entries.len().is_multiple_of(2) || has_duplicate_keys(entries) {
                             return None;
                         }
                         let mut pairs = Vec::with_capacity(entries.len() / 2);
@@ -250,7 +250,7 @@ fn attach<'a>(
             Some(stream) => (stream.sink)(node),
             None => return None,
         },
-        FrameKind::Map if (children.len() - frame.first) % 2 == 0 => {
+        FrameKind::Map if (children.len() - frame.first).is_multiple_of(2) => {
             // Keys that are not strings compare by their source text in serde-saphyr and
             // `<<` merges; both take its path.
             let text = node.as_str()?;
