@@ -369,7 +369,9 @@ mod tests {
         let error = parse(text).expect_err("strict indentation");
         assert_eq!(error.span.offset, text.find(']').expect("bracket"));
         assert!(
-            error.message.starts_with("invalid indentation: every line inside `[...]`"),
+            error
+                .message
+                .starts_with("invalid indentation: every line inside `[...]`"),
             "{}",
             error.message
         );
