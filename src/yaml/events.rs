@@ -7,8 +7,8 @@
 //! inputs and for every error message: tags, anchors and aliases, merge keys (`<<`), keys that
 //! are not strings, duplicate keys, non-finite floats, syntax errors, and any budget reached.
 //! So a tree from here is always the tree serde-saphyr would give (the differential test in
-//! `yaml/tests.rs` checks it over the YAML test suite and the fixtures), and an error always
-//! reads the same.
+//! `yaml/differential.rs` checks it over the YAML test suite and the fixtures), and an error
+//! always reads the same.
 
 use granit_parser::{Event, Parser, ScalarStyle};
 
