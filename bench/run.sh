@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end benchmarks of the release binary, as the README reports them: the pre-commit case
 # (one 20-tool file), a monorepo (1,000 files of 100 tools), one 100,000-tool file with JSON
-# written to a file, each beside serde-saphyr parsing the same files into IgnoredAny; one thread
-# against all threads for the monorepo; peak memory for the large file. Then the cases whose
+# written to a file, each beside granit-parser reading the same files into events (the parser's
+# floor, `examples/parse-only.rs`); one thread against all threads for the monorepo; peak
+# memory for the large file. Then the cases whose
 # cost once grew faster than the input (issue 12), in the default human output: 10,000 and
 # 50,000 tools, 100,000 tools on one flow-sequence line (human and JSON), and a stale baseline
-# of 100,000 entries. Set HUMAN=0 to skip them.
+# of 100,000 entries. Set HUMAN=0 to skip them. Before those, the policy-size cases (issue 20):
+# 1,000 and 5,000 company rule files, 1,000 and 8,000 exceptions (POLICY=0 skips them).
 #
 # BASELINE=path/to/an/older/e2ee-lint times that binary on the same inputs in the same run and
 # prints the ratio of each case (the "no regression beyond 10%" check). Build one with
@@ -76,6 +78,88 @@ echo "|---|---|---|---|---|"
 echo "| pre-commit: 1 file, 20 tools | ${t_small} ms | ${p_small} ms | $(ratio "$t_small" "$p_small") | human output |"
 echo "| monorepo: 1,000 files x 100 tools | ${t_mono} ms | ${p_mono} ms | $(ratio "$t_mono" "$p_mono") | one thread: ${t_mono1} ms ($(ratio "$t_mono1" "$t_mono") slower) |"
 echo "| 1 file, 100,000 tools (${large_mb} MB) | ${t_large} ms | ${p_large} ms | $(ratio "$t_large" "$p_large") | JSON to a file; peak memory ${m_large} MB ($(ratio "$m_large" "$large_mb") the input) |"
+
+# Policy size (issue 20): company rule files and config exceptions must cost time linear in
+# their count. 1,000 and 5,000 rule files (each matching one of 20 tools), and 1,000 and 8,000
+# exceptions each covering one of as many tools; the ratio is per 1,000 items, against the
+# 1,000-item case (at most 2x). Set POLICY=0 to skip.
+if [ "${POLICY:-1}" = 1 ]; then
+    python3 - "$data" <<'PY'
+import os, sys
+data = sys.argv[1]
+def rules(out, n):
+    os.makedirs(f"{out}/rules")
+    with open(f"{out}/e2ee-lint.yaml", "w") as f:
+        f.write('rule_files: ["rules/*.yaml"]\nrules:\n')
+        f.writelines(f"  acme-rule-{i:05d}: warning\n" for i in range(0, n, 2))
+    for i in range(n):
+        with open(f"{out}/rules/acme-rule-{i:05d}.yaml", "w") as f:
+            f.write(f"""id: acme-rule-{i:05d}
+severity: error
+summary: Generated rule {i}
+tags: [governance]
+docs: |
+  ## What it does
+  Flags the tool named Tool-{i:05d}.
+at: name
+when:
+  all:
+    - {{field: tool.name, equals: Tool-{i:05d}}}
+    - not: {{field: tool.status, equals: banned}}
+message: "{{tool}} is generated rule {i}'s tool"
+help: "Remove the tool."
+""")
+    with open(f"{out}/inventory.yaml", "w") as f:
+        f.write("version: 1\ntools:\n")
+        f.writelines(f"  - name: Tool-{i:05d}\n    owner: it@acme.example\n" for i in range(0, n, n // 20))
+def exceptions(out, n):
+    os.makedirs(out)
+    with open(f"{out}/e2ee-lint.yaml", "w") as f:
+        f.write("max_exception_days: 100000\nexceptions:\n")
+        f.writelines(f"  - tool: slack-{i:05d}\n    rule: no-e2ee\n    reason: generated\n    approved_by: ciso@acme.example\n    expires: 2199-12-31\n" for i in range(n))
+    with open(f"{out}/inventory.yaml", "w") as f:
+        f.write("version: 1\ntools:\n")
+        f.writelines(f"  - name: Slack\n    id: slack-{i:05d}\n    owner: it@acme.example\n" for i in range(n))
+rules(f"{data}/rules1k", 1000)
+rules(f"{data}/rules5k", 5000)
+exceptions(f"{data}/exc1k", 1000)
+exceptions(f"{data}/exc8k", 8000)
+PY
+    # Run inside each case's directory, where its config is found.
+    in_dir() { (cd "$data/$1" && shift && mean_ms "$@"); }
+    once_ms() {
+        hyperfine -N -i --style none --runs 1 --output="$data/out" \
+            --export-json "$data/t.json" -- "$(printf '%q ' "$@")" >/dev/null 2>&1
+        python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["mean"]*1000))' "$data/t.json"
+    }
+    pruns=$(( runs > 3 ? 3 : runs ))
+    t_r1k=$(in_dir rules1k "$pruns" "$lint" check inventory.yaml)
+    t_r5k=$(in_dir rules5k "$pruns" "$lint" check inventory.yaml)
+    t_e1k=$(in_dir exc1k "$pruns" "$lint" check inventory.yaml)
+    t_e8k=$(in_dir exc8k "$pruns" "$lint" check inventory.yaml)
+    per1k() { awk -v big="$1" -v n="$2" -v small="$3" 'BEGIN { printf "%.2fx", big / n / small }'; }
+    echo
+    echo "| policy size | e2ee-lint | per 1,000 items vs the 1,000 case |"
+    echo "|---|---|---|"
+    echo "| 1,000 rule files | ${t_r1k} ms | |"
+    echo "| 5,000 rule files | ${t_r5k} ms | $(per1k "$t_r5k" 5 "$t_r1k") |"
+    echo "| 1,000 exceptions, 1,000 matching tools | ${t_e1k} ms | |"
+    echo "| 8,000 exceptions, 8,000 matching tools | ${t_e8k} ms | $(per1k "$t_e8k" 8 "$t_e1k") |"
+    if [ -n "${BASELINE:-}" ]; then
+        # One run each: an older build may take minutes on the large cases.
+        b_r1k=$( (cd "$data/rules1k" && once_ms "$BASELINE" check inventory.yaml) )
+        b_r5k=$( (cd "$data/rules5k" && once_ms "$BASELINE" check inventory.yaml) )
+        b_e1k=$( (cd "$data/exc1k" && once_ms "$BASELINE" check inventory.yaml) )
+        b_e8k=$( (cd "$data/exc8k" && once_ms "$BASELINE" check inventory.yaml) )
+        echo
+        echo "| policy size | baseline | e2ee-lint | ratio |"
+        echo "|---|---|---|---|"
+        echo "| 1,000 rule files | ${b_r1k} ms | ${t_r1k} ms | $(ratio "$t_r1k" "$b_r1k") |"
+        echo "| 5,000 rule files | ${b_r5k} ms | ${t_r5k} ms | $(ratio "$t_r5k" "$b_r5k") |"
+        echo "| 1,000 exceptions | ${b_e1k} ms | ${t_e1k} ms | $(ratio "$t_e1k" "$b_e1k") |"
+        echo "| 8,000 exceptions | ${b_e8k} ms | ${t_e8k} ms | $(ratio "$t_e8k" "$b_e8k") |"
+    fi
+fi
 
 [ "${HUMAN:-1}" = 1 ] || exit 0
 

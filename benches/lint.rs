@@ -27,19 +27,14 @@ fn engine() -> Engine {
     Engine::embedded().expect("embedded rules load")
 }
 
-/// serde-saphyr alone, into `IgnoredAny`, with the linter's parser options: the floor.
+/// The YAML loader alone (granit-parser events into the spanned tree): the floor `lint_source`
+/// builds on.
 #[divan::bench(args = SIZES)]
 fn parse_only(bencher: Bencher, tools: usize) {
     let text = gen_inventory::inventory(tools, 1);
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))
-        .bench(|| {
-            serde_saphyr::from_multiple_with_options::<serde::de::IgnoredAny>(
-                &text,
-                e2ee_lint::yaml::options(),
-            )
-            .expect("generated inventories parse")
-        });
+        .bench(|| e2ee_lint::yaml::parse(&text).expect("generated inventories parse"));
 }
 
 /// Parse, spans, model, every rule: what `check` does for one file before the policy.

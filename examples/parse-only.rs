@@ -1,5 +1,6 @@
-//! Parse-only benchmark baseline: deserializes each inventory given on the command line
-//! into `serde::de::IgnoredAny` with the same serde-saphyr options the linter uses.
+//! Parse-only benchmark baseline: runs granit-parser, the YAML event parser the linter reads,
+//! over each inventory given on the command line with the linter's parser settings, and
+//! discards the events. This is the parser's floor: no tree, no spans, no model.
 //!
 //! Usage: `cargo run --release --example parse-only -- FILE...`
 //!
@@ -8,8 +9,6 @@
 //! file cannot be read or parsed.
 
 use std::process::ExitCode;
-
-use serde::de::IgnoredAny;
 
 fn main() -> ExitCode {
     let files: Vec<String> = std::env::args().skip(1).collect();
@@ -27,13 +26,24 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        // Exactly the linter's parser options (YAML 1.2 booleans, budgets raised for 100k-tool
-        // files), so the difference to `e2ee-lint check` is what linting costs.
-        let options = e2ee_lint::yaml::options();
-        if let Err(e) = serde_saphyr::from_multiple_with_options::<IgnoredAny>(&text, options) {
-            eprintln!("{file}: {e}");
-            failed = true;
+        // The settings of `e2ee_lint::yaml` (strict indentation, serde-saphyr's comment
+        // buffer), so the difference to `e2ee-lint check` is what linting costs.
+        let options = granit_parser::options! {
+            strict_indentation: true,
+            max_buffered_comment_events: 32,
+        };
+        let mut events = 0usize;
+        for event in granit_parser::Parser::new_from_str_with_options(&text, options) {
+            match event {
+                Ok(_) => events += 1,
+                Err(e) => {
+                    eprintln!("{file}: {e}");
+                    failed = true;
+                    break;
+                }
+            }
         }
+        std::hint::black_box(events);
     }
     if failed {
         ExitCode::FAILURE

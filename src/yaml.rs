@@ -1,12 +1,20 @@
-//! The one YAML parse: serde-saphyr into a generic tree that keeps a byte span on every node.
+//! The one YAML parse: a generic tree that keeps a byte span on every node.
 //!
 //! Everything downstream (inventory model, config, unknown-key and wrong-type findings) is built
-//! from this tree, so spans never come from a second parser.
+//! from this tree, so spans never come from a second parser. The tree is built from
+//! granit-parser's events ([`events`]); what that loader declines (tags, anchors, merge keys,
+//! errors, limits) goes through serde-saphyr, the reference for those inputs and the author of
+//! every error message. Both read the same parser with the same settings.
+
+#[cfg(test)]
+mod differential;
+mod events;
+mod scalar;
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::source::Span;
@@ -77,7 +85,7 @@ pub fn span_of<T>(spanned: &Spanned<T>) -> Span {
 
 /// Collections are reported with a zero-length span at their first key or `-`; their end is
 /// derived from the last child so that a label can cover the whole entry.
-fn extend_to_children(mut node: Node<'_>) -> Node<'_> {
+pub(super) fn extend_to_children(mut node: Node<'_>) -> Node<'_> {
     let last_end = match &node.kind {
         NodeKind::Seq(items) => items.last().map(|n| n.span.end()),
         NodeKind::Map(entries) => entries.last().map(|(_, v)| v.span.end()),
@@ -188,88 +196,7 @@ pub fn parse_streaming<'a>(
     key: Option<&str>,
     sink: &mut dyn FnMut(Node<'a>),
 ) -> Option<Node<'a>> {
-    serde_saphyr::with_deserializer_from_str_with_options(text, options(), |deserializer| {
-        deserializer.deserialize_any(TopVisitor { key, sink })
-    })
-    .ok()
-}
-
-/// The shapes the streaming path does not handle; the message is never shown.
-const GENERAL_PATH: &str = "take the general path";
-
-struct TopVisitor<'s, 'a> {
-    key: Option<&'s str>,
-    sink: &'s mut dyn FnMut(Node<'a>),
-}
-
-impl<'a> Visitor<'a> for TopVisitor<'_, 'a> {
-    type Value = Node<'a>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a list or a mapping")
-    }
-    fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<Node<'a>, A::Error> {
-        drain(seq, self.sink)?;
-        Ok(Node {
-            kind: NodeKind::Null,
-            span: Span::default(),
-        })
-    }
-    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Node<'a>, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Node<'a>>()? {
-            if self.key.is_some() && key.as_str() == self.key {
-                map.next_value_seed(ListSeed(&mut *self.sink))?;
-                let span = key.span;
-                entries.push((
-                    key,
-                    Node {
-                        kind: NodeKind::Seq(Vec::new()),
-                        span,
-                    },
-                ));
-            } else {
-                let value = map.next_value::<Node<'a>>()?;
-                entries.push((key, value));
-            }
-        }
-        Ok(Node {
-            kind: NodeKind::Map(entries),
-            span: Span::default(),
-        })
-    }
-}
-
-fn drain<'a, A: SeqAccess<'a>>(mut seq: A, sink: &mut dyn FnMut(Node<'a>)) -> Result<(), A::Error> {
-    while let Some(item) = seq.next_element::<Node<'a>>()? {
-        sink(item);
-    }
-    Ok(())
-}
-
-/// The streamed list itself: a list, or nothing (`tools:` with no entries).
-struct ListSeed<'s, 'a>(&'s mut dyn FnMut(Node<'a>));
-
-impl<'a> DeserializeSeed<'a> for ListSeed<'_, 'a> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'a>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'a> Visitor<'a> for ListSeed<'_, 'a> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str(GENERAL_PATH)
-    }
-    fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<(), A::Error> {
-        drain(seq, self.0)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
+    events::stream(text, key, sink)
 }
 
 /// A YAML file that could not be parsed, located at the first offending byte.
@@ -287,6 +214,7 @@ pub struct ParseError {
 pub fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
+        strict_indentation: STRICT_INDENTATION,
         with_snippet: false,
         budget: serde_saphyr::budget! {
             max_events: 50_000_000,
@@ -296,8 +224,17 @@ pub fn options() -> serde_saphyr::Options {
     }
 }
 
+/// YAML 1.2's indentation rules for flow collections and quoted continuation lines (the
+/// parser is lenient by default, for PyYAML's sake); both loaders use it.
+const STRICT_INDENTATION: bool = true;
+
 /// Parses every YAML document of a file into spanned trees.
 pub fn parse(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
+    events::parse(text).map_or_else(|| parse_saphyr(text), Ok)
+}
+
+/// [`parse`] through serde-saphyr: for what the event loader declines, and every error.
+fn parse_saphyr(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
     serde_saphyr::from_multiple_with_options::<Node<'_>>(text, options())
         .map_err(|error| locate_error(text, &error))
 }
@@ -377,6 +314,13 @@ fn clean_message(message: &str) -> String {
         Some(at) if line[at..].contains(", column ") => &line[..at],
         _ => line,
     };
+    if line == "invalid indentation" {
+        // Only strict indentation says this; PyYAML accepts the layout, so say what to change.
+        return "invalid indentation: every line inside `[...]` or `{...}` (the closing bracket \
+                too) and every continuation line of a quoted value must be indented more than \
+                the key that holds it"
+            .to_owned();
+    }
     line.replace(", set DuplicateKeyPolicy in Options if acceptable", "")
 }
 
@@ -415,7 +359,24 @@ fn line_column_to_offset(text: &str, line: u64, column: u64) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::line_column_to_offset;
+    use super::{line_column_to_offset, parse};
+
+    /// YAML 1.2's strict indentation: a flow collection's closing bracket at its key's column
+    /// is an error (PyYAML accepts it), located at the bracket and saying what to change.
+    #[test]
+    fn under_indented_flow_collections_are_located_and_explained() {
+        let text = "tools: [\n  {name: Signal}\n]\n";
+        let error = parse(text).expect_err("strict indentation");
+        assert_eq!(error.span.offset, text.find(']').expect("bracket"));
+        assert!(
+            error
+                .message
+                .starts_with("invalid indentation: every line inside `[...]`"),
+            "{}",
+            error.message
+        );
+        assert!(parse("tools: [\n  {name: Signal}\n  ]\n").is_ok());
+    }
 
     #[test]
     fn parser_locations_use_the_one_line_model() {

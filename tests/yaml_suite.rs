@@ -12,17 +12,10 @@ use e2ee_lint::source::SourceFile;
 
 mod common;
 
-/// `error` cases that serde-saphyr 2.2 accepts. Known gaps, listed one by one so that any
-/// other accepted error case fails the test; remove an entry when the parser starts rejecting it.
-const KNOWN_ACCEPTED_ERRORS: &[&str] = &[
-    // "Wrong indented flow sequence": continuation lines of a flow collection at column 0
-    // inside a block mapping value.
-    "9C9N",
-    // "Tabs that look like indentation": a tab starting a double-quoted continuation line.
-    "DK95/01",
-    // "Wrong indented multiline quoted scalar": quoted continuation lines at column 0.
-    "QB6E",
-];
+/// `error` cases the loader accepts: known gaps, listed one by one so that any other accepted
+/// error case fails the test. None today: YAML 1.2's strict indentation (`yaml::options`) also
+/// rejects 9C9N, DK95/01 and QB6E, which serde-saphyr's lenient default accepted.
+const KNOWN_ACCEPTED_ERRORS: &[&str] = &[];
 
 /// Every folder under `dir` holding an `in.yaml` (the suite nests some cases one level deeper).
 fn cases(dir: &Path) -> Vec<PathBuf> {

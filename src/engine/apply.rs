@@ -8,7 +8,7 @@ use super::Engine;
 use super::condition::Context;
 use super::intern::Interner;
 use super::rule::{Detection, Rule, Target};
-use super::template::{Template, join_words};
+use super::template::{Template, echo, join_words};
 use crate::catalog::{Channel, Confidence, Match, System};
 use crate::fields;
 use crate::finding::{Finding, Label, ToolRef};
@@ -149,21 +149,12 @@ fn target_span(tool: &Tool, target: &Target) -> Option<Span> {
     }
 }
 
-/// Names longer than this are shortened in messages: a megabyte-long name (anchored once,
-/// aliased by a hundred tools) must not be copied into every message. The finding's `tool`
-/// field keeps the name whole.
-const MESSAGE_NAME: usize = 200;
-
-/// A tool name as messages show it.
+/// A tool name as messages show it: bounded (see [`echo`]); the finding's `tool` field keeps
+/// the name whole.
 pub(super) fn shown_name(name: &str) -> String {
-    if name.len() <= MESSAGE_NAME {
-        return name.to_owned();
-    }
-    let mut cut = MESSAGE_NAME;
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}… ({} bytes)", &name[..cut], name.len())
+    let mut out = String::new();
+    echo(&mut out, name);
+    out
 }
 
 /// What end-to-end encryption covers on one channel, in words that are true for its status: a
@@ -217,12 +208,12 @@ impl Vars<'_> {
         };
         match name {
             "tool" => {
-                out.push_str(&shown_name(&tool.name.value));
+                echo(out, &tool.name.value);
                 if let (Some(_), Some(component)) = (self.subject.suite, system) {
                     let _ = write!(out, " includes {}", component.name);
                 }
             }
-            "id" => out.push_str(&tool.id.value),
+            "id" => echo(out, &tool.id.value),
             "catalog" => {
                 if let Some(s) = system {
                     out.push_str(&s.name);
@@ -362,7 +353,7 @@ impl Vars<'_> {
             // Any field of the tool, a label or a mapped inventory's own key.
             other => match Target::parse(other) {
                 Ok(Target::Field(field)) => match tool.value(field) {
-                    Some(value) => out.push_str(value),
+                    Some(value) => echo(out, value),
                     // Settings read better as "not set" than as an empty hole.
                     None if matches!(field.spec().kind, fields::Kind::Keyword(_)) => {
                         out.push_str("not set");
@@ -371,12 +362,12 @@ impl Vars<'_> {
                 },
                 Ok(Target::Label(key)) => {
                     if let Some(v) = tool.labels.get(&key) {
-                        out.push_str(&v.value);
+                        echo(out, &v.value);
                     }
                 }
                 Ok(Target::Extra(key)) => {
                     if let Some(v) = tool.extra.get(&key) {
-                        out.push_str(&v.value);
+                        echo(out, &v.value);
                     }
                 }
                 Ok(Target::Entry) | Err(_) => {}

@@ -111,7 +111,7 @@ impl Engine {
             strings.render(|out| {
                 t.render_into(out, |v, out| match v {
                     "tool" => out.push_str(&apply::shown_name(&tool.name.value)),
-                    "id" => out.push_str(&tool.id.value),
+                    "id" => super::template::echo(out, &tool.id.value),
                     "catalog" => out.push_str(system.map_or("", |s| s.name.as_str())),
                     _ => {}
                 })

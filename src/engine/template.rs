@@ -129,6 +129,25 @@ impl Template {
     }
 }
 
+/// The most characters of one input value (a tool's name, a field, a label) that a message,
+/// label or help repeats.
+pub const ECHO_CHARS: usize = 120;
+
+/// Appends an input value as a message repeats it: whole up to [`ECHO_CHARS`] characters,
+/// else its first [`ECHO_CHARS`] characters and "… (N bytes)", N being the whole value's size.
+/// A 2.6 MB name used by 99 tools would otherwise be copied into every message about them; the
+/// finding's span still covers the whole value, and machine formats keep the full name once, in
+/// the finding's `tool` field.
+pub fn echo(out: &mut String, value: &str) {
+    match value.char_indices().nth(ECHO_CHARS) {
+        None => out.push_str(value),
+        Some((cut, _)) => {
+            out.push_str(&value[..cut]);
+            let _ = std::fmt::Write::write_fmt(out, format_args!("… ({} bytes)", value.len()));
+        }
+    }
+}
+
 /// "text", "text and voice", "text, voice and video".
 pub fn join_words<S: AsRef<str>>(words: &[S]) -> String {
     match words {
@@ -150,6 +169,21 @@ mod tests {
         let t = Template::parse("{tool}: {{literal}} {channels}").unwrap();
         let out = t.render(|name| (name == "tool").then(|| "Zoom".to_owned()));
         assert_eq!(out, "Zoom: {literal} ");
+    }
+
+    #[test]
+    fn echoes_a_long_value_up_to_a_fixed_width() {
+        let long = "é".repeat(ECHO_CHARS + 5);
+        let mut out = String::new();
+        echo(&mut out, &long);
+        assert_eq!(
+            out,
+            format!("{}… ({} bytes)", "é".repeat(ECHO_CHARS), long.len())
+        );
+        let exact = "x".repeat(ECHO_CHARS);
+        let mut out = String::new();
+        echo(&mut out, &exact);
+        assert_eq!(out, exact);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::baseline::{Baseline, Key};
+use super::candidates::Candidates;
 use super::config::{Config, Exception, RuleLevel};
 use super::relative_to;
 use super::{EXPIRING_WITHIN_DAYS, RelativeNames, Scope, Settings, ids, normalize, parent_dir};
@@ -234,13 +235,16 @@ impl Sink<'_> {
     ) -> Vec<(usize, usize)> {
         let today = self.settings.today;
         let mut links = Vec::new();
+        let candidates = Candidates::new(findings);
         for exception in &config.exceptions {
             // With `extends`, an exception may come from a shared policy file.
             let cfg = &exception.source;
             let expired = exception.expires.value < today;
             let expires = exception.expires.value.to_string();
             let mut used = false;
-            for (at, finding) in findings.iter_mut().enumerate() {
+            let wanted = exception.tool.value.as_str();
+            for at in candidates.of(self.catalog, &exception.rule.value, wanted) {
+                let finding = &mut findings[at];
                 if !self.exception_matches(exception, finding) {
                     continue;
                 }
@@ -408,7 +412,7 @@ impl Sink<'_> {
                         }
                     }
                     if !used {
-                        let help = if rule_ids.contains(&rule.as_str()) {
+                        let help = if self.registry.get(rule).is_some() {
                             "remove it from the comment; the tool no longer has this finding".into()
                         } else {
                             did_you_mean(rule, &rule_ids)

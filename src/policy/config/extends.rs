@@ -42,8 +42,13 @@ pub(super) fn resolve(
     max_file_size: u64,
     options: &LoadOptions,
 ) -> Result<Config, Vec<ConfigError>> {
+    // Sorted once, so that each `rules:` or exception id is a binary search, not a scan: a
+    // config naming every one of 5,000 rules stays linear-logarithmic.
+    let mut sorted: Vec<&str> = rule_ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
     let mut resolver = Resolver {
-        rule_ids,
+        rule_ids: &sorted,
         allowed: &options.allowed,
         max_file_size,
         stack: Vec::new(),
@@ -234,6 +239,7 @@ impl Loader<'_> {
             _ => PathBuf::from("."),
         };
         let shown_dir = crate::discover::display_name(&dir);
+        let mut listed: HashSet<PathBuf> = layer.rule_files.iter().cloned().collect();
         for item in items {
             let Some(pattern) = self.nonempty(item, "a `rule_files` pattern") else {
                 continue;
@@ -280,7 +286,7 @@ impl Loader<'_> {
                 );
             }
             for path in found {
-                if !layer.rule_files.contains(&path) {
+                if listed.insert(path.clone()) {
                     layer.rule_files.push(path.clone());
                     self.show_path(layer, item, path);
                 }
@@ -318,6 +324,7 @@ fn merge(
             forbidden.clone_from(&layer.forbid_catalog);
         }
     }
+    let mut rule_files_seen = HashSet::new();
     for (file, layer) in layers {
         if !Arc::ptr_eq(&file, &source) {
             config.files.push(file);
@@ -332,20 +339,16 @@ fn merge(
         config.mapping = layer.mapping.or(config.mapping);
         config.allow_empty = layer.allow_empty.unwrap_or(config.allow_empty);
         for path in layer.rule_files {
-            let key = normalize(&path);
-            if !config.rule_files.iter().any(|p| normalize(p) == key) {
+            // Normalized once per path (it asks the OS for the working directory).
+            if rule_files_seen.insert(normalize(&path)) {
                 config.rule_files.push(path);
             }
         }
         added.extend(layer.added);
         overrides.extend(layer.overrides);
-        for shown in layer.shown {
-            if !shown.accumulates() {
-                config.shown.retain(|s: &Shown| s.key != shown.key);
-            }
-            config.shown.push(shown);
-        }
+        config.shown.extend(layer.shown);
     }
+    config.shown = latest_shown(std::mem::take(&mut config.shown));
     if let Some(by) = forbidden {
         let refused = added
             .iter()
@@ -382,4 +385,26 @@ fn merge(
         config.catalog = Some(Arc::new(catalog));
     }
     Ok(config)
+}
+
+/// Each setting as the last file to set it leaves it, in the order it was set; accumulating
+/// keys keep every entry. One pass with a map: a config of thousands of `rules:` entries must
+/// not compare each with all before it.
+fn latest_shown(shown: Vec<Shown>) -> Vec<Shown> {
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (at, entry) in shown.iter().enumerate() {
+        if !entry.accumulates() {
+            last.insert(entry.key.as_str(), at);
+        }
+    }
+    let keep: Vec<bool> = shown
+        .iter()
+        .enumerate()
+        .map(|(at, entry)| entry.accumulates() || last.get(entry.key.as_str()) == Some(&at))
+        .collect();
+    shown
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(entry, keep)| keep.then_some(entry))
+        .collect()
 }

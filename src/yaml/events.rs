@@ -1,0 +1,299 @@
+//! The fast loader: granit-parser's events straight into the spanned tree, with an explicit
+//! stack (no recursion, so nesting costs heap, not call stack).
+//!
+//! It covers what inventories, configs and baselines are made of: untagged scalars, block and
+//! flow collections, several documents. Whatever it does not cover it declines (returns
+//! `None`), and the caller takes the serde-saphyr path, which stays the reference for those
+//! inputs and for every error message: tags, anchors and aliases, merge keys (`<<`), keys that
+//! are not strings, duplicate keys, non-finite floats, syntax errors, and any budget reached.
+//! So a tree from here is always the tree serde-saphyr would give (the differential test in
+//! `yaml/differential.rs` checks it over the YAML test suite and the fixtures), and an error
+//! always reads the same.
+
+use granit_parser::{Event, Parser, ScalarStyle};
+
+use super::{Node, NodeKind, extend_to_children, scalar};
+use crate::source::Span;
+
+/// serde-saphyr's budget under [`super::options`]; reaching any of them declines, so that the
+/// serde-saphyr path reports the breach in its words. Comments count towards events and bytes.
+const MAX_EVENTS: usize = 50_000_000;
+const MAX_NODES: usize = 25_000_000;
+const MAX_SCALAR_BYTES: usize = 256 * 1024 * 1024;
+const MAX_COMMENT_BYTES: usize = 64 * 1024 * 1024;
+const MAX_DOCUMENTS: usize = 1_024;
+const MAX_DEPTH: usize = 64;
+
+/// The parser settings serde-saphyr derives from [`super::options`] (its budget's parser
+/// options, comments on, strict indentation), so both paths see the same events and errors.
+fn parser_options() -> granit_parser::Options {
+    granit_parser::options! {
+        strict_indentation: super::STRICT_INDENTATION,
+        max_buffered_comment_events: 32,
+    }
+}
+
+/// Where the elements of one list go as they complete, for [`stream`].
+struct Stream<'s, 'a> {
+    /// The top-level key whose list is streamed; `None` streams a top-level list only.
+    key: Option<&'s str>,
+    sink: &'s mut dyn FnMut(Node<'a>),
+}
+
+/// An open collection. Its finished children wait on one stack shared by all frames (from
+/// `first` on; a mapping's alternate key, value), so each collection allocates once, at its
+/// exact size, when it closes.
+struct Frame {
+    span: Span,
+    first: usize,
+    kind: FrameKind,
+}
+
+#[derive(PartialEq)]
+enum FrameKind {
+    Seq,
+    /// A list whose elements go to the stream's sink instead of the stack.
+    Streamed,
+    Map,
+    /// The top-level mapping whose next value is the streamed list (its key matched).
+    MapStreamNext,
+}
+
+/// Every document's tree, or `None` to take the serde-saphyr path.
+pub(super) fn parse(text: &str) -> Option<Vec<Node<'_>>> {
+    let mut documents = Vec::new();
+    load(text, None, &mut |document| documents.push(document))?;
+    Some(documents)
+}
+
+/// [`super::parse_streaming`] over events: `None` for anything but one document whose top
+/// level is a list or a mapping (and whatever [`parse`] declines).
+pub(super) fn stream<'a>(
+    text: &'a str,
+    key: Option<&str>,
+    sink: &mut dyn FnMut(Node<'a>),
+) -> Option<Node<'a>> {
+    let mut top = None;
+    let mut count = 0;
+    load(text, Some(Stream { key, sink }), &mut |document| {
+        count += 1;
+        top = Some(document);
+    })?;
+    if count != 1 {
+        return None;
+    }
+    top
+}
+
+/// Runs the parser, handing each non-null document's root to `document`.
+fn load<'a>(
+    text: &'a str,
+    mut stream: Option<Stream<'_, 'a>>,
+    document: &mut dyn FnMut(Node<'a>),
+) -> Option<()> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut children: Vec<Node<'a>> = Vec::new();
+    let mut events = 0usize;
+    let mut nodes = 0usize;
+    let mut scalar_bytes = 0usize;
+    let mut comment_bytes = 0usize;
+    let mut documents = 0usize;
+    for item in Parser::new_from_str_with_options(text, parser_options()) {
+        let (event, span) = item.ok()?;
+        events += 1;
+        if events >= MAX_EVENTS {
+            return None;
+        }
+        let start = span.start.byte_offset()?;
+        let node_span = Span::new(start, span.end.byte_offset()?.saturating_sub(start));
+        let node = match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                // A streamed document must be a list or a mapping.
+                if anchor != 0 || tag.is_some() || (stack.is_empty() && stream.is_some()) {
+                    return None;
+                }
+                nodes += 1;
+                scalar_bytes += value.len();
+                if nodes >= MAX_NODES || scalar_bytes >= MAX_SCALAR_BYTES {
+                    return None;
+                }
+                let kind = if style == ScalarStyle::Plain {
+                    scalar::resolve_plain(value)?
+                } else {
+                    NodeKind::Str(value)
+                };
+                Node {
+                    kind,
+                    span: node_span,
+                }
+            }
+            Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
+                if anchor != 0 || tag.is_some() {
+                    return None;
+                }
+                nodes += 1;
+                if nodes >= MAX_NODES || stack.len() + 1 >= MAX_DEPTH {
+                    return None;
+                }
+                let kind = if matches!(event, Event::MappingStart(..)) {
+                    FrameKind::Map
+                } else {
+                    match (&stream, stack.as_slice()) {
+                        // A top-level list streams whatever the key (as the serde-saphyr
+                        // path does).
+                        (Some(_), [])
+                        | (
+                            Some(_),
+                            [
+                                Frame {
+                                    kind: FrameKind::MapStreamNext,
+                                    ..
+                                },
+                            ],
+                        ) => FrameKind::Streamed,
+                        _ => FrameKind::Seq,
+                    }
+                };
+                stack.push(Frame {
+                    span: node_span,
+                    first: children.len(),
+                    kind,
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = stack.pop()?;
+                let node = match frame.kind {
+                    // The streamed list leaves its key's span on an empty list (see `attach`),
+                    // or no span for a top-level list, as the serde-saphyr path does.
+                    FrameKind::Streamed => Node {
+                        kind: if stack.is_empty() {
+                            NodeKind::Null
+                        } else {
+                            NodeKind::Seq(Vec::new())
+                        },
+                        span: Span::default(),
+                    },
+                    FrameKind::Seq => extend_to_children(Node {
+                        kind: NodeKind::Seq(children.drain(frame.first..).collect()),
+                        span: frame.span,
+                    }),
+                    FrameKind::Map | FrameKind::MapStreamNext => {
+                        let entries = &children[frame.first..];
+                        if !entries.len().is_multiple_of(2) || has_duplicate_keys(entries) {
+                            return None;
+                        }
+                        let mut pairs = Vec::with_capacity(entries.len() / 2);
+                        let mut drained = children.drain(frame.first..);
+                        while let (Some(key), Some(value)) = (drained.next(), drained.next()) {
+                            pairs.push((key, value));
+                        }
+                        drop(drained);
+                        extend_to_children(Node {
+                            kind: NodeKind::Map(pairs),
+                            span: frame.span,
+                        })
+                    }
+                };
+                if stack.is_empty() && stream.is_some() {
+                    // The top level of a streamed document keeps no span of its own.
+                    Node {
+                        span: Span::default(),
+                        ..node
+                    }
+                } else {
+                    node
+                }
+            }
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents >= MAX_DOCUMENTS {
+                    return None;
+                }
+                continue;
+            }
+            Event::Comment(comment, _) => {
+                comment_bytes += comment.len();
+                if comment_bytes >= MAX_COMMENT_BYTES {
+                    return None;
+                }
+                continue;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
+            _ => return None,
+        };
+        attach(&mut stack, &mut children, &mut stream, node, document)?;
+    }
+    stack.is_empty().then_some(())
+}
+
+/// Puts a finished node where it belongs: a list, a mapping's key or value, the stream's sink,
+/// or the document.
+fn attach<'a>(
+    stack: &mut [Frame],
+    children: &mut Vec<Node<'a>>,
+    stream: &mut Option<Stream<'_, 'a>>,
+    node: Node<'a>,
+    document: &mut dyn FnMut(Node<'a>),
+) -> Option<()> {
+    let depth = stack.len();
+    let Some(frame) = stack.last_mut() else {
+        // Null documents are skipped, as serde-saphyr's `from_multiple` does.
+        if !matches!(node.kind, NodeKind::Null) || stream.is_some() {
+            document(node);
+        }
+        return Some(());
+    };
+    match frame.kind {
+        FrameKind::Seq => children.push(node),
+        FrameKind::Streamed => match stream {
+            Some(stream) => (stream.sink)(node),
+            None => return None,
+        },
+        FrameKind::Map if (children.len() - frame.first).is_multiple_of(2) => {
+            // Keys that are not strings compare by their source text in serde-saphyr and
+            // `<<` merges; both take its path.
+            let text = node.as_str()?;
+            if text == "<<" {
+                return None;
+            }
+            let streamed = depth == 1
+                && stream
+                    .as_ref()
+                    .is_some_and(|s| s.key.is_some_and(|k| k == text));
+            if streamed {
+                frame.kind = FrameKind::MapStreamNext;
+            }
+            children.push(node);
+        }
+        FrameKind::Map => children.push(node),
+        FrameKind::MapStreamNext => {
+            frame.kind = FrameKind::Map;
+            let key_span = children.last()?.span;
+            match node.kind {
+                // Streamed (an empty placeholder came back) or `key:` with no list.
+                NodeKind::Seq(_) | NodeKind::Null => children.push(Node {
+                    kind: NodeKind::Seq(Vec::new()),
+                    span: key_span,
+                }),
+                _ => return None,
+            }
+        }
+    }
+    Some(())
+}
+
+/// Two equal string keys in one mapping, given as alternate keys and values (serde-saphyr
+/// rejects them; its path says where).
+fn has_duplicate_keys(entries: &[Node<'_>]) -> bool {
+    if entries.len() <= 64 {
+        // No allocation for the small mappings that are nearly all of them.
+        return (2..entries.len()).step_by(2).any(|i| {
+            let key = entries[i].as_str();
+            entries[..i].iter().step_by(2).any(|k| k.as_str() == key)
+        });
+    }
+    let mut keys: Vec<Option<&str>> = entries.iter().step_by(2).map(Node::as_str).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|pair| pair[0] == pair[1])
+}
