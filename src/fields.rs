@@ -5,7 +5,7 @@
 //! finding and label targets (`at:`), message templates (`{field}`) and the README's format
 //! section. Adding a text or keyword field is one edit here.
 
-use crate::catalog::Channel;
+use crate::channel::Channel;
 
 /// How a field's value is read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,11 @@
 
 pub mod app;
 pub mod catalog;
+pub mod channel;
 pub mod cli;
+pub mod confine;
 pub mod coverage;
+pub mod date;
 pub mod discover;
 pub mod engine;
 pub mod fields;
@@ -24,7 +27,9 @@ pub mod read;
 pub mod rule_tests;
 pub mod schema;
 pub mod source;
+pub mod status;
 pub mod suggest;
+pub mod text;
 pub mod write;
 pub mod yaml;
 

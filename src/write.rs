@@ -158,12 +158,12 @@ fn linked_out(path: &Path) -> io::Result<()> {
     let Ok(canonical) = dir.canonicalize() else {
         return Ok(()); // a missing directory: the write fails with its own message
     };
-    let lexical = crate::policy::normalize(dir);
+    let lexical = crate::discover::normalize(dir);
     if canonical == lexical {
         return Ok(());
     }
     let cwd = std::env::current_dir()?;
-    let root = crate::policy::confine::repository_root(&cwd.join("output"));
+    let root = crate::confine::repository_root(&cwd.join("output"));
     if !lexical.starts_with(&root) {
         return Ok(()); // named outside the repository: the workflow's own choice
     }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::channel::Channel;
 pub use changes::{CatalogChange, ChangeKind, ChannelChange, Direction};
 pub use matcher::{Match, MatchKind, normalize};
 pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
@@ -23,74 +24,6 @@ pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
 
 /// The same catalog as JSON, made by `build.rs`: what a run parses (a test holds them equal).
 pub const EMBEDDED_CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
-
-/// A way a tool carries conversations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    #[serde(rename = "text_1to1")]
-    TextOneToOne,
-    TextGroup,
-    Voice,
-    Video,
-    Files,
-    Backups,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 6] = [
-        Channel::TextOneToOne,
-        Channel::TextGroup,
-        Channel::Voice,
-        Channel::Video,
-        Channel::Files,
-        Channel::Backups,
-    ];
-
-    /// The channels' names, in [`Channel::ALL`] order: the one spelling of each.
-    pub const NAMES: [&'static str; 6] = [
-        "text_1to1",
-        "text_group",
-        "voice",
-        "video",
-        "files",
-        "backups",
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        Channel::NAMES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    /// The channels an inventory word names: format v1's `text` is both text channels.
-    pub fn from_inventory(word: &str) -> &'static [Channel] {
-        match word {
-            "text" => &[Channel::TextOneToOne, Channel::TextGroup],
-            "text_1to1" => &[Channel::TextOneToOne],
-            "text_group" => &[Channel::TextGroup],
-            "voice" => &[Channel::Voice],
-            "video" => &[Channel::Video],
-            "files" => &[Channel::Files],
-            "backups" => &[Channel::Backups],
-            _ => &[],
-        }
-    }
-
-    /// Whether a tool is judged on this channel when the inventory lists none: every channel
-    /// but cloud backups, which `backups-not-e2ee` judges on its own.
-    pub fn in_default_set(self) -> bool {
-        self != Channel::Backups
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// How a system protects one channel, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]

@@ -218,7 +218,7 @@ fn name_clash(systems: &[System], addition: &Added) -> Option<ChangeError> {
             exact || (*kind == NameKind::Exact && contextual)
         });
         if let Some(other) = taken {
-            let shown = crate::output::sanitize::line(name);
+            let shown = crate::text::sanitize::line(name);
             let message = if normalize(name) == skeleton(name) {
                 format!("`{shown}` already names `{}` in the catalog", other.id)
             } else {

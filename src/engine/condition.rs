@@ -15,9 +15,9 @@ use serde_saphyr::Spanned;
 
 use super::pattern::{RuleRegex, compile_regex};
 use crate::catalog::{Channel, Enabler, Match, Support, System};
+use crate::date::Date;
 use crate::fields::{self, FieldId, Kind};
 use crate::inventory::Tool;
-use crate::policy::date::Date;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::span_of;

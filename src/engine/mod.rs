@@ -13,10 +13,10 @@ pub mod template;
 use std::sync::Arc;
 
 use crate::catalog::{Catalog, Channel, Match, Support, System};
+use crate::date::Date;
 use crate::fields::{self, FieldId};
 use crate::finding::{Finding, ToolRef};
 use crate::inventory::{self, E2eeSetting, Inventory, Problem, Tool};
-use crate::policy::date::Date;
 use crate::source::{SourceFile, Span};
 use apply::Subject;
 use duplicates::{Duplicate, FirstSeen};

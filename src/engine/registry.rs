@@ -66,7 +66,7 @@ impl Registry {
         for path in paths {
             match crate::discover::read(path, max_size) {
                 Ok(file) if file.invalid_utf8.is_none() => {
-                    if let Some(at) = crate::policy::not_text(&file.source.text) {
+                    if let Some(at) = crate::discover::not_text(&file.source.text) {
                         // Named, never quoted: the file is not text.
                         let name = file.source.name.clone();
                         let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));

@@ -179,7 +179,7 @@ pub struct RuleErrorInner {
     pub source: Arc<SourceFile>,
     /// The escaped and cut lines drawn under the message (a rule file may come from a pull
     /// request).
-    snippet: crate::output::excerpt::Snippet,
+    snippet: crate::text::excerpt::Snippet,
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
@@ -196,7 +196,7 @@ impl RuleError {
     pub(super) fn new(source: &Arc<SourceFile>, problem: Located) -> RuleError {
         RuleError(Box::new(RuleErrorInner {
             source: Arc::clone(source),
-            snippet: crate::output::excerpt::Snippet::new(source, problem.span),
+            snippet: crate::text::excerpt::Snippet::new(source, problem.span),
             span: problem.span,
             message: problem.message,
             help: problem.help,
@@ -218,7 +218,7 @@ impl RuleError {
 impl std::fmt::Display for RuleError {
     /// The message; the drawn diagnostic shows where.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::output::sanitize::cut(&self.message))?;
+        f.write_str(&crate::text::sanitize::cut(&self.message))?;
         if !self.snippet.is_drawn() {
             write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
         }
@@ -241,9 +241,9 @@ impl Diagnostic for RuleError {
         self.snippet.source_code()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let label = self.snippet.label(Some(
-            crate::output::sanitize::cut(&self.message).into_owned(),
-        ))?;
+        let label = self
+            .snippet
+            .label(Some(crate::text::sanitize::cut(&self.message).into_owned()))?;
         Some(Box::new(std::iter::once(label)))
     }
 }

@@ -29,7 +29,7 @@ pub const MAX_DELAY: Duration = Duration::from_millis(150);
 
 /// Runs the server on standard input and output until `exit` or the end of input.
 pub fn run_stdio() -> Result<u8, String> {
-    let settings = crate::policy::Settings::new(crate::policy::date::Date::default_today()?);
+    let settings = crate::policy::Settings::new(crate::date::Date::default_today()?);
     let mut server = Server::new(settings);
     // A reader thread, so the main thread can wait for input with a timeout (the debounce).
     let (frames, incoming) = mpsc::sync_channel::<transport::Frame>(64);

@@ -23,7 +23,7 @@ struct Output<'a> {
     errors: Vec<JsonPathError<'a>>,
     /// The company's changes to the catalog the verdict rests on (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    catalog_overrides: Vec<crate::catalog::CatalogChange>,
+    catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
 #[derive(Serialize)]

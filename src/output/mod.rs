@@ -2,7 +2,6 @@
 
 pub mod csv;
 pub mod evidence;
-pub mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
@@ -10,11 +9,9 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
-pub mod locate;
 pub mod oscal;
 pub mod report;
 pub mod report_json;
-pub mod sanitize;
 pub mod sarif;
 #[cfg(test)]
 mod testing;
@@ -22,6 +19,7 @@ mod testing;
 use std::io::{self, Write};
 
 use crate::Outcome;
+pub(crate) use crate::text::{excerpt, locate, sanitize};
 
 /// The project's repository, Cargo.toml's `package.repository` (the one place to change it).
 pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
@@ -51,7 +49,7 @@ pub fn rule_help_uri(rule_id: &str) -> String {
 
 /// The run's catalog changes with every text escaped for machine formats (bidi controls and
 /// line separators shown as escapes; the format encodes the rest), in the outcome's order.
-pub fn catalog_changes(outcome: &Outcome) -> Vec<crate::catalog::CatalogChange> {
+pub fn catalog_changes(outcome: &Outcome) -> Vec<crate::outcome::CatalogChange> {
     let esc = |t: &str| sanitize::bidi(t).into_owned();
     outcome
         .catalog_changes

@@ -9,21 +9,23 @@
 pub mod baseline;
 mod candidates;
 pub mod config;
-pub mod confine;
-pub mod date;
+pub use crate::confine;
+pub(crate) use crate::discover::parent_dir;
+pub use crate::discover::{normalize, not_text};
 pub mod discover;
 pub mod ignores;
 pub mod init;
 mod sink;
-mod threshold;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::date::Date;
 use crate::engine::rule::Registry;
 use crate::finding::Finding;
+pub use crate::outcome::FailOn;
 use crate::outcome::Inputs;
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
@@ -31,9 +33,7 @@ use baseline::Baseline;
 pub(crate) use baseline::RelativeNames;
 pub use baseline::{Recorded, record_baseline};
 use config::{Config, ConfigError, RuleLevel};
-use date::Date;
 use sink::Sink;
-pub use threshold::FailOn;
 
 /// Rule ids of the findings the policy itself produces. Each has a file in `rules/`.
 pub mod ids {
@@ -60,8 +60,7 @@ pub mod ids {
     pub const INVALID_CONFIG: &str = "invalid-config";
 }
 
-/// Days before expiry from which an exception is reported as `exception-expiring`.
-pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+pub use crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// Which config files apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -503,38 +502,6 @@ pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
         ));
     }
     Ok(Arc::new(file.source))
-}
-
-/// The offset of the first NUL byte: a file holding one is binary (or `/proc/self/environ`),
-/// never a config or rule file, and is named, never quoted.
-pub fn not_text(text: &str) -> Option<usize> {
-    text.find('\0')
-}
-
-/// The directory of a file, absolute and [`normalize`]d.
-pub(crate) fn parent_dir(path: &Path) -> PathBuf {
-    let absolute = normalize(path);
-    absolute
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-/// `path` made absolute against the working directory, with `.` and `..` resolved as text,
-/// so that one file has one spelling whichever directory the run starts from.
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `path` relative to the (normalized) directory `dir`, with `/` separators and `..` where it

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Outcome;
 use crate::coverage::Coverage;
+use crate::date::Date;
 use crate::finding::{Finding, Severity, SuppressionKind};
-use crate::policy::date::Date;
 
 pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
@@ -38,7 +38,7 @@ use verdict::{tool_outcome, verdict};
 pub const VERSION: u32 = 2;
 
 /// Days before expiry from which an accepted risk is highlighted as expiring soon.
-pub const SOON_DAYS: i64 = crate::policy::EXPIRING_WITHIN_DAYS;
+pub const SOON_DAYS: i64 = crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
@@ -58,7 +58,7 @@ pub struct Report {
     pub changes: Option<Changes>,
     /// The company's changes to the catalog the verdict rests on (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub catalog_overrides: Vec<crate::catalog::CatalogChange>,
+    pub catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
 impl Report {

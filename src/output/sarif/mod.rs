@@ -81,7 +81,7 @@ struct Run<'a> {
 struct RunProperties {
     coverage: crate::coverage::Coverage,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    catalog_overrides: Vec<crate::catalog::CatalogChange>,
+    catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
 #[derive(Serialize)]

@@ -19,11 +19,11 @@ use crate::engine::Levels;
 
 use crate::finding::Severity;
 use crate::inventory::Mapping;
-use crate::output::excerpt::Snippet;
 use crate::read::{Complaint, NodeReader};
 use crate::source::Sp;
 use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
+use crate::text::excerpt::Snippet;
 use crate::yaml::{Node, NodeKind};
 
 mod catalog;
@@ -169,7 +169,7 @@ impl Diagnostic for ConfigError {
 impl std::fmt::Display for ConfigError {
     /// The message, escaped; where the line cannot be drawn, its location in words.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::output::sanitize::cut(&self.message))?;
+        f.write_str(&crate::text::sanitize::cut(&self.message))?;
         if !self.snippet.is_drawn() {
             write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
         }
@@ -190,7 +190,7 @@ impl ConfigError {
             file_name: source.name.clone(),
             file_text: Arc::clone(&source.text),
             span: span.into(),
-            label: crate::output::sanitize::cut(&label.into()).into_owned(),
+            label: crate::text::sanitize::cut(&label.into()).into_owned(),
             help,
             snippet: Snippet::new(source, span),
         }
