@@ -15,7 +15,9 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+/// A value with the byte span it was read from: the spanned type every typed loader uses
+/// (rules, configs), named here so that only this module knows the parser.
+pub use serde_saphyr::Spanned;
 
 use crate::source::Span;
 
@@ -239,9 +241,15 @@ fn parse_saphyr(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
         .map_err(|error| locate_error(text, &error))
 }
 
+/// One YAML document deserialized into a typed model with [`options`]; an error is located
+/// at its first offending byte and worded as [`parse`] words it.
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| locate_error(text, &e))
+}
+
 /// A serde-saphyr error (syntax, or a typed deserializer's complaint) as a message in our words
 /// at the byte span it refers to.
-pub fn locate_error(text: &str, error: &serde_saphyr::Error) -> ParseError {
+fn locate_error(text: &str, error: &serde_saphyr::Error) -> ParseError {
     let span = error
         .location()
         .and_then(|location| {

@@ -378,3 +378,20 @@ fn the_scanner_reads_paths_and_groups_but_not_comments() {
     assert_eq!(root["Outcome"], "outcome");
     assert_eq!(root["check"], "pipeline");
 }
+
+/// One parser module: `yaml` is the only module that names the YAML parser (and `build.rs`,
+/// which converts the embedded rules and catalog before the crate exists).
+#[test]
+fn only_yaml_names_the_parser() {
+    let src = common::root().join("src");
+    let naming: Vec<String> = walkdir(&src)
+        .into_iter()
+        .filter(|f| {
+            let (code, _) = code_only(&std::fs::read_to_string(f).unwrap());
+            code.contains("serde_saphyr") || code.contains("granit_parser")
+        })
+        .map(|f| f.strip_prefix(&src).unwrap().display().to_string())
+        .filter(|f| top_level_module(Path::new(f)).as_deref() != Some("yaml"))
+        .collect();
+    assert!(naming.is_empty(), "the YAML parser is named in {naming:?}");
+}

@@ -331,8 +331,7 @@ impl Catalog {
     }
 
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
-        let file: CatalogFile = serde_saphyr::from_str_with_options(text, crate::yaml::options())
-            .map_err(|e| CatalogError(e.to_string()))?;
+        let file: CatalogFile = crate::yaml::from_str(text).map_err(|e| CatalogError(e.message))?;
         Catalog::from_file(file)
     }
 

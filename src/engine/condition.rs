@@ -10,8 +10,8 @@
 //! `at_least` (a data classification level). On a list field (`tool.channels`) a test holds when
 //! it holds for any element.
 
+use crate::yaml::Spanned;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 use super::pattern::{RuleRegex, compile_regex};
 use crate::catalog::{Channel, Enabler, Match, Support, System};

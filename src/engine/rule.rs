@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::yaml::Spanned;
 use miette::Diagnostic;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 use super::condition::{Condition, ConditionSpec, Located};
 use super::template::Template;
@@ -263,11 +263,9 @@ impl Rule {
     /// Loads one rule file; every mistake is located in it.
     pub fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
         let text = source.text.as_str();
-        let spec: RuleSpec = serde_saphyr::from_str_with_options(text, crate::yaml::options())
-            .map_err(|e| {
-                let located = crate::yaml::locate_error(text, &e);
-                RuleError::new(source, Located::new(located.span, located.message, None))
-            })?;
+        let spec: RuleSpec = crate::yaml::from_str(text).map_err(|located| {
+            RuleError::new(source, Located::new(located.span, located.message, None))
+        })?;
         Rule::from_spec(spec, source)
     }
 
