@@ -18,6 +18,7 @@ pub mod finding;
 pub mod fix;
 pub mod generate;
 pub mod inventory;
+pub mod located;
 pub mod lsp;
 pub mod outcome;
 pub mod output;

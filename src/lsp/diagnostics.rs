@@ -139,7 +139,7 @@ pub fn diagnostic(
 /// The diagnostic of a config error, in the config file's own text.
 pub fn of_config_error(error: &ConfigError, text: &str, encoding: Encoding) -> Diagnostic {
     let index = LineIndex::new(text);
-    let span = Span::new(error.span.offset(), error.span.len());
+    let span = error.span;
     let mut message = error.message.clone();
     if let Some(help) = &error.help {
         message.push_str("\nhelp: ");
@@ -202,7 +202,7 @@ pub fn for_inventory(
                     let source = &e.file_text;
                     let path = Path::new(&e.file_name);
                     let index = LineIndex::new(source);
-                    let span = Span::new(e.span.offset(), e.span.len());
+                    let span = e.span;
                     Some(DiagnosticRelatedInformation {
                         location: Location::new(uri_of(path)?, index.range(source, span, encoding)),
                         message: e.message.clone(),

@@ -78,7 +78,7 @@ pub fn render(keys: &BTreeSet<Key>) -> String {
 /// Reads a baseline file; every mistake points into it.
 pub fn load(source: Arc<SourceFile>) -> Result<Baseline, Vec<ConfigError>> {
     let error = |span: Span, message: &str, label: &str| {
-        vec![ConfigError::new(
+        vec![crate::policy::config::config_error(
             &source,
             span,
             message,

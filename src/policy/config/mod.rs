@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use miette::{Diagnostic, SourceSpan};
-
 use super::FailOn;
 use crate::catalog::{Added, Catalog, Override};
 use crate::engine::Levels;
@@ -23,7 +21,6 @@ use crate::read::{Complaint, NodeReader};
 use crate::source::Sp;
 use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
-use crate::text::excerpt::Snippet;
 use crate::yaml::{Node, NodeKind};
 
 mod catalog;
@@ -131,70 +128,25 @@ impl Config {
     }
 }
 
-impl std::error::Error for ConfigError {}
+/// A mistake in a config (or baseline) file: the one located error, coded `invalid-config`.
+pub type ConfigError = crate::located::LocatedError;
 
-/// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
-#[derive(Debug)]
-pub struct ConfigError {
-    pub message: String,
-    /// The name and text of the file the error points into (a config, an extended file, a
-    /// baseline).
-    pub file_name: String,
-    pub file_text: Arc<String>,
-    pub span: SourceSpan,
-    pub label: String,
-    pub help: Option<String>,
-    /// The escaped and cut lines drawn under the message (a config comes from a pull request).
-    snippet: Snippet,
-}
-
-impl Diagnostic for ConfigError {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("error[invalid-config]"))
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.snippet.source_code()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let label = self.snippet.label(Some(self.label.clone()))?;
-        Some(Box::new(std::iter::once(label)))
-    }
-}
-
-impl std::fmt::Display for ConfigError {
-    /// The message, escaped; where the line cannot be drawn, its location in words.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::text::sanitize::cut(&self.message))?;
-        if !self.snippet.is_drawn() {
-            write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
-        }
-        Ok(())
-    }
-}
-
-impl ConfigError {
-    pub fn new(
-        source: &SourceFile,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: Option<String>,
-    ) -> ConfigError {
-        ConfigError {
-            message: message.into(),
-            file_name: source.name.clone(),
-            file_text: Arc::clone(&source.text),
-            span: span.into(),
-            label: crate::text::sanitize::cut(&label.into()).into_owned(),
-            help,
-            snippet: Snippet::new(source, span),
-        }
-    }
+/// A config problem at `span` of `source`, with the words under the span.
+pub(crate) fn config_error(
+    source: &SourceFile,
+    span: Span,
+    message: impl Into<String>,
+    label: impl Into<String>,
+    help: Option<String>,
+) -> ConfigError {
+    ConfigError::new(
+        "invalid-config",
+        source,
+        span,
+        message,
+        Some(label.into()),
+        help,
+    )
 }
 
 /// Loads a config file and everything it `extends`; `rule_ids` are the ids `rules:` and
@@ -286,7 +238,7 @@ impl Loader<'_> {
     ) {
         let span = self.first_line(span);
         self.errors
-            .push(ConfigError::new(self.source, span, message, label, help));
+            .push(config_error(self.source, span, message, label, help));
     }
 
     /// Entries of a mapping, or `None` (reported) when the node is something else.
