@@ -10,7 +10,7 @@ use crate::channel::Channel;
 /// How a field's value is read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Free text.
+    /// Free text; a YAML number or boolean is taken as its text as written (`id: 2024`).
     Text,
     /// One word of a fixed vocabulary.
     Keyword(&'static [&'static str]),
@@ -272,8 +272,8 @@ pub fn markdown() -> String {
     let mut out = String::from("| field | value | what it is | example |\n|---|---|---|---|\n");
     for field in FIELDS {
         let value = match field.kind {
-            Kind::Text if field.required => "text, required".to_owned(),
-            Kind::Text => "text".to_owned(),
+            Kind::Text if field.required => "text (a number is its text), required".to_owned(),
+            Kind::Text => "text (a number is its text)".to_owned(),
             Kind::Keyword(words) => format!("one of `{}`", words.join("`, `")),
             Kind::Level => "a level of the config".to_owned(),
             Kind::Channels => format!("list of `{}`", CHANNELS.join("`, `")),
