@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         );
         std::process::exit(i32::from(e2ee_lint::status::exit::INTERNAL));
     }));
+    #[cfg(feature = "internal-test-panic")]
     if std::env::var_os("E2EE_LINT_INTERNAL_TEST_PANIC").is_some() {
         panic!("E2EE_LINT_INTERNAL_TEST_PANIC is set");
     }

@@ -234,6 +234,10 @@ fn same_input_same_bytes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "internal-test-panic"),
+    ignore = "the panic switch is only built with --features internal-test-panic (.ci/run)"
+)]
 fn a_panic_is_one_line_and_exit_3() {
     let out = common::e2ee_lint_env(&["rules"], &[("E2EE_LINT_INTERNAL_TEST_PANIC", "1")]);
     assert_eq!(out.code, 3);
