@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::path::{self, ToolsPath};
 use super::{
     Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, empty,
     scalar_key,
@@ -11,7 +12,11 @@ use crate::catalog::Channel;
 use crate::fields::{self, FieldId, Kind};
 use crate::read::{Complaint, NodeReader};
 use crate::source::{SourceFile, Sp, Span};
+use crate::suggest::did_you_mean;
 use crate::yaml::{Node, NodeKind};
+
+/// The key of a value translation that catches every value not named (`"*": other`).
+pub const ANY_VALUE: &str = "*";
 
 pub(super) struct Loader<'a> {
     pub(super) source: &'a SourceFile,
@@ -73,6 +78,7 @@ impl<'a> Loader<'a> {
         match (&document.kind, &mapping.tools) {
             // An empty document (or only comments) lists no tools.
             (NodeKind::Null, _) => {}
+            (_, ToolsAt::Path(at)) => self.tools_at(at, document, inventory),
             (NodeKind::Map(_), ToolsAt::Single) => {
                 if let Some(tool) = self.tool(document) {
                     inventory.tools.push(tool);
@@ -126,6 +132,11 @@ impl<'a> Loader<'a> {
                         "the config's `inventory.tools: .` says the file is a list of tools"
                             .to_owned(),
                     ),
+                    // Read by `tools_at` above; kept so the message stays total.
+                    ToolsAt::Path(at) => (
+                        format!("a document the path `{}` leads through", at.text),
+                        "the config's `inventory.tools` path says where the tools are".to_owned(),
+                    ),
                     ToolsAt::Single => (
                         "one tool (a mapping)".to_owned(),
                         "the config's `inventory.tools: single` says each file is one tool"
@@ -149,6 +160,61 @@ impl<'a> Loader<'a> {
                 );
             }
         }
+    }
+
+    /// The tools a path leads to, or one `empty-inventory` at the step that matched nothing.
+    fn tools_at(&mut self, at: &ToolsPath, document: &Node, inventory: &mut Inventory) {
+        let miss = match path::walk(at, document) {
+            Ok(found) => {
+                for found in found {
+                    if let Some(tool) = self.tool_in(found.node, &found.enclosing) {
+                        inventory.tools.push(tool);
+                    }
+                }
+                return;
+            }
+            Err(miss) => miss,
+        };
+        // A top-level mapping has no span of its own: point at its first key.
+        let span = match &miss.at.kind {
+            NodeKind::Map(entries) => entries.first().map_or(miss.at.span, |(k, _)| k.span),
+            _ => miss.at.span,
+        };
+        let step = path::describe(at, miss.step);
+        let (why, help) = match (&at.steps[miss.step], miss.found) {
+            (path::Step::Key(key), None) => {
+                let seen: Vec<&str> = miss.keys_seen.iter().map(String::as_str).collect();
+                let help = did_you_mean(key, &seen)
+                    .map(|d| format!("{d}; keys seen there: {}", seen.join(", ")))
+                    .unwrap_or_else(|| format!("keys seen there: {}", seen.join(", ")));
+                (format!("no mapping there has the key `{key}`"), help)
+            }
+            (path::Step::Items, found) => (
+                format!("expected a list there, found {}", found.unwrap_or("something else")),
+                "use `key[*]` only where the value is a list; `*` reads every value of a mapping"
+                    .to_owned(),
+            ),
+            (_, found) => (
+                format!(
+                    "expected a mapping there, found {}",
+                    found.unwrap_or("something else")
+                ),
+                "use `[*]` for the items of a list".to_owned(),
+            ),
+        };
+        self.problems.push(Problem {
+            kind: ProblemKind::Empty,
+            span: self.first_line(span),
+            message: format!(
+                "the `inventory.tools` path `{}` matched nothing at step {} of {} ({step}): {why}",
+                at.text,
+                miss.step + 1,
+                at.steps.len()
+            ),
+            help: Some(format!(
+                "{help}; the config's `inventory.tools` says where the tools are"
+            )),
+        });
     }
 
     fn version(&mut self, value: &Node) {
@@ -183,9 +249,16 @@ impl<'a> Loader<'a> {
     fn translate<'n>(&self, field: FieldId, value: &Node<'n>) -> Option<Node<'n>> {
         let map = self.mapping.values[field.index()].as_ref()?;
         let one = |node: &Node<'n>| -> Option<Node<'n>> {
-            let to = map.get(&scalar_key(node, &self.source.text)?)?;
+            // `*` translates every value the map does not name.
+            let key = scalar_key(node, &self.source.text)?;
+            let to = map.get(&key).or_else(|| map.get(ANY_VALUE))?;
+            let kind = if to.as_str() == super::preset::UNSET {
+                NodeKind::Null
+            } else {
+                NodeKind::Str(to.clone().into())
+            };
             Some(Node {
-                kind: NodeKind::Str(to.clone().into()),
+                kind,
                 span: node.span,
             })
         };
@@ -218,6 +291,54 @@ impl<'a> Loader<'a> {
     }
 
     pub(super) fn tool(&mut self, item: &Node) -> Option<Tool> {
+        self.tool_in(item, &[])
+    }
+
+    /// One field's value, read as the field table says, into `tool` (`name` into `name`).
+    fn field(
+        &mut self,
+        tool: &mut Tool,
+        field: FieldId,
+        key: &str,
+        value: &Node,
+        name: &mut Option<Sp<String>>,
+        name_missing_reported: &mut bool,
+    ) {
+        let translated = self.translate(field, value);
+        let value = translated.as_ref().unwrap_or(value);
+        // In a company's own shape, `key: null` is how "not filled in" is written, and a
+        // translation to `~` leaves the field unset.
+        if !self.mapping.v1 && value.kind == NodeKind::Null {
+            return;
+        }
+        let spec = field.spec();
+        match spec.kind {
+            Kind::Text | Kind::Level => {
+                let text = self.field_string(value, key);
+                match field {
+                    fields::NAME => {
+                        *name_missing_reported |= text.is_none();
+                        *name = text;
+                    }
+                    fields::ID => {
+                        if let Some(id) = text {
+                            tool.id = id;
+                            tool.id_is_explicit = true;
+                        }
+                    }
+                    _ => tool.values[field.index()] = text,
+                }
+            }
+            Kind::Keyword(words) => {
+                tool.values[field.index()] = self.keyword(value, spec.noun, words);
+            }
+            Kind::Channels => tool.channels = self.channels(value, key),
+            Kind::Labels => tool.labels = self.labels(value, key),
+        }
+    }
+
+    /// A tool entry, with the records that enclose it (nearest last) for `^.` field paths.
+    pub(super) fn tool_in(&mut self, item: &Node, enclosing: &[&Node]) -> Option<Tool> {
         let mapping = self.mapping;
         let name_key = mapping.key_of(fields::NAME).unwrap_or("name");
         let NodeKind::Map(entries) = &item.kind else {
@@ -245,35 +366,20 @@ impl<'a> Loader<'a> {
                 self.extra_key(key, value, &mut tool);
                 continue;
             };
-            // In a company's own shape, `key: null` is how "not filled in" is written.
-            if !mapping.v1 && value.kind == NodeKind::Null {
-                continue;
-            }
-            let translated = self.translate(field, value);
-            let value = translated.as_ref().unwrap_or(value);
-            let spec = field.spec();
-            match spec.kind {
-                Kind::Text | Kind::Level => {
-                    let text = self.field_string(value, key);
-                    match field {
-                        fields::NAME => {
-                            name_missing_reported |= text.is_none();
-                            name = text;
-                        }
-                        fields::ID => {
-                            if let Some(id) = text {
-                                tool.id = id;
-                                tool.id_is_explicit = true;
-                            }
-                        }
-                        _ => tool.values[field.index()] = text,
-                    }
-                }
-                Kind::Keyword(words) => {
-                    tool.values[field.index()] = self.keyword(value, spec.noun, words);
-                }
-                Kind::Channels => tool.channels = self.channels(value, key),
-                Kind::Labels => tool.labels = self.labels(value, key),
+            self.field(&mut tool, field, key, value, &mut name, &mut name_missing_reported);
+        }
+        // Fields read through a path: below the entry (`meta.company`) or from a record that
+        // encloses it (`^.name`). A path that leads nowhere is a field not filled in.
+        for (field, at) in mapping.field_paths() {
+            if let Some(value) = path::resolve(at, item, enclosing) {
+                self.field(
+                    &mut tool,
+                    field,
+                    &at.text,
+                    value,
+                    &mut name,
+                    &mut name_missing_reported,
+                );
             }
         }
         let name = match name {
@@ -330,6 +436,13 @@ impl<'a> Loader<'a> {
     /// A key no field takes: in a mapped inventory the company's own, kept for rules as
     /// `extra.<key>` (text values); reported as unknown unless the mapping ignores such keys.
     fn extra_key(&mut self, key: &Node, value: &Node, tool: &mut Tool) {
+        // The first key of a relative field path (`meta` of `meta.company`) is read.
+        if key
+            .as_str()
+            .is_some_and(|k| self.mapping.path_roots().any(|root| root == k))
+        {
+            return;
+        }
         if !self.mapping.v1
             && let (Some(name), Some(text)) = (key.as_str(), scalar_key(value, &self.source.text))
         {
