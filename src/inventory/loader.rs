@@ -166,11 +166,20 @@ impl<'a> Loader<'a> {
     fn tools_at(&mut self, at: &ToolsPath, document: &Node, inventory: &mut Inventory) {
         let miss = match path::walk(at, document) {
             Ok(found) => {
+                let before = self.problems.len();
                 for found in found {
                     if let Some(tool) = self.tool_in(found.node, &found.enclosing) {
                         inventory.tools.push(tool);
                     }
                 }
+                // A value derived from an enclosing record (`^.name`) is read once per tool it
+                // encloses: its problem is reported once.
+                let mut seen = std::collections::HashSet::new();
+                let mut index = 0;
+                self.problems.retain(|p| {
+                    index += 1;
+                    index <= before || seen.insert((p.span, p.message.clone()))
+                });
                 return;
             }
             Err(miss) => miss,

@@ -59,7 +59,10 @@ impl Mapping {
                 let pairs: Vec<String> = map
                     .as_ref()?
                     .iter()
-                    .map(|(theirs, ours)| format!("{theirs} → {ours}"))
+                    .map(|(theirs, ours)| match ours.as_str() {
+                        super::preset::UNSET => format!("{theirs} → (unset)"),
+                        ours => format!("{theirs} → {ours}"),
+                    })
                     .collect();
                 Some(format!("{}: {}", field.name, pairs.join(", ")))
             })
