@@ -49,11 +49,20 @@ impl InputError {
     }
 
     /// A JSON syntax or shape error at `line`:`column` (1-based, as serde_json counts).
-    pub fn at(file: &str, text: Arc<String>, line: usize, column: usize, message: String) -> InputError {
-        let offset = offset_of(&text, line, column);
-        // Point at one character, or at the end of a truncated file.
+    pub fn at(
+        file: &str,
+        text: Arc<String>,
+        (line, column): (usize, usize),
+        truncated: bool,
+        message: String,
+    ) -> InputError {
+        // A truncated file: point at its end.
+        let offset = if truncated {
+            text.len()
+        } else {
+            offset_of(&text, line, column)
+        };
         let length = usize::from(offset < text.len());
-        let truncated = offset >= text.len();
         InputError {
             file: file.to_owned(),
             message,

@@ -81,13 +81,14 @@ impl Merger {
     /// Merges one run's `report-json`, read from `file`; on error nothing of it is merged.
     pub fn add(&mut self, file: &str, text: Arc<String>) -> Result<(), InputError> {
         let run: input::Run = serde_json::from_str(&text).map_err(|e| {
-            let message = match e.classify() {
-                serde_json::error::Category::Eof => {
-                    "truncated: the JSON ends before the report does".to_owned()
-                }
-                _ => format!("not a report-json document: {e}"),
+            let truncated = e.classify() == serde_json::error::Category::Eof;
+            let message = if truncated {
+                "truncated: the JSON ends before the report does".to_owned()
+            } else {
+                format!("not a report-json document: {e}")
             };
-            InputError::at(file, Arc::clone(&text), e.line(), e.column(), message)
+            let place = (e.line(), e.column());
+            InputError::at(file, Arc::clone(&text), place, truncated, message)
         })?;
         if run.version != evidence::VERSION {
             return Err(InputError::semantic(
@@ -341,8 +342,11 @@ impl Merger {
         // together across repositories (by id, then repository), findings by place.
         self.repositories.sort_by(|a, b| a.name.cmp(&b.name));
         self.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        // A tool's key: its catalog entry, else its id ("MS Teams" and "Microsoft Teams" are
+        // one tool).
+        let key = |t: &ToolRow| -> Arc<str> { t.catalog_id.clone().unwrap_or_else(|| Arc::clone(&t.id)) };
         self.tools.sort_by(|a, b| {
-            (&a.id, &a.repository, &a.file, a.line).cmp(&(&b.id, &b.repository, &b.file, b.line))
+            (key(a), &a.repository, &a.file, a.line).cmp(&(key(b), &b.repository, &b.file, b.line))
         });
         self.findings
             .sort_by(|a, b| (&a.file, a.line, a.column, &a.rule).cmp(&(&b.file, b.line, b.column, &b.rule)));

@@ -9,6 +9,7 @@ pub mod gitlab;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod merged;
 pub mod junit;
 pub mod locate;
 pub mod oscal;

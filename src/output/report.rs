@@ -158,6 +158,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             input.sha256
         )?;
     }
+    super::merged::markdown(report, out)?;
 
     summary(report, out)?;
     tools(&report.tools, out)?;

@@ -231,7 +231,9 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             i.sha256
         )?;
     }
-    writeln!(out, "</tbody></table></section>")
+    writeln!(out, "</tbody></table>")?;
+    super::merged::html(report, out)?;
+    writeln!(out, "</section>")
 }
 
 fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
