@@ -207,3 +207,28 @@ fn the_repository_comes_from_the_flag_or_the_ci() {
         64
     );
 }
+
+/// The merged report-json is a report-json: it validates against schemas/report.schema.json,
+/// including when an input was unreadable and when catalog versions differ.
+#[test]
+fn the_merged_report_json_validates_against_the_report_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = three(dir.path());
+    let mut older = json(&std::fs::read_to_string(&inputs[2]).unwrap());
+    older["header"]["catalog"]["version"] = "0.0.1+0000000000000000".into();
+    std::fs::write(&inputs[2], older.to_string()).unwrap();
+    let missing = dir.path().join("missing.json");
+    let mut args: Vec<&str> = inputs.iter().map(|p| p.to_str().unwrap()).collect();
+    args.extend([missing.to_str().unwrap(), "--format", "report-json"]);
+    let out = merge(&args);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let merged = json(&out.stdout);
+    assert!(merged["header"]["warnings"].as_array().is_some_and(|w| !w.is_empty()));
+    let errors: Vec<String> = validator.iter_errors(&merged).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

@@ -96,7 +96,8 @@ pub fn html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "<h3>Repositories</h3><table><thead><tr><th>repository</th><th>commit</th>\
+        "<style>table.repositories td {{ overflow-wrap: anywhere; }}</style>\
+         <h3>Repositories</h3><table class=\"repositories\"><thead><tr><th>repository</th><th>commit</th>\
          <th>evaluated on</th><th>tools</th><th>verdict</th><th>catalog version</th>\
          <th>policy SHA-256</th><th>inputs SHA-256</th></tr></thead><tbody>"
     )?;

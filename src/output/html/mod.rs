@@ -231,7 +231,7 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             i.sha256
         )?;
     }
-    writeln!(out, "</tbody></table>")?;
+    write!(out, "</tbody></table>")?;
     super::merged::html(report, out)?;
     writeln!(out, "</section>")
 }
