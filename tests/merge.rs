@@ -12,7 +12,13 @@ use serde_json::Value;
 fn run(dir: &Path, repository: &str, inventories: &[&str]) -> PathBuf {
     let mut args = vec!["check"];
     args.extend(inventories);
-    args.extend(["--isolated", "--format", "report-json", "--repository", repository]);
+    args.extend([
+        "--isolated",
+        "--format",
+        "report-json",
+        "--repository",
+        repository,
+    ]);
     let out = common::e2ee_lint(&args);
     assert!(matches!(out.code, 0 | 1), "{}", out.stderr);
     let path = dir.join(format!("{}.json", repository.replace('/', "_")));
@@ -55,11 +61,17 @@ fn three_runs_merge_with_provenance_and_sums() {
     assert_eq!(merged["version"], runs[0]["version"]);
     // Provenance: one row per run, with its commit, policy hash and catalog version.
     let repositories = merged["header"]["repositories"].as_array().unwrap();
-    let repo_names: Vec<&str> = repositories.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let repo_names: Vec<&str> = repositories
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert_eq!(repo_names, ["acme/chat", "acme/legacy", "acme/seed"]);
     for (repository, run) in repositories.iter().zip(&runs) {
         assert_eq!(repository["policy_sha256"], run["header"]["policy_sha256"]);
-        assert_eq!(repository["catalog_version"], run["header"]["catalog"]["version"]);
+        assert_eq!(
+            repository["catalog_version"],
+            run["header"]["catalog"]["version"]
+        );
         assert_eq!(repository["tools"], run["tools"].as_array().unwrap().len());
         assert_eq!(repository["verdict"], run["summary"]["verdict"]);
         assert_eq!(repository["inputs_sha256"].as_str().unwrap().len(), 64);
@@ -67,10 +79,18 @@ fn three_runs_merge_with_provenance_and_sums() {
     // Every tool row of every run, each named by its repository.
     let sum = |f: &dyn Fn(&Value) -> u64| runs.iter().map(f).sum::<u64>();
     let tools = merged["tools"].as_array().unwrap();
-    assert_eq!(tools.len() as u64, sum(&|r| r["tools"].as_array().unwrap().len() as u64));
+    assert_eq!(
+        tools.len() as u64,
+        sum(&|r| r["tools"].as_array().unwrap().len() as u64)
+    );
     for tool in tools {
         let repository = tool["repository"].as_str().unwrap();
-        assert!(tool["file"].as_str().unwrap().starts_with(&format!("{repository}: ")));
+        assert!(
+            tool["file"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{repository}: "))
+        );
     }
     // The same catalog entry in several repositories: its rows are together.
     let slack: Vec<usize> = tools
@@ -80,9 +100,19 @@ fn three_runs_merge_with_provenance_and_sums() {
         .map(|(i, _)| i)
         .collect();
     assert!(slack.len() >= 3);
-    assert_eq!(slack.last().unwrap() - slack[0] + 1, slack.len(), "Slack rows are grouped");
+    assert_eq!(
+        slack.last().unwrap() - slack[0] + 1,
+        slack.len(),
+        "Slack rows are grouped"
+    );
     // Coverage and control counts are the runs' sums; statuses follow from the sums.
-    for key in ["tools", "communication", "judged", "not_applicable", "files"] {
+    for key in [
+        "tools",
+        "communication",
+        "judged",
+        "not_applicable",
+        "files",
+    ] {
         assert_eq!(
             merged["summary"]["coverage"][key].as_u64().unwrap(),
             sum(&|r| r["summary"]["coverage"][key].as_u64().unwrap()),
@@ -148,12 +178,23 @@ fn a_truncated_input_is_located_and_the_others_still_merge() {
         &format!("html={}", html.display()),
     ]);
     assert_eq!(out.code, 2, "an input was not merged: {}", out.stderr);
-    assert!(out.stderr.contains("error[unreadable-report]"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error[unreadable-report]"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("acme_legacy.json"), "{}", out.stderr);
     assert!(out.stderr.contains("truncated"), "{}", out.stderr);
-    assert!(out.stderr.contains("garbage.json:2:"), "located: {}", out.stderr);
+    assert!(
+        out.stderr.contains("garbage.json:2:"),
+        "located: {}",
+        out.stderr
+    );
     let merged = json(&out.stdout);
-    assert_eq!(merged["header"]["repositories"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        merged["header"]["repositories"].as_array().unwrap().len(),
+        2
+    );
     assert_eq!(merged["summary"]["verdict"], "incomplete", "coverage first");
     assert_eq!(merged["path_errors"].as_array().unwrap().len(), 2);
     assert!(html.exists(), "outputs are still written");
@@ -164,7 +205,12 @@ fn a_compliant_union_passes_and_catalog_versions_that_differ_are_flagged() {
     let dir = tempfile::tempdir().unwrap();
     let a = run(dir.path(), "acme/a", &["fixtures/seed/signal.yaml"]);
     let b = run(dir.path(), "acme/b", &["fixtures/seed/wire.yaml"]);
-    let out = merge(&[a.to_str().unwrap(), b.to_str().unwrap(), "--format", "report-json"]);
+    let out = merge(&[
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "report-json",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let merged = json(&out.stdout);
     assert_eq!(merged["summary"]["verdict"], "compliant");
@@ -173,7 +219,12 @@ fn a_compliant_union_passes_and_catalog_versions_that_differ_are_flagged() {
     let mut older = json(&std::fs::read_to_string(&b).unwrap());
     older["header"]["catalog"]["version"] = "0.0.1+0000000000000000".into();
     std::fs::write(&b, older.to_string()).unwrap();
-    let out = merge(&[a.to_str().unwrap(), b.to_str().unwrap(), "--format", "markdown"]);
+    let out = merge(&[
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("catalog versions"), "{}", out.stdout);
     assert!(out.stdout.contains("0.0.1+0000000000000000"));
@@ -189,21 +240,39 @@ fn merge_refuses_non_evidence_formats_and_outputs_onto_inputs() {
     let out = merge(&[a.to_str().unwrap(), "-o", &format!("html={}", a.display())]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("refusing"), "{}", out.stderr);
-    assert!(std::fs::read_to_string(&a).unwrap().starts_with('{'), "input untouched");
+    assert!(
+        std::fs::read_to_string(&a).unwrap().starts_with('{'),
+        "input untouched"
+    );
 }
 
 /// `--repository` names the run; without it the CI's variables do.
 #[test]
 fn the_repository_comes_from_the_flag_or_the_ci() {
     let out = common::e2ee_lint_env(
-        &["check", "fixtures/seed/signal.yaml", "--isolated", "--format", "report-json"],
+        &[
+            "check",
+            "fixtures/seed/signal.yaml",
+            "--isolated",
+            "--format",
+            "report-json",
+        ],
         &[("CI_PROJECT_PATH", "group/project")],
     );
     assert_eq!(json(&out.stdout)["header"]["repository"], "group/project");
-    let out = common::e2ee_lint(&["check", "fixtures/seed/signal.yaml", "--isolated", "--format", "report-json"]);
+    let out = common::e2ee_lint(&[
+        "check",
+        "fixtures/seed/signal.yaml",
+        "--isolated",
+        "--format",
+        "report-json",
+    ]);
     assert!(json(&out.stdout)["header"].get("repository").is_none());
     assert_eq!(
-        json(&out.stdout)["header"]["policy_sha256"].as_str().unwrap().len(),
+        json(&out.stdout)["header"]["policy_sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
         64
     );
 }
@@ -228,7 +297,14 @@ fn the_merged_report_json_validates_against_the_report_schema() {
     let out = merge(&args);
     assert_eq!(out.code, 2, "{}", out.stderr);
     let merged = json(&out.stdout);
-    assert!(merged["header"]["warnings"].as_array().is_some_and(|w| !w.is_empty()));
-    let errors: Vec<String> = validator.iter_errors(&merged).map(|e| e.to_string()).collect();
+    assert!(
+        merged["header"]["warnings"]
+            .as_array()
+            .is_some_and(|w| !w.is_empty())
+    );
+    let errors: Vec<String> = validator
+        .iter_errors(&merged)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -28,7 +28,9 @@ fn check(input: &str, inventory: &str, format: &str) -> (i32, Value) {
 fn rules(json: &Value) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for f in json["findings"].as_array().unwrap() {
-        *counts.entry(f["rule"].as_str().unwrap().to_owned()).or_default() += 1;
+        *counts
+            .entry(f["rule"].as_str().unwrap().to_owned())
+            .or_default() += 1;
     }
     counts
 }
@@ -44,8 +46,14 @@ fn each_preset_reads_its_real_file() {
     let cases = [
         ("gitlab-tech-stack", format!("{dir}/gitlab/tech_stack.yml")),
         ("one-record-per-file", format!("{dir}/vetthe-app/data/apps")),
-        ("websites-list", format!("{dir}/2fa-directory-2021/communication.yml")),
-        ("awesome-privacy", format!("{dir}/awesome-privacy/awesome-privacy.yml")),
+        (
+            "websites-list",
+            format!("{dir}/2fa-directory-2021/communication.yml"),
+        ),
+        (
+            "awesome-privacy",
+            format!("{dir}/awesome-privacy/awesome-privacy.yml"),
+        ),
     ];
     let names: BTreeSet<&str> = e2ee_lint::inventory::preset::names().into_iter().collect();
     assert_eq!(
@@ -81,8 +89,8 @@ fn the_nested_list_maps_with_a_path_and_judges_its_messaging_services() {
     let mapping = "  tools: categories[*].sections[*].services[*]\n  fields:\n    notes: description\n    category: ^.name\n  unknown_fields: ignore\n  values:\n    category:\n      Encrypted Messaging: messaging\n      P2P Messaging: messaging\n      \"*\": ~\n";
     let (_, json) = check(input, mapping, "report-json");
     // One tool per service, none of the categories or sections (counted on the parsed file).
-    let parsed: Value = serde_saphyr::from_str_with_options(&text, e2ee_lint::yaml::options())
-        .unwrap();
+    let parsed: Value =
+        serde_saphyr::from_str_with_options(&text, e2ee_lint::yaml::options()).unwrap();
     let services: usize = parsed["categories"]
         .as_array()
         .unwrap()
@@ -101,8 +109,10 @@ fn the_nested_list_maps_with_a_path_and_judges_its_messaging_services() {
         );
     }
     // The section names the category: `^.name` reads the enclosing record.
-    let by_name: BTreeMap<&str, &Value> =
-        tools.iter().map(|t| (t["name"].as_str().unwrap(), t)).collect();
+    let by_name: BTreeMap<&str, &Value> = tools
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t))
+        .collect();
     for messenger in ["Signal", "Session", "Briar", "SimpleX"] {
         assert_eq!(by_name[messenger]["category"], "messaging", "{messenger}");
     }
@@ -117,18 +127,29 @@ fn the_nested_list_maps_with_a_path_and_judges_its_messaging_services() {
     }
     assert_eq!(by_name["Signal"]["outcome"], "compliant");
     // Messaging services the catalog does not know are flagged, not passed.
-    let messaging: Vec<&Value> = tools.iter().filter(|t| t["category"] == "messaging").collect();
+    let messaging: Vec<&Value> = tools
+        .iter()
+        .filter(|t| t["category"] == "messaging")
+        .collect();
     let in_messaging_sections: BTreeSet<&str> = parsed["categories"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|c| c["sections"].as_array().unwrap())
-        .filter(|s| matches!(s["name"].as_str(), Some("Encrypted Messaging" | "P2P Messaging")))
+        .filter(|s| {
+            matches!(
+                s["name"].as_str(),
+                Some("Encrypted Messaging" | "P2P Messaging")
+            )
+        })
         .flat_map(|s| s["services"].as_array().unwrap())
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert!(in_messaging_sections.len() > 5);
-    let names: BTreeSet<&str> = messaging.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: BTreeSet<&str> = messaging
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, in_messaging_sections);
     assert!(messaging.iter().all(|t| t["outcome"] != "not-applicable"));
 }
@@ -155,7 +176,10 @@ fn a_path_step_that_matches_nothing_is_located_with_did_you_mean() {
     let message = finding["message"].as_str().unwrap();
     assert!(message.contains("step 3 of 6"), "{message}");
     assert!(message.contains("`sectons`"), "{message}");
-    assert_eq!(finding["span"]["line"], 2, "points at the category the step was tried on");
+    assert_eq!(
+        finding["span"]["line"], 2,
+        "points at the category the step was tried on"
+    );
     let help = finding["help"].as_str().unwrap();
     assert!(help.contains("sections"), "{help}");
 
@@ -169,7 +193,11 @@ fn a_path_step_that_matches_nothing_is_located_with_did_you_mean() {
     assert_eq!(json["tools"][0]["name"], "Signal");
     assert_eq!(json["tools"][0]["line"], 6);
 
-    let config = common::put(dir.path(), "bad.yaml", "inventory:\n  tools: categories[0]\n");
+    let config = common::put(
+        dir.path(),
+        "bad.yaml",
+        "inventory:\n  tools: categories[0]\n",
+    );
     let out = common::e2ee_lint(&[
         "check",
         inventory.to_str().unwrap(),
@@ -180,7 +208,11 @@ fn a_path_step_that_matches_nothing_is_located_with_did_you_mean() {
     assert!(out.stderr.contains("not a valid path"), "{}", out.stderr);
     assert!(out.stderr.contains("bad.yaml:2:"), "{}", out.stderr);
 
-    let config = common::put(dir.path(), "bad2.yaml", "inventory:\n  preset: gitlab-techstack\n");
+    let config = common::put(
+        dir.path(),
+        "bad2.yaml",
+        "inventory:\n  preset: gitlab-techstack\n",
+    );
     let out = common::e2ee_lint(&[
         "check",
         inventory.to_str().unwrap(),
@@ -208,7 +240,10 @@ fn a_relative_field_path_reads_below_the_tool() {
     let tool = &json["tools"][0];
     assert_eq!(tool["vendor"], "Salesforce");
     assert_eq!(tool["data_classification"], "restricted");
-    assert!(rules(&json).get("unknown-field").is_none(), "`meta` is read: {json}");
+    assert!(
+        rules(&json).get("unknown-field").is_none(),
+        "`meta` is read: {json}"
+    );
 }
 
 /// Preset and path configs validate against the generated config schema; a wrong preset
@@ -225,8 +260,13 @@ fn preset_and_path_configs_validate_against_the_schema() {
         let config = load(&format!("inventory:\n  preset: {name}\n"));
         assert!(validator.is_valid(&config), "{name}");
     }
-    let path = load("inventory:\n  tools: categories[*].sections[*].services[*]\n  fields:\n    category: ^.name\n    vendor: ~\n  values:\n    category:\n      \"*\": ~\n");
-    let errors: Vec<String> = validator.iter_errors(&path).map(|e| e.to_string()).collect();
+    let path = load(
+        "inventory:\n  tools: categories[*].sections[*].services[*]\n  fields:\n    category: ^.name\n    vendor: ~\n  values:\n    category:\n      \"*\": ~\n",
+    );
+    let errors: Vec<String> = validator
+        .iter_errors(&path)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert!(!validator.is_valid(&load("inventory:\n  preset: gitlab\n")));
 }

@@ -15,10 +15,10 @@ use std::sync::Arc;
 use super::{error_line, exit};
 use crate::cli::MergeArgs;
 use crate::discover;
-use crate::source::display_name;
 use crate::merge::{InputError, Merger};
 use crate::output::evidence::Report;
 use crate::output::{self, Format, Style};
+use crate::source::display_name;
 use crate::write::{self, Target};
 
 /// The formats a merged report renders: the evidence formats.
@@ -46,7 +46,9 @@ pub fn run(args: &MergeArgs, style: Style) -> Result<u8, String> {
         if !EVIDENCE.contains(&format) {
             return Err(format!(
                 "merge writes evidence formats (markdown, html, csv, report-json, oscal), not {}",
-                format.to_possible_value().map_or_else(String::new, |v| v.get_name().to_owned())
+                format
+                    .to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_owned())
             ));
         }
     }
@@ -116,17 +118,38 @@ pub fn run(args: &MergeArgs, style: Style) -> Result<u8, String> {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         Err(e) => {
-            error_line(&format!("cannot write standard output: {}", discover::io_message(&e)));
+            error_line(&format!(
+                "cannot write standard output: {}",
+                discover::io_message(&e)
+            ));
             failed = true;
         }
     }
-    for target in args.outputs.iter().filter(|t| t.path != Path::new(write::STDOUT)) {
-        if let Err(e) = write::atomic(&target.path, |out| render(target.format, &report, out)) {
-            let path = display_name(&target.path);
-            error_line(&format!("cannot write {path}: {}", discover::io_message(&e)));
-            failed = true;
-        }
-    }
+    // The formats are independent: each output file is rendered on its own thread.
+    let written: Vec<bool> = std::thread::scope(|scope| {
+        let report = &report;
+        let handles: Vec<_> = args
+            .outputs
+            .iter()
+            .filter(|t| t.path != Path::new(write::STDOUT))
+            .map(|target| {
+                scope.spawn(move || {
+                    let result =
+                        write::atomic(&target.path, |out| render(target.format, report, out));
+                    if let Err(e) = &result {
+                        let path = display_name(&target.path);
+                        error_line(&format!("cannot write {path}: {}", discover::io_message(e)));
+                    }
+                    result.is_ok()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(false))
+            .collect()
+    });
+    failed |= written.contains(&false);
     if !errors.is_empty() {
         error_line(&format!(
             "{} of {} report(s) could not be merged; the merged report names them and is incomplete",

@@ -89,7 +89,12 @@ fn suggestion(entries: &[(Node, Node)], keys: &[&str], tools_key: &str, v1: bool
             let preset = preset::PRESETS
                 .iter()
                 .find(|p| p.tools == path)
-                .map(|p| format!(" (the preset `inventory: {{preset: {}}}` reads this shape)", p.name))
+                .map(|p| {
+                    format!(
+                        " (the preset `inventory: {{preset: {}}}` reads this shape)",
+                        p.name
+                    )
+                })
                 .unwrap_or_default();
             return format!(
                 "{seen}{misspelt}; the list under `{key}` holds records that hold lists: the \

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::path::{self, ToolsPath};
+use super::path;
 use super::{
     Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, empty,
     scalar_key,
@@ -12,7 +12,6 @@ use crate::catalog::Channel;
 use crate::fields::{self, FieldId, Kind};
 use crate::read::{Complaint, NodeReader};
 use crate::source::{SourceFile, Sp, Span};
-use crate::suggest::did_you_mean;
 use crate::yaml::{Node, NodeKind};
 
 /// The key of a value translation that catches every value not named (`"*": other`).
@@ -160,70 +159,6 @@ impl<'a> Loader<'a> {
                 );
             }
         }
-    }
-
-    /// The tools a path leads to, or one `empty-inventory` at the step that matched nothing.
-    fn tools_at(&mut self, at: &ToolsPath, document: &Node, inventory: &mut Inventory) {
-        let miss = match path::walk(at, document) {
-            Ok(found) => {
-                let before = self.problems.len();
-                for found in found {
-                    if let Some(tool) = self.tool_in(found.node, &found.enclosing) {
-                        inventory.tools.push(tool);
-                    }
-                }
-                // A value derived from an enclosing record (`^.name`) is read once per tool it
-                // encloses: its problem is reported once.
-                let mut seen = std::collections::HashSet::new();
-                let mut index = 0;
-                self.problems.retain(|p| {
-                    index += 1;
-                    index <= before || seen.insert((p.span, p.message.clone()))
-                });
-                return;
-            }
-            Err(miss) => miss,
-        };
-        // A top-level mapping has no span of its own: point at its first key.
-        let span = match &miss.at.kind {
-            NodeKind::Map(entries) => entries.first().map_or(miss.at.span, |(k, _)| k.span),
-            _ => miss.at.span,
-        };
-        let step = path::describe(at, miss.step);
-        let (why, help) = match (&at.steps[miss.step], miss.found) {
-            (path::Step::Key(key), None) => {
-                let seen: Vec<&str> = miss.keys_seen.iter().map(String::as_str).collect();
-                let help = did_you_mean(key, &seen)
-                    .map(|d| format!("{d}; keys seen there: {}", seen.join(", ")))
-                    .unwrap_or_else(|| format!("keys seen there: {}", seen.join(", ")));
-                (format!("no mapping there has the key `{key}`"), help)
-            }
-            (path::Step::Items, found) => (
-                format!("expected a list there, found {}", found.unwrap_or("something else")),
-                "use `key[*]` only where the value is a list; `*` reads every value of a mapping"
-                    .to_owned(),
-            ),
-            (_, found) => (
-                format!(
-                    "expected a mapping there, found {}",
-                    found.unwrap_or("something else")
-                ),
-                "use `[*]` for the items of a list".to_owned(),
-            ),
-        };
-        self.problems.push(Problem {
-            kind: ProblemKind::Empty,
-            span: self.first_line(span),
-            message: format!(
-                "the `inventory.tools` path `{}` matched nothing at step {} of {} ({step}): {why}",
-                at.text,
-                miss.step + 1,
-                at.steps.len()
-            ),
-            help: Some(format!(
-                "{help}; the config's `inventory.tools` says where the tools are"
-            )),
-        });
     }
 
     fn version(&mut self, value: &Node) {
@@ -375,7 +310,14 @@ impl<'a> Loader<'a> {
                 self.extra_key(key, value, &mut tool);
                 continue;
             };
-            self.field(&mut tool, field, key, value, &mut name, &mut name_missing_reported);
+            self.field(
+                &mut tool,
+                field,
+                key,
+                value,
+                &mut name,
+                &mut name_missing_reported,
+            );
         }
         // Fields read through a path: below the entry (`meta.company`) or from a record that
         // encloses it (`^.name`). A path that leads nowhere is a field not filled in.

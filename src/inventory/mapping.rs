@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::fields::{self, FieldId};
 use super::path::{self, FieldPath, ToolsPath};
+use crate::fields::{self, FieldId};
 use crate::yaml::{Node, NodeKind};
 
 /// Where a file's tool entries are, in the company's shape.

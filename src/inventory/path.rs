@@ -6,6 +6,10 @@
 //! must keep the spanned nodes and name the step that matched nothing, which a generic query
 //! engine does not report.
 
+use super::loader::Loader;
+use super::{Inventory, Problem, ProblemKind};
+use crate::read::NodeReader;
+use crate::suggest::did_you_mean;
 use crate::yaml::{Node, NodeKind};
 
 /// One step of a tools path.
@@ -53,7 +57,9 @@ pub fn parse_tools(text: &str) -> Result<ToolsPath, String> {
         let key = &rest[..key_end];
         match key {
             "" if key_end == rest.len() => {
-                return Err(format!("`{text}` has an empty step (two dots, or a dot at an end)"));
+                return Err(format!(
+                    "`{text}` has an empty step (two dots, or a dot at an end)"
+                ));
             }
             "" => {}
             "*" => steps.push(Step::Values),
@@ -153,10 +159,7 @@ pub fn walk<'t, 'n>(
                                 matched = true;
                                 let mut enclosing = here.enclosing.clone();
                                 enclosing.push(here.node);
-                                next.push(Found {
-                                    node: v,
-                                    enclosing,
-                                });
+                                next.push(Found { node: v, enclosing });
                             }
                             Some(k) => keys_seen.push(k.to_owned()),
                             None => {}
@@ -180,9 +183,7 @@ pub fn walk<'t, 'n>(
                 (_, kind) => found = found.or(Some(kind.type_name())),
             }
         }
-        if !matched
-            && let Some(first) = current.first()
-        {
+        if !matched && let Some(first) = current.first() {
             keys_seen.sort();
             keys_seen.dedup();
             return Err(Miss {
@@ -227,6 +228,75 @@ pub fn describe(path: &ToolsPath, step: usize) -> String {
         Some(Step::Items) => "`[*]` (every item of a list)".to_owned(),
         Some(Step::Values) => "`*` (every value of a mapping)".to_owned(),
         None => String::new(),
+    }
+}
+
+impl Loader<'_> {
+    /// The tools a path leads to, or one `empty-inventory` at the step that matched nothing.
+    pub(super) fn tools_at(&mut self, at: &ToolsPath, document: &Node, inventory: &mut Inventory) {
+        let miss = match walk(at, document) {
+            Ok(found) => {
+                let before = self.problems.len();
+                for found in found {
+                    if let Some(tool) = self.tool_in(found.node, &found.enclosing) {
+                        inventory.tools.push(tool);
+                    }
+                }
+                // A value derived from an enclosing record (`^.name`) is read once per tool it
+                // encloses: its problem is reported once.
+                let mut seen = std::collections::HashSet::new();
+                let mut index = 0;
+                self.problems.retain(|p| {
+                    index += 1;
+                    index <= before || seen.insert((p.span, p.message.clone()))
+                });
+                return;
+            }
+            Err(miss) => miss,
+        };
+        // A top-level mapping has no span of its own: point at its first key.
+        let span = match &miss.at.kind {
+            NodeKind::Map(entries) => entries.first().map_or(miss.at.span, |(k, _)| k.span),
+            _ => miss.at.span,
+        };
+        let step = describe(at, miss.step);
+        let (why, help) = match (&at.steps[miss.step], miss.found) {
+            (Step::Key(key), None) => {
+                let seen: Vec<&str> = miss.keys_seen.iter().map(String::as_str).collect();
+                let help = did_you_mean(key, &seen)
+                    .map(|d| format!("{d}; keys seen there: {}", seen.join(", ")))
+                    .unwrap_or_else(|| format!("keys seen there: {}", seen.join(", ")));
+                (format!("no mapping there has the key `{key}`"), help)
+            }
+            (Step::Items, found) => (
+                format!(
+                    "expected a list there, found {}",
+                    found.unwrap_or("something else")
+                ),
+                "use `key[*]` only where the value is a list; `*` reads every value of a mapping"
+                    .to_owned(),
+            ),
+            (_, found) => (
+                format!(
+                    "expected a mapping there, found {}",
+                    found.unwrap_or("something else")
+                ),
+                "use `[*]` for the items of a list".to_owned(),
+            ),
+        };
+        self.problems.push(Problem {
+            kind: ProblemKind::Empty,
+            span: self.first_line(span),
+            message: format!(
+                "the `inventory.tools` path `{}` matched nothing at step {} of {} ({step}): {why}",
+                at.text,
+                miss.step + 1,
+                at.steps.len()
+            ),
+            help: Some(format!(
+                "{help}; the config's `inventory.tools` says where the tools are"
+            )),
+        });
     }
 }
 

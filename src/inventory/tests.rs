@@ -203,11 +203,19 @@ fn a_nested_list_is_suggested_by_its_path_and_read_by_it() {
     let (inventory, problems) = load_from_tree(&source, &mapping);
     // `Chat` is no category of ours: the derived value is read, and judged, at its own span.
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(&text[problems[0].span.offset..problems[0].span.end()], "Chat");
+    assert_eq!(
+        &text[problems[0].span.offset..problems[0].span.end()],
+        "Chat"
+    );
     let names: Vec<(&str, &str)> = inventory
         .tools
         .iter()
-        .map(|t| (t.name.value.as_str(), &text[t.name.span.offset..t.name.span.end()]))
+        .map(|t| {
+            (
+                t.name.value.as_str(),
+                &text[t.name.span.offset..t.name.span.end()],
+            )
+        })
         .collect();
     assert_eq!(names, [("Signal", "Signal"), ("Slack", "Slack")]);
 }

@@ -24,7 +24,9 @@ impl Diagnostic for InputError {
         Some(Box::new(&self.help))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.located.as_ref().map(|(s, _)| s as &dyn miette::SourceCode)
+        self.located
+            .as_ref()
+            .map(|(s, _)| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let (_, span) = self.located.as_ref()?;
@@ -66,7 +68,10 @@ impl InputError {
         InputError {
             file: file.to_owned(),
             message,
-            located: Some((NamedSource::new(file, Arc::clone(&text)), (offset, length).into())),
+            located: Some((
+                NamedSource::new(file, Arc::clone(&text)),
+                (offset, length).into(),
+            )),
             label: if truncated {
                 "the file ends here".into()
             } else {

@@ -65,7 +65,6 @@ pub struct Input {
 #[derive(Debug, Deserialize)]
 pub struct Summary {
     pub coverage: Coverage,
-    pub unreadable_paths: usize,
     pub verdict: String,
 }
 

@@ -9,22 +9,20 @@
 
 mod error;
 mod input;
+mod rows;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use error::InputError;
-use input::word;
 
-use crate::catalog::{Channel, Support};
 use crate::coverage::{Coverage, ReasonCount};
-use crate::fields;
 use crate::finding::Severity;
 use crate::output::evidence::header::{CatalogFacts, Generator, InputFile, PolicyText};
 use crate::output::evidence::{
-    self, ChannelStatus, ControlRow, FindingRow, Header, OutcomeCounts, PathErrorRow, Report,
-    ReportSummary, Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolFinding,
-    ToolOutcome, ToolRow, VerdictFacts, control_status, sha256_hex, verdict_from_facts,
+    self, ControlRow, FindingRow, Header, OutcomeCounts, PathErrorRow, Report, ReportSummary,
+    Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, VerdictFacts, control_status,
+    sha256_hex, verdict_from_facts,
 };
 
 /// A control's counts summed over the runs.
@@ -65,14 +63,6 @@ pub struct Merger {
     files: usize,
 }
 
-/// Channel statuses a report may carry: the catalog's words and `unknown`.
-fn channel_status(status: &str) -> Result<&'static str, String> {
-    if status == "unknown" {
-        return Ok("unknown");
-    }
-    word(status, &Support::NAMES, "channel status")
-}
-
 impl Merger {
     pub fn new() -> Merger {
         Merger::default()
@@ -108,7 +98,13 @@ impl Merger {
     }
 
     /// Converts every row first, then commits: a run with one bad word merges nothing.
-    fn fold(&mut self, file: &str, run: input::Run, sha256: String, bytes: usize) -> Result<(), String> {
+    fn fold(
+        &mut self,
+        file: &str,
+        run: input::Run,
+        sha256: String,
+        bytes: usize,
+    ) -> Result<(), String> {
         let header = run.header;
         let mut name = header
             .repository
@@ -119,88 +115,21 @@ impl Merger {
         }
         let repo: Arc<str> = Arc::from(name.as_str());
         let at = |path: &str| -> Arc<str> { Arc::from(format!("{repo}: {path}")) };
-        let mut tools = Vec::with_capacity(run.tools.len());
-        for (i, tool) in run.tools.into_iter().enumerate() {
-            let context = |e: String| format!("tools[{i}]: {e}");
-            let channels = tool
-                .channels
-                .into_iter()
-                .map(|c| {
-                    Ok(ChannelStatus {
-                        channel: word(&c.channel, &Channel::NAMES, "channel")?,
-                        status: channel_status(&c.status)?,
-                        scope: c.scope,
-                        requires: c.requires,
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(context)?;
-            let findings = tool
-                .findings
-                .into_iter()
-                .map(|f| {
-                    Ok(ToolFinding {
-                        rule: f.rule,
-                        severity: f.severity,
-                        state: word(&f.state, &["open", "accepted"], "finding state")?,
-                        message: f.message,
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(context)?;
-            let optional = |value: Option<String>, vocabulary: &[&'static str], what: &str| {
-                value.map(|v| word(&v, vocabulary, what)).transpose()
-            };
-            let communication = tool.outcome != ToolOutcome::NotApplicable;
-            tools.push(ToolRow {
-                repository: Some(Arc::clone(&repo)),
-                file: at(&tool.file),
-                line: tool.line,
-                name: tool.name,
-                id: tool.id,
-                vendor: tool.vendor,
-                owner: tool.owner,
-                data_classification: tool.data_classification,
-                category: optional(tool.category, fields::CATEGORIES, "category").map_err(context)?,
-                status: optional(tool.status, fields::STATUSES, "status").map_err(context)?,
-                judged: communication
-                    && tool.catalog_id.is_some()
-                    && tool.outcome != ToolOutcome::NotExamined,
-                catalog_id: tool.catalog_id,
-                catalog_name: tool.catalog_name,
-                channels,
-                configured: optional(tool.configured, fields::E2EE_SETTINGS, "e2ee setting")
-                    .map_err(context)?,
-                outcome: tool.outcome,
-                reason: tool.reason,
-                communication,
-                findings,
-                reviewed: tool.reviewed,
-                sources: tool.sources,
-            });
-        }
+        let tools = run
+            .tools
+            .into_iter()
+            .enumerate()
+            .map(|(i, tool)| {
+                let file = at(&tool.file);
+                rows::tool(tool, &repo, file).map_err(|e| format!("tools[{i}]: {e}"))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let risks = run
             .accepted_risks
             .into_iter()
             .map(|r| {
-                Ok(Risk {
-                    file: at(&r.file).to_string(),
-                    line: r.line,
-                    tool: r.tool,
-                    tool_id: r.tool_id,
-                    rule: r.rule,
-                    kind: r.kind,
-                    reason: r.reason,
-                    approved_by: r.approved_by,
-                    ticket: r.ticket,
-                    expires: r.expires,
-                    days_left: r.days_left,
-                    state: word(
-                        &r.state,
-                        &["expired", "expiring", "active", "no-expiry"],
-                        "risk state",
-                    )?,
-                })
+                let file = at(&r.file).to_string();
+                rows::risk(r, file)
             })
             .collect::<Result<Vec<_>, String>>()
             .map_err(|e| format!("accepted_risks: {e}"))?;
@@ -214,18 +143,19 @@ impl Merger {
         // Commit: nothing below fails.
         self.names.insert(name.clone());
         self.fails |= threshold.is_some_and(|t| run.findings.iter().any(|f| f.severity >= t));
-        self.findings.extend(run.findings.into_iter().map(|f| FindingRow {
-            file: at(&f.file),
-            line: f.line,
-            column: f.column,
-            tool: f.tool,
-            tool_id: f.tool_id,
-            rule: f.rule,
-            severity: f.severity,
-            message: f.message,
-        }));
+        self.findings
+            .extend(run.findings.into_iter().map(|f| FindingRow {
+                file: at(&f.file),
+                line: f.line,
+                column: f.column,
+                tool: f.tool,
+                tool_id: f.tool_id,
+                rule: f.rule,
+                severity: f.severity,
+                message: f.message,
+            }));
         let tools_count = tools.len();
-        self.tools.append(&mut tools);
+        self.tools.extend(tools);
         self.risks.extend(risks);
         for source in run.sources {
             self.sources.entry(source.id.clone()).or_insert(SourceRow {
@@ -273,15 +203,21 @@ impl Merger {
             *self.reasons.entry(reason.reason).or_default() += reason.tools;
         }
         self.files += c.files;
-        self.path_errors.extend(run.path_errors.into_iter().map(|e| PathErrorRow {
-            path: format!("{repo}: {}", e.path),
-            message: e.message,
-        }));
+        self.path_errors
+            .extend(run.path_errors.into_iter().map(|e| PathErrorRow {
+                path: format!("{repo}: {}", e.path),
+                message: e.message,
+            }));
         self.organizations.extend(header.organizations);
         self.fail_ons.insert(header.policy.fail_on.clone());
         self.catalog_systems = self.catalog_systems.max(header.catalog.systems);
-        self.reviewed
-            .extend(header.catalog.reviewed_from.into_iter().chain(header.catalog.reviewed_to));
+        self.reviewed.extend(
+            header
+                .catalog
+                .reviewed_from
+                .into_iter()
+                .chain(header.catalog.reviewed_to),
+        );
         let catalog_version = header
             .catalog
             .version
@@ -313,7 +249,6 @@ impl Merger {
             bytes,
             sha256,
         });
-        let _ = run.summary.unreadable_paths;
         Ok(())
     }
 
@@ -344,12 +279,14 @@ impl Merger {
         self.inputs.sort_by(|a, b| a.path.cmp(&b.path));
         // A tool's key: its catalog entry, else its id ("MS Teams" and "Microsoft Teams" are
         // one tool).
-        let key = |t: &ToolRow| -> Arc<str> { t.catalog_id.clone().unwrap_or_else(|| Arc::clone(&t.id)) };
+        let key =
+            |t: &ToolRow| -> Arc<str> { t.catalog_id.clone().unwrap_or_else(|| Arc::clone(&t.id)) };
         self.tools.sort_by(|a, b| {
             (key(a), &a.repository, &a.file, a.line).cmp(&(key(b), &b.repository, &b.file, b.line))
         });
-        self.findings
-            .sort_by(|a, b| (&a.file, a.line, a.column, &a.rule).cmp(&(&b.file, b.line, b.column, &b.rule)));
+        self.findings.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.rule).cmp(&(&b.file, b.line, b.column, &b.rule))
+        });
         self.risks
             .sort_by(|a, b| (&a.file, a.line, &a.rule).cmp(&(&b.file, b.line, &b.rule)));
         self.path_errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -384,7 +321,11 @@ impl Merger {
                 "the runs used {} catalog versions ({}): a tool may be judged differently from one \
                  repository to another; see each repository's catalog version",
                 self.catalog_versions.len(),
-                self.catalog_versions.iter().cloned().collect::<Vec<_>>().join(", ")
+                self.catalog_versions
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if self.fail_ons.len() > 1 {
@@ -446,7 +387,8 @@ impl Merger {
             n => format!("{n} versions, see the repositories"),
         };
         let header = Header {
-            organizations: organization.map_or_else(|| self.organizations.into_iter().collect(), |o| vec![o]),
+            organizations: organization
+                .map_or_else(|| self.organizations.into_iter().collect(), |o| vec![o]),
             evaluated_on: self.evaluated_on,
             generator: Generator {
                 name: env!("CARGO_PKG_NAME"),

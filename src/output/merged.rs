@@ -26,8 +26,13 @@ fn across(report: &Report) -> Vec<(String, Vec<(String, ToolOutcome)>)> {
         let Some(repository) = tool.repository.as_deref() else {
             continue;
         };
-        let name = tool.catalog_name.clone().unwrap_or_else(|| tool.name.to_string());
-        let entry = groups.entry(key(tool)).or_insert_with(|| (name, BTreeMap::new()));
+        let name = tool
+            .catalog_name
+            .clone()
+            .unwrap_or_else(|| tool.name.to_string());
+        let entry = groups
+            .entry(key(tool))
+            .or_insert_with(|| (name, BTreeMap::new()));
         let outcome = entry.1.entry(repository).or_insert(tool.outcome);
         *outcome = (*outcome).min(tool.outcome);
     }
@@ -92,7 +97,11 @@ pub fn html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     for warning in &h.warnings {
-        writeln!(out, "<p class=\"warning\"><strong>Warning:</strong> {}</p>", esc(warning))?;
+        writeln!(
+            out,
+            "<p class=\"warning\"><strong>Warning:</strong> {}</p>",
+            esc(warning)
+        )?;
     }
     writeln!(
         out,

@@ -119,7 +119,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// file, one per line.
 pub fn policy_sha256(policy: &PolicyText, inputs: &[InputFile]) -> String {
     let mut text = serde_json::to_string(policy).unwrap_or_default();
-    for input in inputs.iter().filter(|i| matches!(i.kind, "config" | "rule-file")) {
+    for input in inputs
+        .iter()
+        .filter(|i| matches!(i.kind, "config" | "rule-file"))
+    {
         text.push_str(&format!("\n{} {} {}", input.kind, input.path, input.sha256));
     }
     sha256_hex(text.as_bytes())

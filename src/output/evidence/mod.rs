@@ -26,12 +26,12 @@ use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::policy::date::Date;
 
 pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
+pub(crate) use controls::status as control_status;
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
 pub use header::{Header, Repository, catalog_version, sha256_hex};
-pub use verdict::Facts as VerdictFacts;
-pub(crate) use controls::status as control_status;
-pub(crate) use verdict::from_facts as verdict_from_facts;
 use rows::{open_findings, risks, tool_rows};
+pub use verdict::Facts as VerdictFacts;
+pub(crate) use verdict::from_facts as verdict_from_facts;
 pub use verdict::{by_action, by_reason};
 use verdict::{tool_outcome, verdict};
 
