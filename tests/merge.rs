@@ -156,6 +156,7 @@ fn three_runs_merge_with_provenance_and_sums() {
     let markdown = merge(&args).stdout;
     assert!(markdown.contains("### Repositories"));
     assert!(markdown.contains("### Tools in several repositories"));
+    assert!(markdown.contains("| commit | one per repository: see Repositories |"));
 }
 
 #[test]

@@ -11,7 +11,8 @@ pub struct InputError {
     pub file: String,
     pub message: String,
     /// The text and the place in it, when the file was read.
-    pub located: Option<(NamedSource<Arc<String>>, SourceSpan)>,
+    /// Boxed: errors travel in `Result`s, and most inputs have none.
+    pub located: Option<Box<(NamedSource<Arc<String>>, SourceSpan)>>,
     pub label: String,
     pub help: String,
 }
@@ -26,12 +27,12 @@ impl Diagnostic for InputError {
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.located
             .as_ref()
-            .map(|(s, _)| s as &dyn miette::SourceCode)
+            .map(|located| &located.0 as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let (_, span) = self.located.as_ref()?;
+        let span = self.located.as_deref()?.1;
         Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_with_span(Some(self.label.clone()), *span),
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), span),
         )))
     }
 }
@@ -68,10 +69,10 @@ impl InputError {
         InputError {
             file: file.to_owned(),
             message,
-            located: Some((
+            located: Some(Box::new((
                 NamedSource::new(file, Arc::clone(&text)),
                 (offset, length).into(),
-            )),
+            ))),
             label: if truncated {
                 "the file ends here".into()
             } else {
