@@ -105,6 +105,8 @@ pub struct EvidenceContext {
     pub commit: Option<String>,
     /// `--organization`: wins over the inventories' `organization:`.
     pub organization: Option<String>,
+    /// `--repository` (else `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`): names the run for `merge`.
+    pub repository: Option<String>,
     /// `--framework`: the controls table shows this framework only.
     pub framework: Option<String>,
     /// `--since`: the earlier `report-json` to compare with.

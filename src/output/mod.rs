@@ -11,6 +11,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod locate;
+pub mod merged;
 pub mod oscal;
 pub mod report;
 pub mod report_json;
