@@ -203,3 +203,6 @@ echo "| 100,000 tools on one flow-sequence line | ${t_flowh} ms |"
 echo "| 100,000 tools on one flow-sequence line, CSV report | ${t_flowc} ms |"
 echo "| stale baseline of 100,000 entries | ${t_stale} ms |"
 echo "| 3 MB of notes aliased by 50 unknown tools, JSON | ${t_notes} ms |"
+
+echo
+bash "$root/bench/merge.sh"

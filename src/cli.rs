@@ -25,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Lint inventory files, directories or glob patterns.
     Check(Box<CheckArgs>),
+    /// Merge many runs' `report-json` files (one per repository) into one organization's
+    /// evidence: every evidence format, per-repository provenance, controls and verdict
+    /// recomputed on the union.
+    Merge(Box<MergeArgs>),
     /// List every rule with its default severity and summary.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
@@ -222,6 +226,35 @@ pub struct CheckArgs {
     /// `organization:`]; for inventories in a company's own shape, which have none.
     #[arg(long, value_name = "NAME")]
     pub organization: Option<String>,
+
+    /// Evidence reports: the repository this run checks, which `merge` names it by [default:
+    /// `GITHUB_REPOSITORY`, else `CI_PROJECT_PATH`].
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+}
+
+/// `e2ee-lint merge`: one organization's report from many runs' `report-json` files.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The `report-json` files, one per repository's run (directories are not searched).
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<std::path::PathBuf>,
+
+    /// Standard output's format: an evidence format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Markdown)]
+    pub format: Format,
+
+    /// Also write FORMAT to PATH (repeatable): markdown, html, csv, report-json or oscal.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub outputs: Vec<OutputTarget>,
+
+    /// The organization the merged report is about [default: the runs' organizations].
+    #[arg(long, value_name = "NAME")]
+    pub organization: Option<String>,
+
+    /// Refuse report files larger than this many bytes.
+    #[arg(long, default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
+    pub max_file_size: u64,
 }
 
 fn parse_date(text: &str) -> Result<crate::date::Date, String> {

@@ -81,7 +81,7 @@ pub fn reason(tool: &ToolSummary, scope: Scope) -> Option<String> {
 }
 
 /// The run's coverage counts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Coverage {
     /// Inventory files read.
     pub files: usize,
@@ -105,7 +105,7 @@ pub struct Coverage {
     pub not_applicable_reasons: Vec<ReasonCount>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ReasonCount {
     pub reason: String,
     pub tools: usize,

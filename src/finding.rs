@@ -52,7 +52,7 @@ pub struct Label {
 }
 
 /// Why a finding does not count against the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SuppressionKind {
     /// An exception in the config file.

@@ -20,6 +20,7 @@ pub mod generate;
 pub mod inventory;
 pub mod located;
 pub mod lsp;
+pub mod merge;
 pub mod outcome;
 pub mod output;
 pub mod pipeline;

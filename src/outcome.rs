@@ -14,7 +14,7 @@ pub use threshold::FailOn;
 
 // The outcome's vocabulary: what renderers read, named here so that a renderer depends on the
 // outcome alone (tests/modules.rs holds it), wherever the loader or the engine defines them.
-pub use crate::catalog::{Catalog, CatalogChange};
+pub use crate::catalog::{Catalog, CatalogChange, EMBEDDED_CATALOG};
 pub use crate::channel::Channel;
 pub use crate::engine::ToolSummary;
 pub use crate::engine::ids as rule_ids;
@@ -119,6 +119,8 @@ pub struct EvidenceContext {
     pub commit: Option<String>,
     /// `--organization`: wins over the inventories' `organization:`.
     pub organization: Option<String>,
+    /// `--repository` (else `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`): names the run for `merge`.
+    pub repository: Option<String>,
     /// `--framework`: the controls table shows this framework only.
     pub framework: Option<String>,
     /// `--since`: the earlier `report-json` to compare with.

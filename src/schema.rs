@@ -145,20 +145,26 @@ pub fn config() -> Value {
         .map(|f| f.name)
         .collect();
     let inventory = object(INVENTORY_KEYS, |key| match key {
+        "preset" => {
+            let presets = crate::inventory::preset::PRESETS;
+            json!({"enum": crate::inventory::preset::names(),
+            "description": format!("A ready-made mapping for a shape met in the wild; keys written next to it override it. {}",
+                presets.iter().map(|p| format!("`{}`: {}", p.name, p.about)).collect::<Vec<_>>().join("; "))})
+        }
         "tools" => json!({"type": "string", "minLength": 1, "default": "tools",
-            "description": "Where the tools are: the top-level key holding the list (default `tools`), `.` for a file that is a list, `single` for one tool per file"}),
+            "description": "Where the tools are: the top-level key holding the list (default `tools`), `.` for a file that is a list, `single` for one tool per file, or a path through nested lists and mappings (`categories[*].sections[*].services[*]`; `*` is every value of a mapping)"}),
         "fields" => {
             json!({"type": ["object", "null"], "propertyNames": {"enum": crate::fields::names()},
-            "additionalProperties": {"type": "string", "minLength": 1},
-            "description": "Our field name -> the key the company uses (unmapped fields keep their own name)"})
+            "additionalProperties": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}]},
+            "description": "Our field name -> the key the company uses (unmapped fields keep their own name), a path below the tool (`meta.company`), a path from an enclosing record (`^.name` is the record holding the tool's list, `^^.name` the one above), or `~` to read the field from nowhere"})
         }
         "unknown_fields" => one_of(
             UNKNOWN_FIELDS,
             "Keys no field is mapped to: `unknown-field` findings (warn, the default) or nothing (ignore)",
         ),
         "values" => json!({"type": ["object", "null"], "propertyNames": {"enum": mappable},
-            "additionalProperties": {"type": ["object", "null"], "additionalProperties": {"type": "string", "minLength": 1}},
-            "description": "Per field, the company's values -> ours (e.g. data_classification: {Red: restricted}); other values stay as written"}),
+            "additionalProperties": {"type": ["object", "null"], "additionalProperties": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}]}},
+            "description": "Per field, the company's values -> ours (e.g. data_classification: {Red: restricted}); `\"*\"` names every other value; `~` leaves the field unset; other values stay as written"}),
         _ => json!({}),
     });
     let paths = |description: &str| {

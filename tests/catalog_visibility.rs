@@ -244,3 +244,48 @@ fn a_confusable_alias_of_an_added_system_is_a_config_error() {
     assert!(out.stderr.contains("confusable"), "{}", out.stderr);
     assert!(out.stderr.contains("`slack`"), "{}", out.stderr);
 }
+
+#[test]
+fn a_merge_of_a_whitewashed_run_still_shows_the_override() {
+    let dir = whitewashed();
+    let out = run(
+        dir.path(),
+        &[
+            "check",
+            "inventory.yaml",
+            "--format",
+            "report-json",
+            "--repository",
+            "acme/chat",
+        ],
+    );
+    assert!(matches!(out.code, 0 | 1), "{}", out.stderr);
+    put(dir.path(), "run.json", &out.stdout);
+    let expected: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let summaries: Vec<&str> = expected["catalog_overrides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["summary"].as_str().unwrap())
+        .collect();
+    assert!(!summaries.is_empty());
+    for format in ["markdown", "report-json"] {
+        let merged = run(dir.path(), &["merge", "run.json", "--format", format]);
+        assert!(matches!(merged.code, 0 | 1), "{}", merged.stderr);
+        // Markdown escapes `_`: read the change back unescaped.
+        let shown = merged.stdout.replace("\\_", "_");
+        for summary in &summaries {
+            assert!(shown.contains(summary), "{format}: {}", merged.stdout);
+        }
+        assert!(shown.contains("acme/chat: e2ee-lint.yaml:3"), "{format}");
+        // The verdict line, which report-json keeps as data, says it rests on the change.
+        assert!(
+            format == "report-json"
+                || merged
+                    .stdout
+                    .contains(&format!("with {} catalog override", summaries.len())),
+            "{format}: {}",
+            merged.stdout
+        );
+    }
+}

@@ -271,6 +271,11 @@ fn evidence_context(args: &CheckArgs, outcome: &mut Outcome) -> Result<(), Strin
         .or_else(|| env("GITHUB_SHA"))
         .or_else(|| env("CI_COMMIT_SHA"));
     outcome.evidence.organization = args.organization.clone();
+    outcome.evidence.repository = args
+        .repository
+        .clone()
+        .or_else(|| env("GITHUB_REPOSITORY"))
+        .or_else(|| env("CI_PROJECT_PATH"));
     if let Some(name) = &args.framework {
         let known = evidence::frameworks(&outcome.rules);
         if !known.iter().any(|f| evidence::framework_matches(f, name)) {

@@ -5,6 +5,7 @@ mod check;
 mod config_cmd;
 mod docs;
 mod fix_cmd;
+mod merge_cmd;
 mod test_rules;
 
 use std::io::{self, IsTerminal, Write};
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> u8 {
     let style = stderr_style(cli.color);
     let result = match cli.command {
         Command::Check(args) => check::check(&args, style),
+        Command::Merge(args) => merge_cmd::run(&args, style),
         Command::Rules { format, rules } => docs::rules(format, &rules, style),
         Command::Explain { rule, rules } => docs::explain(&rule, &rules, style),
         Command::Catalog {

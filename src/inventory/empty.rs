@@ -2,7 +2,7 @@
 //! with the `inventory:` mapping that would read them, so a company's own shape (a list under
 //! `websites:`, one record per file, a misspelt `tools:`) is never a silent "0 tools, pass".
 
-use super::{Problem, ProblemKind};
+use super::{Problem, ProblemKind, preset};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::{Node, NodeKind};
@@ -73,6 +73,8 @@ fn suggestion(entries: &[(Node, Node)], keys: &[&str], tools_key: &str, v1: bool
         .map(|d| format!("; {d}"))
         .unwrap_or_default();
     if let Some((key, items)) = list {
+        // A list of records that each hold a list of records: the tools are at the bottom.
+        let (path, items) = nested(key, items);
         let fields = items
             .iter()
             .find_map(|item| name_key(item))
@@ -83,6 +85,24 @@ fn suggestion(entries: &[(Node, Node)], keys: &[&str], tools_key: &str, v1: bool
             1 => "1 entry".to_owned(),
             n => format!("{n} entries"),
         };
+        if path != key {
+            let preset = preset::PRESETS
+                .iter()
+                .find(|p| p.tools == path)
+                .map(|p| {
+                    format!(
+                        " (the preset `inventory: {{preset: {}}}` reads this shape)",
+                        p.name
+                    )
+                })
+                .unwrap_or_default();
+            return format!(
+                "{seen}{misspelt}; the list under `{key}` holds records that hold lists: the \
+                 innermost records ({entries} in the first) read as tools with \
+                 `inventory: {{tools: {path}{fields}, unknown_fields: ignore}}` in \
+                 e2ee-lint.yaml{preset}"
+            );
+        }
         return format!(
             "{seen}{misspelt}; the list under `{key}` ({entries}) reads as tools with \
              `inventory: {{tools: {key}{fields}, unknown_fields: ignore}}` in e2ee-lint.yaml"
@@ -110,6 +130,39 @@ fn suggestion(entries: &[(Node, Node)], keys: &[&str], tools_key: &str, v1: bool
         "{seen}{misspelt}; {expected}: set `inventory.tools` to the key that holds the list, \
          `.` for a file that is itself a list, or `single` for one tool per file"
     )
+}
+
+/// At most this many lists deep a nested shape is followed for the suggestion.
+const MAX_DEPTH: usize = 8;
+
+/// The path to the innermost list of records below the list under `key`, following the first
+/// record's first key that holds a list of records (`categories[*].sections[*].services[*]`),
+/// and the items of that innermost list.
+fn nested<'n>(key: &str, items: &'n [Node<'n>]) -> (String, &'n [Node<'n>]) {
+    let mut path = format!("{key}[*]");
+    let mut items = items;
+    for _ in 0..MAX_DEPTH {
+        let inner = items.iter().find_map(|item| match &item.kind {
+            NodeKind::Map(entries) => entries.iter().find_map(|(k, v)| match &v.kind {
+                NodeKind::Seq(inner)
+                    if inner.iter().any(|i| matches!(i.kind, NodeKind::Map(_))) =>
+                {
+                    Some((k.as_str()?, inner))
+                }
+                _ => None,
+            }),
+            _ => None,
+        });
+        let Some((inner_key, inner)) = inner else {
+            break;
+        };
+        path = format!("{path}.{inner_key}[*]");
+        items = inner;
+    }
+    if path == format!("{key}[*]") {
+        return (key.to_owned(), items);
+    }
+    (path, items)
 }
 
 /// The key of a tool record that most likely holds its name.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::path;
 use super::{
     Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt, UnknownFields, derive_id, empty,
     scalar_key,
@@ -12,6 +13,9 @@ use crate::fields::{self, FieldId, Kind};
 use crate::read::{Complaint, NodeReader};
 use crate::source::{SourceFile, Sp, Span};
 use crate::yaml::{Node, NodeKind};
+
+/// The key of a value translation that catches every value not named (`"*": other`).
+pub const ANY_VALUE: &str = "*";
 
 pub(super) struct Loader<'a> {
     pub(super) source: &'a SourceFile,
@@ -73,6 +77,7 @@ impl<'a> Loader<'a> {
         match (&document.kind, &mapping.tools) {
             // An empty document (or only comments) lists no tools.
             (NodeKind::Null, _) => {}
+            (_, ToolsAt::Path(at)) => self.tools_at(at, document, inventory),
             (NodeKind::Map(_), ToolsAt::Single) => {
                 if let Some(tool) = self.tool(document) {
                     inventory.tools.push(tool);
@@ -125,6 +130,11 @@ impl<'a> Loader<'a> {
                         "a list of tools".to_owned(),
                         "the config's `inventory.tools: .` says the file is a list of tools"
                             .to_owned(),
+                    ),
+                    // Read by `tools_at` above; kept so the message stays total.
+                    ToolsAt::Path(at) => (
+                        format!("a document the path `{}` leads through", at.text),
+                        "the config's `inventory.tools` path says where the tools are".to_owned(),
                     ),
                     ToolsAt::Single => (
                         "one tool (a mapping)".to_owned(),
@@ -183,9 +193,16 @@ impl<'a> Loader<'a> {
     fn translate<'n>(&self, field: FieldId, value: &Node<'n>) -> Option<Node<'n>> {
         let map = self.mapping.values[field.index()].as_ref()?;
         let one = |node: &Node<'n>| -> Option<Node<'n>> {
-            let to = map.get(&scalar_key(node, &self.source.text)?)?;
+            // `*` translates every value the map does not name.
+            let key = scalar_key(node, &self.source.text)?;
+            let to = map.get(&key).or_else(|| map.get(ANY_VALUE))?;
+            let kind = if to.as_str() == super::preset::UNSET {
+                NodeKind::Null
+            } else {
+                NodeKind::Str(to.clone().into())
+            };
             Some(Node {
-                kind: NodeKind::Str(to.clone().into()),
+                kind,
                 span: node.span,
             })
         };
@@ -228,6 +245,54 @@ impl<'a> Loader<'a> {
     }
 
     pub(super) fn tool(&mut self, item: &Node) -> Option<Tool> {
+        self.tool_in(item, &[])
+    }
+
+    /// One field's value, read as the field table says, into `tool` (`name` into `name`).
+    fn field(
+        &mut self,
+        tool: &mut Tool,
+        field: FieldId,
+        key: &str,
+        value: &Node,
+        name: &mut Option<Sp<String>>,
+        name_missing_reported: &mut bool,
+    ) {
+        let translated = self.translate(field, value);
+        let value = translated.as_ref().unwrap_or(value);
+        // In a company's own shape, `key: null` is how "not filled in" is written, and a
+        // translation to `~` leaves the field unset.
+        if !self.mapping.v1 && value.kind == NodeKind::Null {
+            return;
+        }
+        let spec = field.spec();
+        match spec.kind {
+            Kind::Text | Kind::Level => {
+                let text = self.field_string(value, key);
+                match field {
+                    fields::NAME => {
+                        *name_missing_reported |= text.is_none();
+                        *name = text;
+                    }
+                    fields::ID => {
+                        if let Some(id) = text {
+                            tool.id = id;
+                            tool.id_is_explicit = true;
+                        }
+                    }
+                    _ => tool.values[field.index()] = text,
+                }
+            }
+            Kind::Keyword(words) => {
+                tool.values[field.index()] = self.keyword(value, spec.noun, words);
+            }
+            Kind::Channels => tool.channels = self.channels(value, key),
+            Kind::Labels => tool.labels = self.labels(value, key),
+        }
+    }
+
+    /// A tool entry, with the records that enclose it (nearest last) for `^.` field paths.
+    pub(super) fn tool_in(&mut self, item: &Node, enclosing: &[&Node]) -> Option<Tool> {
         let mapping = self.mapping;
         let name_key = mapping.key_of(fields::NAME).unwrap_or("name");
         let NodeKind::Map(entries) = &item.kind else {
@@ -255,35 +320,27 @@ impl<'a> Loader<'a> {
                 self.extra_key(key, value, &mut tool);
                 continue;
             };
-            // In a company's own shape, `key: null` is how "not filled in" is written.
-            if !mapping.v1 && value.kind == NodeKind::Null {
-                continue;
-            }
-            let translated = self.translate(field, value);
-            let value = translated.as_ref().unwrap_or(value);
-            let spec = field.spec();
-            match spec.kind {
-                Kind::Text | Kind::Level => {
-                    let text = self.field_string(value, key);
-                    match field {
-                        fields::NAME => {
-                            name_missing_reported |= text.is_none();
-                            name = text;
-                        }
-                        fields::ID => {
-                            if let Some(id) = text {
-                                tool.id = id;
-                                tool.id_is_explicit = true;
-                            }
-                        }
-                        _ => tool.values[field.index()] = text,
-                    }
-                }
-                Kind::Keyword(words) => {
-                    tool.values[field.index()] = self.keyword(value, spec.noun, words);
-                }
-                Kind::Channels => tool.channels = self.channels(value, key),
-                Kind::Labels => tool.labels = self.labels(value, key),
+            self.field(
+                &mut tool,
+                field,
+                key,
+                value,
+                &mut name,
+                &mut name_missing_reported,
+            );
+        }
+        // Fields read through a path: below the entry (`meta.company`) or from a record that
+        // encloses it (`^.name`). A path that leads nowhere is a field not filled in.
+        for (field, at) in mapping.field_paths() {
+            if let Some(value) = path::resolve(at, item, enclosing) {
+                self.field(
+                    &mut tool,
+                    field,
+                    &at.text,
+                    value,
+                    &mut name,
+                    &mut name_missing_reported,
+                );
             }
         }
         let name = match name {
@@ -340,6 +397,13 @@ impl<'a> Loader<'a> {
     /// A key no field takes: in a mapped inventory the company's own, kept for rules as
     /// `extra.<key>` (text values); reported as unknown unless the mapping ignores such keys.
     fn extra_key(&mut self, key: &Node, value: &Node, tool: &mut Tool) {
+        // The first key of a relative field path (`meta` of `meta.company`) is read.
+        if key
+            .as_str()
+            .is_some_and(|k| self.mapping.path_roots().any(|root| root == k))
+        {
+            return;
+        }
         if !self.mapping.v1
             && let (Some(name), Some(text)) = (key.as_str(), scalar_key(value, &self.source.text))
         {

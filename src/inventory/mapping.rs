@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::path::{self, FieldPath, ToolsPath};
 use crate::fields::{self, FieldId};
 use crate::yaml::{Node, NodeKind};
 
@@ -15,6 +16,8 @@ pub enum ToolsAt {
     List,
     /// The document is one tool: one record per file (`tools: single`).
     Single,
+    /// Wherever a path leads (`categories[*].sections[*].services[*]`).
+    Path(ToolsPath),
 }
 
 /// What to do with a key that no field is mapped to.
@@ -36,6 +39,8 @@ pub struct Mapping {
     pub tools: ToolsAt,
     /// For each field of [`fields::FIELDS`] (same index), the company's key, if any.
     keys: Vec<Option<String>>,
+    /// For each field (same index), the path to its value when the company's key is a path.
+    pub(super) paths: Vec<Option<FieldPath>>,
     pub unknown_fields: UnknownFields,
     /// Per field of ours (same index): the company's value -> ours.
     pub(super) values: Vec<Option<BTreeMap<String, String>>>,
@@ -54,7 +59,10 @@ impl Mapping {
                 let pairs: Vec<String> = map
                     .as_ref()?
                     .iter()
-                    .map(|(theirs, ours)| format!("{theirs} → {ours}"))
+                    .map(|(theirs, ours)| match ours.as_str() {
+                        super::preset::UNSET => format!("{theirs} → (unset)"),
+                        ours => format!("{theirs} → {ours}"),
+                    })
                     .collect();
                 Some(format!("{}: {}", field.name, pairs.join(", ")))
             })
@@ -70,6 +78,7 @@ impl Default for Mapping {
                 .iter()
                 .map(|f| Some(f.name.to_owned()))
                 .collect(),
+            paths: vec![None; fields::COUNT],
             unknown_fields: UnknownFields::Warn,
             values: vec![None; fields::COUNT],
             v1: true,
@@ -92,9 +101,20 @@ impl Mapping {
             .iter()
             .map(|f| Some(f.name.to_owned()))
             .collect();
+        let mut paths = vec![None; fields::COUNT];
         for (ours, theirs) in fields {
             if let Some(field) = FieldId::parse(ours) {
-                keys[field.index()] = Some(theirs.clone());
+                // The config loader rejects a malformed path first; one that slips through
+                // (a library caller) reads nothing rather than a key of that odd name.
+                if theirs.is_empty() {
+                    // Not read at all (`category: ~`): their key of that name is their own.
+                    keys[field.index()] = None;
+                } else if path::is_field_path(theirs) {
+                    keys[field.index()] = None;
+                    paths[field.index()] = path::parse_field(theirs).ok();
+                } else {
+                    keys[field.index()] = Some(theirs.clone());
+                }
             }
         }
         // An unmapped field whose own name a mapped field took loses it.
@@ -113,6 +133,7 @@ impl Mapping {
         Mapping {
             tools,
             keys,
+            paths,
             unknown_fields,
             values: mapped_values,
             v1: false,
@@ -127,12 +148,36 @@ impl Mapping {
 
     /// The company's key for one of our fields (its own name when unmapped).
     pub fn key_of(&self, field: FieldId) -> Option<&str> {
-        self.keys[field.index()].as_deref()
+        self.keys[field.index()]
+            .as_deref()
+            .or_else(|| self.paths[field.index()].as_ref().map(|p| p.text.as_str()))
     }
 
-    /// The company keys that feed a field, in table order, for "did you mean".
+    /// The company keys that feed a field, in table order, for "did you mean"; a relative
+    /// path's first key counts (`meta` of `meta.company`).
     pub(super) fn known_keys(&self) -> Vec<&str> {
-        self.keys.iter().flatten().map(String::as_str).collect()
+        self.keys
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(self.path_roots())
+            .collect()
+    }
+
+    /// The first keys of relative field paths: keys of the tool entry that paths read.
+    pub(super) fn path_roots(&self) -> impl Iterator<Item = &str> {
+        self.paths
+            .iter()
+            .flatten()
+            .filter(|p| p.up == 0)
+            .filter_map(|p| p.keys.first().map(String::as_str))
+    }
+
+    /// Fields read through a path, with their paths.
+    pub(super) fn field_paths(&self) -> impl Iterator<Item = (FieldId, &FieldPath)> {
+        FieldId::all()
+            .zip(&self.paths)
+            .filter_map(|(field, path)| Some((field, path.as_ref()?)))
     }
 }
 

@@ -8,6 +8,8 @@
 mod empty;
 mod loader;
 pub mod mapping;
+pub mod path;
+pub mod preset;
 mod stream;
 #[cfg(test)]
 mod tests;
@@ -17,6 +19,7 @@ use std::collections::BTreeMap;
 use crate::catalog::Channel;
 use crate::fields::{self, FieldId};
 use crate::source::{Sp, Span};
+pub use loader::ANY_VALUE;
 pub use mapping::{Mapping, ToolsAt, UnknownFields, scalar_key};
 pub use stream::{Loaded, load, load_each, load_mapped};
 /// What the company configured for a tool's end-to-end encryption.

@@ -71,7 +71,7 @@ fn load_streaming(
     let key = match &mapping.tools {
         ToolsAt::Key(key) => Some(key.as_str()),
         ToolsAt::List => None,
-        ToolsAt::Single => return None,
+        ToolsAt::Single | ToolsAt::Path(_) => return None,
     };
     let text = source.text.as_str();
     let (document, problems) = if text.len() < PIPELINE_MIN_BYTES {

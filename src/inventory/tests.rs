@@ -206,3 +206,39 @@ fn a_number_or_boolean_in_a_text_field_is_its_text_as_written() {
     let (_, problems) = load_text("tools:\n  - name: Zoom\n    owner: [a, b]\n");
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
+
+/// A nested list's `empty-inventory` help names the path to the innermost records (and the
+/// preset that reads that shape), which the loader then reads as tools, spans exact.
+#[test]
+fn a_nested_list_is_suggested_by_its_path_and_read_by_it() {
+    let text = "categories:\n  - name: Chat\n    sections:\n      - name: Messengers\n        services:\n          - name: Signal\n          - name: Slack\n";
+    let (_, problems) = load_text(text);
+    let help = problems[0].help.as_deref().unwrap();
+    assert!(
+        help.contains("tools: categories[*].sections[*].services[*]"),
+        "{help}"
+    );
+    assert!(help.contains("preset: awesome-privacy"), "{help}");
+    let path = path::parse_tools("categories[*].sections[*].services[*]").unwrap();
+    let fields = [("category".to_owned(), "^^.name".to_owned())];
+    let mapping = Mapping::new(ToolsAt::Path(path), &fields, UnknownFields::Warn, &[]);
+    let source = SourceFile::new("t.yaml", "t.yaml", text.to_owned());
+    let (inventory, problems) = load_from_tree(&source, &mapping);
+    // `Chat` is no category of ours: the derived value is read, and judged, at its own span.
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        &text[problems[0].span.offset..problems[0].span.end()],
+        "Chat"
+    );
+    let names: Vec<(&str, &str)> = inventory
+        .tools
+        .iter()
+        .map(|t| {
+            (
+                t.name.value.as_str(),
+                &text[t.name.span.offset..t.name.span.end()],
+            )
+        })
+        .collect();
+    assert_eq!(names, [("Signal", "Signal"), ("Slack", "Slack")]);
+}

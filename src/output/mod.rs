@@ -9,6 +9,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod merged;
 pub mod oscal;
 pub mod report;
 pub mod report_json;

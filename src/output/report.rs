@@ -84,7 +84,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     let commit = h.commit.as_deref().map_or_else(
-        || "not set: pass `--evidence-commit SHA` (GITHUB_SHA and CI_COMMIT_SHA are read)".into(),
+        || match h.repositories.is_empty() {
+            true => "not set: pass `--evidence-commit SHA` (GITHUB_SHA and CI_COMMIT_SHA are read)"
+                .into(),
+            false => "one per repository: see Repositories".into(),
+        },
         cell,
     );
     writeln!(out, "| commit | {commit} |")?;
@@ -160,6 +164,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             input.sha256
         )?;
     }
+    super::merged::markdown(report, out)?;
 
     summary(report, out)?;
     tools(&report.tools, out)?;

@@ -38,7 +38,9 @@ pub fn e2ee_lint_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("E2EE_LINT_DOCS_URL")
         // Evidence reports record the CI's commit: tests see none unless they set one.
         .env_remove("GITHUB_SHA")
-        .env_remove("CI_COMMIT_SHA");
+        .env_remove("CI_COMMIT_SHA")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("CI_PROJECT_PATH");
     for (key, value) in env {
         command.env(key, value);
     }

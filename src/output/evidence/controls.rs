@@ -114,6 +114,20 @@ pub fn token(text: &str) -> String {
     out
 }
 
+/// A control's status from its counts: failed, untested (nothing passed or was accepted), passed
+/// with accepted risk, or passed. `merge` applies it to the counts summed over repositories.
+pub fn status(fail: usize, pass: usize, accepted: usize, tested: bool) -> &'static str {
+    if fail > 0 {
+        "fail"
+    } else if !tested || (pass == 0 && accepted == 0) {
+        "not-tested"
+    } else if accepted > 0 {
+        "pass-with-accepted-risk"
+    } else {
+        "pass"
+    }
+}
+
 /// What a control's mapped rules judge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -226,15 +240,7 @@ pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<Co
                 }
             };
             let tested = !rules.is_empty() && (kind != Kind::RiskTreatment || risk_process);
-            let status = if fail > 0 {
-                "fail"
-            } else if !tested || (pass == 0 && accepted == 0) {
-                "not-tested"
-            } else if accepted > 0 {
-                "pass-with-accepted-risk"
-            } else {
-                "pass"
-            };
+            let status = status(fail, pass, accepted, tested);
             ControlRow {
                 control: control.to_owned(),
                 framework: framework_of(control).to_owned(),

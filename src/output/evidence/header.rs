@@ -22,6 +22,35 @@ pub struct Header {
     pub commit: Option<String>,
     /// `--framework`, when the controls table is limited to one.
     pub framework: Option<String>,
+    /// The repository the run checked (`--repository`, `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// SHA-256 of the policy in force: the `policy` facts above and the SHA-256 of every
+    /// config and rule file read, so two runs under one policy have one hash.
+    pub policy_sha256: String,
+    /// A merged report's repositories, one per `report-json` merged (empty for one run).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repositories: Vec<Repository>,
+    /// What a reader of a merged report must know first (runs on different catalog versions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Where one merged run came from (`e2ee-lint merge`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Repository {
+    /// The run's repository name, else its `report-json` file's name.
+    pub name: String,
+    /// The `report-json` file it was read from.
+    pub report: String,
+    pub commit: Option<String>,
+    pub evaluated_on: String,
+    /// SHA-256 of the run's inputs: each input's `kind path sha256` line, in the run's order.
+    pub inputs_sha256: String,
+    pub catalog_version: String,
+    pub policy_sha256: String,
+    pub tools: usize,
+    pub verdict: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -35,6 +64,15 @@ pub struct CatalogFacts {
     pub systems: usize,
     pub reviewed_from: Option<String>,
     pub reviewed_to: Option<String>,
+    /// The built-in catalog's version: the generator's version and the first 16 hex digits of
+    /// the SHA-256 of its `rules/catalog.yaml` (a company's additions are in the policy hash).
+    pub version: String,
+}
+
+/// The built-in catalog's version, as [`CatalogFacts::version`] says.
+pub fn catalog_version() -> String {
+    let hash = sha256_hex(crate::outcome::EMBEDDED_CATALOG.as_bytes());
+    format!("{}+{}", env!("CARGO_PKG_VERSION"), &hash[..16])
 }
 
 #[derive(Debug, Serialize)]
@@ -77,6 +115,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex
 }
 
+/// The policy hash: the policy facts as JSON, then `kind path sha256` of each config and rule
+/// file, one per line.
+pub fn policy_sha256(policy: &PolicyText, inputs: &[InputFile]) -> String {
+    let mut text = serde_json::to_string(policy).unwrap_or_default();
+    for input in inputs
+        .iter()
+        .filter(|i| matches!(i.kind, "config" | "rule-file"))
+    {
+        text.push_str(&format!("\n{} {} {}", input.kind, input.path, input.sha256));
+    }
+    sha256_hex(text.as_bytes())
+}
+
 pub fn build(outcome: &Outcome) -> Header {
     let mut organizations: Vec<String> = outcome
         .files
@@ -107,7 +158,7 @@ pub fn build(outcome: &Outcome) -> Header {
     let catalog = &outcome.catalog;
     let range = catalog.reviewed_range();
     let policy = &outcome.inputs.policy;
-    Header {
+    let mut header = Header {
         organizations,
         evaluated_on: outcome.evaluated_on.clone().unwrap_or_default(),
         generator: Generator {
@@ -118,7 +169,12 @@ pub fn build(outcome: &Outcome) -> Header {
             systems: catalog.systems().len(),
             reviewed_from: range.map(|(from, _)| from.to_owned()),
             reviewed_to: range.map(|(_, to)| to.to_owned()),
+            version: catalog_version(),
         },
+        policy_sha256: String::new(),
+        repository: outcome.evidence.repository.clone(),
+        repositories: Vec::new(),
+        warnings: Vec::new(),
         policy: PolicyText {
             fail_on: outcome.fail_on.as_str(),
             configs: policy.configs.clone(),
@@ -136,5 +192,7 @@ pub fn build(outcome: &Outcome) -> Header {
         inputs,
         commit: outcome.evidence.commit.clone(),
         framework: outcome.evidence.framework.clone(),
-    }
+    };
+    header.policy_sha256 = policy_sha256(&header.policy, &header.inputs);
+    header
 }

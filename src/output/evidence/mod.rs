@@ -11,7 +11,7 @@
 
 mod changes;
 mod controls;
-mod header;
+pub mod header;
 mod rows;
 mod verdict;
 
@@ -26,9 +26,12 @@ use crate::date::Date;
 use crate::finding::{Finding, Severity, SuppressionKind};
 
 pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
+pub(crate) use controls::status as control_status;
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
-pub use header::Header;
+pub use header::{Header, Repository, catalog_version, sha256_hex};
 use rows::{open_findings, risks, tool_rows};
+pub use verdict::Facts as VerdictFacts;
+pub(crate) use verdict::from_facts as verdict_from_facts;
 pub use verdict::{by_action, by_reason};
 use verdict::{tool_outcome, verdict};
 
@@ -157,7 +160,7 @@ impl OutcomeCounts {
         }
     }
 
-    fn add(&mut self, outcome: ToolOutcome) {
+    pub(crate) fn add(&mut self, outcome: ToolOutcome) {
         *match outcome {
             ToolOutcome::Compliant => &mut self.compliant,
             ToolOutcome::AtRisk => &mut self.at_risk,
@@ -231,6 +234,9 @@ impl ChannelStatus {
 /// of every name, message and catalog scope.
 #[derive(Debug, Serialize)]
 pub struct ToolRow {
+    /// The repository the tool was listed in (a merged report; `file` is then `REPO: PATH`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<Arc<str>>,
     pub file: Arc<str>,
     pub line: usize,
     pub name: Arc<str>,

@@ -22,6 +22,7 @@ pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                 .collect();
             channels.sort();
             rows.push(ToolRow {
+                repository: None,
                 file: Arc::clone(&name),
                 // The line only: a column would count along a one-line inventory per tool.
                 line: file.source.line_index(tool.span.offset) + 1,

@@ -13,15 +13,35 @@ const NOT_EXAMINED_RULES: &[&str] = &[INVALID, UNCLASSIFIED, AMBIGUOUS];
 /// The run's verdict and the sentence that says why. Compliant only when a communication
 /// tool was judged, no open finding reaches the threshold and nothing was left unread.
 pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, String) {
+    let facts = Facts {
+        unreadable_paths: outcome.path_errors.len(),
+        files_without_tools: outcome.empty_files(),
+        fails: outcome.fails(),
+        open_findings: outcome.worst().is_some(),
+    };
+    from_facts(&facts, coverage)
+}
+
+/// What a verdict is decided on besides coverage: one run's, or a merge's summed over runs.
+pub struct Facts {
+    pub unreadable_paths: usize,
+    pub files_without_tools: usize,
+    /// Open findings at or above the failure threshold.
+    pub fails: bool,
+    pub open_findings: bool,
+}
+
+/// The verdict from [`Facts`]: coverage first (unread paths, nothing judged), then findings.
+pub(crate) fn from_facts(facts: &Facts, coverage: &Coverage) -> (&'static str, String) {
     let examined = format!(
         "{} of {} communication tool(s) judged, {} tool(s) not applicable",
         coverage.judged, coverage.communication, coverage.not_applicable
     );
-    let unread = outcome.empty_files();
-    if !outcome.path_errors.is_empty() {
+    let unread = facts.files_without_tools;
+    if facts.unreadable_paths > 0 {
         let text = format!(
             "Incomplete: {} path(s) could not be read; {examined}.",
-            outcome.path_errors.len()
+            facts.unreadable_paths
         );
         ("incomplete", text)
     } else if coverage.judged == 0 {
@@ -33,7 +53,7 @@ pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, 
             coverage.not_examined()
         );
         ("nothing-examined", text)
-    } else if outcome.fails() {
+    } else if facts.fails {
         let text =
             format!("Not compliant: open findings at or above the failure threshold; {examined}.");
         ("non-compliant", text)
@@ -44,7 +64,7 @@ pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, 
             coverage.not_examined()
         );
         ("incomplete", text)
-    } else if outcome.worst().is_some() {
+    } else if facts.open_findings {
         let text = format!("Compliant, with open findings below the threshold; {examined}.");
         ("compliant", text)
     } else {

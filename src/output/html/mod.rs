@@ -156,10 +156,11 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     let commit = h.commit.as_deref().map_or_else(
-        || {
-            "not set: pass <code>--evidence-commit SHA</code> (GITHUB_SHA and CI_COMMIT_SHA are \
-             read)"
-                .to_owned()
+        || match h.repositories.is_empty() {
+            true => "not set: pass <code>--evidence-commit SHA</code> (GITHUB_SHA and \
+                     CI_COMMIT_SHA are read)"
+                .to_owned(),
+            false => "one per repository: see Repositories".to_owned(),
         },
         esc,
     );
@@ -234,7 +235,9 @@ fn evidence(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             i.sha256
         )?;
     }
-    writeln!(out, "</tbody></table></section>")
+    write!(out, "</tbody></table>")?;
+    super::merged::html(report, out)?;
+    writeln!(out, "</section>")
 }
 
 fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {

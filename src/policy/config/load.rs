@@ -9,7 +9,7 @@ use super::{
 };
 use crate::engine::Levels;
 use crate::fields::{self, CHANNELS};
-use crate::inventory::{Mapping, ToolsAt, UnknownFields, scalar_key};
+use crate::inventory::{Mapping, ToolsAt, UnknownFields, path, preset, scalar_key};
 use crate::read::NodeReader;
 use crate::source::Sp;
 use crate::suggest::did_you_mean;
@@ -25,18 +25,50 @@ impl Loader<'_> {
         let mut unknown = UnknownFields::Warn;
         let mut values: Vec<(String, BTreeMap<String, String>)> = Vec::new();
         let before = self.errors.len();
+        // A preset first: the keys written next to it override it.
+        if let Some((_, value)) = entries.iter().find(|(k, _)| k.as_str() == Some("preset"))
+            && let Some(preset) = self.preset(value)
+        {
+            let at = |text: &str| Sp {
+                value: text.to_owned(),
+                span: value.span,
+            };
+            tools = self.tools_at(&at(preset.tools)).unwrap_or(tools);
+            fields = preset
+                .fields
+                .iter()
+                .map(|(ours, theirs)| (at(ours), at(theirs)))
+                .collect();
+            if preset.ignore_unknown {
+                unknown = UnknownFields::Ignore;
+            }
+            values = preset
+                .values
+                .iter()
+                .map(|(field, pairs)| {
+                    let map = pairs
+                        .iter()
+                        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                        .collect();
+                    ((*field).to_owned(), map)
+                })
+                .collect();
+        }
         for (key, value) in entries {
             match key.as_str() {
+                Some("preset") => {}
                 Some("tools") => {
-                    if let Some(at) = self.nonempty(value, "`inventory.tools`") {
-                        tools = match at.value.as_str() {
-                            TOOLS_LIST => ToolsAt::List,
-                            TOOLS_SINGLE => ToolsAt::Single,
-                            key => ToolsAt::Key(key.to_owned()),
-                        };
+                    if let Some(at) = self.nonempty(value, "`inventory.tools`")
+                        && let Some(at) = self.tools_at(&at)
+                    {
+                        tools = at;
                     }
                 }
-                Some("fields") => fields = self.fields(value),
+                Some("fields") => {
+                    let written = self.fields(value);
+                    fields.retain(|(ours, _)| !written.iter().any(|(w, _)| w.value == ours.value));
+                    fields.extend(written);
+                }
                 Some("unknown_fields") => {
                     if let Some(v) = self.keyword(value, "`unknown_fields` value", UNKNOWN_FIELDS) {
                         unknown = if v.value == "ignore" {
@@ -46,12 +78,19 @@ impl Loader<'_> {
                         };
                     }
                 }
-                Some("values") => values = self.values(value, levels),
+                Some("values") => {
+                    let written = self.values(value, levels);
+                    values.retain(|(ours, _)| !written.iter().any(|(w, _)| w == ours));
+                    values.extend(written);
+                }
                 _ => self.unknown_key(key, INVENTORY_KEYS, "`inventory`"),
             }
         }
         // Each company key feeds one field.
         for (i, (ours, theirs)) in fields.iter().enumerate() {
+            if theirs.value == preset::UNSET {
+                continue;
+            }
             if let Some((first, _)) = fields[..i].iter().find(|(_, t)| t.value == theirs.value) {
                 self.error(
                     theirs.span,
@@ -88,6 +127,45 @@ impl Loader<'_> {
         Some(Mapping::new(tools, &fields, unknown, &values))
     }
 
+    /// `inventory.preset`: one of [`preset::PRESETS`] by name.
+    fn preset(&mut self, node: &Node) -> Option<&'static preset::Preset> {
+        let name = self.nonempty(node, "`inventory.preset`")?;
+        if let Some(found) = preset::find(&name.value) {
+            return Some(found);
+        }
+        let names = preset::names();
+        let help = did_you_mean(&name.value, &names)
+            .unwrap_or_else(|| format!("the presets are: {}", names.join(", ")));
+        self.error(
+            name.span,
+            format!("unknown inventory preset `{}`", name.value),
+            "not a preset",
+            Some(help),
+        );
+        None
+    }
+
+    /// `inventory.tools`: a key, `.`, `single` or a path (`categories[*].services[*]`).
+    fn tools_at(&mut self, at: &Sp<String>) -> Option<ToolsAt> {
+        Some(match at.value.as_str() {
+            TOOLS_LIST => ToolsAt::List,
+            TOOLS_SINGLE => ToolsAt::Single,
+            text if path::is_tools_path(text) => match path::parse_tools(text) {
+                Ok(parsed) => ToolsAt::Path(parsed),
+                Err(why) => {
+                    self.error(
+                        at.span,
+                        format!("`inventory.tools` is not a valid path: {why}"),
+                        "not a path",
+                        Some("write keys joined by `.`, with `[*]` after a key that holds a list, e.g. `categories[*].services[*]`".into()),
+                    );
+                    return None;
+                }
+            },
+            key => ToolsAt::Key(key.to_owned()),
+        })
+    }
+
     /// One of our field names, as a key of `inventory.fields` or `inventory.values`.
     pub(super) fn our_field(&mut self, key: &Node, context: &str) -> Option<Sp<String>> {
         let field = self.string(key, &format!("a field name in {context}"))?;
@@ -114,7 +192,26 @@ impl Loader<'_> {
         };
         for (key, value) in entries {
             let ours = self.our_field(key, "`inventory.fields`");
-            let theirs = self.nonempty(value, "a company key");
+            // `~`: the field is not read (the company's key of that name is their own).
+            let theirs = if value.kind == NodeKind::Null {
+                Some(Sp {
+                    value: preset::UNSET.to_owned(),
+                    span: value.span,
+                })
+            } else {
+                self.nonempty(value, "a company key")
+            };
+            if let Some(theirs) = theirs.as_ref().filter(|t| path::is_field_path(&t.value))
+                && let Err(why) = path::parse_field(&theirs.value)
+            {
+                self.error(
+                    theirs.span,
+                    format!("not a valid field path: {why}"),
+                    "not a path",
+                    Some("a field path is keys joined by `.` below the tool (`meta.company`), or `^.` steps up to an enclosing record first (`^.name`)".into()),
+                );
+                continue;
+            }
             if let (Some(ours), Some(theirs)) = (ours, theirs) {
                 fields.push((ours, theirs));
             }
@@ -173,6 +270,11 @@ impl Loader<'_> {
                     );
                     continue;
                 };
+                // `~`: the value leaves the field unset.
+                if to.kind == NodeKind::Null {
+                    map.insert(from_text, preset::UNSET.to_owned());
+                    continue;
+                }
                 let Some(to) = self.nonempty(to, &format!("the value `{from_text}` maps to"))
                 else {
                     continue;

@@ -55,7 +55,7 @@ pub const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
 pub const OVERRIDE_KEYS: &[&str] = &["system", "channels", "reason", "source"];
 /// The longest an exception may run, from today, unless `max_exception_days` says otherwise.
 pub const MAX_EXCEPTION_DAYS: i64 = 365;
-pub const INVENTORY_KEYS: &[&str] = &["tools", "fields", "unknown_fields", "values"];
+pub const INVENTORY_KEYS: &[&str] = &["preset", "tools", "fields", "unknown_fields", "values"];
 pub const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
 /// `inventory.tools` values that are not key names.
 pub const TOOLS_LIST: &str = ".";
