@@ -9,7 +9,7 @@ mod previous;
 mod threshold;
 
 pub use ignore::Ignore;
-pub use previous::{Previous, PreviousFinding, PreviousHeader, PreviousRisk, PreviousTool};
+pub use previous::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub use threshold::FailOn;
 
 // The outcome's vocabulary: what renderers read, named here so that a renderer depends on the

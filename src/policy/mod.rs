@@ -9,7 +9,7 @@
 pub mod baseline;
 mod candidates;
 pub mod config;
-pub use crate::confine;
+pub(crate) use crate::confine;
 pub(crate) use crate::discover::parent_dir;
 pub use crate::discover::{normalize, not_text};
 pub mod discover;
