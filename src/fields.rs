@@ -34,7 +34,7 @@ pub struct Spec {
     pub example: &'static str,
 }
 
-pub const CATEGORIES: &[&str] = &[
+pub(crate) const CATEGORIES: &[&str] = &[
     "messaging",
     "video-conferencing",
     "voice",
@@ -42,7 +42,7 @@ pub const CATEGORIES: &[&str] = &[
     "collaboration",
     "other",
 ];
-pub const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
+pub(crate) const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
 pub const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
 /// `text` is both text channels (format v1); the others are the catalog's channels.
 pub const CHANNELS: &[&str] = &{
@@ -55,9 +55,9 @@ pub const CHANNELS: &[&str] = &{
     words
 };
 /// What the company did about a tool's cloud backups of conversation history.
-pub const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
+pub(crate) const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
 /// Whether a weaker mode the catalog names for a system (its `weaker_modes`) is switched off.
-pub const MODE: &[&str] = &["off", "on", "unknown"];
+pub(crate) const MODE: &[&str] = &["off", "on", "unknown"];
 
 /// Every field of a tool entry, in the order the README documents them.
 pub const FIELDS: &[Spec] = &[
@@ -184,7 +184,7 @@ pub const FIELDS: &[Spec] = &[
 ];
 
 /// How many fields there are.
-pub const COUNT: usize = FIELDS.len();
+pub(crate) const COUNT: usize = FIELDS.len();
 
 /// A field, by its index in [`FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -207,7 +207,7 @@ impl FieldId {
         FIELDS.iter().position(|f| f.name == name).map(FieldId)
     }
 
-    pub fn spec(self) -> &'static Spec {
+    pub(crate) fn spec(self) -> &'static Spec {
         &FIELDS[self.0]
     }
 
@@ -250,17 +250,17 @@ const fn const_eq(a: &str, b: &str) -> bool {
 
 /// The fields the engine itself interprets; every other field is data for rules.
 pub const NAME: FieldId = FieldId::of("name");
-pub const CATEGORY: FieldId = FieldId::of("category");
-pub const VENDOR: FieldId = FieldId::of("vendor");
-pub const SYSTEM: FieldId = FieldId::of("system");
-pub const OWNER: FieldId = FieldId::of("owner");
-pub const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
-pub const CHANNELS_FIELD: FieldId = FieldId::of("channels");
+pub(crate) const CATEGORY: FieldId = FieldId::of("category");
+pub(crate) const VENDOR: FieldId = FieldId::of("vendor");
+pub(crate) const SYSTEM: FieldId = FieldId::of("system");
+pub(crate) const OWNER: FieldId = FieldId::of("owner");
+pub(crate) const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
+pub(crate) const CHANNELS_FIELD: FieldId = FieldId::of("channels");
 pub const E2EE: FieldId = FieldId::of("e2ee");
-pub const ID: FieldId = FieldId::of("id");
-pub const STATUS: FieldId = FieldId::of("status");
-pub const LABELS: FieldId = FieldId::of("labels");
-pub const NOTES: FieldId = FieldId::of("notes");
+pub(crate) const ID: FieldId = FieldId::of("id");
+pub(crate) const STATUS: FieldId = FieldId::of("status");
+pub(crate) const LABELS: FieldId = FieldId::of("labels");
+pub(crate) const NOTES: FieldId = FieldId::of("notes");
 
 /// Field names, in table order (the mapping's targets, "did you mean" for unknown keys).
 pub fn names() -> Vec<&'static str> {

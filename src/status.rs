@@ -8,7 +8,7 @@ pub mod exit {
     /// Nothing at or above `--fail-on`.
     pub const OK: u8 = 0;
     /// Findings at or above `--fail-on`.
-    pub const FINDINGS: u8 = 1;
+    pub(crate) const FINDINGS: u8 = 1;
     /// Usage error, unreadable path, invalid configuration.
     pub const USAGE: u8 = 2;
     /// A bug in e2ee-lint (a panic).

@@ -43,7 +43,7 @@ pub enum NodeKind<'a> {
 
 impl NodeKind<'_> {
     /// The word a user reads in "expected a string, found a list".
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "a boolean",
@@ -77,7 +77,7 @@ impl<'a> Node<'a> {
 }
 
 /// Turns a serde-saphyr location into our byte span.
-pub fn span_of<T>(spanned: &Spanned<T>) -> Span {
+pub(crate) fn span_of<T>(spanned: &Spanned<T>) -> Span {
     let loc = spanned.referenced.span();
     match (loc.byte_offset(), loc.byte_len()) {
         (Some(offset), Some(len)) => Span::new(offset as usize, len as usize),
@@ -193,7 +193,7 @@ impl<'de> Visitor<'de> for KindVisitor<'de> {
 /// `None` when the file takes the general path: several documents, invalid YAML, a `key` that is
 /// not a list or a scalar document. The spans those need exist only in the full tree, so the
 /// caller then discards what `sink` received and calls [`parse`], which reports exactly.
-pub fn parse_streaming<'a>(
+pub(crate) fn parse_streaming<'a>(
     text: &'a str,
     key: Option<&str>,
     sink: &mut dyn FnMut(Node<'a>),

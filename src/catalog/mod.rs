@@ -23,7 +23,8 @@ pub(crate) use validate::validate;
 pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
 
 /// The same catalog as JSON, made by `build.rs`: what a run parses (a test holds them equal).
-pub const EMBEDDED_CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
+pub(crate) const EMBEDDED_CATALOG_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 
 /// How a system protects one channel, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -54,7 +55,7 @@ impl Support {
     ];
 
     /// The statuses' names, in [`Support::ALL`] order: the one spelling of each.
-    pub const NAMES: [&'static str; 6] = [
+    pub(crate) const NAMES: [&'static str; 6] = [
         "default",
         "partial",
         "opt-in",
@@ -68,7 +69,7 @@ impl Support {
     }
 
     /// Who has to act for the channel to be end-to-end encrypted, for help lines.
-    pub fn who_acts(self) -> &'static str {
+    pub(crate) fn who_acts(self) -> &'static str {
         match self {
             Support::Default => "nobody: it is on by default",
             Support::Partial => "users must avoid the surfaces without E2EE",
@@ -104,7 +105,7 @@ pub enum Enabler {
 }
 
 impl Enabler {
-    pub const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
+    pub(crate) const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
 
     pub fn as_str(self) -> &'static str {
         Enabler::NAMES[self as usize]
@@ -180,7 +181,7 @@ pub struct Cell {
 impl Cell {
     /// Who can turn E2EE on: as the cell says, else what its status implies (`admin-opt-in`: an
     /// administrator; `opt-in`: each user; any other status: nobody).
-    pub fn enabler(&self) -> Enabler {
+    pub(crate) fn enabler(&self) -> Enabler {
         self.turned_on_by.unwrap_or(match self.status {
             Support::AdminOptIn => Enabler::Admin,
             Support::OptIn => Enabler::User,
@@ -256,13 +257,13 @@ impl System {
     }
 
     /// The confidence of one cell: its own, else the entry's.
-    pub fn confidence_of(&self, channel: Channel) -> Confidence {
+    pub(crate) fn confidence_of(&self, channel: Channel) -> Confidence {
         self.cell(channel)
             .and_then(|c| c.confidence)
             .unwrap_or(self.confidence)
     }
 
-    pub fn is_suite(&self) -> bool {
+    pub(crate) fn is_suite(&self) -> bool {
         self.category == "suite"
     }
 
@@ -273,7 +274,7 @@ impl System {
 
     /// The weaker modes that touch one of `channels` and that `is_off` (the inventory's field
     /// named by the mode's `setting` saying `off`) does not silence.
-    pub fn weaker_modes_in_use<'a>(
+    pub(crate) fn weaker_modes_in_use<'a>(
         &'a self,
         channels: &'a [Channel],
         is_off: impl Fn(&str) -> bool + 'a,
@@ -336,7 +337,7 @@ impl Catalog {
     }
 
     /// The embedded catalog as `build.rs` wrote it.
-    pub fn from_json(text: &str) -> Result<Catalog, CatalogError> {
+    pub(crate) fn from_json(text: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile =
             serde_json::from_str(text).map_err(|e| CatalogError(e.to_string()))?;
         Catalog::from_file(file)
@@ -368,7 +369,7 @@ impl Catalog {
     }
 
     /// The channels an inventory category limits a tool to, if it limits them.
-    pub fn category_channels(&self, category: &str) -> Option<&[Channel]> {
+    pub(crate) fn category_channels(&self, category: &str) -> Option<&[Channel]> {
         self.category_channels.get(category).map(Vec::as_slice)
     }
 
@@ -402,7 +403,7 @@ impl Catalog {
     }
 
     /// The earliest and latest review dates, for reports.
-    pub fn reviewed_range(&self) -> Option<(&str, &str)> {
+    pub(crate) fn reviewed_range(&self) -> Option<(&str, &str)> {
         let dates = self.systems.iter().map(|s| s.reviewed.as_str());
         Some((dates.clone().min()?, dates.max()?))
     }

@@ -54,7 +54,7 @@ impl Target {
     }
 
     /// The target is the channel list, whose labels go on each concerned channel.
-    pub fn is_channels(&self) -> bool {
+    pub(crate) fn is_channels(&self) -> bool {
         *self == Target::Field(fields::CHANNELS_FIELD)
     }
 }
@@ -169,7 +169,7 @@ pub struct Rule {
 }
 
 /// A rule file that does not load: the one located error, coded `invalid-rule`.
-pub type RuleError = crate::located::LocatedError;
+pub(crate) type RuleError = crate::located::LocatedError;
 
 /// A rule-file problem as a [`RuleError`].
 pub(crate) fn rule_error(source: &SourceFile, problem: Located) -> RuleError {
@@ -206,7 +206,7 @@ impl Rule {
 
     /// A rule from its JSON form (the embedded rules, converted by `build.rs`): the same
     /// checks, with no locations, since the tests hold the YAML they come from valid.
-    pub fn parse_json(json: &str, source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
+    pub(crate) fn parse_json(json: &str, source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
         let spec: RuleSpec = serde_json::from_str(json)
             .map_err(|e| rule_error(source, Located::new(Span::default(), e.to_string(), None)))?;
         Rule::from_spec(spec, source)

@@ -23,15 +23,15 @@ use crate::Outcome;
 pub(crate) use crate::text::{excerpt, locate, sanitize};
 
 /// The project's repository, Cargo.toml's `package.repository` (the one place to change it).
-pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
+pub(crate) const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// Overrides [`docs_url`] at run time, e.g. with an internal mirror's README.
-pub const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
+pub(crate) const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
 
 /// The page documenting the rules, for SARIF `informationUri` and every rule's `helpUri`:
 /// `$E2EE_LINT_DOCS_URL` when set and not blank, else the README on the repository's `main`.
 /// Read once per process.
-pub fn docs_url() -> &'static str {
+pub(crate) fn docs_url() -> &'static str {
     static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     URL.get_or_init(|| {
         std::env::var(DOCS_URL_ENV)
@@ -50,7 +50,7 @@ pub fn rule_help_uri(rule_id: &str) -> String {
 
 /// The run's catalog changes with every text escaped for machine formats (bidi controls and
 /// line separators shown as escapes; the format encodes the rest), in the outcome's order.
-pub fn catalog_changes(outcome: &Outcome) -> Vec<crate::outcome::CatalogChange> {
+pub(crate) fn catalog_changes(outcome: &Outcome) -> Vec<crate::outcome::CatalogChange> {
     let esc = |t: &str| sanitize::bidi(t).into_owned();
     outcome
         .catalog_changes

@@ -15,7 +15,7 @@ pub use crate::discover::{CONFIG_NAMES as NAMES, is_config_name};
 
 /// Caches the answer per directory, since many inventories share one.
 #[derive(Default)]
-pub struct Finder {
+pub(crate) struct Finder {
     cache: HashMap<PathBuf, Option<PathBuf>>,
 }
 

@@ -9,7 +9,7 @@ use crate::inventory::Inventory;
 use crate::source::{SourceFile, Span};
 
 /// The marker that starts an ignore comment, after `#`.
-pub const MARKER: &str = "e2ee-lint:";
+pub(crate) const MARKER: &str = "e2ee-lint:";
 
 pub use crate::outcome::Ignore;
 

@@ -37,15 +37,15 @@ use sink::Sink;
 
 /// Rule ids of the findings the policy itself produces. Each has a file in `rules/`.
 pub mod ids {
-    pub const EXPIRED_EXCEPTION: &str = "expired-exception";
-    pub const UNUSED_EXCEPTION: &str = "unused-exception";
-    pub const EXCEPTION_EXPIRING: &str = "exception-expiring";
-    pub const IGNORE_WITHOUT_REASON: &str = "ignore-without-reason";
-    pub const UNUSED_IGNORE: &str = "unused-ignore";
-    pub const UNUSED_BASELINE_ENTRY: &str = "unused-baseline-entry";
-    pub const EXCEPTION_TOO_LONG: &str = "exception-too-long";
+    pub(crate) const EXPIRED_EXCEPTION: &str = "expired-exception";
+    pub(crate) const UNUSED_EXCEPTION: &str = "unused-exception";
+    pub(crate) const EXCEPTION_EXPIRING: &str = "exception-expiring";
+    pub(crate) const IGNORE_WITHOUT_REASON: &str = "ignore-without-reason";
+    pub(crate) const UNUSED_IGNORE: &str = "unused-ignore";
+    pub(crate) const UNUSED_BASELINE_ENTRY: &str = "unused-baseline-entry";
+    pub(crate) const EXCEPTION_TOO_LONG: &str = "exception-too-long";
     /// Every `catalog:` change of a config: always reported, never configurable.
-    pub const CATALOG_OVERRIDE: &str = "catalog-override";
+    pub(crate) const CATALOG_OVERRIDE: &str = "catalog-override";
     pub const ALL: &[&str] = &[
         EXPIRED_EXCEPTION,
         UNUSED_EXCEPTION,
@@ -57,7 +57,7 @@ pub mod ids {
         CATALOG_OVERRIDE,
     ];
     /// Config diagnostics: documented by a rule file, never a finding.
-    pub const INVALID_CONFIG: &str = "invalid-config";
+    pub(crate) const INVALID_CONFIG: &str = "invalid-config";
 }
 
 pub use crate::outcome::EXPIRING_WITHIN_DAYS;
@@ -248,7 +248,7 @@ impl Policy {
     }
 
     /// Every rule that can fire in this run, built-in and custom, sorted by id.
-    pub fn rule_infos(&self) -> Vec<crate::engine::rule::RuleInfo> {
+    pub(crate) fn rule_infos(&self) -> Vec<crate::engine::rule::RuleInfo> {
         let mut infos: BTreeMap<String, crate::engine::rule::RuleInfo> = BTreeMap::new();
         for registry in std::iter::once(&self.base).chain(self.registries.values()) {
             for info in registry.infos() {
@@ -260,7 +260,7 @@ impl Policy {
 
     /// The rules that report nothing in this run: off by default and turned on by no config of
     /// the run nor `--severity`, or set `off` everywhere. Sorted by id.
-    pub fn disabled_rules(&self) -> Vec<std::sync::Arc<str>> {
+    pub(crate) fn disabled_rules(&self) -> Vec<std::sync::Arc<str>> {
         let configs: Vec<Option<&Config>> = self.groups().map(|(config, _)| config).collect();
         let configs = if configs.is_empty() {
             vec![None]
@@ -289,7 +289,7 @@ impl Policy {
     /// Whether this run checks the whole inventory set: then every exception and baseline
     /// entry that matched nothing is unused. In a partial run (pre-commit's staged files, one
     /// file named on the command line) only the entries whose files were all checked are.
-    pub fn set_whole_set(&mut self, whole_set: bool) {
+    pub(crate) fn set_whole_set(&mut self, whole_set: bool) {
         self.scope.whole_set = whole_set;
     }
 
@@ -322,7 +322,7 @@ impl Policy {
 
     /// Suppresses what the baseline records and reports its entries that match nothing. Runs
     /// once over every group's findings: baseline entries are not per config.
-    pub fn apply_baseline(
+    pub(crate) fn apply_baseline(
         &self,
         registry: &Registry,
         catalog: &Catalog,
@@ -506,7 +506,7 @@ pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
 
 /// `path` relative to the (normalized) directory `dir`, with `/` separators and `..` where it
 /// is not below `dir`; `fallback` for standard input, or on another drive.
-pub fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
+pub(crate) fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
     if path == Path::new(crate::discover::STDIN) {
         return fallback.to_owned();
     }

@@ -34,7 +34,7 @@ pub use exception::Exception;
 pub use show::{Shown, render as show};
 
 /// Keys of the top-level mapping, in the order the README documents them.
-pub const TOP_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] = &[
     "extends",
     "fail_on",
     "data_classification",
@@ -48,20 +48,21 @@ pub const TOP_KEYS: &[&str] = &[
     "catalog_overrides",
 ];
 /// `catalog_overrides:` values: `forbid` refuses every change to the catalog in the chain.
-pub const CATALOG_OVERRIDES: &[&str] = &["allow", "forbid"];
+pub(crate) const CATALOG_OVERRIDES: &[&str] = &["allow", "forbid"];
 /// Top-level keys whose entries accumulate through `extends` (the others: the nearer file wins).
-pub const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
-pub const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
-pub const OVERRIDE_KEYS: &[&str] = &["system", "channels", "reason", "source"];
+pub(crate) const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
+pub(crate) const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
+pub(crate) const OVERRIDE_KEYS: &[&str] = &["system", "channels", "reason", "source"];
 /// The longest an exception may run, from today, unless `max_exception_days` says otherwise.
-pub const MAX_EXCEPTION_DAYS: i64 = 365;
-pub const INVENTORY_KEYS: &[&str] = &["preset", "tools", "fields", "unknown_fields", "values"];
-pub const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
+pub(crate) const MAX_EXCEPTION_DAYS: i64 = 365;
+pub(crate) const INVENTORY_KEYS: &[&str] =
+    &["preset", "tools", "fields", "unknown_fields", "values"];
+pub(crate) const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
 /// `inventory.tools` values that are not key names.
-pub const TOOLS_LIST: &str = ".";
-pub const TOOLS_SINGLE: &str = "single";
-pub const CLASSIFICATION_KEYS: &[&str] = &["levels", "e2ee_required_from"];
-pub const EXCEPTION_KEYS: &[&str] = &[
+pub(crate) const TOOLS_LIST: &str = ".";
+pub(crate) const TOOLS_SINGLE: &str = "single";
+pub(crate) const CLASSIFICATION_KEYS: &[&str] = &["levels", "e2ee_required_from"];
+pub(crate) const EXCEPTION_KEYS: &[&str] = &[
     "tool",
     "rule",
     "reason",
@@ -70,8 +71,8 @@ pub const EXCEPTION_KEYS: &[&str] = &[
     "expires",
     "files",
 ];
-pub const FAIL_ON: &[&str] = FailOn::NAMES;
-pub const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
+pub(crate) const FAIL_ON: &[&str] = FailOn::NAMES;
+pub(crate) const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
 
 /// What the config sets a rule to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +122,7 @@ pub struct Config {
 
 impl Config {
     /// The catalog the engine uses under this config.
-    pub fn effective_catalog(config: Option<&Config>) -> Arc<Catalog> {
+    pub(crate) fn effective_catalog(config: Option<&Config>) -> Arc<Catalog> {
         config
             .and_then(|c| c.catalog.clone())
             .unwrap_or_else(Catalog::embedded)
@@ -156,7 +157,7 @@ pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<Co
 }
 
 /// [`load`], reading extended files of at most `max_file_size` bytes.
-pub fn load_with(
+pub(crate) fn load_with(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
@@ -166,7 +167,7 @@ pub fn load_with(
 
 /// What the command line says about loading configs.
 #[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// `--allow-outside`: directories outside the repository the config may name files in;
     /// see [`crate::policy::confine`].
     pub allowed: crate::policy::confine::Allowed,
@@ -175,7 +176,7 @@ pub struct LoadOptions {
 }
 
 /// [`load_with`] under the command line's [`LoadOptions`].
-pub fn load_confined(
+pub(crate) fn load_confined(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
