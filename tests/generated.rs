@@ -338,3 +338,66 @@ fn gitlab_section(report: &serde_json::Value) -> String {
     }
     out
 }
+
+/// The README's numbers that no generated section carries are checked against their sources:
+/// the catalog's size, the toolchain and Python versions. (The quick start's output is checked
+/// by tests/cli.rs, the editor example by tests/lsp.rs.)
+#[test]
+fn readme_numbers_match_their_sources() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let manifest = std::fs::read_to_string(common::root().join("Cargo.toml")).unwrap();
+    let pyproject = std::fs::read_to_string(common::root().join("pyproject.toml")).unwrap();
+    let value = |text: &str, key: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} = ")))
+            .unwrap_or_else(|| panic!("no {key}"));
+        line.split('"')
+            .nth(1)
+            .unwrap()
+            .trim_start_matches(">=")
+            .to_owned()
+    };
+    let rust = value(&manifest, "rust-version");
+    let python = value(&pyproject, "requires-python");
+    let systems = Catalog::embedded().systems().len();
+    for claim in [
+        format!("Its catalog classifies {systems} messaging"),
+        format!("with a Rust toolchain ({rust} or newer)"),
+        format!("| Rust {rust}+ |"),
+        format!("| Python {python}+ |"),
+    ] {
+        assert!(readme.contains(&claim), "README.md does not say: {claim}");
+    }
+    let intro = std::fs::read_to_string(book().join("introduction.md")).unwrap();
+    assert!(intro.contains(&format!("Its catalog classifies {systems} messaging")));
+    // Every number in the README's prose: the ones above, exit codes, or inside a sample.
+    let mut fenced = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced || line.contains("](") && line.starts_with('|') {
+            continue;
+        }
+        for word in line.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+            let word = word.trim_matches('.');
+            if word.is_empty() || !word.starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            let known = [
+                systems.to_string(),
+                rust.clone(),
+                python.clone(),
+                "0.5".to_owned(), // mdBook's major series, pinned in .ci/run
+            ];
+            let exit_code = ["0", "1", "2", "3"].contains(&word);
+            let standard = ["27001", "800-53", "800", "53", "2", "0.1.0", "1.0"].contains(&word);
+            assert!(
+                known.iter().any(|k| k == word) || exit_code || standard,
+                "README.md has the number {word} that no test checks: {line}"
+            );
+        }
+    }
+}
