@@ -560,5 +560,5 @@ fn the_manuals_report_excerpt_is_current() {
         checked += 1;
     }
     assert!(checked > 30);
-    assert!(common::root().join("docs/report.png").exists());
+    assert!(common::root().join("docs/src/report.png").exists());
 }
