@@ -184,7 +184,7 @@ fn a_session_from_initialize_to_exit() {
     assert!(
         unknown["codeDescription"]["href"]
             .as_str()
-            .is_some_and(|h| h.ends_with("#unknown-field")),
+            .is_some_and(|h| h.ends_with("/rules/unknown-field.html")),
         "{unknown}"
     );
 
