@@ -152,9 +152,15 @@ fn rule_page(rule: &RuleInfo, example: Option<&str>) -> String {
     out
 }
 
-/// A catalog cell as the tables show it: the status, `*` when only news backs it, `?` when the
-/// channel is offered but unsettled, `suite` for a suite's own cells, `-` when not offered.
+/// A catalog cell as the tables show it: the status, `!` when a company's config overrode it,
+/// `*` when only news backs it, `?` when the channel is offered but unsettled, `suite` for a
+/// suite's own cells, `-` when not offered.
 pub fn cell_text(system: &System, channel: Channel) -> String {
+    if let Some(cell) = system.cell(channel)
+        && cell.overridden.is_some()
+    {
+        return format!("{}!", cell.status);
+    }
     match system.status(channel) {
         Some(status) if system.confidence_of(channel) == Confidence::Reported => {
             format!("{status}*")
