@@ -16,6 +16,7 @@ pub mod fix;
 pub mod generate;
 pub mod inventory;
 pub mod lsp;
+pub mod manual;
 pub mod merge;
 pub mod outcome;
 pub mod output;
