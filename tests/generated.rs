@@ -106,7 +106,11 @@ fn commands_page() -> String {
         .skip(1)
         .take_while(|l| l.starts_with("  "))
         // A command's line starts at the third column; a wrapped description further right.
-        .filter(|l| l.as_bytes().get(2).is_some_and(|b| !b.is_ascii_whitespace()))
+        .filter(|l| {
+            l.as_bytes()
+                .get(2)
+                .is_some_and(|b| !b.is_ascii_whitespace())
+        })
         .filter_map(|l| l.split_whitespace().next())
         .filter(|c| *c != "help")
         .map(str::to_owned)
