@@ -3,7 +3,7 @@
 # PNG, and to a DOM dump; checks that it rendered, that hostile tool names stay text, and that
 # the page's Content-Security-Policy blocks scripts. Installs chromium with apt-get when it is
 # missing; under CI=true a missing browser is a failure, never a skip.
-# UPDATE=1 copies the screenshot to docs/report.png (the README's picture).
+# UPDATE=1 copies the screenshot to docs/src/report.png (the manual's picture).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -143,6 +143,6 @@ sys.exit(1 if failed else 0)
 PY
 if [ "${UPDATE:-}" = 1 ]; then
   mkdir -p docs
-  cp "$scratch/acme.png" docs/report.png
-  echo "browser-test: wrote docs/report.png"
+  cp "$scratch/acme.png" docs/src/report.png
+  echo "browser-test: wrote docs/src/report.png"
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GitHub recipe's merge step (docs/organization.md) on three generated repositories: each is
+# The GitHub recipe's merge step (docs/src/organization.md) on three generated repositories: each is
 # checked as the recipe's matrix job does, then the lines between the recipe's `merge-step`
 # markers run as written. The merged OSCAL must load in compliance-trestle (as .ci/oscal-test.sh
 # loads one run's) and the merged HTML must render in Chromium (as .ci/browser-test.sh renders
@@ -71,10 +71,10 @@ for name in chat-service web legacy-tools; do
   i=$((i + 1))
 done
 
-# The recipe's merge step, as written in docs/organization.md.
-step="$(sed -n '/# merge-step-begin/,/# merge-step-end/p' docs/organization.md)"
+# The recipe's merge step, as written in docs/src/organization.md.
+step="$(sed -n '/# merge-step-begin/,/# merge-step-end/p' docs/src/organization.md)"
 if [ -z "$step" ]; then
-  echo "FAIL the merge step markers are missing from docs/organization.md"
+  echo "FAIL the merge step markers are missing from docs/src/organization.md"
   echo "merge-test: 0 passed, 1 failed"
   exit 1
 fi

@@ -20,6 +20,7 @@ pub(crate) mod generate;
 pub mod inventory;
 pub(crate) mod located;
 pub mod lsp;
+pub mod manual;
 pub(crate) mod merge;
 pub(crate) mod outcome;
 pub mod output;

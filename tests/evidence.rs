@@ -547,13 +547,13 @@ fn oscal_counts_match_the_report_and_uuids_are_stable_v5() {
 }
 
 #[test]
-fn the_readme_excerpt_is_current() {
-    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
+fn the_manuals_report_excerpt_is_current() {
+    let readme = fs::read_to_string(common::root().join("docs/src/formats.md")).unwrap();
     let excerpt = readme
         .split("<!-- report-excerpt:start -->")
         .nth(1)
         .and_then(|rest| rest.split("<!-- report-excerpt:end -->").next())
-        .expect("the README has the report excerpt");
+        .expect("the Output formats page has the report excerpt");
     let report = render("fixtures/evidence/acme", "markdown").stdout;
     let lines: Vec<&str> = report.lines().collect();
     let mut checked = 0;
@@ -563,10 +563,10 @@ fn the_readme_excerpt_is_current() {
     {
         assert!(
             lines.contains(&line),
-            "README excerpt line not in the report: {line}"
+            "docs/src/formats.md excerpt line not in the report: {line}"
         );
         checked += 1;
     }
     assert!(checked > 30);
-    assert!(common::root().join("docs/report.png").exists());
+    assert!(common::root().join("docs/src/report.png").exists());
 }

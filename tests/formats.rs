@@ -345,7 +345,7 @@ fn sarif_has_what_github_code_scanning_reads() {
             rule["helpUri"]
                 .as_str()
                 .unwrap()
-                .ends_with(&format!("#{id}"))
+                .ends_with(&format!("/rules/{id}.html"))
         );
         let score: f64 = rule["properties"]["security-severity"]
             .as_str()

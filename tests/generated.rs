@@ -1,12 +1,15 @@
-//! Generated copies stay current: the README's rules, fields and catalog sections and the JSON
-//! Schemas under `schemas/` are derived from the rule files, the field table and the catalog;
-//! the README's GitLab section from a real run on GitLab's tech stack (shared data).
+//! Generated copies stay current: the manual's generated pages (`docs/src/`: one per rule, one per
+//! catalog system, the rule, field and catalog tables, the commands' help, the GitLab run) and
+//! the JSON Schemas under `schemas/` are derived from the rule files, the field table, the
+//! catalog, the binary's own help and a real run on GitLab's tech stack (shared data).
 //!
-//! One command refreshes them all: `UPDATE=1 cargo test --test generated`.
+//! One command refreshes them all: `UPDATE=1 cargo test --locked --test generated`.
 
 mod common;
 
-use e2ee_lint::app::{catalog_markdown, rules_markdown};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
 use e2ee_lint::catalog::Catalog;
 use e2ee_lint::cli::SchemaKind;
 use e2ee_lint::engine::rule::Registry;
@@ -15,45 +18,136 @@ fn updating() -> bool {
     std::env::var_os("UPDATE").is_some_and(|v| v == "1")
 }
 
-/// The README with the section between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced.
-fn with_section(readme: &str, name: &str, body: &str) -> String {
+fn book() -> PathBuf {
+    common::root().join("docs/src")
+}
+
+/// The page with the section between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced.
+fn with_section(page: &str, name: &str, body: &str) -> String {
     let start_marker = format!("<!-- {name}:start -->");
     let end_marker = format!("<!-- {name}:end -->");
-    let start = readme
+    let start = page
         .find(&start_marker)
-        .unwrap_or_else(|| panic!("README has no {start_marker}"))
+        .unwrap_or_else(|| panic!("no {start_marker}"))
         + start_marker.len();
-    let end = readme
+    let end = page
         .find(&end_marker)
-        .unwrap_or_else(|| panic!("README has no {end_marker}"));
-    format!("{}\n{}\n{}", &readme[..start], body.trim(), &readme[end..])
+        .unwrap_or_else(|| panic!("no {end_marker}"));
+    format!("{}\n{}\n{}", &page[..start], body.trim(), &page[end..])
+}
+
+/// Every generated page of the book, as (path under `docs/src/`, text).
+fn generated_pages() -> Vec<(PathBuf, String)> {
+    let registry = Registry::embedded().unwrap();
+    let catalog = Catalog::embedded();
+    let example = |id: &str| {
+        std::fs::read_to_string(common::root().join(format!("rules/tests/{id}.yaml"))).ok()
+    };
+    let mut pages = e2ee_lint::manual::pages(&registry.infos(), &catalog, &example);
+    pages.push((PathBuf::from("generated/commands.md"), commands_page()));
+    pages
+}
+
+/// The files under `docs/src/rules` and `docs/src/catalog` that are one rule's or one system's
+/// page (every file but `index.md`): a rule or system removed must not leave its page behind.
+fn per_item_pages() -> BTreeSet<PathBuf> {
+    let mut found = BTreeSet::new();
+    for dir in ["rules", "catalog"] {
+        for entry in std::fs::read_dir(book().join(dir)).unwrap() {
+            let name = entry.unwrap().file_name();
+            if name != "index.md" {
+                found.insert(Path::new(dir).join(name));
+            }
+        }
+    }
+    found
 }
 
 #[test]
-fn readme_sections_match_their_sources() {
-    let path = common::root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let catalog = Catalog::embedded();
-    let systems: Vec<_> = catalog.systems().iter().collect();
-    let registry = Registry::embedded().unwrap();
-    let mut expected = readme.clone();
-    for (name, body) in [
-        ("rules", rules_markdown(&registry.infos())),
-        ("fields", e2ee_lint::fields::markdown()),
-        ("catalog", catalog_markdown(&systems)),
-    ] {
-        expected = with_section(&expected, name, &body);
+fn book_pages_match_their_sources() {
+    let pages = generated_pages();
+    let mut stale = Vec::new();
+    for (path, text) in &pages {
+        let full = book().join(path);
+        if updating() {
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            if std::fs::read_to_string(&full).ok().as_deref() != Some(text) {
+                std::fs::write(&full, text).unwrap();
+            }
+        } else if std::fs::read_to_string(&full).ok().as_deref() != Some(text) {
+            stale.push(path.display().to_string());
+        }
     }
-    // One test writes every section: two writers of README.md would race.
-    if let Some(body) = gitlab_section_of(&readme) {
-        expected = with_section(&expected, "gitlab", &body);
+    let expected: BTreeSet<PathBuf> = pages.iter().map(|(p, _)| p.clone()).collect();
+    for orphan in per_item_pages().difference(&expected) {
+        if updating() {
+            std::fs::remove_file(book().join(orphan)).unwrap();
+        } else {
+            stale.push(format!("{} (no such rule or system)", orphan.display()));
+        }
     }
+    assert!(
+        stale.is_empty(),
+        "stale book pages: {stale:?}; run `UPDATE=1 cargo test --locked --test generated`"
+    );
+}
+
+/// The help of the binary and of each of its commands, as clap prints it.
+fn commands_page() -> String {
+    let help = |args: &[&str]| {
+        let out = common::e2ee_lint(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout.trim_end().to_owned()
+    };
+    let top = help(&["--help"]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A command's line starts at the third column; a wrapped description further right.
+        .filter(|l| {
+            l.as_bytes()
+                .get(2)
+                .is_some_and(|b| !b.is_ascii_whitespace())
+        })
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        commands.len() > 5,
+        "commands parsed from --help: {commands:?}"
+    );
+    let mut out = format!(
+        "<!-- Generated by `UPDATE=1 cargo test --locked --test generated` from the binary's \
+         help. -->\n\n## `e2ee-lint`\n\n```text\n{top}\n```\n"
+    );
+    for command in &commands {
+        out.push_str(&format!(
+            "\n## `e2ee-lint {command}`\n\n```text\n{}\n```\n",
+            help(&[command.as_str(), "--help"])
+        ));
+    }
+    out
+}
+
+/// The GitLab run of the configuration page, refreshed in place between its markers (only when
+/// the shared data set is present; a failure under `E2EE_LINT_REQUIRE_DATA=1`).
+#[test]
+fn gitlab_section_matches_a_real_run() {
+    let path = book().join("configuration.md");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let Some(body) = gitlab_section_of(&page) else {
+        return;
+    };
+    let expected = with_section(&page, "gitlab", &body);
     if updating() {
         std::fs::write(&path, &expected).unwrap();
     } else {
         assert!(
-            readme == expected,
-            "README.md is stale: run `UPDATE=1 cargo test --test generated`"
+            page == expected,
+            "docs/src/configuration.md's GitLab section is stale: run `UPDATE=1 cargo test --locked --test generated`"
         );
     }
 }
@@ -110,15 +204,15 @@ fn every_field_is_a_schema_property_a_condition_a_target_and_a_variable() {
     }
 }
 
-/// The README's GitLab section: a real run on GitLab's `tech_stack.yml` with the README's own
-/// mapping config (read from the README), rendered from the run's `report-json`; the report's
+/// The GitLab section: a real run on GitLab's `tech_stack.yml` with the page's own mapping
+/// config (read from the page), rendered from the run's `report-json`; the report's
 /// coverage must equal the JSON output's. `None` when the shared data set is absent (a failure
 /// under `E2EE_LINT_REQUIRE_DATA=1`): the section is then left as it is.
-fn gitlab_section_of(readme: &str) -> Option<String> {
+fn gitlab_section_of(page: &str) -> Option<String> {
     let inventory = common::shared_data("inventories/gitlab/tech_stack.yml")?;
     let marker = "# e2ee-lint.yaml next to tech_stack.yml\n";
-    let start = readme.find(marker).expect("README has the GitLab config") + marker.len();
-    let config = &readme[start..start + readme[start..].find("```").unwrap()];
+    let start = page.find(marker).expect("the page has the GitLab config") + marker.len();
+    let config = &page[start..start + page[start..].find("```").unwrap()];
     let dir = tempfile::tempdir().unwrap();
     let config_path = dir.path().join("e2ee-lint.yaml");
     std::fs::write(&config_path, config).unwrap();
@@ -249,4 +343,67 @@ fn gitlab_section(report: &serde_json::Value) -> String {
         ));
     }
     out
+}
+
+/// The README's numbers that no generated section carries are checked against their sources:
+/// the catalog's size, the toolchain and Python versions. (The quick start's output is checked
+/// by tests/cli.rs, the editor example by tests/lsp.rs.)
+#[test]
+fn readme_numbers_match_their_sources() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let manifest = std::fs::read_to_string(common::root().join("Cargo.toml")).unwrap();
+    let pyproject = std::fs::read_to_string(common::root().join("pyproject.toml")).unwrap();
+    let value = |text: &str, key: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} = ")))
+            .unwrap_or_else(|| panic!("no {key}"));
+        line.split('"')
+            .nth(1)
+            .unwrap()
+            .trim_start_matches(">=")
+            .to_owned()
+    };
+    let rust = value(&manifest, "rust-version");
+    let python = value(&pyproject, "requires-python");
+    let systems = Catalog::embedded().systems().len();
+    for claim in [
+        format!("Its catalog classifies {systems} messaging"),
+        format!("with a Rust toolchain ({rust} or newer)"),
+        format!("| Rust {rust}+ |"),
+        format!("| Python {python}+ |"),
+    ] {
+        assert!(readme.contains(&claim), "README.md does not say: {claim}");
+    }
+    let intro = std::fs::read_to_string(book().join("introduction.md")).unwrap();
+    assert!(intro.contains(&format!("Its catalog classifies {systems} messaging")));
+    // Every number in the README's prose: the ones above, exit codes, or inside a sample.
+    let mut fenced = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced || line.contains("](") && line.starts_with('|') {
+            continue;
+        }
+        for word in line.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+            let word = word.trim_matches('.');
+            if word.is_empty() || !word.starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            let known = [
+                systems.to_string(),
+                rust.clone(),
+                python.clone(),
+                "0.5".to_owned(), // mdBook's major series, pinned in .ci/run
+            ];
+            let exit_code = ["0", "1", "2", "3"].contains(&word);
+            let standard = ["27001", "800-53", "800", "53", "2", "0.1.0", "1.0"].contains(&word);
+            assert!(
+                known.iter().any(|k| k == word) || exit_code || standard,
+                "README.md has the number {word} that no test checks: {line}"
+            );
+        }
+    }
 }

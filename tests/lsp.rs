@@ -184,7 +184,7 @@ fn a_session_from_initialize_to_exit() {
     assert!(
         unknown["codeDescription"]["href"]
             .as_str()
-            .is_some_and(|h| h.ends_with("#unknown-field")),
+            .is_some_and(|h| h.ends_with("/rules/unknown-field.html")),
         "{unknown}"
     );
 
@@ -355,14 +355,19 @@ fn exit_without_shutdown_is_an_unclean_end() {
     assert_eq!(client.child.wait().ok().and_then(|s| s.code()), Some(1));
 }
 
-/// The fenced block after `<!-- NAME -->` in the README.
+/// The fenced block after `<!-- NAME -->` in the manual's Editors page.
 fn readme_snippet(name: &str) -> String {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("the README");
+    snippet_in("docs/src/editors.md", name)
+}
+
+/// The fenced block after `<!-- NAME -->` in `file` (relative to the crate root).
+fn snippet_in(file: &str, name: &str) -> String {
+    let page = std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR")))
+        .expect("the page");
     let marker = format!("<!-- {name} -->");
-    let after = readme
+    let after = page
         .split_once(&marker)
-        .unwrap_or_else(|| panic!("README has no {marker}"))
+        .unwrap_or_else(|| panic!("{file} has no {marker}"))
         .1;
     let body = after.split_once("```").map_or("", |(_, rest)| rest);
     let body = body.split_once('\n').map_or("", |(_, rest)| rest);
@@ -402,4 +407,13 @@ fn editor_snippets_start_the_server() {
         client.notify("exit", Value::Null);
         assert_eq!(client.child.wait().ok().and_then(|s| s.code()), Some(0));
     }
+}
+
+/// The README's editor example is the manual's Neovim set-up, word for word (`.ci/nvim-lsp.sh`
+/// runs the README's copy in a real Neovim).
+#[test]
+fn the_readme_editor_example_is_the_manuals() {
+    let snippet = readme_snippet("neovim-setup");
+    assert!(snippet.contains("e2ee-lint"), "{snippet}");
+    assert_eq!(snippet_in("README.md", "neovim-setup"), snippet);
 }

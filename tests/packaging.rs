@@ -224,61 +224,25 @@ fn generation_is_deterministic() {
     }
 }
 
-/// GitHub's anchor for a heading: lowercase, punctuation other than `-` and `_` dropped, spaces
-/// to `-`; a repeated anchor gets `-1`, `-2`...
-fn github_anchors(markdown: &str) -> Vec<String> {
-    let mut anchors: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashMap::<String, usize>::new();
-    let mut fenced = false;
-    for line in markdown.lines() {
-        if line.starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        let Some(text) = line.strip_prefix('#') else {
-            continue;
-        };
-        if fenced {
-            continue;
-        }
-        let text = text.trim_start_matches('#');
-        if !text.starts_with(' ') {
-            continue;
-        }
-        let slug: String = text
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
-            .map(|c| if c == ' ' { '-' } else { c })
-            .collect();
-        let repeats = seen.entry(slug.clone()).or_default();
-        let repeats = std::mem::replace(repeats, *repeats + 1);
-        anchors.push(if repeats == 0 {
-            slug
-        } else {
-            format!("{slug}-{repeats}")
-        });
-    }
-    anchors
-}
-
 #[test]
-fn rule_help_links_resolve_to_readme_headings() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    let anchors = github_anchors(&readme);
-    assert!(anchors.contains(&"exit-codes".to_owned()));
+fn rule_help_links_are_the_manuals_rule_pages() {
+    let summary = std::fs::read_to_string(common::root().join("docs/src/SUMMARY.md")).unwrap();
+    let site = env!("CARGO_PKG_HOMEPAGE").trim_end_matches('/');
     let registry = Registry::embedded().unwrap();
     for rule in registry.rules() {
-        let uri = e2ee_lint::output::rule_help_uri(&rule.info.id);
-        let (page, anchor) = uri.split_once('#').unwrap();
-        assert_eq!(
-            page,
-            concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/README.md")
+        let id = &rule.info.id;
+        let uri = e2ee_lint::output::rule_help_uri(id);
+        assert_eq!(uri, format!("{site}/rules/{id}.html"));
+        // mdBook writes `rules/<id>.html` from `rules/<id>.md`, listed in the book's summary.
+        assert!(
+            common::root()
+                .join(format!("docs/src/rules/{id}.md"))
+                .is_file(),
+            "{uri}: no page docs/src/rules/{id}.md"
         );
         assert!(
-            anchors.iter().any(|a| a == anchor),
-            "{uri}: no README heading has the anchor `{anchor}`"
+            summary.contains(&format!("(rules/{id}.md)")),
+            "{id}: not in docs/src/SUMMARY.md"
         );
     }
 }
@@ -291,25 +255,25 @@ fn docs_url_comes_from_cargo_toml_and_the_environment() {
     };
     let repository = env!("CARGO_PKG_REPOSITORY");
     assert!(repository.starts_with("https://"));
+    let site = env!("CARGO_PKG_HOMEPAGE").trim_end_matches('/');
+    assert!(site.starts_with("https://"));
     let default = sarif(&[]);
     let driver = &default["runs"][0]["tool"]["driver"];
-    assert_eq!(
-        driver["informationUri"],
-        format!("{repository}/blob/main/README.md")
-    );
+    assert_eq!(driver["informationUri"], site);
     let first = driver["rules"][0]["id"].as_str().unwrap();
     assert_eq!(
         driver["rules"][0]["helpUri"],
-        format!("{repository}/blob/main/README.md#{first}")
+        format!("{site}/rules/{first}.html")
     );
 
-    let mirror = "https://git.example.com/security/e2ee-lint/-/blob/main/README.md";
-    let overridden = sarif(&[("E2EE_LINT_DOCS_URL", mirror)]);
+    // A mirror of the manual, given with a trailing slash.
+    let mirror = "https://docs.example.com/security/e2ee-lint";
+    let overridden = sarif(&[("E2EE_LINT_DOCS_URL", &format!("{mirror}/"))]);
     let driver = &overridden["runs"][0]["tool"]["driver"];
     assert_eq!(driver["informationUri"], mirror);
     for rule in driver["rules"].as_array().unwrap() {
         let id = rule["id"].as_str().unwrap();
-        assert_eq!(rule["helpUri"], format!("{mirror}#{id}"));
+        assert_eq!(rule["helpUri"], format!("{mirror}/rules/{id}.html"));
     }
     // Blank means unset.
     assert_eq!(sarif(&[("E2EE_LINT_DOCS_URL", "  ")]), default);

@@ -282,13 +282,13 @@ fn check_help_documents_source_date_epoch() {
 }
 
 #[test]
-fn readme_documents_short_format_and_color() {
-    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
+fn the_manual_documents_short_format_and_color() {
+    let readme = fs::read_to_string(common::root().join("docs/src/commands.md")).unwrap();
     let row = |option: &str| {
         readme
             .lines()
             .find(|l| l.starts_with(&format!("| `{option}")))
-            .unwrap_or_else(|| panic!("no README row for {option}"))
+            .unwrap_or_else(|| panic!("no docs/src/commands.md row for {option}"))
             .to_owned()
     };
     assert!(row("--format ").contains("`-f`"));

@@ -79,50 +79,11 @@ fn json(systems: &[&System]) -> Result<String, String> {
         .map_err(|e| format!("cannot render the catalog: {e}"))
 }
 
-/// A cell as the table shows it: the status, `!` when the company's config overrode it, `*`
-/// when only reported, `?` when offered but unsourced, `-` when not offered.
-fn cell_text(system: &System, channel: Channel) -> String {
-    if let Some(cell) = system.cell(channel)
-        && cell.overridden.is_some()
-    {
-        return format!("{}!", cell.status);
-    }
-    match system.status(channel) {
-        Some(status) if system.confidence_of(channel) == Confidence::Reported => {
-            format!("{status}*")
-        }
-        Some(status) => status.to_string(),
-        None if system.unknown.contains(&channel) => "?".into(),
-        None if system.is_suite() => "suite".into(),
-        None => "-".into(),
-    }
-}
+use crate::manual::cell_text;
 
-/// The README's catalog table: one row per system, one column per channel.
+/// The catalog table as Markdown, one row per system (`catalog --format markdown`).
 pub fn markdown(systems: &[&System]) -> String {
-    let mut out = String::from("| system |");
-    for channel in Channel::ALL {
-        out.push_str(&format!(" {channel} |"));
-    }
-    out.push_str(" confidence | reviewed |\n|---|");
-    out.push_str(&"---|".repeat(Channel::ALL.len() + 2));
-    out.push('\n');
-    for system in systems {
-        let name = match &system.retired {
-            Some(date) => format!("{} (`{}`, retired {date})", system.name, system.id),
-            None => format!("{} (`{}`)", system.name, system.id),
-        };
-        out.push_str(&format!("| {name} |"));
-        for channel in Channel::ALL {
-            out.push_str(&format!(" {} |", cell_text(system, channel)));
-        }
-        out.push_str(&format!(
-            " {} | {} |\n",
-            system.confidence.as_str(),
-            system.reviewed
-        ));
-    }
-    out
+    crate::manual::catalog_table(systems, false)
 }
 
 fn table(systems: &[&System]) -> String {

@@ -93,17 +93,7 @@ pub fn rules_markdown(rules: &[RuleInfo]) -> String {
     out
 }
 
-/// "warning", or "warning; error when escalated" for rules with an escalation.
-fn severity_text(rule: &RuleInfo) -> String {
-    let mut text = rule.severity.as_str().to_owned();
-    for escalation in &rule.escalations {
-        text.push_str(&format!("; {escalation} when escalated"));
-    }
-    if !rule.enabled {
-        text.push_str(" (off by default)");
-    }
-    text
-}
+use crate::manual::severity_text;
 
 pub(super) fn explain(
     id: &str,

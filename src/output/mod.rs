@@ -23,29 +23,35 @@ use crate::Outcome;
 pub(crate) use crate::text::{excerpt, locate, sanitize};
 
 /// The project's repository, Cargo.toml's `package.repository` (the one place to change it).
-pub(crate) const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
+pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// Overrides [`docs_url`] at run time, e.g. with an internal mirror's README.
-pub(crate) const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
+/// The manual's site (the mdBook under `docs/`), Cargo.toml's `package.homepage`: the one place
+/// to change it.
+pub const MANUAL_URL: &str = env!("CARGO_PKG_HOMEPAGE");
 
-/// The page documenting the rules, for SARIF `informationUri` and every rule's `helpUri`:
-/// `$E2EE_LINT_DOCS_URL` when set and not blank, else the README on the repository's `main`.
-/// Read once per process.
-pub(crate) fn docs_url() -> &'static str {
+/// Overrides [`docs_url`] at run time, e.g. with an internal mirror of the manual.
+pub const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
+
+/// The manual's base URL, for SARIF `informationUri` and every rule's `helpUri`, with no
+/// trailing `/`: `$E2EE_LINT_DOCS_URL` when set and not blank, else [`MANUAL_URL`]. Read once
+/// per process.
+pub fn docs_url() -> &'static str {
     static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     URL.get_or_init(|| {
         std::env::var(DOCS_URL_ENV)
             .ok()
-            .map(|url| url.trim().trim_end_matches('#').to_owned())
+            .map(|url| url.trim().to_owned())
             .filter(|url| !url.is_empty())
-            .unwrap_or_else(|| format!("{REPOSITORY_URL}/blob/main/README.md"))
+            .unwrap_or_else(|| MANUAL_URL.to_owned())
+            .trim_end_matches('/')
+            .to_owned()
     })
 }
 
-/// Where a rule's documentation is: its heading in the README. GitHub's anchor for the heading
-/// "### `no-e2ee`" is the lowercased text without the backticks, so the rule id itself.
+/// Where a rule's documentation is: its page in the manual, `rules/<id>.html` (written by
+/// `src/manual.rs`, built by mdBook).
 pub fn rule_help_uri(rule_id: &str) -> String {
-    format!("{}#{rule_id}", docs_url())
+    format!("{}/rules/{rule_id}.html", docs_url())
 }
 
 /// The run's catalog changes with every text escaped for machine formats (bidi controls and
