@@ -2,9 +2,9 @@
 //! the sources, dates and confidence behind every cell. Matching names against it is
 //! [`matcher`]'s job.
 
-pub mod changes;
-pub mod matcher;
-pub mod overrides;
+pub(crate) mod changes;
+pub(crate) mod matcher;
+pub(crate) mod overrides;
 mod validate;
 
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 
 mod apply;
 mod checks;
-pub mod condition;
+pub(crate) mod condition;
 mod duplicates;
 mod intern;
 mod pattern;

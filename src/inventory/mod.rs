@@ -7,7 +7,7 @@
 
 mod empty;
 mod loader;
-pub mod mapping;
+pub(crate) mod mapping;
 pub mod path;
 pub mod preset;
 mod stream;

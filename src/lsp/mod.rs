@@ -9,8 +9,8 @@
 
 mod actions;
 mod completion;
-pub mod diagnostics;
-pub mod documents;
+pub(crate) mod diagnostics;
+pub(crate) mod documents;
 mod hover;
 mod server;
 pub mod transport;

@@ -47,8 +47,9 @@ pub fn command(severity: Severity) -> &'static str {
     }
 }
 
-/// One finding as one workflow command line (without the newline).
-pub fn annotation(finding: &Finding) -> String {
+/// One finding as one workflow command line (without the newline), for tests.
+#[cfg(test)]
+fn annotation(finding: &Finding) -> String {
     annotation_with(&Locator::new(), finding)
 }
 

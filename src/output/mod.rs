@@ -1,19 +1,19 @@
 //! Renderers: one module per output format. None of them knows any rule.
 
 pub mod csv;
-pub mod evidence;
-pub mod fingerprint;
-pub mod github;
-pub mod gitlab;
-pub mod html;
+pub(crate) mod evidence;
+pub(crate) mod fingerprint;
+pub(crate) mod github;
+pub(crate) mod gitlab;
+pub(crate) mod html;
 pub mod human;
 pub mod json;
-pub mod junit;
-pub mod merged;
-pub mod oscal;
-pub mod report;
-pub mod report_json;
-pub mod sarif;
+pub(crate) mod junit;
+pub(crate) mod merged;
+pub(crate) mod oscal;
+pub(crate) mod report;
+pub(crate) mod report_json;
+pub(crate) mod sarif;
 #[cfg(test)]
 mod testing;
 

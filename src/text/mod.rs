@@ -3,6 +3,6 @@
 //! reports a located problem, so that loaders and renderers share it without depending on each
 //! other.
 
-pub mod excerpt;
-pub mod locate;
-pub mod sanitize;
+pub(crate) mod excerpt;
+pub(crate) mod locate;
+pub(crate) mod sanitize;

@@ -11,7 +11,7 @@
 
 mod changes;
 mod controls;
-pub mod header;
+pub(crate) mod header;
 mod rows;
 mod verdict;
 
@@ -28,7 +28,7 @@ use crate::finding::{Finding, Severity, SuppressionKind};
 pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub(crate) use controls::status as control_status;
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
-pub use header::{Header, Repository, catalog_version, sha256_hex};
+pub use header::{Header, Repository, sha256_hex};
 use rows::{open_findings, risks, tool_rows};
 pub use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
