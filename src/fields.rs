@@ -5,6 +5,8 @@
 //! finding and label targets (`at:`), message templates (`{field}`) and the README's format
 //! section. Adding a text or keyword field is one edit here.
 
+use std::sync::Arc;
+
 use crate::channel::Channel;
 
 /// How a field's value is read and checked.
@@ -43,7 +45,7 @@ pub(crate) const CATEGORIES: &[&str] = &[
     "other",
 ];
 pub(crate) const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
-pub const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
+pub(crate) const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
 /// `text` is both text channels (format v1); the others are the catalog's channels.
 pub const CHANNELS: &[&str] = &{
     let mut words = ["text"; 7];
@@ -224,7 +226,7 @@ impl FieldId {
     }
 
     /// The words a value of this field may take, for checking rule operands.
-    pub fn vocabulary(self) -> Option<&'static [&'static str]> {
+    pub(crate) fn vocabulary(self) -> Option<&'static [&'static str]> {
         match FIELDS[self.0].kind {
             Kind::Keyword(words) => Some(words),
             Kind::Channels => Some(CHANNELS),
@@ -285,4 +287,60 @@ pub fn markdown() -> String {
         ));
     }
     out
+}
+
+/// The fields every evidence format carries as their own columns (CSV) and entries
+/// (report-json's `fields`): every one-value field, in table order, but the name, the id and
+/// `e2ee`, which have columns of their own (`tool`, `tool_id`, `configured`). A new field in
+/// [`FIELDS`] reaches them with no other edit.
+pub(crate) fn evidence_fields() -> impl Iterator<Item = FieldId> {
+    FieldId::all().filter(|f| {
+        matches!(f.spec().kind, Kind::Text | Kind::Keyword(_) | Kind::Level)
+            && ![NAME, ID, E2EE].contains(f)
+    })
+}
+
+/// A tool's [`evidence_fields`] that the inventory gave, in table order; serialized as a map
+/// from field name to value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldValues(Vec<(FieldId, Arc<str>)>);
+
+impl FieldValues {
+    /// The values of `value(field)` that are set, for every evidence field.
+    pub(crate) fn collect(mut value: impl FnMut(FieldId) -> Option<Arc<str>>) -> FieldValues {
+        FieldValues(
+            evidence_fields()
+                .filter_map(|f| value(f).map(|v| (f, v)))
+                .collect(),
+        )
+    }
+
+    /// From names and values (a report-json read back); names this build does not know, or
+    /// that are not evidence fields, are dropped.
+    pub(crate) fn from_names<'a>(
+        values: impl IntoIterator<Item = (&'a str, Arc<str>)>,
+    ) -> FieldValues {
+        let mut values: Vec<(FieldId, Arc<str>)> = values
+            .into_iter()
+            .filter_map(|(name, v)| FieldId::parse(name).map(|f| (f, v)))
+            .filter(|(f, _)| evidence_fields().any(|e| e == *f))
+            .collect();
+        values.sort_by_key(|(f, _)| *f);
+        FieldValues(values)
+    }
+
+    pub(crate) fn get(&self, field: FieldId) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, v)| &**v)
+    }
+}
+
+impl serde::Serialize for FieldValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, value) in &self.0 {
+            map.serialize_entry(field.name(), &**value)?;
+        }
+        map.end()
+    }
 }

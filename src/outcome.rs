@@ -19,6 +19,8 @@ pub use crate::channel::Channel;
 pub use crate::engine::ToolSummary;
 pub use crate::engine::ids as rule_ids;
 pub use crate::engine::rule::RuleInfo;
+pub use crate::fields::FieldValues;
+pub(crate) use crate::fields::evidence_fields;
 
 /// Days before expiry from which an exception is reported as `exception-expiring`.
 pub const EXPIRING_WITHIN_DAYS: i64 = 30;

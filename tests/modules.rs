@@ -434,7 +434,7 @@ fn reachable_pub_items(src: &Path) -> usize {
 /// at 100; lower the ceiling whenever an item becomes `pub(crate)`.
 #[test]
 fn the_public_api_does_not_grow() {
-    const CEILING: usize = 246;
+    const CEILING: usize = 245;
     let count = reachable_pub_items(&common::root().join("src"));
     assert!(
         count <= CEILING,

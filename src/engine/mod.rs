@@ -108,6 +108,9 @@ pub struct ToolSummary {
     pub status: Option<&'static str>,
     pub vendor: Option<Arc<str>>,
     pub owner: Option<Arc<str>>,
+    /// Every evidence field the inventory gave ([`fields::evidence_fields`]), for the evidence
+    /// formats' columns.
+    pub fields: fields::FieldValues,
 }
 
 impl ToolSummary {
@@ -258,6 +261,7 @@ impl<'e> FileLint<'e> {
             status: vocabulary(tool, fields::STATUS),
             vendor: field(fields::VENDOR),
             owner: field(fields::OWNER),
+            fields: fields::FieldValues::collect(&mut field),
             name: names.name,
             id: names.id,
         });

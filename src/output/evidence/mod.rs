@@ -246,6 +246,9 @@ pub struct ToolRow {
     pub data_classification: Option<Arc<str>>,
     pub category: Option<&'static str>,
     pub status: Option<&'static str>,
+    /// Every evidence field the inventory gave, by name, in the field table's order: the CSV's
+    /// field columns, and a new field's way into every evidence format.
+    pub fields: crate::outcome::FieldValues,
     pub catalog_id: Option<Arc<str>>,
     pub catalog_name: Option<String>,
     pub channels: Vec<ChannelStatus>,

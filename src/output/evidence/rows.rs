@@ -33,6 +33,7 @@ pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                 data_classification: tool.data_classification.clone(),
                 category: tool.category,
                 status: tool.status,
+                fields: tool.fields.clone(),
                 catalog_id: tool.catalog_id.clone(),
                 catalog_name: system.map(|s| s.name.clone()),
                 channels: channels
