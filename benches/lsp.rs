@@ -20,7 +20,7 @@ fn main() {
 }
 
 fn settings() -> e2ee_lint::policy::Settings {
-    e2ee_lint::policy::Settings::new(e2ee_lint::policy::date::Date::today_utc())
+    e2ee_lint::policy::Settings::new(e2ee_lint::date::Date::today_utc())
 }
 
 /// One edit of a `tools`-tool inventory, linted and published.

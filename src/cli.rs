@@ -82,7 +82,7 @@ pub enum Command {
         rules: Vec<std::path::PathBuf>,
         /// The policy date for date-dependent rules, as YYYY-MM-DD [default: today in UTC].
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        today: Option<crate::policy::date::Date>,
+        today: Option<crate::date::Date>,
     },
     /// Write a commented starter config (refuses to overwrite an existing file).
     Init {
@@ -174,7 +174,7 @@ pub struct CheckArgs {
     /// The date exceptions expire against, as YYYY-MM-DD [default: the UTC date of
     /// `SOURCE_DATE_EPOCH` when it is set, else today in UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub today: Option<crate::policy::date::Date>,
+    pub today: Option<crate::date::Date>,
 
     /// Do not apply inline `# e2ee-lint: ignore[...]` comments (config exceptions still apply).
     #[arg(long)]
@@ -257,9 +257,8 @@ pub struct MergeArgs {
     pub max_file_size: u64,
 }
 
-fn parse_date(text: &str) -> Result<crate::policy::date::Date, String> {
-    crate::policy::date::Date::parse(text)
-        .ok_or_else(|| format!("`{text}` is not a date as YYYY-MM-DD"))
+fn parse_date(text: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse(text).ok_or_else(|| format!("`{text}` is not a date as YYYY-MM-DD"))
 }
 
 /// One `--output FORMAT=PATH`.

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::engine::ToolSummary;
 use crate::finding::Severity;
+use crate::outcome::ToolSummary;
 
 /// Inventory categories that make a tool a communication tool.
 pub const COMMUNICATION_CATEGORIES: &[&str] =
@@ -21,8 +21,8 @@ pub const COMMUNICATION_CATEGORIES: &[&str] =
 /// The rules whose findings say a tool could not be classified or read.
 pub const UNCLASSIFIED: &str = "unclassified-tool";
 pub const AMBIGUOUS: &str = "ambiguous-tool";
-pub const INVALID: &str = crate::engine::ids::INVALID_INVENTORY;
-const EMPTY: &str = crate::engine::ids::EMPTY_INVENTORY;
+pub const INVALID: &str = crate::outcome::rule_ids::INVALID_INVENTORY;
+const EMPTY: &str = crate::outcome::rule_ids::EMPTY_INVENTORY;
 
 /// Why a tool is, or is not, in the scope of the E2EE policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

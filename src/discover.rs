@@ -54,8 +54,7 @@ fn is_yaml(path: &Path) -> bool {
 
 /// Config files sit beside inventories but are not inventories.
 fn is_config(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(crate::policy::discover::is_config_name)
+    path.file_name().is_some_and(is_config_name)
 }
 
 fn is_hidden(name: &OsStr) -> bool {
@@ -376,6 +375,46 @@ fn decode(name: String, path: &Path, bytes: Vec<u8>) -> ReadFile {
         source: SourceFile::new(name, path, text),
         invalid_utf8,
     }
+}
+
+/// Config file names, in the order they are looked for.
+pub const CONFIG_NAMES: &[&str] = &["e2ee-lint.yaml", ".e2ee-lint.yaml"];
+
+/// Whether a file name is a config file name (discovery of inventories skips these).
+pub fn is_config_name(name: &std::ffi::OsStr) -> bool {
+    CONFIG_NAMES.iter().any(|n| name == *n)
+}
+
+/// The offset of the first NUL byte: a file holding one is binary (or `/proc/self/environ`),
+/// never a config or rule file, and is named, never quoted.
+pub fn not_text(text: &str) -> Option<usize> {
+    text.find('\0')
+}
+
+/// `path` made absolute against the working directory, with `.` and `..` resolved as text,
+/// so that one file has one spelling whichever directory the run starts from.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The directory of a file, absolute and [`normalize`]d.
+pub(crate) fn parent_dir(path: &Path) -> PathBuf {
+    let absolute = normalize(path);
+    absolute
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 #[cfg(test)]

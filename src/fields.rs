@@ -5,12 +5,14 @@
 //! finding and label targets (`at:`), message templates (`{field}`) and the README's format
 //! section. Adding a text or keyword field is one edit here.
 
-use crate::catalog::Channel;
+use std::sync::Arc;
+
+use crate::channel::Channel;
 
 /// How a field's value is read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Free text.
+    /// Free text; a YAML number or boolean is taken as its text as written (`id: 2024`).
     Text,
     /// One word of a fixed vocabulary.
     Keyword(&'static [&'static str]),
@@ -34,7 +36,7 @@ pub struct Spec {
     pub example: &'static str,
 }
 
-pub const CATEGORIES: &[&str] = &[
+pub(crate) const CATEGORIES: &[&str] = &[
     "messaging",
     "video-conferencing",
     "voice",
@@ -42,8 +44,8 @@ pub const CATEGORIES: &[&str] = &[
     "collaboration",
     "other",
 ];
-pub const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
-pub const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
+pub(crate) const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
+pub(crate) const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
 /// `text` is both text channels (format v1); the others are the catalog's channels.
 pub const CHANNELS: &[&str] = &{
     let mut words = ["text"; 7];
@@ -55,9 +57,9 @@ pub const CHANNELS: &[&str] = &{
     words
 };
 /// What the company did about a tool's cloud backups of conversation history.
-pub const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
+pub(crate) const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "unknown"];
 /// Whether a weaker mode the catalog names for a system (its `weaker_modes`) is switched off.
-pub const MODE: &[&str] = &["off", "on", "unknown"];
+pub(crate) const MODE: &[&str] = &["off", "on", "unknown"];
 
 /// Every field of a tool entry, in the order the README documents them.
 pub const FIELDS: &[Spec] = &[
@@ -184,7 +186,7 @@ pub const FIELDS: &[Spec] = &[
 ];
 
 /// How many fields there are.
-pub const COUNT: usize = FIELDS.len();
+pub(crate) const COUNT: usize = FIELDS.len();
 
 /// A field, by its index in [`FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -207,7 +209,7 @@ impl FieldId {
         FIELDS.iter().position(|f| f.name == name).map(FieldId)
     }
 
-    pub fn spec(self) -> &'static Spec {
+    pub(crate) fn spec(self) -> &'static Spec {
         &FIELDS[self.0]
     }
 
@@ -224,7 +226,7 @@ impl FieldId {
     }
 
     /// The words a value of this field may take, for checking rule operands.
-    pub fn vocabulary(self) -> Option<&'static [&'static str]> {
+    pub(crate) fn vocabulary(self) -> Option<&'static [&'static str]> {
         match FIELDS[self.0].kind {
             Kind::Keyword(words) => Some(words),
             Kind::Channels => Some(CHANNELS),
@@ -250,17 +252,17 @@ const fn const_eq(a: &str, b: &str) -> bool {
 
 /// The fields the engine itself interprets; every other field is data for rules.
 pub const NAME: FieldId = FieldId::of("name");
-pub const CATEGORY: FieldId = FieldId::of("category");
-pub const VENDOR: FieldId = FieldId::of("vendor");
-pub const SYSTEM: FieldId = FieldId::of("system");
-pub const OWNER: FieldId = FieldId::of("owner");
-pub const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
-pub const CHANNELS_FIELD: FieldId = FieldId::of("channels");
+pub(crate) const CATEGORY: FieldId = FieldId::of("category");
+pub(crate) const VENDOR: FieldId = FieldId::of("vendor");
+pub(crate) const SYSTEM: FieldId = FieldId::of("system");
+pub(crate) const OWNER: FieldId = FieldId::of("owner");
+pub(crate) const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
+pub(crate) const CHANNELS_FIELD: FieldId = FieldId::of("channels");
 pub const E2EE: FieldId = FieldId::of("e2ee");
-pub const ID: FieldId = FieldId::of("id");
-pub const STATUS: FieldId = FieldId::of("status");
-pub const LABELS: FieldId = FieldId::of("labels");
-pub const NOTES: FieldId = FieldId::of("notes");
+pub(crate) const ID: FieldId = FieldId::of("id");
+pub(crate) const STATUS: FieldId = FieldId::of("status");
+pub(crate) const LABELS: FieldId = FieldId::of("labels");
+pub(crate) const NOTES: FieldId = FieldId::of("notes");
 
 /// Field names, in table order (the mapping's targets, "did you mean" for unknown keys).
 pub fn names() -> Vec<&'static str> {
@@ -272,8 +274,8 @@ pub fn markdown() -> String {
     let mut out = String::from("| field | value | what it is | example |\n|---|---|---|---|\n");
     for field in FIELDS {
         let value = match field.kind {
-            Kind::Text if field.required => "text, required".to_owned(),
-            Kind::Text => "text".to_owned(),
+            Kind::Text if field.required => "text (a number is its text), required".to_owned(),
+            Kind::Text => "text (a number is its text)".to_owned(),
             Kind::Keyword(words) => format!("one of `{}`", words.join("`, `")),
             Kind::Level => "a level of the config".to_owned(),
             Kind::Channels => format!("list of `{}`", CHANNELS.join("`, `")),
@@ -285,4 +287,60 @@ pub fn markdown() -> String {
         ));
     }
     out
+}
+
+/// The fields every evidence format carries as their own columns (CSV) and entries
+/// (report-json's `fields`): every one-value field, in table order, but the name, the id and
+/// `e2ee`, which have columns of their own (`tool`, `tool_id`, `configured`). A new field in
+/// [`FIELDS`] reaches them with no other edit.
+pub(crate) fn evidence_fields() -> impl Iterator<Item = FieldId> {
+    FieldId::all().filter(|f| {
+        matches!(f.spec().kind, Kind::Text | Kind::Keyword(_) | Kind::Level)
+            && ![NAME, ID, E2EE].contains(f)
+    })
+}
+
+/// A tool's [`evidence_fields`] that the inventory gave, in table order; serialized as a map
+/// from field name to value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldValues(Vec<(FieldId, Arc<str>)>);
+
+impl FieldValues {
+    /// The values of `value(field)` that are set, for every evidence field.
+    pub(crate) fn collect(mut value: impl FnMut(FieldId) -> Option<Arc<str>>) -> FieldValues {
+        FieldValues(
+            evidence_fields()
+                .filter_map(|f| value(f).map(|v| (f, v)))
+                .collect(),
+        )
+    }
+
+    /// From names and values (a report-json read back); names this build does not know, or
+    /// that are not evidence fields, are dropped.
+    pub(crate) fn from_names<'a>(
+        values: impl IntoIterator<Item = (&'a str, Arc<str>)>,
+    ) -> FieldValues {
+        let mut values: Vec<(FieldId, Arc<str>)> = values
+            .into_iter()
+            .filter_map(|(name, v)| FieldId::parse(name).map(|f| (f, v)))
+            .filter(|(f, _)| evidence_fields().any(|e| e == *f))
+            .collect();
+        values.sort_by_key(|(f, _)| *f);
+        FieldValues(values)
+    }
+
+    pub(crate) fn get(&self, field: FieldId) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, v)| &**v)
+    }
+}
+
+impl serde::Serialize for FieldValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, value) in &self.0 {
+            map.serialize_entry(field.name(), &**value)?;
+        }
+        map.end()
+    }
 }

@@ -118,7 +118,7 @@ impl Finding {
     }
 
     /// The order every output uses: file, then offset, then rule, then message.
-    pub fn sort_key(&self) -> (&str, usize, &str, &str) {
+    pub(crate) fn sort_key(&self) -> (&str, usize, &str, &str) {
         (
             &self.source.name,
             self.span.offset,

@@ -24,8 +24,9 @@ fn main() -> ExitCode {
             std::io::stderr(),
             "e2ee-lint: internal error{location}, please report it: {message}"
         );
-        std::process::exit(i32::from(e2ee_lint::app::exit::INTERNAL));
+        std::process::exit(i32::from(e2ee_lint::status::exit::INTERNAL));
     }));
+    #[cfg(feature = "internal-test-panic")]
     if std::env::var_os("E2EE_LINT_INTERNAL_TEST_PANIC").is_some() {
         panic!("E2EE_LINT_INTERNAL_TEST_PANIC is set");
     }
@@ -34,8 +35,8 @@ fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             return ExitCode::from(match error.exit_code() {
-                0 => e2ee_lint::app::exit::OK,
-                _ => e2ee_lint::app::exit::USAGE,
+                0 => e2ee_lint::status::exit::OK,
+                _ => e2ee_lint::status::exit::USAGE,
             });
         }
     };

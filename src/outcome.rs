@@ -4,16 +4,32 @@
 //! rule that could fire and the catalog that classified the tools. None of them looks anything
 //! up elsewhere, so a custom rule or catalog entry shows up in every format alike.
 
+mod ignore;
+mod previous;
+mod threshold;
+
+pub use ignore::Ignore;
+pub use previous::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
+pub use threshold::FailOn;
+
+// The outcome's vocabulary: what renderers read, named here so that a renderer depends on the
+// outcome alone (tests/modules.rs holds it), wherever the loader or the engine defines them.
+pub use crate::catalog::{Catalog, CatalogChange, EMBEDDED_CATALOG};
+pub use crate::channel::Channel;
+pub use crate::engine::ToolSummary;
+pub use crate::engine::ids as rule_ids;
+pub use crate::engine::rule::RuleInfo;
+pub use crate::fields::FieldValues;
+pub(crate) use crate::fields::evidence_fields;
+
+/// Days before expiry from which an exception is reported as `exception-expiring`.
+pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::catalog::Catalog;
 use crate::discover::PathError;
-use crate::engine::ToolSummary;
-use crate::engine::rule::RuleInfo;
 use crate::finding::{self, Finding, Severity, SuppressionKind};
-use crate::policy::FailOn;
-use crate::policy::ignores::Ignore;
 use crate::source::SourceFile;
 
 /// One inventory file as checked.
@@ -110,7 +126,7 @@ pub struct EvidenceContext {
     /// `--framework`: the controls table shows this framework only.
     pub framework: Option<String>,
     /// `--since`: the earlier `report-json` to compare with.
-    pub previous: Option<crate::output::evidence::Previous>,
+    pub previous: Option<Previous>,
 }
 
 /// Everything a run found, in output order.

@@ -74,7 +74,10 @@ pub struct ExampleResult {
 
 /// Runs one example inventory under `settings` (its config is discovered as `check` does) and
 /// compares the findings with the annotations of every file they point into.
-pub fn run_example(path: &Path, settings: &Settings) -> Result<ExampleResult, pipeline::Error> {
+pub(crate) fn run_example(
+    path: &Path,
+    settings: &Settings,
+) -> Result<ExampleResult, pipeline::Error> {
     let outcome = pipeline::check(&Request {
         paths: vec![path.to_path_buf()],
         settings: settings.clone(),

@@ -54,8 +54,12 @@ pub fn inventory() -> Value {
             return json!({});
         };
         let mut schema = match field.kind {
-            Kind::Text if field.required => json!({"type": "string", "minLength": 1}),
-            Kind::Text | Kind::Level => json!({"type": "string"}),
+            // A number or boolean is read as its text (`id: 2024`), so the schema accepts them.
+            Kind::Text if field.required => json!({"anyOf": [
+                {"type": "string", "minLength": 1},
+                {"type": ["number", "boolean"]}
+            ]}),
+            Kind::Text | Kind::Level => json!({"type": ["string", "number", "boolean"]}),
             Kind::Keyword(words) => json!({"enum": words}),
             Kind::Channels => {
                 json!({"type": "array", "items": {"enum": crate::fields::CHANNELS}, "uniqueItems": true})

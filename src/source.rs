@@ -64,7 +64,7 @@ pub fn display_name(path: &Path) -> String {
 }
 
 /// The path bytes a [`display_name`] stands for (the name itself when it has no escapes).
-pub fn name_bytes(name: &str) -> Cow<'_, [u8]> {
+pub(crate) fn name_bytes(name: &str) -> Cow<'_, [u8]> {
     if !name.contains('\\') {
         return Cow::Borrowed(name.as_bytes());
     }
@@ -97,7 +97,7 @@ pub fn name_bytes(name: &str) -> Cow<'_, [u8]> {
 /// Byte offsets where lines start after the first: after `\r\n`, after `\n` and after a lone
 /// `\r`. This is the one line model: the index below, YAML error locations and the snippets
 /// drawn by the human renderer (see [`SourceFile::snippet_text`]) all use it.
-pub fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+pub(crate) fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().filter_map(|(i, &b)| match b {
         b'\n' => Some(i + 1),
@@ -108,7 +108,7 @@ pub fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// A 1-based line and a 1-based column counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LineCol {
+pub(crate) struct LineCol {
     pub line: usize,
     pub column: usize,
 }
@@ -167,7 +167,7 @@ impl SourceFile {
     }
 
     /// Line and character column of a byte offset (clamped into the text).
-    pub fn line_col(&self, offset: usize) -> LineCol {
+    pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line = self
             .line_starts
@@ -185,7 +185,7 @@ impl SourceFile {
     }
 
     /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
-    pub fn first_line(&self, span: Span) -> Span {
+    pub(crate) fn first_line(&self, span: Span) -> Span {
         let text = self.slice(span);
         match text.find(['\n', '\r']) {
             Some(end) => Span::new(span.offset, text[..end].trim_end().len()),
@@ -202,12 +202,12 @@ impl SourceFile {
 /// Line lookups through the index, for renderers that must not scan the text per finding.
 impl SourceFile {
     /// How many lines the index holds (a text ending in a line break has an empty last line).
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.line_starts.len()
     }
 
     /// The 0-based line holding a byte offset (clamped into the text). O(log lines).
-    pub fn line_index(&self, offset: usize) -> usize {
+    pub(crate) fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
         self.line_starts
             .partition_point(|&start| start as usize <= offset)
@@ -216,7 +216,7 @@ impl SourceFile {
 
     /// The byte range of a 0-based line without its line break (`\n`, `\r\n` or `\r`), or
     /// `None` past the last line. O(1): the end comes from the next line's start.
-    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+    pub(crate) fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
         let start = (*self.line_starts.get(line)? as usize).min(self.text.len());
         let next = self
             .line_starts

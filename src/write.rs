@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The `PATH` of `--output FORMAT=-`: standard output.
-pub const STDOUT: &str = "-";
+pub(crate) const STDOUT: &str = "-";
 
 /// What a file is, independent of how its path is spelt.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileId {
+pub(crate) enum FileId {
     /// Device and inode of an existing file (unix).
     Inode(u64, u64),
     /// An absolute, canonical path: a file that does not exist yet, or any file elsewhere.
@@ -25,7 +25,7 @@ pub enum FileId {
 
 /// The identity of the file at `path` (symbolic links followed); for a file that does not
 /// exist yet, its canonical directory joined with its name.
-pub fn file_id(path: &Path) -> Option<FileId> {
+pub(crate) fn file_id(path: &Path) -> Option<FileId> {
     #[cfg(unix)]
     if let Ok(metadata) = fs::metadata(path) {
         use std::os::unix::fs::MetadataExt;
@@ -44,7 +44,7 @@ pub fn file_id(path: &Path) -> Option<FileId> {
 }
 
 /// The identity of the file standard input was redirected from, if it is one.
-pub fn stdin_id() -> Option<FileId> {
+pub(crate) fn stdin_id() -> Option<FileId> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
@@ -73,7 +73,7 @@ pub struct Target<'a> {
 /// Refuses, before anything is written, a target that is one of `inputs` (each with what it
 /// is, e.g. `an input inventory`) or that another target also writes. Standard output targets
 /// are not files and are left to the caller.
-pub fn check_targets(targets: &[Target], inputs: &[(FileId, &str)]) -> Result<(), String> {
+pub(crate) fn check_targets(targets: &[Target], inputs: &[(FileId, &str)]) -> Result<(), String> {
     let inputs: HashMap<&FileId, &str> = inputs.iter().map(|(id, what)| (id, *what)).collect();
     let mut seen: HashMap<FileId, &Target> = HashMap::new();
     for target in targets {
@@ -114,7 +114,7 @@ pub fn atomic(
 
 /// [`atomic`], with `still` run just before the rename: an error from it (the file changed
 /// since it was read) leaves `path` as it is and removes the temporary file.
-pub fn atomic_if(
+pub(crate) fn atomic_if(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     still: impl FnOnce() -> io::Result<()>,
@@ -158,12 +158,12 @@ fn linked_out(path: &Path) -> io::Result<()> {
     let Ok(canonical) = dir.canonicalize() else {
         return Ok(()); // a missing directory: the write fails with its own message
     };
-    let lexical = crate::policy::normalize(dir);
+    let lexical = crate::discover::normalize(dir);
     if canonical == lexical {
         return Ok(());
     }
     let cwd = std::env::current_dir()?;
-    let root = crate::policy::confine::repository_root(&cwd.join("output"));
+    let root = crate::confine::repository_root(&cwd.join("output"));
     if !lexical.starts_with(&root) {
         return Ok(()); // named outside the repository: the workflow's own choice
     }
@@ -179,7 +179,7 @@ fn linked_out(path: &Path) -> io::Result<()> {
 
 /// What a file was when it was read: the rename of its fixed text checks it still is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
     id: Option<FileId>,
@@ -210,7 +210,7 @@ impl Stamp {
 }
 
 /// How many names (hard links) the file at `path` has; 1 where the platform does not say.
-pub fn link_count(path: &Path) -> io::Result<u64> {
+pub(crate) fn link_count(path: &Path) -> io::Result<u64> {
     let metadata = fs::metadata(path)?;
     #[cfg(unix)]
     {

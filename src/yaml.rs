@@ -15,7 +15,9 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+/// A value with the byte span it was read from: the spanned type every typed loader uses
+/// (rules, configs), named here so that only this module knows the parser.
+pub use serde_saphyr::Spanned;
 
 use crate::source::Span;
 
@@ -41,7 +43,7 @@ pub enum NodeKind<'a> {
 
 impl NodeKind<'_> {
     /// The word a user reads in "expected a string, found a list".
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "a boolean",
@@ -75,7 +77,7 @@ impl<'a> Node<'a> {
 }
 
 /// Turns a serde-saphyr location into our byte span.
-pub fn span_of<T>(spanned: &Spanned<T>) -> Span {
+pub(crate) fn span_of<T>(spanned: &Spanned<T>) -> Span {
     let loc = spanned.referenced.span();
     match (loc.byte_offset(), loc.byte_len()) {
         (Some(offset), Some(len)) => Span::new(offset as usize, len as usize),
@@ -191,7 +193,7 @@ impl<'de> Visitor<'de> for KindVisitor<'de> {
 /// `None` when the file takes the general path: several documents, invalid YAML, a `key` that is
 /// not a list or a scalar document. The spans those need exist only in the full tree, so the
 /// caller then discards what `sink` received and calls [`parse`], which reports exactly.
-pub fn parse_streaming<'a>(
+pub(crate) fn parse_streaming<'a>(
     text: &'a str,
     key: Option<&str>,
     sink: &mut dyn FnMut(Node<'a>),
@@ -239,9 +241,15 @@ fn parse_saphyr(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
         .map_err(|error| locate_error(text, &error))
 }
 
+/// One YAML document deserialized into a typed model with [`options`]; an error is located
+/// at its first offending byte and worded as [`parse`] words it.
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| locate_error(text, &e))
+}
+
 /// A serde-saphyr error (syntax, or a typed deserializer's complaint) as a message in our words
 /// at the byte span it refers to.
-pub fn locate_error(text: &str, error: &serde_saphyr::Error) -> ParseError {
+fn locate_error(text: &str, error: &serde_saphyr::Error) -> ParseError {
     let span = error
         .location()
         .and_then(|location| {

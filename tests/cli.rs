@@ -76,27 +76,49 @@ fn escalates_opt_in_to_an_error_for_sensitive_data() {
     assert_eq!(json["findings"][0]["severity"], "warning");
 }
 
+/// Every finding's span is where its rule's `at:` says: the tool's name for `at: name` (the
+/// default), else the named field's value, read from the rule registry rather than assumed.
 #[test]
-fn json_spans_point_at_the_tool_name() {
+fn json_spans_point_where_the_rule_says() {
+    use e2ee_lint::engine::rule::{Registry, Target};
+    let registry = Registry::embedded().unwrap();
     let out = e2ee_lint(&["check", "fixtures/acme.yaml", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let text = std::fs::read_to_string(common::root().join("fixtures/acme.yaml")).unwrap();
+    let mut at_names = 0;
     for finding in json["findings"].as_array().unwrap() {
+        let rule = registry.get(finding["rule"].as_str().unwrap()).unwrap();
         let span = &finding["span"];
         let start = span["offset"].as_u64().unwrap() as usize;
         let end = start + span["length"].as_u64().unwrap() as usize;
-        assert_eq!(&text[start..end], finding["tool"].as_str().unwrap());
+        let shown = &text[start..end];
         let line = text
             .lines()
             .nth(span["line"].as_u64().unwrap() as usize - 1)
             .unwrap();
         let column = span["column"].as_u64().unwrap() as usize;
-        assert!(line[column - 1..].starts_with(finding["tool"].as_str().unwrap()));
+        assert!(line[column - 1..].starts_with(shown), "{finding}");
         assert_eq!(
             span["end_column"].as_u64().unwrap() as usize - column,
-            finding["tool"].as_str().unwrap().chars().count()
+            shown.chars().count()
         );
+        match &rule.at {
+            Target::Field(field) if field.name() == "name" => {
+                at_names += 1;
+                assert_eq!(shown, finding["tool"].as_str().unwrap(), "{finding}");
+            }
+            Target::Field(field) => {
+                let key = format!("{}:", field.name());
+                assert!(
+                    line.trim_start().trim_start_matches("- ").starts_with(&key),
+                    "{} should point at `{key}`: {line}",
+                    rule.info.id
+                );
+            }
+            _ => assert!(!shown.is_empty(), "{finding}"),
+        }
     }
+    assert!(at_names > 0, "no finding points at a name");
     assert_eq!(json["summary"]["files"], 1);
     assert_eq!(json["summary"]["tools"], 9);
 }
@@ -234,6 +256,10 @@ fn same_input_same_bytes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "internal-test-panic"),
+    ignore = "the panic switch is only built with --features internal-test-panic (.ci/run)"
+)]
 fn a_panic_is_one_line_and_exit_3() {
     let out = common::e2ee_lint_env(&["rules"], &[("E2EE_LINT_INTERNAL_TEST_PANIC", "1")]);
     assert_eq!(out.code, 3);

@@ -154,7 +154,7 @@ fn an_empty_files_list_is_a_config_error() {
     );
     let span = errors[0].span;
     assert_eq!(
-        span.offset(),
+        span.offset,
         EXCEPTION.len() + "    expires: 2027-01-31\n    files: ".len()
     );
 }

@@ -34,6 +34,8 @@ fn report_json(args: &[&str]) -> Value {
 
 #[test]
 fn snapshots_of_every_format() {
+    // Every snapshot is compared before the test fails, so one run writes every `.snap.new`.
+    let mut differ = Vec::new();
     for fixture in FIXTURES {
         for format in FORMATS {
             if (fixture, format) == ("fixtures/acme.yaml", "oscal") {
@@ -46,9 +48,15 @@ fn snapshots_of_every_format() {
                 out.stderr
             );
             let name = format!("{}-{format}", fixture.replace(['/', '.'], "_"));
-            insta::assert_snapshot!(name, out.stdout);
+            let compared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                insta::assert_snapshot!(name.clone(), out.stdout);
+            }));
+            if compared.is_err() {
+                differ.push(name);
+            }
         }
     }
+    assert!(differ.is_empty(), "snapshots differ: {differ:?}");
 }
 
 #[test]
@@ -193,7 +201,7 @@ fn csv_parses_and_neutralises_formulas() {
     let text = render("fixtures/evidence/hostile.yaml", "csv").stdout;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, e2ee_lint::output::csv::HEADER);
+    assert_eq!(header, e2ee_lint::output::csv::header());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let json = report_json(&["check", "fixtures/evidence/hostile.yaml"]);
     assert_eq!(rows.len(), json["tools"].as_array().unwrap().len());
@@ -561,4 +569,50 @@ fn the_manuals_report_excerpt_is_current() {
     }
     assert!(checked > 30);
     assert!(common::root().join("docs/src/report.png").exists());
+}
+
+/// Every one-value field of the field table reaches the evidence formats, with no list of
+/// columns to keep in step: `notes`, `system` and `backups` were once missing from both.
+#[test]
+fn every_field_of_the_table_reaches_csv_and_report_json() {
+    let dir = common::repo();
+    let inventory = common::put(
+        dir.path(),
+        "inventory.yaml",
+        "tools:\n  - name: Signal\n    id: 2024\n    system: signal\n    backups: disabled\n    notes: board chats\n    owner: 42\n",
+    );
+    let path = inventory.to_str().unwrap();
+    let csv_text = run(&["check", path, "--format", "csv"]).stdout;
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let row = reader.records().next().unwrap().unwrap();
+    let column = |name: &str| {
+        let at = header.iter().position(|h| h == name);
+        at.map(|i| row[i].to_owned())
+            .unwrap_or_else(|| panic!("no `{name}` column in {header:?}"))
+    };
+    let json = report_json(&["check", path]);
+    let fields = &json["tools"][0]["fields"];
+    for (field, value) in [
+        ("system", "signal"),
+        ("backups", "disabled"),
+        ("notes", "board chats"),
+        ("owner", "42"),
+    ] {
+        assert_eq!(column(field), value);
+        assert_eq!(fields[field], value, "{fields}");
+    }
+    assert_eq!(column("tool_id"), "2024");
+    // Every one-value field of the table is a column, whether or not this tool gave it.
+    for field in e2ee_lint::fields::FIELDS {
+        let one_value = matches!(
+            field.kind,
+            e2ee_lint::fields::Kind::Text
+                | e2ee_lint::fields::Kind::Keyword(_)
+                | e2ee_lint::fields::Kind::Level
+        );
+        if one_value && !["name", "id", "e2ee"].contains(&field.name) {
+            column(field.name);
+        }
+    }
 }

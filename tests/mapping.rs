@@ -231,11 +231,20 @@ fn the_real_gitlab_tech_stack() {
             .iter()
             .any(|f| f["rule"] == "no-e2ee" && f["tool"] == "Slack")
     );
-    // Only communication tools are flagged, though 219 descriptions mention "video", "call"
-    // and "chat" in passing. Drift is a live-chat product the catalog does not know; Hopin
-    // (now RingCentral Events) and Loom (video messages) are catalog entries.
+    // The rules that judge communication (tagged `e2ee` or `coverage` in their files) flag only
+    // communication tools, though 219 descriptions mention "video", "call" and "chat" in
+    // passing. Drift is a live-chat product the catalog does not know; Hopin (now RingCentral
+    // Events) and Loom (video messages) are catalog entries. Other rules (inventory hygiene)
+    // may flag any tool, so the expectation is read from each rule's tags.
+    let registry = e2ee_lint::engine::rule::Registry::embedded().unwrap();
+    let judges_communication = |rule: &str| {
+        registry
+            .get(rule)
+            .is_some_and(|r| r.info.tags.iter().any(|t| t == "e2ee" || t == "coverage"))
+    };
     let flagged: std::collections::BTreeSet<&str> = findings(&out)
         .iter()
+        .filter(|f| judges_communication(f["rule"].as_str().unwrap_or_default()))
         .filter_map(|f| f["tool"].as_str())
         .collect();
     let communication = [

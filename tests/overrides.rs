@@ -175,9 +175,7 @@ fn the_outcome_carries_the_effective_catalog() {
         settings: e2ee_lint::policy::Settings {
             config: e2ee_lint::policy::ConfigChoice::Path(config_path),
             max_file_size: 1 << 20,
-            ..e2ee_lint::policy::Settings::new(
-                e2ee_lint::policy::date::Date::parse("2026-11-28").unwrap(),
-            )
+            ..e2ee_lint::policy::Settings::new(e2ee_lint::date::Date::parse("2026-11-28").unwrap())
         },
     };
     let outcome = e2ee_lint::check(&request).unwrap();

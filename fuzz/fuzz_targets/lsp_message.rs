@@ -15,7 +15,7 @@ fn settings() -> e2ee_lint::policy::Settings {
     e2ee_lint::policy::Settings {
         config: e2ee_lint::policy::ConfigChoice::Isolated,
         max_file_size: 1 << 20,
-        ..e2ee_lint::policy::Settings::new(e2ee_lint::policy::date::Date::today_utc())
+        ..e2ee_lint::policy::Settings::new(e2ee_lint::date::Date::today_utc())
     }
 }
 

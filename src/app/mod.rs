@@ -15,20 +15,9 @@ use crate::cli::{CheckArgs, Cli, ColorChoice, Command};
 use crate::output::Style;
 use crate::pipeline::Request;
 use crate::policy::{self, ConfigChoice, Settings};
+pub use crate::status::{error_line, exit, line};
 pub use catalog_cmd::markdown as catalog_markdown;
 pub use docs::{explain_text, rules_markdown, rules_table};
-
-/// Exit codes; the README documents the same table.
-pub mod exit {
-    /// Nothing at or above `--fail-on`.
-    pub const OK: u8 = 0;
-    /// Findings at or above `--fail-on`.
-    pub const FINDINGS: u8 = 1;
-    /// Usage error, unreadable path, invalid configuration.
-    pub const USAGE: u8 = 2;
-    /// A bug in e2ee-lint (a panic).
-    pub const INTERNAL: u8 = 3;
-}
 
 /// Runs the command; every error the user can cause is printed here as one line.
 pub fn run(cli: Cli) -> u8 {
@@ -70,18 +59,6 @@ pub fn run(cli: Cli) -> u8 {
             exit::USAGE
         }
     }
-}
-
-/// Prints `e2ee-lint: error: MESSAGE` on standard error: the one shape of every error line.
-/// A standard error that cannot be written is not a panic; the exit code still says it failed.
-pub fn error_line(message: &str) {
-    line(&format!("error: {message}"));
-}
-
-/// Prints `e2ee-lint: MESSAGE` on standard error, ignoring a standard error that cannot be
-/// written.
-pub fn line(message: &str) {
-    let _ = writeln!(io::stderr().lock(), "e2ee-lint: {message}");
 }
 
 /// Chooses colours and drawing for standard error.
@@ -198,7 +175,7 @@ fn request(args: &CheckArgs) -> Result<Request, String> {
             // Reproducible builds' convention for "now", then the clock.
             today: args
                 .today
-                .map_or_else(policy::date::Date::default_today, Ok)?,
+                .map_or_else(crate::date::Date::default_today, Ok)?,
             no_ignores: args.no_ignores,
             no_exceptions: args.no_exceptions,
             baseline: args.baseline.clone(),

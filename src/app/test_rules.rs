@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use super::{error_line, exit, print_stdout};
+use crate::date::Date;
 use crate::output::Style;
 use crate::pipeline;
 use crate::policy::Settings;
-use crate::policy::date::Date;
 use crate::rule_tests;
 
 pub(super) fn run(
@@ -58,7 +58,7 @@ pub(super) fn run(
             for mismatch in &result.mismatches {
                 report.push_str(&format!(
                     "{}:{}: {}\n",
-                    crate::output::sanitize::line(&mismatch.file),
+                    crate::text::sanitize::line(&mismatch.file),
                     mismatch.line,
                     mismatch.message
                 ));

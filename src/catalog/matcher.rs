@@ -74,7 +74,7 @@ impl<'c> Match<'c> {
     }
 
     /// `catalog.match` as rules read it.
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self {
             Match::Found(_, kind) => kind.as_str(),
             Match::Ambiguous(_) => "ambiguous",
@@ -487,7 +487,7 @@ fn is_invisible(c: char) -> bool {
 /// The name with invisible characters removed and every non-ASCII character that is
 /// confusable with ASCII (UTS #39 skeleton) replaced by it: "Slаck" (Cyrillic а) → "Slack".
 /// Other characters stay, so a name in another script is not turned into Latin noise.
-pub fn fold_confusables(name: &str) -> String {
+pub(crate) fn fold_confusables(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars().filter(|&c| !is_invisible(c)) {
         if c.is_ascii() {

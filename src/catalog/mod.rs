@@ -2,9 +2,9 @@
 //! the sources, dates and confidence behind every cell. Matching names against it is
 //! [`matcher`]'s job.
 
-pub mod changes;
-pub mod matcher;
-pub mod overrides;
+pub(crate) mod changes;
+pub(crate) mod matcher;
+pub(crate) mod overrides;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::channel::Channel;
 pub use changes::{CatalogChange, ChangeKind, ChannelChange, Direction};
 pub use matcher::{Match, MatchKind, normalize};
 pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
@@ -22,75 +23,8 @@ pub(crate) use validate::validate;
 pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
 
 /// The same catalog as JSON, made by `build.rs`: what a run parses (a test holds them equal).
-pub const EMBEDDED_CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
-
-/// A way a tool carries conversations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    #[serde(rename = "text_1to1")]
-    TextOneToOne,
-    TextGroup,
-    Voice,
-    Video,
-    Files,
-    Backups,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 6] = [
-        Channel::TextOneToOne,
-        Channel::TextGroup,
-        Channel::Voice,
-        Channel::Video,
-        Channel::Files,
-        Channel::Backups,
-    ];
-
-    /// The channels' names, in [`Channel::ALL`] order: the one spelling of each.
-    pub const NAMES: [&'static str; 6] = [
-        "text_1to1",
-        "text_group",
-        "voice",
-        "video",
-        "files",
-        "backups",
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        Channel::NAMES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    /// The channels an inventory word names: format v1's `text` is both text channels.
-    pub fn from_inventory(word: &str) -> &'static [Channel] {
-        match word {
-            "text" => &[Channel::TextOneToOne, Channel::TextGroup],
-            "text_1to1" => &[Channel::TextOneToOne],
-            "text_group" => &[Channel::TextGroup],
-            "voice" => &[Channel::Voice],
-            "video" => &[Channel::Video],
-            "files" => &[Channel::Files],
-            "backups" => &[Channel::Backups],
-            _ => &[],
-        }
-    }
-
-    /// Whether a tool is judged on this channel when the inventory lists none: every channel
-    /// but cloud backups, which `backups-not-e2ee` judges on its own.
-    pub fn in_default_set(self) -> bool {
-        self != Channel::Backups
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub(crate) const EMBEDDED_CATALOG_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 
 /// How a system protects one channel, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -121,7 +55,7 @@ impl Support {
     ];
 
     /// The statuses' names, in [`Support::ALL`] order: the one spelling of each.
-    pub const NAMES: [&'static str; 6] = [
+    pub(crate) const NAMES: [&'static str; 6] = [
         "default",
         "partial",
         "opt-in",
@@ -135,7 +69,7 @@ impl Support {
     }
 
     /// Who has to act for the channel to be end-to-end encrypted, for help lines.
-    pub fn who_acts(self) -> &'static str {
+    pub(crate) fn who_acts(self) -> &'static str {
         match self {
             Support::Default => "nobody: it is on by default",
             Support::Partial => "users must avoid the surfaces without E2EE",
@@ -171,7 +105,7 @@ pub enum Enabler {
 }
 
 impl Enabler {
-    pub const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
+    pub(crate) const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
 
     pub fn as_str(self) -> &'static str {
         Enabler::NAMES[self as usize]
@@ -247,7 +181,7 @@ pub struct Cell {
 impl Cell {
     /// Who can turn E2EE on: as the cell says, else what its status implies (`admin-opt-in`: an
     /// administrator; `opt-in`: each user; any other status: nobody).
-    pub fn enabler(&self) -> Enabler {
+    pub(crate) fn enabler(&self) -> Enabler {
         self.turned_on_by.unwrap_or(match self.status {
             Support::AdminOptIn => Enabler::Admin,
             Support::OptIn => Enabler::User,
@@ -323,13 +257,13 @@ impl System {
     }
 
     /// The confidence of one cell: its own, else the entry's.
-    pub fn confidence_of(&self, channel: Channel) -> Confidence {
+    pub(crate) fn confidence_of(&self, channel: Channel) -> Confidence {
         self.cell(channel)
             .and_then(|c| c.confidence)
             .unwrap_or(self.confidence)
     }
 
-    pub fn is_suite(&self) -> bool {
+    pub(crate) fn is_suite(&self) -> bool {
         self.category == "suite"
     }
 
@@ -340,7 +274,7 @@ impl System {
 
     /// The weaker modes that touch one of `channels` and that `is_off` (the inventory's field
     /// named by the mode's `setting` saying `off`) does not silence.
-    pub fn weaker_modes_in_use<'a>(
+    pub(crate) fn weaker_modes_in_use<'a>(
         &'a self,
         channels: &'a [Channel],
         is_off: impl Fn(&str) -> bool + 'a,
@@ -398,13 +332,12 @@ impl Catalog {
     }
 
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
-        let file: CatalogFile = serde_saphyr::from_str_with_options(text, crate::yaml::options())
-            .map_err(|e| CatalogError(e.to_string()))?;
+        let file: CatalogFile = crate::yaml::from_str(text).map_err(|e| CatalogError(e.message))?;
         Catalog::from_file(file)
     }
 
     /// The embedded catalog as `build.rs` wrote it.
-    pub fn from_json(text: &str) -> Result<Catalog, CatalogError> {
+    pub(crate) fn from_json(text: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile =
             serde_json::from_str(text).map_err(|e| CatalogError(e.to_string()))?;
         Catalog::from_file(file)
@@ -436,7 +369,7 @@ impl Catalog {
     }
 
     /// The channels an inventory category limits a tool to, if it limits them.
-    pub fn category_channels(&self, category: &str) -> Option<&[Channel]> {
+    pub(crate) fn category_channels(&self, category: &str) -> Option<&[Channel]> {
         self.category_channels.get(category).map(Vec::as_slice)
     }
 
@@ -470,7 +403,7 @@ impl Catalog {
     }
 
     /// The earliest and latest review dates, for reports.
-    pub fn reviewed_range(&self) -> Option<(&str, &str)> {
+    pub(crate) fn reviewed_range(&self) -> Option<(&str, &str)> {
         let dates = self.systems.iter().map(|s| s.reviewed.as_str());
         Some((dates.clone().min()?, dates.max()?))
     }

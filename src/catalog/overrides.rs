@@ -94,7 +94,7 @@ pub struct ChangeError {
 impl Catalog {
     /// This catalog with a config's systems added and overrides applied, in order (a later
     /// override of the same channel wins). Added systems are validated like the catalog file.
-    pub fn with_changes(
+    pub(crate) fn with_changes(
         &self,
         added: &[Added],
         overrides: &[Override],
@@ -218,7 +218,7 @@ fn name_clash(systems: &[System], addition: &Added) -> Option<ChangeError> {
             exact || (*kind == NameKind::Exact && contextual)
         });
         if let Some(other) = taken {
-            let shown = crate::output::sanitize::line(name);
+            let shown = crate::text::sanitize::line(name);
             let message = if normalize(name) == skeleton(name) {
                 format!("`{shown}` already names `{}` in the catalog", other.id)
             } else {
@@ -339,7 +339,7 @@ fn apply_override(
 
 /// Adds to each finding about a changed system a label pointing at the config entry that
 /// changed it: the verdict rests on the company's word, and the reader should see where.
-pub fn annotate(catalog: &Catalog, findings: &mut [Finding]) {
+pub(crate) fn annotate(catalog: &Catalog, findings: &mut [Finding]) {
     type Labels = (Vec<Label>, Vec<Label>, Vec<&'static str>);
     let mut labels: HashMap<&str, Labels> = HashMap::new();
     for system in catalog.systems() {

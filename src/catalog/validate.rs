@@ -13,7 +13,7 @@ pub(crate) fn validate(systems: &[System]) -> Result<(), CatalogError> {
     }
     for system in systems {
         let fail = |message: String| Err(CatalogError(format!("{}: {message}", system.id)));
-        if crate::policy::date::Date::parse(&system.reviewed).is_none() {
+        if crate::date::Date::parse(&system.reviewed).is_none() {
             return fail(format!("`reviewed: {}` is not a date", system.reviewed));
         }
         let source_ids: BTreeSet<&str> = system.sources.iter().map(|s| s.id.as_str()).collect();

@@ -10,20 +10,20 @@
 //! `at_least` (a data classification level). On a list field (`tool.channels`) a test holds when
 //! it holds for any element.
 
+use crate::yaml::Spanned;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 use super::pattern::{RuleRegex, compile_regex};
 use crate::catalog::{Channel, Enabler, Match, Support, System};
+use crate::date::Date;
 use crate::fields::{self, FieldId, Kind};
 use crate::inventory::Tool;
-use crate::policy::date::Date;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::span_of;
 
 /// A catalog entry reviewed longer ago than this is stale (`catalog.stale`).
-pub const STALE_AFTER_DAYS: i64 = 365;
+pub(crate) const STALE_AFTER_DAYS: i64 = 365;
 
 /// A field a condition can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub enum Field {
 
 /// Fields that are not tool fields, for error messages and documentation; the tool's own come
 /// from the field table as `tool.<field>`.
-pub const COMPUTED_FIELDS: &[&str] = &[
+pub(crate) const COMPUTED_FIELDS: &[&str] = &[
     "tool.labels.<key>",
     "tool.extra.<key>",
     "tool.sensitive",
@@ -93,7 +93,7 @@ pub const COMPUTED_FIELDS: &[&str] = &[
 ];
 
 /// Every field path a condition can name.
-pub fn field_names() -> Vec<String> {
+pub(crate) fn field_names() -> Vec<String> {
     FieldId::all()
         .map(|f| format!("tool.{}", f.name()))
         .chain(COMPUTED_FIELDS.iter().map(|f| (*f).to_owned()))
@@ -196,7 +196,7 @@ fn unknown_field(name: &str) -> (String, Option<String>) {
 /// checks that and reports what is wrong, at the place in the rule file where it is.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConditionSpec {
+pub(crate) struct ConditionSpec {
     all: Option<Vec<Spanned<ConditionSpec>>>,
     any: Option<Vec<Spanned<ConditionSpec>>>,
     not: Option<Box<Spanned<ConditionSpec>>>,
@@ -264,7 +264,7 @@ pub enum Condition {
 }
 
 /// What a condition is evaluated against.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub tool: &'a Tool,
     pub system: Option<&'a System>,
     pub resolution: &'a Match<'a>,
@@ -287,7 +287,7 @@ enum Value<'a> {
 
 impl Condition {
     /// Compiles a condition written at `at` (the span of its first key).
-    pub fn compile(spec: ConditionSpec, at: Span) -> Result<Condition, Located> {
+    pub(crate) fn compile(spec: ConditionSpec, at: Span) -> Result<Condition, Located> {
         let ConditionSpec {
             all,
             any,
@@ -405,7 +405,7 @@ impl Condition {
     }
 
     /// Whether this condition reads the channel under test (and so needs `per_channel: true`).
-    pub fn uses_channel(&self) -> bool {
+    pub(crate) fn uses_channel(&self) -> bool {
         match self {
             Condition::All(list) | Condition::Any(list) => list.iter().any(Condition::uses_channel),
             Condition::Not(inner) => inner.uses_channel(),
@@ -413,7 +413,7 @@ impl Condition {
         }
     }
 
-    pub fn eval(&self, cx: &Context) -> bool {
+    pub(crate) fn eval(&self, cx: &Context) -> bool {
         match self {
             Condition::All(list) => list.iter().all(|c| c.eval(cx)),
             Condition::Any(list) => list.iter().any(|c| c.eval(cx)),

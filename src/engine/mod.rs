@@ -2,7 +2,7 @@
 
 mod apply;
 mod checks;
-pub mod condition;
+pub(crate) mod condition;
 mod duplicates;
 mod intern;
 mod pattern;
@@ -13,10 +13,10 @@ pub mod template;
 use std::sync::Arc;
 
 use crate::catalog::{Catalog, Channel, Match, Support, System};
+use crate::date::Date;
 use crate::fields::{self, FieldId};
 use crate::finding::{Finding, ToolRef};
 use crate::inventory::{self, E2eeSetting, Inventory, Problem, Tool};
-use crate::policy::date::Date;
 use crate::source::{SourceFile, Span};
 use apply::Subject;
 use duplicates::{Duplicate, FirstSeen};
@@ -26,10 +26,10 @@ use rule::Registry;
 /// Ids of the rules whose detection lives in the engine and the loader. Each has a file in
 /// `rules/` (tested, with the policy's own ids in [`crate::policy::ids`]).
 pub mod ids {
-    pub const INVALID_INVENTORY: &str = "invalid-inventory";
-    pub const UNKNOWN_FIELD: &str = "unknown-field";
-    pub const DUPLICATE_TOOL: &str = "duplicate-tool";
-    pub const EMPTY_INVENTORY: &str = "empty-inventory";
+    pub(crate) const INVALID_INVENTORY: &str = "invalid-inventory";
+    pub(crate) const UNKNOWN_FIELD: &str = "unknown-field";
+    pub(crate) const DUPLICATE_TOOL: &str = "duplicate-tool";
+    pub(crate) const EMPTY_INVENTORY: &str = "empty-inventory";
     pub const BUILTIN: &[&str] = &[
         INVALID_INVENTORY,
         UNKNOWN_FIELD,
@@ -64,18 +64,18 @@ impl Levels {
     }
 
     /// Whether `value` is a known level at or above `level`.
-    pub fn at_least(&self, value: &str, level: &str) -> bool {
+    pub(crate) fn at_least(&self, value: &str, level: &str) -> bool {
         matches!((self.index(value), self.index(level)), (Some(v), Some(l)) if v >= l)
     }
 
     /// Whether the tool's data requires E2EE under this policy.
-    pub fn is_sensitive(&self, tool: &Tool) -> bool {
+    pub(crate) fn is_sensitive(&self, tool: &Tool) -> bool {
         tool.value(fields::DATA_CLASSIFICATION)
             .and_then(|c| self.index(c))
             .is_some_and(|i| i >= self.threshold)
     }
 
-    pub fn threshold_name(&self) -> &str {
+    pub(crate) fn threshold_name(&self) -> &str {
         self.names.get(self.threshold).map_or("", String::as_str)
     }
 }
@@ -108,11 +108,14 @@ pub struct ToolSummary {
     pub status: Option<&'static str>,
     pub vendor: Option<Arc<str>>,
     pub owner: Option<Arc<str>>,
+    /// Every evidence field the inventory gave ([`fields::evidence_fields`]), for the evidence
+    /// formats' columns.
+    pub fields: fields::FieldValues,
 }
 
 impl ToolSummary {
     /// The tool as its findings name it.
-    pub fn tool_ref(&self) -> ToolRef {
+    pub(crate) fn tool_ref(&self) -> ToolRef {
         ToolRef {
             name: Arc::clone(&self.name),
             id: Arc::clone(&self.id),
@@ -258,6 +261,7 @@ impl<'e> FileLint<'e> {
             status: vocabulary(tool, fields::STATUS),
             vendor: field(fields::VENDOR),
             owner: field(fields::OWNER),
+            fields: fields::FieldValues::collect(&mut field),
             name: names.name,
             id: names.id,
         });
@@ -296,7 +300,7 @@ impl<'e> FileLint<'e> {
     }
 
     /// Forgets everything: the file is being loaded again.
-    pub fn restart(&mut self) {
+    pub(crate) fn restart(&mut self) {
         self.findings.clear();
         self.summaries.clear();
         self.first.clear();
@@ -365,7 +369,7 @@ impl Engine {
 
 /// The system's weaker modes that touch a channel in use and that the inventory does not say
 /// are `off` (its field named by the mode's `setting`).
-pub fn active_weaker_modes<'a>(
+pub(crate) fn active_weaker_modes<'a>(
     system: Option<&'a System>,
     tool: &'a Tool,
     channels: &'a [Channel],
@@ -380,10 +384,10 @@ pub fn active_weaker_modes<'a>(
 /// and "call" in passing (on GitLab's tech stack the bare words flagged YouTube and a pager), so
 /// only phrases that name a product count. Read by `unclassified-tool` (as
 /// `tool.notes_say_communication`) and by the reading of a name with one catalog candidate.
-pub const NOTES_SAY_COMMUNICATION: &str = r"(?i-u)\b(messenger|messaging (app|platform|service|tool)|instant messag\w*|(live|team|group) chat|chat (app|tool|platform|service)|video ?conferenc\w*|web ?conferenc\w*|conferencing|video calls?|voice calls?|voip|softphone|sms)\b";
+pub(crate) const NOTES_SAY_COMMUNICATION: &str = r"(?i-u)\b(messenger|messaging (app|platform|service|tool)|instant messag\w*|(live|team|group) chat|chat (app|tool|platform|service)|video ?conferenc\w*|web ?conferenc\w*|conferencing|video calls?|voice calls?|voip|softphone|sms)\b";
 
 /// Whether the tool's notes say it is a communication product ([`NOTES_SAY_COMMUNICATION`]).
-pub fn notes_say_communication(tool: &Tool) -> bool {
+pub(crate) fn notes_say_communication(tool: &Tool) -> bool {
     static REGEX: std::sync::OnceLock<Option<pattern::RuleRegex>> = std::sync::OnceLock::new();
     let Some(notes) = tool.value(fields::NOTES) else {
         return false;
@@ -396,7 +400,7 @@ pub fn notes_say_communication(tool: &Tool) -> bool {
 
 /// Inventory categories that say a tool is for communication: a name with one catalog
 /// candidate ("Matrix") resolves to it only under one of these.
-pub const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice"];
+pub(crate) const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice"];
 
 /// The constant spelling of a field whose values the loader already checked against `words`.
 fn vocabulary(tool: &Tool, field: FieldId) -> Option<&'static str> {

@@ -1,8 +1,8 @@
 //! `matches:` patterns of rule files: checked with the position of a mistake, compiled within
 //! size limits, and matched in time linear in the value.
 
+use crate::yaml::Spanned;
 use regex_automata::meta::Regex;
-use serde_saphyr::Spanned;
 
 use super::condition::Located;
 use crate::source::Span;
@@ -108,7 +108,7 @@ mod tests {
     use super::*;
 
     fn rule_regex(pattern: &str) -> RuleRegex {
-        let spanned = serde_saphyr::from_str::<Spanned<String>>(&format!("'{pattern}'")).unwrap();
+        let spanned = crate::yaml::from_str::<Spanned<String>>(&format!("'{pattern}'")).unwrap();
         compile_regex(&spanned).unwrap()
     }
 
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn a_mistake_points_into_the_pattern() {
-        let spanned = serde_saphyr::from_str::<Spanned<String>>("'ab(c'").unwrap();
+        let spanned = crate::yaml::from_str::<Spanned<String>>("'ab(c'").unwrap();
         let error = compile_regex(&spanned).unwrap_err();
         assert!(
             error.message.starts_with("invalid regex"),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::condition::Located;
-use super::rule::{Rule, RuleError, RuleInfo};
+use super::rule::{Rule, RuleError, RuleInfo, rule_error};
 use crate::finding::Severity;
 use crate::source::{SourceFile, Span};
 
@@ -66,11 +66,11 @@ impl Registry {
         for path in paths {
             match crate::discover::read(path, max_size) {
                 Ok(file) if file.invalid_utf8.is_none() => {
-                    if let Some(at) = crate::policy::not_text(&file.source.text) {
+                    if let Some(at) = crate::discover::not_text(&file.source.text) {
                         // Named, never quoted: the file is not text.
                         let name = file.source.name.clone();
                         let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));
-                        errors.push(RuleError::new(
+                        errors.push(rule_error(
                             &source,
                             Located::new(
                                 Span::default(),
@@ -87,7 +87,7 @@ impl Registry {
                     let at = file.invalid_utf8.unwrap_or_default().offset;
                     let name = file.source.name.clone();
                     let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));
-                    errors.push(RuleError::new(
+                    errors.push(rule_error(
                         &source,
                         Located::new(
                             Span::default(),
@@ -99,7 +99,7 @@ impl Registry {
                 Err(error) => {
                     let name = crate::discover::display_name(path);
                     let source = Arc::new(SourceFile::new(name, path.clone(), String::new()));
-                    errors.push(RuleError::new(
+                    errors.push(rule_error(
                         &source,
                         Located::new(Span::default(), error.message, None),
                     ));
@@ -145,7 +145,7 @@ impl Registry {
             let stem = file.trim_end_matches(".yaml").trim_end_matches(".yml");
             let stem = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
             let located = |message: String, help: &str| {
-                RuleError::new(
+                rule_error(
                     &source,
                     Located::new(rule.id_span, message, Some(help.to_owned())),
                 )

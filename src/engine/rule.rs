@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use miette::Diagnostic;
+use crate::yaml::Spanned;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 use super::condition::{Condition, ConditionSpec, Located};
 use super::template::Template;
@@ -55,7 +54,7 @@ impl Target {
     }
 
     /// The target is the channel list, whose labels go on each concerned channel.
-    pub fn is_channels(&self) -> bool {
+    pub(crate) fn is_channels(&self) -> bool {
         *self == Target::Field(fields::CHANNELS_FIELD)
     }
 }
@@ -169,83 +168,19 @@ pub struct Rule {
     pub source: Arc<SourceFile>,
 }
 
-/// A rule file that does not load: a located diagnostic pointing into the rule file, like a
-/// config error.
-#[derive(Debug, Clone)]
-pub struct RuleError(Box<RuleErrorInner>);
+/// A rule file that does not load: the one located error, coded `invalid-rule`.
+pub(crate) type RuleError = crate::located::LocatedError;
 
-#[derive(Debug, Clone)]
-pub struct RuleErrorInner {
-    pub source: Arc<SourceFile>,
-    /// The escaped and cut lines drawn under the message (a rule file may come from a pull
-    /// request).
-    snippet: crate::output::excerpt::Snippet,
-    pub span: Span,
-    pub message: String,
-    pub help: Option<String>,
-}
-
-impl std::ops::Deref for RuleError {
-    type Target = RuleErrorInner;
-    fn deref(&self) -> &RuleErrorInner {
-        &self.0
-    }
-}
-
-impl RuleError {
-    pub(super) fn new(source: &Arc<SourceFile>, problem: Located) -> RuleError {
-        RuleError(Box::new(RuleErrorInner {
-            source: Arc::clone(source),
-            snippet: crate::output::excerpt::Snippet::new(source, problem.span),
-            span: problem.span,
-            message: problem.message,
-            help: problem.help,
-        }))
-    }
-}
-
-impl RuleError {
-    /// One line, `file:line:column: message`, for contexts that print a line.
-    pub fn one_line(&self) -> String {
-        let at = self.source.line_col(self.span.offset);
-        format!(
-            "{}:{}:{}: {}",
-            self.source.name, at.line, at.column, self.message
-        )
-    }
-}
-
-impl std::fmt::Display for RuleError {
-    /// The message; the drawn diagnostic shows where.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::output::sanitize::cut(&self.message))?;
-        if !self.snippet.is_drawn() {
-            write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for RuleError {}
-
-impl Diagnostic for RuleError {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("error[invalid-rule]"))
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.snippet.source_code()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let label = self.snippet.label(Some(
-            crate::output::sanitize::cut(&self.message).into_owned(),
-        ))?;
-        Some(Box::new(std::iter::once(label)))
-    }
+/// A rule-file problem as a [`RuleError`].
+pub(crate) fn rule_error(source: &SourceFile, problem: Located) -> RuleError {
+    RuleError::new(
+        "invalid-rule",
+        source,
+        problem.span,
+        problem.message,
+        None,
+        problem.help,
+    )
 }
 
 /// Whether an id is lowercase kebab-case (`no-e2ee`).
@@ -263,26 +198,23 @@ impl Rule {
     /// Loads one rule file; every mistake is located in it.
     pub fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
         let text = source.text.as_str();
-        let spec: RuleSpec = serde_saphyr::from_str_with_options(text, crate::yaml::options())
-            .map_err(|e| {
-                let located = crate::yaml::locate_error(text, &e);
-                RuleError::new(source, Located::new(located.span, located.message, None))
-            })?;
+        let spec: RuleSpec = crate::yaml::from_str(text).map_err(|located| {
+            rule_error(source, Located::new(located.span, located.message, None))
+        })?;
         Rule::from_spec(spec, source)
     }
 
     /// A rule from its JSON form (the embedded rules, converted by `build.rs`): the same
     /// checks, with no locations, since the tests hold the YAML they come from valid.
-    pub fn parse_json(json: &str, source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
-        let spec: RuleSpec = serde_json::from_str(json).map_err(|e| {
-            RuleError::new(source, Located::new(Span::default(), e.to_string(), None))
-        })?;
+    pub(crate) fn parse_json(json: &str, source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
+        let spec: RuleSpec = serde_json::from_str(json)
+            .map_err(|e| rule_error(source, Located::new(Span::default(), e.to_string(), None)))?;
         Rule::from_spec(spec, source)
     }
 
     fn from_spec(spec: RuleSpec, source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
         let fail = |span: Span, message: String, help: Option<String>| {
-            RuleError::new(source, Located::new(span, message, help))
+            rule_error(source, Located::new(span, message, help))
         };
         let id_span = span_of(&spec.id);
         if !is_kebab_case(&spec.id.value) {
@@ -294,7 +226,7 @@ impl Rule {
         }
         let compile = |when: Spanned<ConditionSpec>| {
             let at = span_of(&when);
-            Condition::compile(when.value, at).map_err(|e| RuleError::new(source, e))
+            Condition::compile(when.value, at).map_err(|e| rule_error(source, e))
         };
         let detection = match (spec.builtin, spec.when) {
             (true, None) => Detection::Builtin,

@@ -3,7 +3,7 @@
 /// The computed variables a template may use, besides every tool field (`{owner}`, `{e2ee}`),
 /// label (`{labels.team}`) and mapped key (`{extra.cost_center}`). `channel` and
 /// `status_of_channel` exist only in labels with `at: channels`.
-pub const VARIABLES: &[&str] = &[
+pub(crate) const VARIABLES: &[&str] = &[
     "tool",
     "catalog",
     "catalog_id",
@@ -119,7 +119,7 @@ impl Template {
 
     /// Appends the text to `out`; `write` appends each variable's value (or nothing). The
     /// engine's path: no allocation per variable or per message.
-    pub fn render_into(&self, out: &mut String, write: impl Fn(&str, &mut String)) {
+    pub(crate) fn render_into(&self, out: &mut String, write: impl Fn(&str, &mut String)) {
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
@@ -131,14 +131,14 @@ impl Template {
 
 /// The most characters of one input value (a tool's name, a field, a label) that a message,
 /// label or help repeats.
-pub const ECHO_CHARS: usize = 120;
+pub(crate) const ECHO_CHARS: usize = 120;
 
 /// Appends an input value as a message repeats it: whole up to [`ECHO_CHARS`] characters,
 /// else its first [`ECHO_CHARS`] characters and "… (N bytes)", N being the whole value's size.
 /// A 2.6 MB name used by 99 tools would otherwise be copied into every message about them; the
 /// finding's span still covers the whole value, and machine formats keep the full name once, in
 /// the finding's `tool` field.
-pub fn echo(out: &mut String, value: &str) {
+pub(crate) fn echo(out: &mut String, value: &str) {
     match value.char_indices().nth(ECHO_CHARS) {
         None => out.push_str(value),
         Some((cut, _)) => {
@@ -149,7 +149,7 @@ pub fn echo(out: &mut String, value: &str) {
 }
 
 /// "text", "text and voice", "text, voice and video".
-pub fn join_words<S: AsRef<str>>(words: &[S]) -> String {
+pub(crate) fn join_words<S: AsRef<str>>(words: &[S]) -> String {
     match words {
         [] => String::new(),
         [one] => one.as_ref().to_owned(),

@@ -86,7 +86,7 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> Result<String, String> 
 /// would make the patch write outside the directory it is applied in.
 pub fn header_name(prefix: &str, name: &str) -> Result<String, String> {
     let bytes = crate::source::name_bytes(name);
-    let shown = crate::output::sanitize::cut(name);
+    let shown = crate::text::sanitize::cut(name);
     if bytes.is_empty() || bytes.starts_with(b"/") {
         return Err(format!(
             "{shown}: not a relative path, so no patch header can name it; run --diff from a directory above the file"

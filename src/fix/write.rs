@@ -48,7 +48,7 @@ fn link_target(path: &Path) -> Result<PathBuf, String> {
         return Ok(path.to_path_buf());
     }
     let target = std::fs::canonicalize(path).map_err(|e| crate::discover::io_message(&e))?;
-    let root = crate::policy::confine::repository_root(path);
+    let root = crate::confine::repository_root(path);
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     if target.starts_with(&root) {
         Ok(target)

@@ -220,13 +220,23 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// A string field, named by the company's key in messages.
+    /// A string field, named by the company's key in messages. A number or boolean is taken
+    /// as its text exactly as written (`id: 2024`, `owner: 42`, `version: 1.50` stays `1.50`):
+    /// CMDB exports write ids as numbers, and the source bytes lose nothing, so no diagnostic.
     fn field_string(&mut self, node: &Node, key: &str) -> Option<Sp<String>> {
         match &node.kind {
             NodeKind::Str(s) => Some(Sp {
                 value: s.to_string(),
                 span: node.span,
             }),
+            NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_)
+                if let Some(text) = scalar_key(node, &self.source.text) =>
+            {
+                Some(Sp {
+                    value: text,
+                    span: node.span,
+                })
+            }
             _ => {
                 self.wrong_type(node, &format!("`{key}`"), "a string");
                 None

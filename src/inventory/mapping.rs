@@ -51,7 +51,7 @@ pub struct Mapping {
 impl Mapping {
     /// The value translations in force, one line per field (`data_classification: Orange →
     /// confidential, Red → restricted`), in field then value order.
-    pub fn value_translations(&self) -> Vec<String> {
+    pub(crate) fn value_translations(&self) -> Vec<String> {
         fields::FIELDS
             .iter()
             .zip(&self.values)
@@ -147,7 +147,7 @@ impl Mapping {
     }
 
     /// The company's key for one of our fields (its own name when unmapped).
-    pub fn key_of(&self, field: FieldId) -> Option<&str> {
+    pub(crate) fn key_of(&self, field: FieldId) -> Option<&str> {
         self.keys[field.index()]
             .as_deref()
             .or_else(|| self.paths[field.index()].as_ref().map(|p| p.text.as_str()))

@@ -7,7 +7,7 @@
 
 mod empty;
 mod loader;
-pub mod mapping;
+pub(crate) mod mapping;
 pub mod path;
 pub mod preset;
 mod stream;
@@ -36,7 +36,7 @@ pub fn tool_keys() -> Vec<&'static str> {
     fields::names()
 }
 /// Keys of the top-level mapping.
-pub const TOP_KEYS: &[&str] = &["version", "organization", "tools"];
+pub(crate) const TOP_KEYS: &[&str] = &["version", "organization", "tools"];
 
 impl E2eeSetting {
     pub fn as_str(self) -> &'static str {
@@ -110,7 +110,7 @@ impl Tool {
     }
 
     /// The span of a field as written (the id only when written), for findings and labels.
-    pub fn span_of(&self, field: FieldId) -> Option<Span> {
+    pub(crate) fn span_of(&self, field: FieldId) -> Option<Span> {
         match field {
             fields::ID => self.id_is_explicit.then_some(self.id.span),
             fields::CHANNELS_FIELD => self.channels.as_ref().map(|c| c.span),
@@ -124,7 +124,7 @@ impl Tool {
         self.value(fields::E2EE).and_then(E2eeSetting::parse)
     }
 
-    pub fn is_banned(&self) -> bool {
+    pub(crate) fn is_banned(&self) -> bool {
         self.value(fields::STATUS) == Some("banned")
     }
 }
@@ -157,12 +157,12 @@ pub struct Problem {
 }
 
 /// The `empty-inventory` problem of a file that lists no tools, at `span`.
-pub fn no_tools(span: Span) -> Problem {
+pub(crate) fn no_tools(span: Span) -> Problem {
     empty::no_tools(span)
 }
 
 /// Derives a tool id from its name: lowercase words joined by `-`.
-pub fn derive_id(name: &str) -> String {
+pub(crate) fn derive_id(name: &str) -> String {
     let mut id = String::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {

@@ -39,17 +39,17 @@ pub struct FieldPath {
 }
 
 /// Whether a `tools:` value is a path rather than one top-level key.
-pub fn is_tools_path(text: &str) -> bool {
+pub(crate) fn is_tools_path(text: &str) -> bool {
     text.contains(['.', '[', '*'])
 }
 
 /// Whether a company key in `fields:` is a path rather than one key of the tool entry.
-pub fn is_field_path(text: &str) -> bool {
+pub(crate) fn is_field_path(text: &str) -> bool {
     text.contains('.') || text.starts_with('^')
 }
 
 /// Parses a tools path; the error says what is wrong with it.
-pub fn parse_tools(text: &str) -> Result<ToolsPath, String> {
+pub(crate) fn parse_tools(text: &str) -> Result<ToolsPath, String> {
     let mut steps = Vec::new();
     for segment in text.split('.') {
         let mut rest = segment;
@@ -88,7 +88,7 @@ pub fn parse_tools(text: &str) -> Result<ToolsPath, String> {
 }
 
 /// Parses a field path (`meta.company`, `^.name`, `^^.name`).
-pub fn parse_field(text: &str) -> Result<FieldPath, String> {
+pub(crate) fn parse_field(text: &str) -> Result<FieldPath, String> {
     let up = text.chars().take_while(|c| *c == '^').count();
     let rest = &text[up..];
     let rest = if up > 0 {
@@ -222,7 +222,7 @@ pub fn resolve<'t, 'n>(
 }
 
 /// How a step is written, for messages (`sections[*]` names the key step `sections`).
-pub fn describe(path: &ToolsPath, step: usize) -> String {
+pub(crate) fn describe(path: &ToolsPath, step: usize) -> String {
     match path.steps.get(step) {
         Some(Step::Key(key)) => format!("`{key}`"),
         Some(Step::Items) => "`[*]` (every item of a list)".to_owned(),

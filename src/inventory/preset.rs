@@ -6,7 +6,7 @@
 //! replace per field.
 
 /// A value translation to this is "leave the field unset" (written `~` in a config).
-pub const UNSET: &str = "";
+pub(crate) const UNSET: &str = "";
 
 /// One preset: where the tools are, which keys feed which fields, and value translations.
 pub struct Preset {
@@ -43,7 +43,7 @@ const AWESOME_PRIVACY_SECTIONS: &[(&str, &str)] = &[
     ("*", UNSET),
 ];
 
-pub const PRESETS: &[Preset] = &[
+pub(crate) const PRESETS: &[Preset] = &[
     Preset {
         name: "gitlab-tech-stack",
         about: "GitLab's handbook tech stack (`tech_stack.yml`): a bare list, the name under `title`, colour classifications",

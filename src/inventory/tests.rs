@@ -154,7 +154,7 @@ fn strict_booleans_keep_no_as_a_string() {
 
 #[test]
 fn reports_every_problem_and_keeps_the_rest() {
-    let text = "tools:\n  - name: Slack\n    e2ee: yes\n    colour: red\n  - vendor: x\n  - name: 42\n  - name: Wire\n";
+    let text = "tools:\n  - name: Slack\n    e2ee: yes\n    colour: red\n  - vendor: x\n  - name: [42]\n  - name: Wire\n";
     let (inventory, problems) = load_text(text);
     let names: Vec<_> = inventory
         .tools
@@ -169,7 +169,7 @@ fn reports_every_problem_and_keeps_the_rest() {
             "unknown e2ee setting `yes`",
             "unknown key `colour` in a tool entry",
             "this tool entry has no `name`",
-            "`name` must be a string, found an integer",
+            "`name` must be a string, found a list",
         ]
     );
     assert_eq!(problems[1].kind, ProblemKind::UnknownField);
@@ -182,6 +182,29 @@ fn suggests_close_keys() {
         problems[0].help.as_deref(),
         Some("did you mean `channels`?")
     );
+}
+
+#[test]
+fn a_number_or_boolean_in_a_text_field_is_its_text_as_written() {
+    let text =
+        "tools:\n  - name: 2024\n    id: 2024\n    owner: 42\n    vendor: 1.50\n    notes: true\n";
+    let (inventory, problems) = load_text(text);
+    assert_eq!(problems, Vec::new());
+    let tool = &inventory.tools[0];
+    assert_eq!(tool.name.value, "2024");
+    assert_eq!(tool.id.value, "2024");
+    assert!(tool.id_is_explicit);
+    let value = |field: crate::fields::FieldId| {
+        tool.values[field.index()]
+            .as_ref()
+            .map(|v| (v.value.as_str(), &text[v.span.offset..v.span.end()]))
+    };
+    assert_eq!(value(crate::fields::OWNER), Some(("42", "42")));
+    assert_eq!(value(crate::fields::VENDOR), Some(("1.50", "1.50")));
+    assert_eq!(value(crate::fields::NOTES), Some(("true", "true")));
+    // A list or mapping is still not text.
+    let (_, problems) = load_text("tools:\n  - name: Zoom\n    owner: [a, b]\n");
+    assert_eq!(problems.len(), 1, "{problems:?}");
 }
 
 /// A nested list's `empty-inventory` help names the path to the innermost records (and the

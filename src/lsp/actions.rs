@@ -47,7 +47,7 @@ pub fn actions(
     match analysis {
         Analysis::Config(Err(errors)) => {
             for error in errors {
-                let span = Span::new(error.span.offset(), error.span.len());
+                let span = error.span;
                 let help = error.help.as_deref().unwrap_or("");
                 if touches(span)
                     && let Some(fix) = fix::rename_key(&doc.text, span, help, false)

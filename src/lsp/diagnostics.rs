@@ -66,7 +66,7 @@ pub fn config(path: &Path, text: &str, settings: &Settings) -> Analysis {
 }
 
 /// The LSP diagnostic of one finding, located in `text` (the file the finding points into).
-pub fn of_finding(finding: &Finding, index: &LineIndex, encoding: Encoding) -> Diagnostic {
+pub(crate) fn of_finding(finding: &Finding, index: &LineIndex, encoding: Encoding) -> Diagnostic {
     let text = &finding.source.text;
     let mut message = finding.message.to_string();
     if let Some(help) = &finding.help {
@@ -137,9 +137,9 @@ pub fn diagnostic(
 }
 
 /// The diagnostic of a config error, in the config file's own text.
-pub fn of_config_error(error: &ConfigError, text: &str, encoding: Encoding) -> Diagnostic {
+pub(crate) fn of_config_error(error: &ConfigError, text: &str, encoding: Encoding) -> Diagnostic {
     let index = LineIndex::new(text);
-    let span = Span::new(error.span.offset(), error.span.len());
+    let span = error.span;
     let mut message = error.message.clone();
     if let Some(help) = &error.help {
         message.push_str("\nhelp: ");
@@ -155,7 +155,12 @@ pub fn of_config_error(error: &ConfigError, text: &str, encoding: Encoding) -> D
 }
 
 /// One diagnostic on the first line, for a document that could not be checked at all.
-pub fn whole_file(text: &str, rule: &str, message: String, encoding: Encoding) -> Diagnostic {
+pub(crate) fn whole_file(
+    text: &str,
+    rule: &str,
+    message: String,
+    encoding: Encoding,
+) -> Diagnostic {
     let first = text.find(['\n', '\r']).unwrap_or(text.len());
     let index = LineIndex::new(text);
     diagnostic(
@@ -169,7 +174,7 @@ pub fn whole_file(text: &str, rule: &str, message: String, encoding: Encoding) -
 
 /// The diagnostics of an inventory document: its findings (the ones located in it), or why it
 /// was not checked (an invalid config, which is linked).
-pub fn for_inventory(
+pub(crate) fn for_inventory(
     analysis: &Analysis,
     path: &Path,
     text: &str,
@@ -202,7 +207,7 @@ pub fn for_inventory(
                     let source = &e.file_text;
                     let path = Path::new(&e.file_name);
                     let index = LineIndex::new(source);
-                    let span = Span::new(e.span.offset(), e.span.len());
+                    let span = e.span;
                     Some(DiagnosticRelatedInformation {
                         location: Location::new(uri_of(path)?, index.range(source, span, encoding)),
                         message: e.message.clone(),
@@ -229,7 +234,7 @@ pub fn for_inventory(
 
 /// The diagnostics of a config document: its own errors, then the findings the policy placed in
 /// it while checking the open inventories it governs.
-pub fn for_config<'a>(
+pub(crate) fn for_config<'a>(
     analysis: &Analysis,
     text: &str,
     located_here: impl Iterator<Item = &'a Finding>,

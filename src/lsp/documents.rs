@@ -9,7 +9,7 @@ use crate::source::Span;
 
 /// How the client counts characters in a line (LSP `positionEncoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Utf8,
     Utf16,
 }
@@ -25,7 +25,7 @@ pub enum Kind {
 
 /// Byte offsets of line starts, with the one line model of [`crate::source::line_breaks`].
 #[derive(Debug, Clone)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
 }
 
@@ -93,7 +93,7 @@ impl LineIndex {
     }
 
     /// The byte offset where a (0-based) line starts.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
+    pub(crate) fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line).copied()
     }
 
@@ -107,7 +107,7 @@ impl LineIndex {
 
 /// One open document.
 #[derive(Debug)]
-pub struct Document {
+pub(crate) struct Document {
     pub uri: Uri,
     /// `None` for URIs that are not `file:` (an unsaved buffer): such a document has no
     /// directory to discover a policy from, so it gets no diagnostics.
@@ -158,7 +158,7 @@ impl Document {
 }
 
 /// The path of a `file:` URI, percent-decoded; `None` for other schemes.
-pub fn path_of(uri: &Uri) -> Option<PathBuf> {
+pub(crate) fn path_of(uri: &Uri) -> Option<PathBuf> {
     let text = uri.as_str();
     let rest = text
         .strip_prefix("file://")
@@ -207,7 +207,7 @@ fn percent_decode(text: &str) -> Vec<u8> {
 }
 
 /// The `file:` URI of an absolute path.
-pub fn uri_of(path: &Path) -> Option<Uri> {
+pub(crate) fn uri_of(path: &Path) -> Option<Uri> {
     let absolute = crate::policy::normalize(path);
     let bytes = absolute.as_os_str().as_encoded_bytes();
     let mut text = String::from("file://");

@@ -9,8 +9,8 @@
 
 mod actions;
 mod completion;
-pub mod diagnostics;
-pub mod documents;
+pub(crate) mod diagnostics;
+pub(crate) mod documents;
 mod hover;
 mod server;
 pub mod transport;
@@ -25,11 +25,11 @@ pub use server::Server;
 /// at their last version.
 pub const DEBOUNCE: Duration = Duration::from_millis(8);
 /// A document that keeps changing is still linted at least this often.
-pub const MAX_DELAY: Duration = Duration::from_millis(150);
+pub(crate) const MAX_DELAY: Duration = Duration::from_millis(150);
 
 /// Runs the server on standard input and output until `exit` or the end of input.
-pub fn run_stdio() -> Result<u8, String> {
-    let settings = crate::policy::Settings::new(crate::policy::date::Date::default_today()?);
+pub(crate) fn run_stdio() -> Result<u8, String> {
+    let settings = crate::policy::Settings::new(crate::date::Date::default_today()?);
     let mut server = Server::new(settings);
     // A reader thread, so the main thread can wait for input with a timeout (the debounce).
     let (frames, incoming) = mpsc::sync_channel::<transport::Frame>(64);

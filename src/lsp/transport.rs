@@ -8,7 +8,7 @@ use std::io::{self, BufRead, Read, Write};
 
 /// The largest message read (a 50 MB document, JSON-escaped, fits); a larger one is skipped
 /// and answered with an error, so memory stays bounded.
-pub const MAX_MESSAGE: usize = 256 * 1024 * 1024;
+pub(crate) const MAX_MESSAGE: usize = 256 * 1024 * 1024;
 
 /// What the reader got.
 #[derive(Debug)]

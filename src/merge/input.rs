@@ -94,6 +94,9 @@ pub struct Tool {
     pub data_classification: Option<Arc<str>>,
     pub category: Option<String>,
     pub status: Option<String>,
+    /// Absent from reports written before the field table drove the evidence columns.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, Arc<str>>,
     pub catalog_id: Option<Arc<str>>,
     pub catalog_name: Option<String>,
     #[serde(default)]

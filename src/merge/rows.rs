@@ -63,6 +63,9 @@ pub(super) fn tool(
         data_classification: tool.data_classification,
         category: optional(tool.category, fields::CATEGORIES, "category")?,
         status: optional(tool.status, fields::STATUSES, "status")?,
+        fields: fields::FieldValues::from_names(
+            tool.fields.iter().map(|(k, v)| (k.as_str(), Arc::clone(v))),
+        ),
         judged: communication
             && tool.catalog_id.is_some()
             && tool.outcome != ToolOutcome::NotExamined,

@@ -8,17 +8,11 @@ use std::io::{self, Write};
 
 use super::evidence::{Report, ToolRow};
 
-/// The columns, in order.
-pub const HEADER: &[&str] = &[
-    "file",
-    "line",
-    "tool",
-    "tool_id",
-    "vendor",
-    "owner",
-    "data_classification",
-    "category",
-    "status",
+/// The columns before the fields.
+const LEADING: &[&str] = &["file", "line", "tool", "tool_id"];
+
+/// The columns after the fields.
+const TRAILING: &[&str] = &[
     "catalog_id",
     "channels",
     "configured",
@@ -30,6 +24,18 @@ pub const HEADER: &[&str] = &[
     "catalog_sources",
     "catalog_overrides",
 ];
+
+/// The columns, in order: one per evidence field of the field table
+/// ([`crate::outcome::evidence_fields`]) between the tool's identity and its verdict.
+pub fn header() -> Vec<&'static str> {
+    let fields = crate::outcome::evidence_fields().map(|f| f.name());
+    LEADING
+        .iter()
+        .copied()
+        .chain(fields)
+        .chain(TRAILING.iter().copied())
+        .collect()
+}
 
 /// One cell: hidden characters shown as `\u{...}`, neutralised, quoted when needed.
 fn cell(text: &str) -> String {
@@ -69,11 +75,10 @@ fn row(tool: &ToolRow) -> Vec<String> {
         tool.line.to_string(),
         tool.name.to_string(),
         tool.id.to_string(),
-        opt(tool.vendor.as_deref()),
-        opt(tool.owner.as_deref()),
-        opt(tool.data_classification.as_deref()),
-        opt(tool.category),
-        opt(tool.status),
+    ]
+    .into_iter()
+    .chain(crate::outcome::evidence_fields().map(|f| opt(tool.fields.get(f))))
+    .chain([
         opt(tool.catalog_id.as_deref()),
         tool.channels
             .iter()
@@ -87,11 +92,12 @@ fn row(tool: &ToolRow) -> Vec<String> {
         findings(tool, "accepted"),
         opt(tool.reviewed.as_deref()),
         tool.sources.join(" "),
-    ]
+    ])
+    .collect()
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    write!(out, "{}\r\n", HEADER.join(","))?;
+    write!(out, "{}\r\n", header().join(","))?;
     for tool in &report.tools {
         let mut cells: Vec<String> = row(tool).iter().map(|c| cell(c)).collect();
         // The company's changes to this tool's catalog entry, which its outcome rests on.

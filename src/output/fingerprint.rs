@@ -15,10 +15,10 @@ use std::collections::HashMap;
 use crate::finding::Finding;
 
 /// Bumped if the key ever changes, so consumers see new fingerprints rather than wrong matches.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// 64-bit FNV-1a.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for &byte in bytes {
         hash ^= u64::from(byte);

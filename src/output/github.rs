@@ -20,7 +20,7 @@ use crate::Outcome;
 use crate::finding::{Finding, Severity};
 
 /// Escapes a command's message (the text after `::`).
-pub fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -34,7 +34,7 @@ pub fn escape_data(text: &str) -> String {
 }
 
 /// Escapes a property value (`file=`, `title=`, ...).
-pub fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -47,8 +47,9 @@ pub fn command(severity: Severity) -> &'static str {
     }
 }
 
-/// One finding as one workflow command line (without the newline).
-pub fn annotation(finding: &Finding) -> String {
+/// One finding as one workflow command line (without the newline), for tests.
+#[cfg(test)]
+fn annotation(finding: &Finding) -> String {
     annotation_with(&Locator::new(), finding)
 }
 

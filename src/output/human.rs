@@ -166,7 +166,7 @@ fn report(locator: &Locator, finding: &Finding) -> Report {
 }
 
 /// The graphical handler for a style.
-pub fn handler(style: Style) -> GraphicalReportHandler {
+pub(crate) fn handler(style: Style) -> GraphicalReportHandler {
     let theme = match (style.unicode, style.color) {
         (true, true) => GraphicalTheme::unicode(),
         (true, false) => GraphicalTheme::unicode_nocolor(),
@@ -184,7 +184,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The closing line: "1 file, 9 tools checked: 3 errors, 2 warnings, 0 infos".
-pub fn summary_line(summary: &Summary) -> String {
+pub(crate) fn summary_line(summary: &Summary) -> String {
     let mut line = format!(
         "{}, {} checked: {}, {}, {}",
         plural(summary.files, "file", "files"),

@@ -10,7 +10,7 @@ use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
 
 /// Bumped only on incompatible changes; additions keep the version.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// The document's shape. [`render`] writes it piecewise; a test holds the two to the same bytes.
 #[cfg_attr(not(test), allow(dead_code))]
@@ -23,7 +23,7 @@ struct Output<'a> {
     errors: Vec<JsonPathError<'a>>,
     /// The company's changes to the catalog the verdict rests on (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    catalog_overrides: Vec<crate::catalog::CatalogChange>,
+    catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +64,7 @@ struct JsonSuppression<'a> {
 /// A location: byte offset and length into the file as read, and 1-based lines and character
 /// columns, the end exclusive.
 #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JsonSpan {
+pub(crate) struct JsonSpan {
     pub offset: usize,
     pub length: usize,
     pub line: usize,
@@ -75,7 +75,7 @@ pub struct JsonSpan {
 
 impl JsonSpan {
     /// A location through a shared [`Locator`]: bounded work per call on any line.
-    pub fn locate(locator: &Locator, source: &SourceFile, span: Span) -> JsonSpan {
+    pub(crate) fn locate(locator: &Locator, source: &SourceFile, span: Span) -> JsonSpan {
         let start = locator.line_col(source, span.offset);
         let end = locator.line_col(source, span.end());
         JsonSpan {

@@ -26,13 +26,13 @@ use super::locate::Locator;
 use super::sanitize;
 
 use crate::Outcome;
-use crate::engine::ToolSummary;
 use crate::finding::{Finding, Severity};
+use crate::outcome::ToolSummary;
 
 /// Replaces what XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF) with
 /// U+FFFD; with `attribute`, line breaks and tabs become spaces, as an XML parser would
 /// normalise them anyway.
-pub fn xml_text(text: &str, attribute: bool) -> String {
+pub(crate) fn xml_text(text: &str, attribute: bool) -> String {
     text.chars()
         .map(|c| match c {
             '\n' | '\r' | '\t' if attribute => ' ',

@@ -1,28 +1,26 @@
 //! Renderers: one module per output format. None of them knows any rule.
 
 pub mod csv;
-pub mod evidence;
-pub mod excerpt;
-pub mod fingerprint;
-pub mod github;
-pub mod gitlab;
-pub mod html;
+pub(crate) mod evidence;
+pub(crate) mod fingerprint;
+pub(crate) mod github;
+pub(crate) mod gitlab;
+pub(crate) mod html;
 pub mod human;
 pub mod json;
-pub mod junit;
-pub mod locate;
-pub mod merged;
-pub mod oscal;
-pub mod report;
-pub mod report_json;
-pub mod sanitize;
-pub mod sarif;
+pub(crate) mod junit;
+pub(crate) mod merged;
+pub(crate) mod oscal;
+pub(crate) mod report;
+pub(crate) mod report_json;
+pub(crate) mod sarif;
 #[cfg(test)]
 mod testing;
 
 use std::io::{self, Write};
 
 use crate::Outcome;
+pub(crate) use crate::text::{excerpt, locate, sanitize};
 
 /// The project's repository, Cargo.toml's `package.repository` (the one place to change it).
 pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
@@ -58,7 +56,7 @@ pub fn rule_help_uri(rule_id: &str) -> String {
 
 /// The run's catalog changes with every text escaped for machine formats (bidi controls and
 /// line separators shown as escapes; the format encodes the rest), in the outcome's order.
-pub fn catalog_changes(outcome: &Outcome) -> Vec<crate::catalog::CatalogChange> {
+pub(crate) fn catalog_changes(outcome: &Outcome) -> Vec<crate::outcome::CatalogChange> {
     let esc = |t: &str| sanitize::bidi(t).into_owned();
     outcome
         .catalog_changes

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::evidence::{ControlRow, Report, kind_text};
 
-pub const OSCAL_VERSION: &str = "1.1.2";
+pub(crate) const OSCAL_VERSION: &str = "1.1.2";
 
 /// The namespace of this project's properties.
 const NS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/ns/oscal");

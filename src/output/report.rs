@@ -232,7 +232,7 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Which catalog the verdict used: never "embedded" alone when a config changed it.
-pub fn catalog_words(report: &Report) -> String {
+pub(crate) fn catalog_words(report: &Report) -> String {
     match report.catalog_overrides.len() {
         0 => "embedded catalog and rules".to_owned(),
         n => format!(

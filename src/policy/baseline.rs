@@ -18,7 +18,7 @@ use crate::finding::{Finding, SuppressionKind};
 use crate::source::{SourceFile, Span};
 use crate::yaml::{self, Node, NodeKind};
 
-pub const VERSION: i128 = 1;
+pub(crate) const VERSION: i128 = 1;
 
 /// The identity of a finding as a baseline records it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -78,7 +78,7 @@ pub fn render(keys: &BTreeSet<Key>) -> String {
 /// Reads a baseline file; every mistake points into it.
 pub fn load(source: Arc<SourceFile>) -> Result<Baseline, Vec<ConfigError>> {
     let error = |span: Span, message: &str, label: &str| {
-        vec![ConfigError::new(
+        vec![crate::policy::config::config_error(
             &source,
             span,
             message,
@@ -136,13 +136,13 @@ pub fn write(path: &Path, keys: &BTreeSet<Key>) -> std::io::Result<()> {
 
 /// A file where a baseline was to be read that is not one (or cannot be read).
 #[derive(Debug)]
-pub struct NotABaseline;
+pub(crate) struct NotABaseline;
 
 /// The entries of the baseline at `path` for files other than `checked` (names relative to the
 /// baseline's directory, as entries are): what a run over some of the files must keep when it
 /// rewrites the baseline. None when there is no file there; an error when there is one that is
 /// not a baseline.
-pub fn entries_of_other_files(
+pub(crate) fn entries_of_other_files(
     path: &Path,
     checked: &BTreeSet<String>,
     max_size: u64,

@@ -11,17 +11,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Config file names, in the order they are looked for.
-pub const NAMES: &[&str] = &["e2ee-lint.yaml", ".e2ee-lint.yaml"];
-
-/// Whether a file name is a config file name (discovery of inventories skips these).
-pub fn is_config_name(name: &std::ffi::OsStr) -> bool {
-    NAMES.iter().any(|n| name == *n)
-}
+pub use crate::discover::{CONFIG_NAMES as NAMES, is_config_name};
 
 /// Caches the answer per directory, since many inventories share one.
 #[derive(Default)]
-pub struct Finder {
+pub(crate) struct Finder {
     cache: HashMap<PathBuf, Option<PathBuf>>,
 }
 

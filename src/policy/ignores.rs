@@ -9,22 +9,9 @@ use crate::inventory::Inventory;
 use crate::source::{SourceFile, Span};
 
 /// The marker that starts an ignore comment, after `#`.
-pub const MARKER: &str = "e2ee-lint:";
+pub(crate) const MARKER: &str = "e2ee-lint:";
 
-/// One ignore comment as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ignore {
-    /// The whole comment, from `#` to the end of the line.
-    pub span: Span,
-    /// 1-based line of the comment.
-    pub line: usize,
-    /// The rule ids listed, each with its span.
-    pub rules: Vec<(String, Span)>,
-    /// Empty when no reason was given.
-    pub reason: String,
-    /// The entry span of the tool the comment is attached to, if any.
-    pub tool: Option<Span>,
-}
+pub use crate::outcome::Ignore;
 
 /// Finds every ignore comment of a file and attaches each to its tool: the tool whose `name:`
 /// is on the comment's line, or whose entry starts on the next line.

@@ -85,6 +85,6 @@ pub fn run(path: &Path) -> Result<u8, String> {
     };
     file.write_all(STARTER.as_bytes())
         .map_err(|e| format!("{name}: {}", crate::discover::io_message(&e)))?;
-    crate::app::line(&format!("wrote {name}"));
-    Ok(crate::app::exit::OK)
+    crate::status::line(&format!("wrote {name}"));
+    Ok(crate::status::exit::OK)
 }

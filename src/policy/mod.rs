@@ -6,24 +6,26 @@
 //! is suppressed by the first that covers it; nothing is dropped silently, and every entry that
 //! covers nothing is itself reported so the policy shrinks as problems are fixed.
 
-pub mod baseline;
+pub(crate) mod baseline;
 mod candidates;
 pub mod config;
-pub mod confine;
-pub mod date;
-pub mod discover;
-pub mod ignores;
+pub(crate) use crate::confine;
+pub(crate) use crate::discover::parent_dir;
+pub use crate::discover::{normalize, not_text};
+pub(crate) mod discover;
+pub(crate) mod ignores;
 pub mod init;
 mod sink;
-mod threshold;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::date::Date;
 use crate::engine::rule::Registry;
 use crate::finding::Finding;
+pub use crate::outcome::FailOn;
 use crate::outcome::Inputs;
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
@@ -31,21 +33,19 @@ use baseline::Baseline;
 pub(crate) use baseline::RelativeNames;
 pub use baseline::{Recorded, record_baseline};
 use config::{Config, ConfigError, RuleLevel};
-use date::Date;
 use sink::Sink;
-pub use threshold::FailOn;
 
 /// Rule ids of the findings the policy itself produces. Each has a file in `rules/`.
 pub mod ids {
-    pub const EXPIRED_EXCEPTION: &str = "expired-exception";
-    pub const UNUSED_EXCEPTION: &str = "unused-exception";
-    pub const EXCEPTION_EXPIRING: &str = "exception-expiring";
-    pub const IGNORE_WITHOUT_REASON: &str = "ignore-without-reason";
-    pub const UNUSED_IGNORE: &str = "unused-ignore";
-    pub const UNUSED_BASELINE_ENTRY: &str = "unused-baseline-entry";
-    pub const EXCEPTION_TOO_LONG: &str = "exception-too-long";
+    pub(crate) const EXPIRED_EXCEPTION: &str = "expired-exception";
+    pub(crate) const UNUSED_EXCEPTION: &str = "unused-exception";
+    pub(crate) const EXCEPTION_EXPIRING: &str = "exception-expiring";
+    pub(crate) const IGNORE_WITHOUT_REASON: &str = "ignore-without-reason";
+    pub(crate) const UNUSED_IGNORE: &str = "unused-ignore";
+    pub(crate) const UNUSED_BASELINE_ENTRY: &str = "unused-baseline-entry";
+    pub(crate) const EXCEPTION_TOO_LONG: &str = "exception-too-long";
     /// Every `catalog:` change of a config: always reported, never configurable.
-    pub const CATALOG_OVERRIDE: &str = "catalog-override";
+    pub(crate) const CATALOG_OVERRIDE: &str = "catalog-override";
     pub const ALL: &[&str] = &[
         EXPIRED_EXCEPTION,
         UNUSED_EXCEPTION,
@@ -57,11 +57,10 @@ pub mod ids {
         CATALOG_OVERRIDE,
     ];
     /// Config diagnostics: documented by a rule file, never a finding.
-    pub const INVALID_CONFIG: &str = "invalid-config";
+    pub(crate) const INVALID_CONFIG: &str = "invalid-config";
 }
 
-/// Days before expiry from which an exception is reported as `exception-expiring`.
-pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+pub use crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// Which config files apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,7 +248,7 @@ impl Policy {
     }
 
     /// Every rule that can fire in this run, built-in and custom, sorted by id.
-    pub fn rule_infos(&self) -> Vec<crate::engine::rule::RuleInfo> {
+    pub(crate) fn rule_infos(&self) -> Vec<crate::engine::rule::RuleInfo> {
         let mut infos: BTreeMap<String, crate::engine::rule::RuleInfo> = BTreeMap::new();
         for registry in std::iter::once(&self.base).chain(self.registries.values()) {
             for info in registry.infos() {
@@ -261,7 +260,7 @@ impl Policy {
 
     /// The rules that report nothing in this run: off by default and turned on by no config of
     /// the run nor `--severity`, or set `off` everywhere. Sorted by id.
-    pub fn disabled_rules(&self) -> Vec<std::sync::Arc<str>> {
+    pub(crate) fn disabled_rules(&self) -> Vec<std::sync::Arc<str>> {
         let configs: Vec<Option<&Config>> = self.groups().map(|(config, _)| config).collect();
         let configs = if configs.is_empty() {
             vec![None]
@@ -290,7 +289,7 @@ impl Policy {
     /// Whether this run checks the whole inventory set: then every exception and baseline
     /// entry that matched nothing is unused. In a partial run (pre-commit's staged files, one
     /// file named on the command line) only the entries whose files were all checked are.
-    pub fn set_whole_set(&mut self, whole_set: bool) {
+    pub(crate) fn set_whole_set(&mut self, whole_set: bool) {
         self.scope.whole_set = whole_set;
     }
 
@@ -323,7 +322,7 @@ impl Policy {
 
     /// Suppresses what the baseline records and reports its entries that match nothing. Runs
     /// once over every group's findings: baseline entries are not per config.
-    pub fn apply_baseline(
+    pub(crate) fn apply_baseline(
         &self,
         registry: &Registry,
         catalog: &Catalog,
@@ -505,41 +504,9 @@ pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
     Ok(Arc::new(file.source))
 }
 
-/// The offset of the first NUL byte: a file holding one is binary (or `/proc/self/environ`),
-/// never a config or rule file, and is named, never quoted.
-pub fn not_text(text: &str) -> Option<usize> {
-    text.find('\0')
-}
-
-/// The directory of a file, absolute and [`normalize`]d.
-pub(crate) fn parent_dir(path: &Path) -> PathBuf {
-    let absolute = normalize(path);
-    absolute
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-/// `path` made absolute against the working directory, with `.` and `..` resolved as text,
-/// so that one file has one spelling whichever directory the run starts from.
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// `path` relative to the (normalized) directory `dir`, with `/` separators and `..` where it
 /// is not below `dir`; `fallback` for standard input, or on another drive.
-pub fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
+pub(crate) fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
     if path == Path::new(crate::discover::STDIN) {
         return fallback.to_owned();
     }

@@ -3,54 +3,12 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{FindingRow, Risk, ToolRow};
 use crate::finding::SuppressionKind;
 
-/// The parts of an earlier `report-json` that changes are computed from.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Previous {
-    pub version: u32,
-    pub header: PreviousHeader,
-    #[serde(default)]
-    pub tools: Vec<PreviousTool>,
-    #[serde(default)]
-    pub findings: Vec<PreviousFinding>,
-    #[serde(default)]
-    pub accepted_risks: Vec<PreviousRisk>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct PreviousHeader {
-    pub evaluated_on: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-pub struct PreviousTool {
-    pub file: String,
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-pub struct PreviousFinding {
-    pub file: String,
-    pub tool_id: Option<String>,
-    pub tool: Option<String>,
-    pub rule: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-pub struct PreviousRisk {
-    pub file: String,
-    pub tool_id: Option<String>,
-    pub tool: Option<String>,
-    pub rule: String,
-    pub kind: String,
-    pub expires: Option<String>,
-}
+pub use crate::outcome::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
 
 impl Previous {
     /// Parses an earlier `report-json`; a version this build does not know is refused.

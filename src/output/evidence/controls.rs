@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::{ToolOutcome, ToolRow};
 use crate::Outcome;
-use crate::engine::rule::RuleInfo;
 use crate::finding::{Severity, SuppressionKind};
+use crate::outcome::RuleInfo;
 
 /// Frameworks recognised at the start of a control's text; another control's framework is its
 /// first word.

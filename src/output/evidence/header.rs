@@ -71,7 +71,7 @@ pub struct CatalogFacts {
 
 /// The built-in catalog's version, as [`CatalogFacts::version`] says.
 pub fn catalog_version() -> String {
-    let hash = sha256_hex(crate::catalog::EMBEDDED_CATALOG.as_bytes());
+    let hash = sha256_hex(crate::outcome::EMBEDDED_CATALOG.as_bytes());
     format!("{}+{}", env!("CARGO_PKG_VERSION"), &hash[..16])
 }
 

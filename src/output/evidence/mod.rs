@@ -11,7 +11,7 @@
 
 mod changes;
 mod controls;
-pub mod header;
+pub(crate) mod header;
 mod rows;
 mod verdict;
 
@@ -22,13 +22,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::Outcome;
 use crate::coverage::Coverage;
+use crate::date::Date;
 use crate::finding::{Finding, Severity, SuppressionKind};
-use crate::policy::date::Date;
 
 pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub(crate) use controls::status as control_status;
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
-pub use header::{Header, Repository, catalog_version, sha256_hex};
+pub use header::{Header, Repository, sha256_hex};
 use rows::{open_findings, risks, tool_rows};
 pub use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
@@ -38,10 +38,10 @@ use verdict::{tool_outcome, verdict};
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
 /// Version 2: per-tool outcomes `at-risk` and `not-examined` (for `unclassified`), control
 /// statuses `pass-with-accepted-risk` and `not-tested`, the verdict `nothing-examined`.
-pub const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 2;
 
 /// Days before expiry from which an accepted risk is highlighted as expiring soon.
-pub const SOON_DAYS: i64 = crate::policy::EXPIRING_WITHIN_DAYS;
+pub(crate) const SOON_DAYS: i64 = crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
@@ -61,13 +61,13 @@ pub struct Report {
     pub changes: Option<Changes>,
     /// The company's changes to the catalog the verdict rests on (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub catalog_overrides: Vec<crate::catalog::CatalogChange>,
+    pub catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
 impl Report {
     /// The verdict sentence, saying when it rests on catalog overrides: "Compliant: no open
     /// finding, with 2 catalog overrides."
-    pub fn verdict_line(&self) -> String {
+    pub(crate) fn verdict_line(&self) -> String {
         let text = &self.summary.verdict_text;
         match self.catalog_overrides.len() {
             0 => text.clone(),
@@ -80,7 +80,7 @@ impl Report {
     }
 
     /// The catalog changes about one catalog system, as one line each.
-    pub fn overrides_of(&self, system: &str) -> Vec<String> {
+    pub(crate) fn overrides_of(&self, system: &str) -> Vec<String> {
         self.catalog_overrides
             .iter()
             .filter(|c| c.system == system)
@@ -128,7 +128,7 @@ impl ToolOutcome {
     }
 
     /// Whether the tool needs someone to act: reports list these first.
-    pub fn needs_action(self) -> bool {
+    pub(crate) fn needs_action(self) -> bool {
         matches!(
             self,
             ToolOutcome::NonCompliant | ToolOutcome::AtRisk | ToolOutcome::NotExamined
@@ -212,7 +212,7 @@ pub struct ChannelStatus {
 
 impl ChannelStatus {
     /// `voice: partial` with the catalog's scope and requirement, for text formats.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self.qualifiers() {
             Some(more) => format!("{}: {} ({more})", self.channel, self.status),
             None => format!("{}: {}", self.channel, self.status),
@@ -220,7 +220,7 @@ impl ChannelStatus {
     }
 
     /// The scope and requirement, when the catalog gives either.
-    pub fn qualifiers(&self) -> Option<String> {
+    pub(crate) fn qualifiers(&self) -> Option<String> {
         match (&self.scope, &self.requires) {
             (Some(scope), Some(requires)) => Some(format!("{scope}; requires {requires}")),
             (Some(scope), None) => Some(scope.to_string()),
@@ -246,6 +246,9 @@ pub struct ToolRow {
     pub data_classification: Option<Arc<str>>,
     pub category: Option<&'static str>,
     pub status: Option<&'static str>,
+    /// Every evidence field the inventory gave, by name, in the field table's order: the CSV's
+    /// field columns, and a new field's way into every evidence format.
+    pub fields: crate::outcome::FieldValues,
     pub catalog_id: Option<Arc<str>>,
     pub catalog_name: Option<String>,
     pub channels: Vec<ChannelStatus>,
@@ -298,7 +301,7 @@ pub struct Risk {
 impl Risk {
     /// The days left as the text reports show them: `expired N day(s) ago`, `N (expiring
     /// soon)` or `N`; `None` for an entry without expiry.
-    pub fn days_text(&self) -> Option<String> {
+    pub(crate) fn days_text(&self) -> Option<String> {
         let days = self.days_left?;
         Some(match self.state {
             "expired" => format!("expired {} day(s) ago", -days),
@@ -474,7 +477,7 @@ fn sources(outcome: &Outcome, tools: &[ToolRow]) -> Vec<SourceRow> {
 }
 
 /// A suppression kind as reports word it.
-pub fn kind_text(kind: SuppressionKind) -> &'static str {
+pub(crate) fn kind_text(kind: SuppressionKind) -> &'static str {
     match kind {
         SuppressionKind::Exception => "config exception",
         SuppressionKind::Inline => "inline ignore",

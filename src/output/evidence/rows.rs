@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{ChannelStatus, FindingRow, Risk, SOON_DAYS, ToolOutcome, ToolRow};
 use crate::Outcome;
-use crate::policy::date::Date;
+use crate::date::Date;
 
 pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
     let catalog = &outcome.catalog;
@@ -14,7 +14,7 @@ pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
         let name: Arc<str> = Arc::from(file.source.name.as_str());
         for (tool, scope) in file.tools.iter().zip(scopes) {
             let system = tool.catalog_id.as_deref().and_then(|id| catalog.by_id(id));
-            let mut channels: Vec<(crate::catalog::Channel, &'static str)> = tool
+            let mut channels: Vec<(crate::outcome::Channel, &'static str)> = tool
                 .e2ee
                 .iter()
                 .map(|(c, s)| (*c, s.as_str()))
@@ -33,6 +33,7 @@ pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                 data_classification: tool.data_classification.clone(),
                 category: tool.category,
                 status: tool.status,
+                fields: tool.fields.clone(),
                 catalog_id: tool.catalog_id.clone(),
                 catalog_name: system.map(|s| s.name.clone()),
                 channels: channels
@@ -98,7 +99,7 @@ pub(super) fn risks(outcome: &Outcome, today: Option<Date>) -> Vec<Risk> {
 }
 
 pub(super) fn open_findings(outcome: &Outcome) -> Vec<FindingRow> {
-    let locator = crate::output::locate::Locator::new();
+    let locator = crate::text::locate::Locator::new();
     // Findings come sorted by file: one shared name per run of one file's findings.
     let mut file: Option<(&Arc<crate::source::SourceFile>, Arc<str>)> = None;
     outcome

@@ -23,7 +23,7 @@ const STATUSES: [(&str, &str); 7] = [
     ("unknown", "#9e9e9e"),
 ];
 
-const CHANNELS: [&str; 6] = crate::catalog::Channel::NAMES;
+const CHANNELS: [&str; 6] = crate::outcome::Channel::NAMES;
 
 /// Horizontal bars: one per outcome.
 pub fn outcomes(report: &Report) -> String {

@@ -11,13 +11,13 @@ use super::evidence::{Report, Risk, ToolOutcome, ToolRow, kind_text};
 use super::report::hidden;
 
 /// The page's Content-Security-Policy: nothing may load or run; inline styles only.
-pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+pub(crate) const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
                        base-uri 'none'; form-action 'none'";
 
 const STYLE: &str = include_str!("style.css");
 
 /// Escapes text for HTML content and attribute values.
-pub fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {

@@ -30,15 +30,15 @@ use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
 use rules::{ReportingDescriptor, descriptor};
 
-pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-pub const VERSION: &str = "2.1.0";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const VERSION: &str = "2.1.0";
 
 /// The key of our own entry in `partialFingerprints` (GitHub reads `primaryLocationLineHash`).
-pub const FINGERPRINT_KEY: &str = "e2eeLintFingerprint/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "e2eeLintFingerprint/v1";
 
 /// GitHub's `security-severity` score for a severity: above 9.0 is critical, 7.0–8.9 high,
 /// 4.0–6.9 medium, 0.1–3.9 low. The one place this mapping is written (the README documents it).
-pub fn security_severity(severity: Severity) -> &'static str {
+pub(crate) fn security_severity(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "8.0",
         Severity::Warning => "5.0",
@@ -81,7 +81,7 @@ struct Run<'a> {
 struct RunProperties {
     coverage: crate::coverage::Coverage,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    catalog_overrides: Vec<crate::catalog::CatalogChange>,
+    catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
 #[derive(Serialize)]

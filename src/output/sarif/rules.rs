@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::{Text, level, security_severity};
-use crate::engine::rule::RuleInfo;
 use crate::finding::Severity;
+use crate::outcome::RuleInfo;
 use crate::output::rule_help_uri;
 
 #[derive(Serialize)]

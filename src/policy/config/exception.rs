@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{EXCEPTION_KEYS, Loader};
-use crate::policy::date::Date;
+use crate::date::Date;
 use crate::read::NodeReader;
 use crate::source::Sp;
 use crate::source::{SourceFile, Span};

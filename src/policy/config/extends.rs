@@ -130,7 +130,7 @@ impl Resolver<'_> {
     /// Loads one `extends` entry of `from`.
     fn base(&mut self, from: &Arc<SourceFile>, entry: &Sp<String>) -> Result<(), Box<ConfigError>> {
         let error = |message: String, label: &str, help: Option<String>| {
-            Box::new(ConfigError::new(
+            Box::new(crate::policy::config::config_error(
                 from,
                 from.first_line(entry.span),
                 message,
@@ -360,7 +360,7 @@ fn merge(
             );
         let errors: Vec<ConfigError> = refused
             .map(|(file, span, what)| {
-                ConfigError::new(
+                crate::policy::config::config_error(
                     file,
                     span,
                     format!("{what} is refused: {by} forbids changing the catalog"),
@@ -379,7 +379,11 @@ fn merge(
             .map_err(|errors| {
                 errors
                     .into_iter()
-                    .map(|e| ConfigError::new(&e.file, e.span, e.message, e.label, e.help))
+                    .map(|e| {
+                        crate::policy::config::config_error(
+                            &e.file, e.span, e.message, e.label, e.help,
+                        )
+                    })
                     .collect::<Vec<_>>()
             })?;
         config.catalog = Some(Arc::new(catalog));

@@ -11,15 +11,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use miette::{Diagnostic, SourceSpan};
-
 use super::FailOn;
 use crate::catalog::{Added, Catalog, Override};
 use crate::engine::Levels;
 
 use crate::finding::Severity;
 use crate::inventory::Mapping;
-use crate::output::excerpt::Snippet;
 use crate::read::{Complaint, NodeReader};
 use crate::source::Sp;
 use crate::source::{SourceFile, Span};
@@ -37,7 +34,7 @@ pub use exception::Exception;
 pub use show::{Shown, render as show};
 
 /// Keys of the top-level mapping, in the order the README documents them.
-pub const TOP_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] = &[
     "extends",
     "fail_on",
     "data_classification",
@@ -51,20 +48,21 @@ pub const TOP_KEYS: &[&str] = &[
     "catalog_overrides",
 ];
 /// `catalog_overrides:` values: `forbid` refuses every change to the catalog in the chain.
-pub const CATALOG_OVERRIDES: &[&str] = &["allow", "forbid"];
+pub(crate) const CATALOG_OVERRIDES: &[&str] = &["allow", "forbid"];
 /// Top-level keys whose entries accumulate through `extends` (the others: the nearer file wins).
-pub const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
-pub const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
-pub const OVERRIDE_KEYS: &[&str] = &["system", "channels", "reason", "source"];
+pub(crate) const ACCUMULATING_KEYS: &[&str] = &["exceptions", "rule_files", "catalog"];
+pub(crate) const CATALOG_KEYS: &[&str] = &["systems", "overrides"];
+pub(crate) const OVERRIDE_KEYS: &[&str] = &["system", "channels", "reason", "source"];
 /// The longest an exception may run, from today, unless `max_exception_days` says otherwise.
-pub const MAX_EXCEPTION_DAYS: i64 = 365;
-pub const INVENTORY_KEYS: &[&str] = &["preset", "tools", "fields", "unknown_fields", "values"];
-pub const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
+pub(crate) const MAX_EXCEPTION_DAYS: i64 = 365;
+pub(crate) const INVENTORY_KEYS: &[&str] =
+    &["preset", "tools", "fields", "unknown_fields", "values"];
+pub(crate) const UNKNOWN_FIELDS: &[&str] = &["warn", "ignore"];
 /// `inventory.tools` values that are not key names.
-pub const TOOLS_LIST: &str = ".";
-pub const TOOLS_SINGLE: &str = "single";
-pub const CLASSIFICATION_KEYS: &[&str] = &["levels", "e2ee_required_from"];
-pub const EXCEPTION_KEYS: &[&str] = &[
+pub(crate) const TOOLS_LIST: &str = ".";
+pub(crate) const TOOLS_SINGLE: &str = "single";
+pub(crate) const CLASSIFICATION_KEYS: &[&str] = &["levels", "e2ee_required_from"];
+pub(crate) const EXCEPTION_KEYS: &[&str] = &[
     "tool",
     "rule",
     "reason",
@@ -73,8 +71,8 @@ pub const EXCEPTION_KEYS: &[&str] = &[
     "expires",
     "files",
 ];
-pub const FAIL_ON: &[&str] = FailOn::NAMES;
-pub const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
+pub(crate) const FAIL_ON: &[&str] = FailOn::NAMES;
+pub(crate) const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
 
 /// What the config sets a rule to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,77 +122,32 @@ pub struct Config {
 
 impl Config {
     /// The catalog the engine uses under this config.
-    pub fn effective_catalog(config: Option<&Config>) -> Arc<Catalog> {
+    pub(crate) fn effective_catalog(config: Option<&Config>) -> Arc<Catalog> {
         config
             .and_then(|c| c.catalog.clone())
             .unwrap_or_else(Catalog::embedded)
     }
 }
 
-impl std::error::Error for ConfigError {}
+/// A mistake in a config (or baseline) file: the one located error, coded `invalid-config`.
+pub type ConfigError = crate::located::LocatedError;
 
-/// A mistake in a config (or baseline) file, drawn by miette with a label into that file.
-#[derive(Debug)]
-pub struct ConfigError {
-    pub message: String,
-    /// The name and text of the file the error points into (a config, an extended file, a
-    /// baseline).
-    pub file_name: String,
-    pub file_text: Arc<String>,
-    pub span: SourceSpan,
-    pub label: String,
-    pub help: Option<String>,
-    /// The escaped and cut lines drawn under the message (a config comes from a pull request).
-    snippet: Snippet,
-}
-
-impl Diagnostic for ConfigError {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("error[invalid-config]"))
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.snippet.source_code()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let label = self.snippet.label(Some(self.label.clone()))?;
-        Some(Box::new(std::iter::once(label)))
-    }
-}
-
-impl std::fmt::Display for ConfigError {
-    /// The message, escaped; where the line cannot be drawn, its location in words.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::output::sanitize::cut(&self.message))?;
-        if !self.snippet.is_drawn() {
-            write!(f, "\n  at {} (line not shown)", self.snippet.at)?;
-        }
-        Ok(())
-    }
-}
-
-impl ConfigError {
-    pub fn new(
-        source: &SourceFile,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: Option<String>,
-    ) -> ConfigError {
-        ConfigError {
-            message: message.into(),
-            file_name: source.name.clone(),
-            file_text: Arc::clone(&source.text),
-            span: span.into(),
-            label: crate::output::sanitize::cut(&label.into()).into_owned(),
-            help,
-            snippet: Snippet::new(source, span),
-        }
-    }
+/// A config problem at `span` of `source`, with the words under the span.
+pub(crate) fn config_error(
+    source: &SourceFile,
+    span: Span,
+    message: impl Into<String>,
+    label: impl Into<String>,
+    help: Option<String>,
+) -> ConfigError {
+    ConfigError::new(
+        "invalid-config",
+        source,
+        span,
+        message,
+        Some(label.into()),
+        help,
+    )
 }
 
 /// Loads a config file and everything it `extends`; `rule_ids` are the ids `rules:` and
@@ -204,7 +157,7 @@ pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<Co
 }
 
 /// [`load`], reading extended files of at most `max_file_size` bytes.
-pub fn load_with(
+pub(crate) fn load_with(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
@@ -214,7 +167,7 @@ pub fn load_with(
 
 /// What the command line says about loading configs.
 #[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// `--allow-outside`: directories outside the repository the config may name files in;
     /// see [`crate::policy::confine`].
     pub allowed: crate::policy::confine::Allowed,
@@ -223,7 +176,7 @@ pub struct LoadOptions {
 }
 
 /// [`load_with`] under the command line's [`LoadOptions`].
-pub fn load_confined(
+pub(crate) fn load_confined(
     source: Arc<SourceFile>,
     rule_ids: &[&str],
     max_file_size: u64,
@@ -286,7 +239,7 @@ impl Loader<'_> {
     ) {
         let span = self.first_line(span);
         self.errors
-            .push(ConfigError::new(self.source, span, message, label, help));
+            .push(config_error(self.source, span, message, label, help));
     }
 
     /// Entries of a mapping, or `None` (reported) when the node is something else.

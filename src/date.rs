@@ -53,7 +53,7 @@ impl Date {
     }
 
     /// The date `days` after 1970-01-01, when it is in range (see [`Date::parse`]).
-    pub fn from_days_checked(days: i64) -> Option<Date> {
+    pub(crate) fn from_days_checked(days: i64) -> Option<Date> {
         (Date::FIRST.days()..=Date::LAST.days())
             .contains(&days)
             .then(|| Date::from_days(days))
@@ -80,7 +80,7 @@ impl Date {
     }
 
     /// The date `days` after 1970-01-01 (`civil_from_days`).
-    pub fn from_days(days: i64) -> Date {
+    pub(crate) fn from_days(days: i64) -> Date {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
@@ -97,7 +97,7 @@ impl Date {
     /// and not empty (the reproducible-builds convention for pinning "now"), else the clock.
     /// A value that is not an integer number of seconds, or whose date cannot be written
     /// `YYYY-MM-DD`, is an error.
-    pub fn default_today() -> Result<Date, String> {
+    pub(crate) fn default_today() -> Result<Date, String> {
         match std::env::var_os("SOURCE_DATE_EPOCH") {
             Some(value) if !value.is_empty() => {
                 Date::from_source_date_epoch(&value.to_string_lossy())
@@ -107,7 +107,7 @@ impl Date {
     }
 
     /// The UTC date of a `SOURCE_DATE_EPOCH` value (seconds since 1970-01-01 UTC).
-    pub fn from_source_date_epoch(value: &str) -> Result<Date, String> {
+    pub(crate) fn from_source_date_epoch(value: &str) -> Result<Date, String> {
         let digits = value.strip_prefix('-').unwrap_or(value);
         let seconds = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
             .then(|| value.parse::<i64>().ok())

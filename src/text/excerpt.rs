@@ -79,7 +79,8 @@ fn fit(source: &SourceFile, span: Span) -> Option<(usize, usize, usize, usize)> 
 }
 
 /// Whether a span can be drawn: its lines are short enough and its ends are characters.
-pub fn drawable(source: &SourceFile, span: Span) -> bool {
+#[cfg(test)]
+fn drawable(source: &SourceFile, span: Span) -> bool {
     fit(source, span).is_some()
 }
 
@@ -174,7 +175,8 @@ impl Excerpt {
     }
 
     /// The excerpt's text, for tests of its size.
-    pub fn text(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 }

@@ -11,7 +11,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::normalize;
+use crate::discover::normalize;
 
 /// The directories outside the repository that the command line allows (`--allow-outside`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl Allowed {
 /// The repository root of a config file: the nearest directory at or above the file's own that
 /// holds `.git`, else that directory; absolute and normalized.
 pub fn repository_root(config: &Path) -> PathBuf {
-    let dir = super::parent_dir(config);
+    let dir = crate::discover::parent_dir(config);
     dir.ancestors()
         .find(|d| d.join(".git").exists())
         .map_or_else(|| dir.clone(), Path::to_path_buf)
@@ -81,7 +81,7 @@ pub fn resolve(from: &Path, written: &str, allowed: &Allowed) -> Result<PathBuf,
     if allowed.covers(&lexical, canonical.as_deref()) {
         return Ok(path);
     }
-    let shown = crate::output::sanitize::cut(written).into_owned();
+    let shown = crate::text::sanitize::cut(written).into_owned();
     if relative.is_absolute() || relative.has_root() {
         return Err(refused(format!(
             "`{shown}` is an absolute path; a config may only name files inside its repository"
@@ -118,7 +118,7 @@ pub fn glob_pattern(from: &Path, pattern: &str, allowed: &Allowed) -> Result<Str
             if component == Component::ParentDir {
                 return Err(refused(format!(
                     "`{}`: `..` after a wildcard can leave the repository",
-                    crate::output::sanitize::cut(pattern)
+                    crate::text::sanitize::cut(pattern)
                 )));
             }
             continue;
@@ -133,7 +133,7 @@ pub fn glob_pattern(from: &Path, pattern: &str, allowed: &Allowed) -> Result<Str
     resolve(from, &literal_text, allowed).map_err(|mut e| {
         e.message = format!(
             "the pattern `{}` starts outside the repository: {}",
-            crate::output::sanitize::cut(pattern),
+            crate::text::sanitize::cut(pattern),
             e.message
         );
         e

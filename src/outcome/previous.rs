@@ -1,0 +1,48 @@
+//! An earlier `report-json` (`--since`), as the data the run compares against. Parsing it is the
+//! evidence renderer's business (`output::evidence`); the outcome only carries it.
+
+use serde::{Deserialize, Serialize};
+
+/// The parts of an earlier `report-json` that changes are computed from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Previous {
+    pub version: u32,
+    pub header: PreviousHeader,
+    #[serde(default)]
+    pub tools: Vec<PreviousTool>,
+    #[serde(default)]
+    pub findings: Vec<PreviousFinding>,
+    #[serde(default)]
+    pub accepted_risks: Vec<PreviousRisk>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviousHeader {
+    pub evaluated_on: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct PreviousTool {
+    pub file: String,
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct PreviousFinding {
+    pub file: String,
+    pub tool_id: Option<String>,
+    pub tool: Option<String>,
+    pub rule: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct PreviousRisk {
+    pub file: String,
+    pub tool_id: Option<String>,
+    pub tool: Option<String>,
+    pub rule: String,
+    pub kind: String,
+    pub expires: Option<String>,
+}
