@@ -336,7 +336,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 vec![(by_rule.0.as_str(), by_rule.1.as_str())]
             }
         };
-        let title = format!("{}: {}", f.rule, text(f.tool.as_deref().unwrap_or(""), &f.file));
+        let title = format!(
+            "{}: {}",
+            f.rule,
+            text(f.tool.as_deref().unwrap_or(""), &f.file)
+        );
         let message = text(&f.message, &f.rule);
         for (target, control) in targets {
             let finding = FindingItem {

@@ -16,7 +16,11 @@ pub(super) struct Prop {
 
 pub(super) fn prop(name: &'static str, value: &str) -> Option<Prop> {
     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!value.is_empty()).then_some(Prop { name, ns: NS, value })
+    (!value.is_empty()).then_some(Prop {
+        name,
+        ns: NS,
+        value,
+    })
 }
 
 #[derive(Serialize)]
