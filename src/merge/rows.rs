@@ -70,15 +70,15 @@ pub(super) fn tool(
             && tool.catalog_id.is_some()
             && tool.outcome != ToolOutcome::NotExamined,
         catalog_id: tool.catalog_id,
-        catalog_name: tool.catalog_name,
-        channels,
+        catalog_name: tool.catalog_name.map(Arc::from),
+        channels: channels.into(),
         configured: optional(tool.configured, fields::E2EE_SETTINGS, "e2ee setting")?,
         outcome: tool.outcome,
         reason: tool.reason,
         communication,
         findings,
-        reviewed: tool.reviewed,
-        sources: tool.sources,
+        reviewed: tool.reviewed.map(Arc::from),
+        sources: tool.sources.into(),
     })
 }
 

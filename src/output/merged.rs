@@ -28,8 +28,8 @@ fn across(report: &Report) -> Vec<(String, Vec<(String, ToolOutcome)>)> {
         };
         let name = tool
             .catalog_name
-            .clone()
-            .unwrap_or_else(|| tool.name.to_string());
+            .as_deref()
+            .map_or_else(|| tool.name.to_string(), str::to_owned);
         let entry = groups
             .entry(key(tool))
             .or_insert_with(|| (name, BTreeMap::new()));

@@ -250,8 +250,11 @@ pub struct ToolRow {
     /// field columns, and a new field's way into every evidence format.
     pub fields: crate::outcome::FieldValues,
     pub catalog_id: Option<Arc<str>>,
-    pub catalog_name: Option<String>,
-    pub channels: Vec<ChannelStatus>,
+    /// Catalog texts are shared by every tool of one catalog system (and the channel list by
+    /// every tool of one system with the same channels in use): a 100,000-tool report holds
+    /// each once.
+    pub catalog_name: Option<Arc<str>>,
+    pub channels: Arc<[ChannelStatus]>,
     /// What the inventory says was configured (`e2ee:`).
     pub configured: Option<&'static str>,
     pub outcome: ToolOutcome,
@@ -266,8 +269,8 @@ pub struct ToolRow {
     pub communication: bool,
     pub findings: Vec<ToolFinding>,
     /// The catalog entry's review date.
-    pub reviewed: Option<String>,
-    pub sources: Vec<String>,
+    pub reviewed: Option<Arc<str>>,
+    pub sources: Arc<[String]>,
 }
 
 #[derive(Debug, Serialize)]

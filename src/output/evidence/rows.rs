@@ -1,15 +1,27 @@
 //! The report's rows, one per tool, accepted risk and open finding, sharing the outcome's
 //! texts rather than copying them.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{ChannelStatus, FindingRow, Risk, SOON_DAYS, ToolOutcome, ToolRow};
 use crate::Outcome;
 use crate::date::Date;
 
+/// A catalog system's texts as tool rows carry them, made once per system.
+struct SystemTexts {
+    name: Arc<str>,
+    reviewed: Arc<str>,
+    sources: Arc<[String]>,
+}
+
 pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
     let catalog = &outcome.catalog;
     let mut rows = Vec::with_capacity(outcome.summary().tools);
+    let no_sources: Arc<[String]> = Arc::from(Vec::new());
+    let mut texts: HashMap<&str, SystemTexts> = HashMap::new();
+    type Channels = Vec<(crate::outcome::Channel, &'static str)>;
+    let mut channel_lists: HashMap<(Option<&str>, Channels), Arc<[ChannelStatus]>> = HashMap::new();
     for (file, scopes) in outcome.files.iter().zip(outcome.tool_scopes()) {
         let name: Arc<str> = Arc::from(file.source.name.as_str());
         for (tool, scope) in file.tools.iter().zip(scopes) {
@@ -21,6 +33,35 @@ pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                 .chain(tool.unknown.iter().map(|c| (*c, "unknown")))
                 .collect();
             channels.sort();
+            let shared = system.map(|s| {
+                texts.entry(s.id.as_str()).or_insert_with(|| SystemTexts {
+                    name: Arc::from(s.name.as_str()),
+                    reviewed: Arc::from(s.reviewed.as_str()),
+                    sources: s.sources.iter().map(|src| src.url.clone()).collect(),
+                })
+            });
+            let catalog_name = shared.as_ref().map(|t| Arc::clone(&t.name));
+            let reviewed = shared.as_ref().map(|t| Arc::clone(&t.reviewed));
+            let sources =
+                shared.map_or_else(|| Arc::clone(&no_sources), |t| Arc::clone(&t.sources));
+            let channels = Arc::clone(
+                channel_lists
+                    .entry((system.map(|s| s.id.as_str()), channels))
+                    .or_insert_with_key(|(_, channels)| {
+                        channels
+                            .iter()
+                            .map(|&(c, status)| {
+                                let cell = system.and_then(|s| s.cell(c));
+                                ChannelStatus {
+                                    channel: c.as_str(),
+                                    status,
+                                    scope: cell.and_then(|cell| cell.scope.clone()),
+                                    requires: cell.and_then(|cell| cell.requires.clone()),
+                                }
+                            })
+                            .collect()
+                    }),
+            );
             rows.push(ToolRow {
                 repository: None,
                 file: Arc::clone(&name),
@@ -35,29 +76,16 @@ pub(super) fn tool_rows(outcome: &Outcome) -> Vec<ToolRow> {
                 status: tool.status,
                 fields: tool.fields.clone(),
                 catalog_id: tool.catalog_id.clone(),
-                catalog_name: system.map(|s| s.name.clone()),
-                channels: channels
-                    .into_iter()
-                    .map(|(c, status)| {
-                        let cell = system.and_then(|s| s.cell(c));
-                        ChannelStatus {
-                            channel: c.as_str(),
-                            status,
-                            scope: cell.and_then(|cell| cell.scope.clone()),
-                            requires: cell.and_then(|cell| cell.requires.clone()),
-                        }
-                    })
-                    .collect(),
+                catalog_name,
+                channels,
                 configured: tool.configured.map(|c| c.as_str()),
                 outcome: ToolOutcome::Compliant,
                 reason: crate::coverage::reason(tool, scope.scope),
                 judged: scope.judged(),
                 communication: scope.scope.is_communication(),
                 findings: Vec::new(),
-                reviewed: system.map(|s| s.reviewed.clone()),
-                sources: system.map_or_else(Vec::new, |s| {
-                    s.sources.iter().map(|src| src.url.clone()).collect()
-                }),
+                reviewed,
+                sources,
             });
         }
     }

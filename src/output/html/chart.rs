@@ -69,7 +69,7 @@ pub fn channels(report: &Report) -> String {
         if tool.outcome == ToolOutcome::NotApplicable {
             continue;
         }
-        for channel in &tool.channels {
+        for channel in tool.channels.iter() {
             let c = CHANNELS.iter().position(|c| *c == channel.channel);
             let s = STATUSES.iter().position(|(s, _)| *s == channel.status);
             if let (Some(c), Some(s)) = (c, s) {
