@@ -51,7 +51,7 @@ local ok, err = pcall(function()
   check('the config applies', found['backups-not-e2ee'] == nil, found)
   local lsp = (unknown.user_data or {}).lsp or {}
   check('codeDescription links the rule',
-    lsp.codeDescription ~= nil and lsp.codeDescription.href:match('#unknown%-field$') ~= nil, lsp)
+    lsp.codeDescription ~= nil and lsp.codeDescription.href:match('/rules/unknown%-field%.html$') ~= nil, lsp)
 
   -- Hover on Signal: the catalog entry.
   local position = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 2, character = 11 } }
