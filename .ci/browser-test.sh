@@ -7,6 +7,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
 browser="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$browser" ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
@@ -35,35 +37,11 @@ export SOURCE_DATE_EPOCH=1795780800 # 2026-11-27
 sed 's|<title>|<script>document.title="pwned"</script><title>|' "$scratch/acme.html" \
   > "$scratch/injected.html"
 "$bin" check fixtures/evidence/acme -f report-json > "$scratch/acme.json" || true
-# Layout at 1,400 px, measured by the browser: a copy of the report without its CSP, with a
-# script that records every cell wider than its column (scrollWidth over clientWidth) and every
-# table wider than its section. The report itself runs no script; only this copy does.
-measure='<script>
-const bad = [];
-for (const cell of document.querySelectorAll("td, th")) {
-  if (cell.scrollWidth > cell.clientWidth + 1) bad.push("cell " + cell.textContent.slice(0, 40));
-}
-for (const table of document.querySelectorAll("table")) {
-  const room = table.parentElement.clientWidth;
-  if (table.scrollWidth > room + 1) bad.push("table in #" + table.closest("section").id + " " + table.scrollWidth + " > " + room);
-}
-const out = document.createElement("pre");
-out.id = "overflow";
-out.textContent = JSON.stringify(bad);
-document.body.appendChild(out);
-</script>'
+# Layout at 1,400 px, measured by the browser (see with_overflow_probe in .ci/lib.sh).
 for page in acme hostile; do
-  grep -v 'http-equiv="Content-Security-Policy"' "$scratch/$page.html" \
-    | awk -v s="$measure" '/<\/body>/ { print s } { print }' > "$scratch/$page-measured.html"
+  with_overflow_probe "$scratch/$page.html" "$scratch/$page-measured.html"
 done
 
-chrome() {
-  local profile
-  profile="$(mktemp -d "$scratch/profile.XXXXXX")"
-  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$profile" "$@" 2> "$scratch/chrome.log"
-}
 chrome --screenshot="$scratch/acme.png" --window-size=1280,2000 "file://$scratch/acme.html"
 chrome --print-to-pdf="$scratch/acme.pdf" "file://$scratch/acme.html"
 chrome --dump-dom "file://$scratch/acme.html" > "$scratch/acme.dom"

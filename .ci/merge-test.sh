@@ -8,6 +8,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
 venv="${XDG_CACHE_HOME:-$HOME/.cache}/e2ee-lint-ci/trestle-venv"
 if ! "$venv/bin/python" -c "import trestle.oscal.assessment_results" 2> /dev/null; then
@@ -82,31 +84,9 @@ export GITHUB_STEP_SUMMARY="$scratch/summary.md"
 status=0
 (cd "$scratch" && bash -euo pipefail -c "$step") 2> "$scratch/merge.log" || status=$?
 
-chrome() {
-  local profile
-  profile="$(mktemp -d "$scratch/profile.XXXXXX")"
-  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$profile" "$@" 2> "$scratch/chrome.log"
-}
 html="$scratch/e2ee-organization.html"
-measure='<script>
-const bad = [];
-for (const cell of document.querySelectorAll("td, th")) {
-  if (cell.scrollWidth > cell.clientWidth + 1) bad.push("cell " + cell.textContent.slice(0, 40));
-}
-for (const table of document.querySelectorAll("table")) {
-  const room = table.parentElement.clientWidth;
-  if (table.scrollWidth > room + 1) bad.push("table in #" + table.closest("section").id + " " + table.scrollWidth + " > " + room);
-}
-const out = document.createElement("pre");
-out.id = "overflow";
-out.textContent = JSON.stringify(bad);
-document.body.appendChild(out);
-</script>'
 if [ -f "$html" ]; then
-  grep -v 'http-equiv="Content-Security-Policy"' "$html" \
-    | awk -v s="$measure" '/<\/body>/ { print s } { print }' > "$scratch/measured.html"
+  with_overflow_probe "$html" "$scratch/measured.html"
   chrome --screenshot="$scratch/merged.png" --window-size=1280,2400 "file://$html"
   chrome --dump-dom "file://$html" > "$scratch/merged.dom"
   chrome --window-size=1400,2000 --dump-dom "file://$scratch/measured.html" > "$scratch/measured.dom"
