@@ -4,7 +4,8 @@
 //! A tool is a communication tool when the catalog matched it, when `unclassified-tool` or
 //! `ambiguous-tool` reported it, or when its category is a communication category; otherwise
 //! it is not applicable, with the reason. A communication tool is *judged* when the catalog
-//! matched it and no open `invalid-inventory` error says part of it could not be read.
+//! matched it, no open `invalid-inventory` error says part of it could not be read, and none of
+//! the rules its verdict rests on ([`VERDICT_RULES`]) is off.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -23,6 +24,11 @@ pub const UNCLASSIFIED: &str = "unclassified-tool";
 pub const AMBIGUOUS: &str = "ambiguous-tool";
 pub const INVALID: &str = crate::outcome::rule_ids::INVALID_INVENTORY;
 const EMPTY: &str = crate::outcome::rule_ids::EMPTY_INVENTORY;
+
+/// The rules a tool's E2EE verdict rests on: with one of them off, a channel with no E2EE
+/// (`no-e2ee`), one where E2EE must be switched on (`e2ee-not-enforced`) or one the inventory
+/// says is off (`e2ee-disabled`) would pass unseen, so no catalog tool counts as judged.
+pub const VERDICT_RULES: &[&str] = &["no-e2ee", "e2ee-not-enforced", "e2ee-disabled"];
 
 /// Why a tool is, or is not, in the scope of the E2EE policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,12 +62,14 @@ pub struct ToolScope {
     pub scope: Scope,
     /// An open `invalid-inventory` error points at the tool: part of it was not read.
     pub invalid: bool,
+    /// One of [`VERDICT_RULES`] is off in this run: its verdict could not be reached.
+    pub verdict_rules_off: bool,
 }
 
 impl ToolScope {
     /// A communication tool the encryption rules could judge.
     pub fn judged(self) -> bool {
-        self.scope == Scope::Catalog && !self.invalid
+        self.scope == Scope::Catalog && !self.invalid && !self.verdict_rules_off
     }
 }
 
@@ -140,6 +148,10 @@ impl Coverage {
 impl Outcome {
     /// Each file's tools' scopes, in the order of `files` and their `tools`.
     pub fn tool_scopes(&self) -> Vec<Vec<ToolScope>> {
+        let verdict_rules_off = self
+            .disabled_rules
+            .iter()
+            .any(|rule| VERDICT_RULES.contains(&&**rule));
         let mut unclassified: HashSet<(&str, &str)> = HashSet::new();
         let mut ambiguous: HashSet<(&str, &str)> = HashSet::new();
         let mut invalid: HashSet<(&str, &str)> = HashSet::new();
@@ -184,6 +196,7 @@ impl Outcome {
                         ToolScope {
                             scope,
                             invalid: invalid.contains(&key),
+                            verdict_rules_off,
                         }
                     })
                     .collect()

@@ -491,3 +491,41 @@ fn reports_list_tools_that_need_action_first_and_fold_the_not_applicable_ones() 
     );
     assert!(markdown.contains("| commit | 0a1b2c |"), "{markdown}");
 }
+
+#[test]
+fn a_verdict_rule_turned_off_leaves_tools_not_examined_never_compliant() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory.yaml");
+    std::fs::write(
+        &inventory,
+        "tools:\n  - name: Slack\n    data_classification: confidential\n",
+    )
+    .unwrap();
+    let path = inventory.to_str().unwrap();
+    // With the rule on, Slack is non-compliant: the run judged it.
+    let (_, on) = report(&["check", path, "--isolated"]);
+    assert_eq!(on["tools"][0]["outcome"], "non-compliant", "{on}");
+    for rule in ["no-e2ee", "e2ee-not-enforced", "e2ee-disabled"] {
+        let severity = format!("{rule}=off");
+        let (_, json) = report(&["check", path, "--isolated", "--severity", &severity]);
+        // An open error from another rule still makes it non-compliant; never compliant.
+        let outcome = &json["tools"][0]["outcome"];
+        if rule == "no-e2ee" {
+            assert_eq!(outcome, "not-examined", "{json}");
+        } else {
+            assert_ne!(outcome, "compliant", "{rule}: {json}");
+        }
+        assert_eq!(json["summary"]["coverage"]["judged"], 0, "{rule}");
+        assert_ne!(json["summary"]["verdict"], "compliant", "{rule}");
+        // Encryption controls (whose basis is the communication tools) rest on these rules.
+        let encryption = json["controls"].as_array().unwrap().iter().filter(|c| {
+            c["basis"]
+                .as_str()
+                .unwrap()
+                .starts_with("communication tools")
+        });
+        for control in encryption {
+            assert_ne!(control["status"], "pass", "{rule}: {control}");
+        }
+    }
+}
