@@ -32,3 +32,20 @@ document.body.appendChild(out);
   grep -v 'http-equiv="Content-Security-Policy"' "$1" |
     awk -v s="$probe" '/<\/body>/ { print s } { print }' > "$2"
 }
+
+# `need_trestle NAME`: sets $venv to a cached virtualenv with compliance-trestle, installing it
+# once. When it cannot be installed: under CI=true the script NAME fails ("NAME: 0 passed,
+# 1 failed"), never skips; elsewhere it exits 0 saying it skipped.
+need_trestle() {
+  venv="${XDG_CACHE_HOME:-$HOME/.cache}/e2ee-lint-ci/trestle-venv"
+  "$venv/bin/python" -c "import trestle.oscal.assessment_results" 2> /dev/null && return 0
+  rm -rf "$venv"
+  mkdir -p "$(dirname "$venv")"
+  if ! { python3 -m venv "$venv" &&
+    "$venv/bin/pip" install --quiet --disable-pip-version-check compliance-trestle; }; then
+    echo "$1: compliance-trestle could not be installed"
+    [ "${CI:-}" = true ] && { echo "$1: 0 passed, 1 failed"; exit 1; }
+    echo "$1: skipped"
+    exit 0
+  fi
+}

@@ -11,18 +11,7 @@ cd "$repo"
 # shellcheck source=.ci/lib.sh
 . .ci/lib.sh
 
-venv="${XDG_CACHE_HOME:-$HOME/.cache}/e2ee-lint-ci/trestle-venv"
-if ! "$venv/bin/python" -c "import trestle.oscal.assessment_results" 2> /dev/null; then
-  rm -rf "$venv"
-  mkdir -p "$(dirname "$venv")"
-  if ! { python3 -m venv "$venv" &&
-    "$venv/bin/pip" install --quiet --disable-pip-version-check compliance-trestle; }; then
-    echo "merge-test: compliance-trestle could not be installed"
-    [ "${CI:-}" = true ] && { echo "merge-test: 0 passed, 1 failed"; exit 1; }
-    echo "merge-test: skipped"
-    exit 0
-  fi
-fi
+need_trestle merge-test
 browser="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$browser" ]; then
   echo "merge-test: chromium is missing (.ci/run installs it)"

@@ -6,22 +6,10 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
-venv="${XDG_CACHE_HOME:-$HOME/.cache}/e2ee-lint-ci/trestle-venv"
-if ! "$venv/bin/python" -c "import trestle.oscal.assessment_results" 2> /dev/null; then
-  rm -rf "$venv"
-  mkdir -p "$(dirname "$venv")"
-  if ! { python3 -m venv "$venv" &&
-    "$venv/bin/pip" install --quiet --disable-pip-version-check compliance-trestle; }; then
-    if [ "${CI:-}" = true ]; then
-      echo "oscal-test: compliance-trestle could not be installed"
-      echo "oscal-test: 0 passed, 1 failed"
-      exit 1
-    fi
-    echo "oscal-test: skipped: compliance-trestle could not be installed"
-    exit 0
-  fi
-fi
+need_trestle oscal-test
 echo "oscal-test: $("$venv/bin/pip" show compliance-trestle 2> /dev/null | grep '^Version')"
 
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/e2ee-lint-oscal.XXXXXX")"
