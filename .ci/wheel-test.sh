@@ -11,7 +11,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/e2ee-lint-wheel.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' "$repo/Cargo.toml" | head -n 1)"
+version="$(awk -F'"' '/^version = / { print $2; exit }' "$repo/Cargo.toml")"
 
 passed=0
 failed=0
@@ -48,7 +48,10 @@ else
   exit 1
 fi
 wheel="${wheels[0]}"
-if "$scratch/tools/bin/python" -m zipfile -l "$wheel" | grep -q "e2ee_lint-$version.data/scripts/e2ee-lint"; then
+# The listing goes to a file first: `grep -q` stops reading at the first match, and under
+# `pipefail` the lister's broken pipe would fail the check whenever the listing is long.
+"$scratch/tools/bin/python" -m zipfile -l "$wheel" > "$scratch/wheel-listing"
+if grep -q "e2ee_lint-$version.data/scripts/e2ee-lint" "$scratch/wheel-listing"; then
   pass "the wheel carries the binary as a script"
 else
   fail "no e2ee_lint-$version.data/scripts/e2ee-lint in the wheel"
