@@ -95,7 +95,7 @@ fn book_pages_match_their_sources() {
 /// The help of the binary and of each of its commands, as clap prints it.
 fn commands_page() -> String {
     let help = |args: &[&str]| {
-        let out = common::e2ee_lint(args);
+        let out = common::e2ee_lint_live(args);
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         out.stdout.trim_end().to_owned()
     };
@@ -227,7 +227,7 @@ fn gitlab_section_of(page: &str) -> Option<String> {
             "--format",
             format,
         ];
-        common::e2ee_lint(&args).stdout
+        common::e2ee_lint_live(&args).stdout
     };
     let run = |format: &str| {
         let out = text(format);
@@ -406,4 +406,109 @@ fn readme_numbers_match_their_sources() {
             );
         }
     }
+}
+
+/// The README's quick-start sample: `fixtures/acme.yaml`'s Slack diagnostic and the run's
+/// summary, as the binary prints them over the live rules (a new rule changes the counts).
+#[test]
+fn readme_quick_start_shows_real_output() {
+    let path = common::root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find("```text\nerror[no-e2ee]")
+        .expect("README has the sample")
+        + "```text\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let out = common::e2ee_lint_live(&["check", "fixtures/acme.yaml"]);
+    let stderr = out.stderr.trim_end();
+    let from = stderr
+        .find("error[no-e2ee]\n\n  x Slack:")
+        .unwrap_or_else(|| panic!("no Slack diagnostic in:\n{stderr}"));
+    let body = from + "error[no-e2ee]\n\n".len();
+    let diagnostic = &stderr[from..body + stderr[body..].find("\n\n").unwrap()];
+    let summary = stderr.rsplit_once("\n\n").unwrap().1;
+    let expected = format!(
+        "{}{diagnostic}\n\n{summary}\n{}",
+        &readme[..start],
+        &readme[end..]
+    );
+    if updating() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            readme == expected,
+            "README.md's quick-start sample is stale: run `UPDATE=1 cargo test --locked --test generated`\n{stderr}"
+        );
+    }
+}
+
+/// The Output formats page's excerpt of the Markdown report of `fixtures/evidence/acme`: the
+/// rows it shows (chosen by hand: the first cell names the row within its section) are
+/// refreshed from a run over the live rules.
+#[test]
+fn the_manuals_report_excerpt_is_current() {
+    let path = book().join("formats.md");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let excerpt = page
+        .split("<!-- report-excerpt:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- report-excerpt:end -->").next())
+        .expect("the Output formats page has the report excerpt");
+    let out = common::e2ee_lint_env(
+        &["check", "fixtures/evidence/acme", "--format", "markdown"],
+        &[(common::RULE_SET, ""), ("SOURCE_DATE_EPOCH", "1795780800")],
+    );
+    // (section, line) of every report line, and the row key: `| Telegram |` under `## Tools`.
+    let mut section = "";
+    let mut report = Vec::new();
+    for line in out.stdout.lines() {
+        if line.starts_with("## ") {
+            section = line;
+        }
+        report.push((section, line));
+    }
+    let key = |line: &str| {
+        line.match_indices('|')
+            .nth(1)
+            .map(|(at, _)| line[..=at].to_owned())
+    };
+    let mut section = "";
+    let mut refreshed = Vec::new();
+    for line in excerpt.trim().lines() {
+        if line.starts_with("## ") {
+            section = line;
+        }
+        let fresh = if line.starts_with("```") || line == "..." || line.is_empty() {
+            Some(line)
+        } else if line.starts_with("Verdict:") {
+            report
+                .iter()
+                .map(|(_, l)| *l)
+                .find(|l| l.starts_with("Verdict:"))
+        } else if line.starts_with("| ") {
+            let rows: Vec<&str> = report
+                .iter()
+                .filter(|(s, l)| *s == section && key(l) == key(line))
+                .map(|(_, l)| *l)
+                .collect();
+            (rows.len() == 1).then(|| rows[0])
+        } else {
+            report.iter().map(|(_, l)| *l).find(|l| *l == line)
+        };
+        let fresh = fresh.unwrap_or_else(|| {
+            panic!("docs/src/formats.md excerpt line no longer in the report: {line}")
+        });
+        refreshed.push(fresh);
+    }
+    assert!(refreshed.len() > 30);
+    let expected = with_section(&page, "report-excerpt", &refreshed.join("\n"));
+    if updating() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            page == expected,
+            "docs/src/formats.md's report excerpt is stale: run `UPDATE=1 cargo test --locked --test generated`"
+        );
+    }
+    assert!(book().join("report.png").exists());
 }
