@@ -40,12 +40,48 @@ fn with_section(page: &str, name: &str, body: &str) -> String {
 fn generated_pages() -> Vec<(PathBuf, String)> {
     let registry = Registry::embedded().unwrap();
     let catalog = Catalog::embedded();
-    let example = |id: &str| {
-        std::fs::read_to_string(common::root().join(format!("rules/tests/{id}.yaml"))).ok()
-    };
-    let mut pages = e2ee_lint::manual::pages(&registry.infos(), &catalog, &example);
+    let mut pages = e2ee_lint::manual::pages(&registry.infos(), &catalog, &rule_examples);
     pages.push((PathBuf::from("generated/commands.md"), commands_page()));
     pages
+}
+
+/// A rule's annotated examples as (path, text): `rules/tests/<id>.yaml`, then every file of each
+/// folder under `rules/tests/` whose annotations name the rule (its config with its inventories).
+fn rule_examples(id: &str) -> Vec<(String, String)> {
+    let dir = common::root().join("rules/tests");
+    let read = |path: &Path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        (common::relative(path), text)
+    };
+    let mut found = Vec::new();
+    let single = dir.join(format!("{id}.yaml"));
+    if single.is_file() {
+        found.push(read(&single));
+    }
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&folder)
+            .into_iter()
+            .map(|entry| entry.unwrap().into_path())
+            .filter(|path| path.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        let files: Vec<(String, String)> = files.iter().map(|path| read(path)).collect();
+        let names_rule = |text: &str| {
+            e2ee_lint::rule_tests::annotations(text)
+                .iter()
+                .any(|note| note.rule == id)
+        };
+        if files.iter().any(|(_, text)| names_rule(text)) {
+            found.extend(files);
+        }
+    }
+    found
 }
 
 /// The files under `docs/src/rules` and `docs/src/catalog` that are one rule's or one system's
