@@ -548,3 +548,29 @@ fn the_manuals_report_excerpt_is_current() {
     }
     assert!(book().join("report.png").exists());
 }
+
+/// The Configuration page's summary-line sample: the run its text names, over the live rules.
+#[test]
+fn the_configuration_pages_summary_line_is_current() {
+    let path = book().join("configuration.md");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let run =
+        "e2ee-lint check fixtures/policy/exceptions fixtures/policy/ignores --today 2026-11-27";
+    let marker = format!("`{run}`):\n\n```text\n");
+    let start = page.find(&marker).expect("the page names the run") + marker.len();
+    let end = start + page[start..].find('\n').unwrap();
+    let args: Vec<&str> = run.split(' ').skip(1).collect();
+    let out = common::e2ee_lint_live(&args);
+    // The summary line, then the coverage line.
+    let summary = out.stderr.trim_end().lines().rev().nth(1).unwrap();
+    assert!(summary.contains(" suppressed by "), "{}", out.stderr);
+    let expected = format!("{}{summary}{}", &page[..start], &page[end..]);
+    if updating() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            page == expected,
+            "docs/src/configuration.md's summary line is stale: run `UPDATE=1 cargo test --locked --test generated`"
+        );
+    }
+}
