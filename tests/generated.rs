@@ -18,6 +18,10 @@ fn updating() -> bool {
     std::env::var_os("UPDATE").is_some_and(|v| v == "1")
 }
 
+/// Held while a test reads and rewrites a page that another test also rewrites in part
+/// (`configuration.md`): tests run on parallel threads, and the last write would win.
+static PAGE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn book() -> PathBuf {
     common::root().join("docs/src")
 }
@@ -172,6 +176,9 @@ fn commands_page() -> String {
 /// the shared data set is present; a failure under `E2EE_LINT_REQUIRE_DATA=1`).
 #[test]
 fn gitlab_section_matches_a_real_run() {
+    let _page = PAGE_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let path = book().join("configuration.md");
     let page = std::fs::read_to_string(&path).unwrap();
     let Some(body) = gitlab_section_of(&page) else {
@@ -552,6 +559,9 @@ fn the_manuals_report_excerpt_is_current() {
 /// The Configuration page's summary-line sample: the run its text names, over the live rules.
 #[test]
 fn the_configuration_pages_summary_line_is_current() {
+    let _page = PAGE_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let path = book().join("configuration.md");
     let page = std::fs::read_to_string(&path).unwrap();
     let run =
