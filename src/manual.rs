@@ -27,12 +27,13 @@ const CHAPTERS: &[(&str, &str)] = &[
     ("Development", "development.md"),
 ];
 
-/// Every generated page as (path under `docs/src/`, text). `example` gives a rule's annotated
-/// examples file (`rules/tests/<id>.yaml`) when it exists; the library does not embed them.
+/// Every generated page as (path under `docs/src/`, text). `examples` gives a rule's annotated
+/// example files as (path, text): `rules/tests/<id>.yaml`, and the files of each folder under
+/// `rules/tests/` whose annotations name the rule; the library does not embed them.
 pub fn pages(
     rules: &[RuleInfo],
     catalog: &Catalog,
-    example: &dyn Fn(&str) -> Option<String>,
+    examples: &dyn Fn(&str) -> Vec<(String, String)>,
 ) -> Vec<(PathBuf, String)> {
     let systems: Vec<&System> = catalog.systems().iter().collect();
     let mut pages = vec![
@@ -50,7 +51,7 @@ pub fn pages(
     for rule in rules {
         pages.push((
             PathBuf::from(format!("rules/{}.md", rule.id)),
-            rule_page(rule, example(&rule.id).as_deref()),
+            rule_page(rule, &examples(&rule.id)),
         ));
     }
     for system in &systems {
@@ -123,7 +124,7 @@ fn rules_table(rules: &[RuleInfo]) -> String {
     out
 }
 
-fn rule_page(rule: &RuleInfo, example: Option<&str>) -> String {
+fn rule_page(rule: &RuleInfo, examples: &[(String, String)]) -> String {
     let mut out = format!(
         "# `{}`\n\n| | |\n|---|---|\n| default severity | {} |\n| summary | {} |\n",
         rule.id,
@@ -142,14 +143,18 @@ fn rule_page(rule: &RuleInfo, example: Option<&str>) -> String {
     out.push('\n');
     out.push_str(rule.docs.trim_end());
     out.push('\n');
-    if let Some(example) = example {
-        out.push_str(&format!(
-            "\n## Examples\n\nThe rule's annotated examples (`rules/tests/{}.yaml`, run by \
-             `e2ee-lint test-rules`): `# expect: RULE` marks a line the rule must report, \
-             `# ok: RULE` one it must not.\n\n```yaml\n{}\n```\n",
-            rule.id,
-            example.trim_end()
-        ));
+    if !examples.is_empty() {
+        out.push_str(
+            "\n## Examples\n\nThe rule's annotated examples, run by `e2ee-lint test-rules`: \
+             `# expect: RULE` marks a line the rule must report, `# ok: RULE` one it must not. \
+             A folder's `e2ee-lint.yaml` is the config its inventories are judged with.\n",
+        );
+        for (path, text) in examples {
+            out.push_str(&format!(
+                "\n`{path}`:\n\n```yaml\n{}\n```\n",
+                text.trim_end()
+            ));
+        }
     }
     out
 }

@@ -359,8 +359,8 @@ fn human_output_stays_bounded_and_printable() {
 
 #[test]
 fn json_to_a_closed_pipe_keeps_the_verdict() {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
+    use std::process::Stdio;
+    let mut child = common::binary()
         .args(["check", "fixtures", "--format", "json"])
         .current_dir(common::root())
         .stdout(Stdio::piped())
@@ -378,31 +378,11 @@ fn json_to_a_closed_pipe_keeps_the_verdict() {
 }
 
 #[test]
-fn readme_quick_start_shows_real_output() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    let start = readme
-        .find("```text\nerror[no-e2ee]")
-        .expect("README has the sample")
-        + 8;
-    let end = start + readme[start..].find("```").unwrap();
-    let sample = &readme[start..end];
-    let out = e2ee_lint(&["check", "fixtures/acme.yaml"]);
-    // The sample is the Slack diagnostic and the summary line, verbatim.
-    let (diagnostic, summary) = sample.trim_end().rsplit_once("\n\n").unwrap();
-    assert!(
-        out.stderr.contains(diagnostic),
-        "README sample is stale:\n{}",
-        out.stderr
-    );
-    assert!(out.stderr.trim_end().ends_with(summary), "{}", out.stderr);
-}
-
-#[test]
 fn standard_input_is_an_inventory() {
     use std::io::Write;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let run = |args: &[&str], input: &[u8]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
+        let mut child = common::binary()
             .args(args)
             .current_dir(common::root())
             .stdin(Stdio::piped())

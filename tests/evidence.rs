@@ -546,31 +546,6 @@ fn oscal_counts_match_the_report_and_uuids_are_stable_v5() {
     assert_eq!(risk["status"], "deviation-approved");
 }
 
-#[test]
-fn the_manuals_report_excerpt_is_current() {
-    let readme = fs::read_to_string(common::root().join("docs/src/formats.md")).unwrap();
-    let excerpt = readme
-        .split("<!-- report-excerpt:start -->")
-        .nth(1)
-        .and_then(|rest| rest.split("<!-- report-excerpt:end -->").next())
-        .expect("the Output formats page has the report excerpt");
-    let report = render("fixtures/evidence/acme", "markdown").stdout;
-    let lines: Vec<&str> = report.lines().collect();
-    let mut checked = 0;
-    for line in excerpt
-        .lines()
-        .filter(|l| !l.starts_with("```") && *l != "...")
-    {
-        assert!(
-            lines.contains(&line),
-            "docs/src/formats.md excerpt line not in the report: {line}"
-        );
-        checked += 1;
-    }
-    assert!(checked > 30);
-    assert!(common::root().join("docs/src/report.png").exists());
-}
-
 /// Every one-value field of the field table reaches the evidence formats, with no list of
 /// columns to keep in step: `notes`, `system` and `backups` were once missing from both.
 #[test]

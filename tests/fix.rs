@@ -5,6 +5,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+/// The fixed built-in rule set the integration tests run over (`tests/common/mod.rs`).
+const RULE_SET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/builtin-rules.txt");
+
 const INVENTORY: &str = concat!(
     "# Tools we use  (keep this comment)\n",
     "tools:\n",
@@ -42,6 +45,7 @@ fn project(inventory: &str) -> tempfile::TempDir {
 fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
         .args(args)
+        .env("E2EE_LINT_INTERNAL_RULE_SET", RULE_SET)
         .current_dir(dir)
         .env("SOURCE_DATE_EPOCH", "1790000000")
         .env("NO_COLOR", "1")

@@ -18,6 +18,10 @@ fn updating() -> bool {
     std::env::var_os("UPDATE").is_some_and(|v| v == "1")
 }
 
+/// Held while a test reads and rewrites a page that another test also rewrites in part
+/// (`configuration.md`): tests run on parallel threads, and the last write would win.
+static PAGE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn book() -> PathBuf {
     common::root().join("docs/src")
 }
@@ -40,12 +44,48 @@ fn with_section(page: &str, name: &str, body: &str) -> String {
 fn generated_pages() -> Vec<(PathBuf, String)> {
     let registry = Registry::embedded().unwrap();
     let catalog = Catalog::embedded();
-    let example = |id: &str| {
-        std::fs::read_to_string(common::root().join(format!("rules/tests/{id}.yaml"))).ok()
-    };
-    let mut pages = e2ee_lint::manual::pages(&registry.infos(), &catalog, &example);
+    let mut pages = e2ee_lint::manual::pages(&registry.infos(), &catalog, &rule_examples);
     pages.push((PathBuf::from("generated/commands.md"), commands_page()));
     pages
+}
+
+/// A rule's annotated examples as (path, text): `rules/tests/<id>.yaml`, then every file of each
+/// folder under `rules/tests/` whose annotations name the rule (its config with its inventories).
+fn rule_examples(id: &str) -> Vec<(String, String)> {
+    let dir = common::root().join("rules/tests");
+    let read = |path: &Path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        (common::relative(path), text)
+    };
+    let mut found = Vec::new();
+    let single = dir.join(format!("{id}.yaml"));
+    if single.is_file() {
+        found.push(read(&single));
+    }
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&folder)
+            .into_iter()
+            .map(|entry| entry.unwrap().into_path())
+            .filter(|path| path.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        let files: Vec<(String, String)> = files.iter().map(|path| read(path)).collect();
+        let names_rule = |text: &str| {
+            e2ee_lint::rule_tests::annotations(text)
+                .iter()
+                .any(|note| note.rule == id)
+        };
+        if files.iter().any(|(_, text)| names_rule(text)) {
+            found.extend(files);
+        }
+    }
+    found
 }
 
 /// The files under `docs/src/rules` and `docs/src/catalog` that are one rule's or one system's
@@ -95,7 +135,7 @@ fn book_pages_match_their_sources() {
 /// The help of the binary and of each of its commands, as clap prints it.
 fn commands_page() -> String {
     let help = |args: &[&str]| {
-        let out = common::e2ee_lint(args);
+        let out = common::e2ee_lint_live(args);
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         out.stdout.trim_end().to_owned()
     };
@@ -136,6 +176,9 @@ fn commands_page() -> String {
 /// the shared data set is present; a failure under `E2EE_LINT_REQUIRE_DATA=1`).
 #[test]
 fn gitlab_section_matches_a_real_run() {
+    let _page = PAGE_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let path = book().join("configuration.md");
     let page = std::fs::read_to_string(&path).unwrap();
     let Some(body) = gitlab_section_of(&page) else {
@@ -227,7 +270,7 @@ fn gitlab_section_of(page: &str) -> Option<String> {
             "--format",
             format,
         ];
-        common::e2ee_lint(&args).stdout
+        common::e2ee_lint_live(&args).stdout
     };
     let run = |format: &str| {
         let out = text(format);
@@ -405,5 +448,139 @@ fn readme_numbers_match_their_sources() {
                 "README.md has the number {word} that no test checks: {line}"
             );
         }
+    }
+}
+
+/// The README's quick-start sample: `fixtures/acme.yaml`'s Slack diagnostic and the run's
+/// summary, as the binary prints them over the live rules (a new rule changes the counts).
+#[test]
+fn readme_quick_start_shows_real_output() {
+    let path = common::root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find("```text\nerror[no-e2ee]")
+        .expect("README has the sample")
+        + "```text\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let out = common::e2ee_lint_live(&["check", "fixtures/acme.yaml"]);
+    let stderr = out.stderr.trim_end();
+    let from = stderr
+        .find("error[no-e2ee]\n\n  x Slack:")
+        .unwrap_or_else(|| panic!("no Slack diagnostic in:\n{stderr}"));
+    let body = from + "error[no-e2ee]\n\n".len();
+    let diagnostic = &stderr[from..body + stderr[body..].find("\n\n").unwrap()];
+    let summary = stderr.rsplit_once("\n\n").unwrap().1;
+    let expected = format!(
+        "{}{diagnostic}\n\n{summary}\n{}",
+        &readme[..start],
+        &readme[end..]
+    );
+    if updating() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            readme == expected,
+            "README.md's quick-start sample is stale: run `UPDATE=1 cargo test --locked --test generated`\n{stderr}"
+        );
+    }
+}
+
+/// The Output formats page's excerpt of the Markdown report of `fixtures/evidence/acme`: the
+/// rows it shows (chosen by hand: the first cell names the row within its section) are
+/// refreshed from a run over the live rules.
+#[test]
+fn the_manuals_report_excerpt_is_current() {
+    let path = book().join("formats.md");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let excerpt = page
+        .split("<!-- report-excerpt:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- report-excerpt:end -->").next())
+        .expect("the Output formats page has the report excerpt");
+    let out = common::e2ee_lint_env(
+        &["check", "fixtures/evidence/acme", "--format", "markdown"],
+        &[(common::RULE_SET, ""), ("SOURCE_DATE_EPOCH", "1795780800")],
+    );
+    // (section, line) of every report line, and the row key: `| Telegram |` under `## Tools`.
+    let mut section = "";
+    let mut report = Vec::new();
+    for line in out.stdout.lines() {
+        if line.starts_with("## ") {
+            section = line;
+        }
+        report.push((section, line));
+    }
+    let key = |line: &str| {
+        line.match_indices('|')
+            .nth(1)
+            .map(|(at, _)| line[..=at].to_owned())
+    };
+    let mut section = "";
+    let mut refreshed = Vec::new();
+    for line in excerpt.trim().lines() {
+        if line.starts_with("## ") {
+            section = line;
+        }
+        let fresh = if line.starts_with("```") || line == "..." || line.is_empty() {
+            Some(line)
+        } else if line.starts_with("Verdict:") {
+            report
+                .iter()
+                .map(|(_, l)| *l)
+                .find(|l| l.starts_with("Verdict:"))
+        } else if line.starts_with("| ") {
+            let rows: Vec<&str> = report
+                .iter()
+                .filter(|(s, l)| *s == section && key(l) == key(line))
+                .map(|(_, l)| *l)
+                .collect();
+            (rows.len() == 1).then(|| rows[0])
+        } else {
+            report.iter().map(|(_, l)| *l).find(|l| *l == line)
+        };
+        let fresh = fresh.unwrap_or_else(|| {
+            panic!("docs/src/formats.md excerpt line no longer in the report: {line}")
+        });
+        refreshed.push(fresh);
+    }
+    assert!(refreshed.len() > 30);
+    let expected = with_section(&page, "report-excerpt", &refreshed.join("\n"));
+    if updating() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            page == expected,
+            "docs/src/formats.md's report excerpt is stale: run `UPDATE=1 cargo test --locked --test generated`"
+        );
+    }
+    assert!(book().join("report.png").exists());
+}
+
+/// The Configuration page's summary-line sample: the run its text names, over the live rules.
+#[test]
+fn the_configuration_pages_summary_line_is_current() {
+    let _page = PAGE_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let path = book().join("configuration.md");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let run =
+        "e2ee-lint check fixtures/policy/exceptions fixtures/policy/ignores --today 2026-11-27";
+    let marker = format!("`{run}`):\n\n```text\n");
+    let start = page.find(&marker).expect("the page names the run") + marker.len();
+    let end = start + page[start..].find('\n').unwrap();
+    let args: Vec<&str> = run.split(' ').skip(1).collect();
+    let out = common::e2ee_lint_live(&args);
+    // The summary line, then the coverage line.
+    let summary = out.stderr.trim_end().lines().rev().nth(1).unwrap();
+    assert!(summary.contains(" suppressed by "), "{}", out.stderr);
+    let expected = format!("{}{summary}{}", &page[..start], &page[end..]);
+    if updating() {
+        std::fs::write(&path, &expected).unwrap();
+    } else {
+        assert!(
+            page == expected,
+            "docs/src/configuration.md's summary line is stale: run `UPDATE=1 cargo test --locked --test generated`"
+        );
     }
 }

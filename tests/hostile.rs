@@ -35,6 +35,7 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .current_dir(common::root())
         .env("RAYON_NUM_THREADS", "2")
+        .env(common::RULE_SET, common::rule_set())
         .env_remove("E2EE_LINT_INTERNAL_TEST_PANIC")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

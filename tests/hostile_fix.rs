@@ -189,6 +189,7 @@ fn a_closed_standard_output_exits_2() {
             .args(["-c", "exec \"$0\" \"$@\" >&-"])
             .arg(env!("CARGO_BIN_EXE_e2ee-lint"))
             .args(["check", "inventory.yaml", "--format", format])
+            .env(common::RULE_SET, common::rule_set())
             .current_dir(dir.path())
             .stderr(std::process::Stdio::null())
             .status()
@@ -198,6 +199,7 @@ fn a_closed_standard_output_exits_2() {
     // Standard output sent to /dev/null on purpose is not closed: the verdict's exit code.
     let status = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
         .args(["check", "inventory.yaml", "--format", "json"])
+        .env(common::RULE_SET, common::rule_set())
         .current_dir(dir.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

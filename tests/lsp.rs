@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+/// The fixed built-in rule set the integration tests run over (`tests/common/mod.rs`).
+const RULE_SET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/builtin-rules.txt");
+
 struct Client {
     child: Child,
     stdin: ChildStdin,
@@ -26,6 +29,7 @@ impl Client {
     fn start_with(dir: &Path, args: &[String]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"))
             .args(args)
+            .env("E2EE_LINT_INTERNAL_RULE_SET", RULE_SET)
             .current_dir(dir)
             .env("SOURCE_DATE_EPOCH", "1790000000")
             .stdin(Stdio::piped())

@@ -27,7 +27,7 @@ const NO_EXAMPLE: &[(&str, &str)] = &[
 
 #[test]
 fn built_in_rules_pass_their_annotated_examples() {
-    let out = common::e2ee_lint(&["test-rules", "rules/tests", "--today", TODAY]);
+    let out = common::e2ee_lint_live(&["test-rules", "rules/tests", "--today", TODAY]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let summary = out.stdout.lines().last().unwrap_or_default();
     assert!(summary.ends_with(" 0 failed"), "{}", out.stdout);

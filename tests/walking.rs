@@ -33,6 +33,7 @@ fn run_env(dir: &Path, args: &[&OsStr], env: &[(&str, &str)]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("RAYON_NUM_THREADS", "2")
+        .env(common::RULE_SET, common::rule_set())
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("NO_COLOR")
         .env_remove("COLUMNS")

@@ -29,12 +29,19 @@ impl Registry {
             std::sync::OnceLock::new();
         EMBEDDED
             .get_or_init(|| {
-                let rules = EMBEDDED_RULES.iter().map(|(file, json)| {
-                    // The file's name only: nothing reads a built-in rule's text at run time.
-                    let name = format!("rules/{file}");
-                    let source = Arc::new(SourceFile::new(&name, &name, String::new()));
-                    (Rule::parse_json(json, &source), source)
-                });
+                let kept = internal_rule_set()?;
+                let rules = EMBEDDED_RULES
+                    .iter()
+                    .filter(|(file, _)| {
+                        kept.as_ref()
+                            .is_none_or(|ids| ids.contains(rule_stem(file)))
+                    })
+                    .map(|(file, json)| {
+                        // The file's name only: nothing reads a built-in rule's text at run time.
+                        let name = format!("rules/{file}");
+                        let source = Arc::new(SourceFile::new(&name, &name, String::new()));
+                        (Rule::parse_json(json, &source), source)
+                    });
                 Registry::from_rules(rules, None).map_err(|mut errors| errors.remove(0))
             })
             .clone()
@@ -197,4 +204,68 @@ impl Registry {
     pub fn infos(&self) -> Vec<RuleInfo> {
         self.rules().map(|r| r.info.clone()).collect()
     }
+}
+
+/// A built-in rule's id from its embedded file name (`no-e2ee.yaml`): ids match file names.
+fn rule_stem(file: &str) -> &str {
+    file.strip_suffix(".yaml").unwrap_or(file)
+}
+
+/// The built-in rules to keep, when `E2EE_LINT_INTERNAL_RULE_SET` names a file listing rule ids
+/// (one a line, `#` comments): `None` keeps them all.
+///
+/// The integration tests run the binary over the fixed set in `tests/data/builtin-rules.txt`,
+/// so that adding a built-in rule changes none of their snapshots and counts; the new rule is
+/// tested by its annotated examples. Only debug builds (what `cargo test` runs) read it: no
+/// environment can switch a rule off in a release binary, where silence would read as
+/// compliance.
+#[cfg(debug_assertions)]
+fn internal_rule_set() -> Result<Option<std::collections::BTreeSet<String>>, RuleError> {
+    const INTERNAL_RULE_SET: &str = "E2EE_LINT_INTERNAL_RULE_SET";
+    let Some(path) = std::env::var_os(INTERNAL_RULE_SET).filter(|path| !path.is_empty()) else {
+        return Ok(None);
+    };
+    let name = format!("{INTERNAL_RULE_SET}={}", path.to_string_lossy());
+    let fail = |text: String, span: Span, message: String| {
+        let source = SourceFile::new(&name, &name, text);
+        rule_error(
+            &source,
+            Located::new(
+                span,
+                message,
+                Some("list built-in rule ids, one a line".into()),
+            ),
+        )
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        fail(
+            String::new(),
+            Span::default(),
+            format!("cannot read the rule set: {e}"),
+        )
+    })?;
+    let mut ids = std::collections::BTreeSet::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let id = line.split('#').next().unwrap_or_default().trim();
+        if !id.is_empty() {
+            if !EMBEDDED_RULES.iter().any(|(file, _)| rule_stem(file) == id) {
+                let at = Span::new(offset + line.find(id).unwrap_or_default(), id.len());
+                return Err(fail(
+                    text.clone(),
+                    at,
+                    format!("`{id}` is not a built-in rule"),
+                ));
+            }
+            ids.insert(id.to_owned());
+        }
+        offset += line.len();
+    }
+    Ok(Some(ids))
+}
+
+/// Release builds run every built-in rule, whatever the environment.
+#[cfg(not(debug_assertions))]
+fn internal_rule_set() -> Result<Option<std::collections::BTreeSet<String>>, RuleError> {
+    Ok(None)
 }

@@ -27,8 +27,31 @@ pub fn e2ee_lint(args: &[&str]) -> Output {
     e2ee_lint_env(args, &[])
 }
 
-pub fn e2ee_lint_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The binary, set to run over the fixed built-in rule set of `tests/data/builtin-rules.txt`,
+/// so that adding a rule changes no test's output. A test whose point is the live rules (a
+/// README sample) passes `(RULE_SET, "")` in its environment.
+pub fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"));
+    command.env(RULE_SET, rule_set());
+    command
+}
+
+/// The fixed built-in rule set the tests run over.
+pub fn rule_set() -> PathBuf {
+    root().join("tests/data/builtin-rules.txt")
+}
+
+/// `E2EE_LINT_INTERNAL_RULE_SET`: empty runs every built-in rule.
+pub const RULE_SET: &str = "E2EE_LINT_INTERNAL_RULE_SET";
+
+/// Runs over every built-in rule, not the fixed set: for tests whose point is the live rules
+/// (the rule examples, the schemas, the generated manual and README samples).
+pub fn e2ee_lint_live(args: &[&str]) -> Output {
+    e2ee_lint_env(args, &[(RULE_SET, "")])
+}
+
+pub fn e2ee_lint_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = binary();
     command
         .args(args)
         .current_dir(root())
@@ -85,7 +108,7 @@ pub fn run_with(
     env: &[(&str, &str)],
     setup: impl FnOnce(&mut Command),
 ) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_e2ee-lint"));
+    let mut command = binary();
     command
         .args(args)
         .current_dir(dir)
