@@ -97,7 +97,7 @@ impl Date {
     /// and not empty (the reproducible-builds convention for pinning "now"), else the clock.
     /// A value that is not an integer number of seconds, or whose date cannot be written
     /// `YYYY-MM-DD`, is an error.
-    pub(crate) fn default_today() -> Result<Date, String> {
+    pub fn default_today() -> Result<Date, String> {
         match std::env::var_os("SOURCE_DATE_EPOCH") {
             Some(value) if !value.is_empty() => {
                 Date::from_source_date_epoch(&value.to_string_lossy())

@@ -18,10 +18,9 @@
 //! - `app`, `cli`, `status`, `schema`, `manual`, `rule_tests`, `write`: the binary's commands,
 //!   still in the library until they move to the binary (issue 19's open item).
 
-pub mod app;
 pub mod catalog;
 pub(crate) mod channel;
-pub mod cli;
+pub mod commands;
 pub(crate) mod confine;
 pub(crate) mod coverage;
 pub mod date;
@@ -30,7 +29,6 @@ pub mod engine;
 pub mod fields;
 pub mod finding;
 pub(crate) mod fix;
-pub(crate) mod generate;
 pub mod inventory;
 pub(crate) mod located;
 pub mod lsp;
@@ -50,6 +48,6 @@ pub(crate) mod text;
 pub mod write;
 pub mod yaml;
 
-pub use discover::PathError;
+pub use discover::{DEFAULT_MAX_FILE_SIZE, PathError};
 pub use outcome::{FileReport, Outcome, Summary};
 pub use pipeline::{Request, check, check_files, lint_source};

@@ -7,7 +7,6 @@
 
 use serde_json::{Value, json};
 
-use crate::cli::SchemaKind;
 use crate::engine::rule::Registry;
 use crate::fields::{FIELDS, Kind};
 use crate::inventory::TOP_KEYS;
@@ -15,6 +14,13 @@ use crate::policy::config::{
     self, CATALOG_KEYS, CLASSIFICATION_KEYS, EXCEPTION_KEYS, FAIL_ON, INVENTORY_KEYS,
     OVERRIDE_KEYS, RULE_LEVELS, UNKNOWN_FIELDS,
 };
+
+/// Which format's schema: `e2ee-lint schema inventory` or `schema config`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    Inventory,
+    Config,
+}
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use e2ee_lint::catalog::Catalog;
-use e2ee_lint::cli::SchemaKind;
 use e2ee_lint::engine::rule::Registry;
+use e2ee_lint::schema::SchemaKind;
 
 fn updating() -> bool {
     std::env::var_os("UPDATE").is_some_and(|v| v == "1")

@@ -6,9 +6,14 @@ use clap::CommandFactory;
 use common::{e2ee_lint, e2ee_lint_env};
 use e2ee_lint::engine::rule::Registry;
 
+/// The binary's own command-line definitions, compiled here as they are in the binary.
+#[path = "../src/bin/e2ee-lint/cli.rs"]
+#[allow(dead_code)]
+mod cli;
+
 /// Every subcommand a user can type (clap's own `help` aside).
 fn subcommands() -> Vec<String> {
-    let names: Vec<String> = e2ee_lint::cli::Cli::command()
+    let names: Vec<String> = cli::Cli::command()
         .get_subcommands()
         .map(|s| s.get_name().to_owned())
         .collect();

@@ -250,8 +250,10 @@ fn a_relative_field_path_reads_below_the_tool() {
 /// name does not.
 #[test]
 fn preset_and_path_configs_validate_against_the_schema() {
-    let schema: Value =
-        serde_json::from_str(&e2ee_lint::schema::text(e2ee_lint::cli::SchemaKind::Config)).unwrap();
+    let schema: Value = serde_json::from_str(&e2ee_lint::schema::text(
+        e2ee_lint::schema::SchemaKind::Config,
+    ))
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let load = |text: &str| -> Value {
         serde_saphyr::from_str_with_options(text, e2ee_lint::yaml::options()).unwrap()

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use e2ee_lint::app::explain_text;
+use e2ee_lint::commands::explain_text;
 use e2ee_lint::engine::ids;
 use e2ee_lint::engine::rule::{EMBEDDED_RULES, Registry, is_kebab_case};
 
