@@ -98,7 +98,7 @@ fn cell(text: &str) -> String {
 }
 
 /// "warning", or "warning; error when escalated", and "(off by default)" for disabled rules.
-pub fn severity_text(rule: &RuleInfo) -> String {
+pub(crate) fn severity_text(rule: &RuleInfo) -> String {
     let mut text = rule.severity.as_str().to_owned();
     for escalation in &rule.escalations {
         text.push_str(&format!("; {escalation} when escalated"));
@@ -157,7 +157,7 @@ fn rule_page(rule: &RuleInfo, example: Option<&str>) -> String {
 /// A catalog cell as the tables show it: the status, `!` when a company's config overrode it,
 /// `*` when only news backs it, `?` when the channel is offered but unsettled, `suite` for a
 /// suite's own cells, `-` when not offered.
-pub fn cell_text(system: &System, channel: Channel) -> String {
+pub(crate) fn cell_text(system: &System, channel: Channel) -> String {
     if let Some(cell) = system.cell(channel)
         && cell.overridden.is_some()
     {
@@ -176,7 +176,7 @@ pub fn cell_text(system: &System, channel: Channel) -> String {
 
 /// The catalog table: one row per system, one column per channel; `linked` makes each name a
 /// link to the system's page (the book), else the id is shown (`catalog --format markdown`).
-pub fn catalog_table(systems: &[&System], linked: bool) -> String {
+pub(crate) fn catalog_table(systems: &[&System], linked: bool) -> String {
     let mut out = String::from("| system |");
     for channel in Channel::ALL {
         out.push_str(&format!(" {channel} |"));

@@ -58,7 +58,7 @@ pub fn annotations(text: &str) -> Vec<Annotation> {
 
 /// A mismatch between a file's annotations and what the rules found.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     pub file: String,
     pub line: usize,
     pub message: String,
@@ -66,7 +66,7 @@ pub struct Mismatch {
 
 /// What one example gave.
 #[derive(Debug, Default)]
-pub struct ExampleResult {
+pub(crate) struct ExampleResult {
     pub example: String,
     pub checked: usize,
     pub mismatches: Vec<Mismatch>,
@@ -88,7 +88,7 @@ pub(crate) fn run_example(
 }
 
 /// Compares an outcome's findings with the annotations of its files.
-pub fn compare(outcome: &Outcome) -> ExampleResult {
+pub(crate) fn compare(outcome: &Outcome) -> ExampleResult {
     // Every file the run read or a finding points into, by name.
     let mut sources: BTreeMap<String, Arc<SourceFile>> = BTreeMap::new();
     for file in &outcome.files {

@@ -52,7 +52,7 @@ fn one_of(values: &[&str], description: &str) -> Value {
     json!({"enum": values, "description": description})
 }
 
-pub fn inventory() -> Value {
+pub(crate) fn inventory() -> Value {
     // Every tool field, from the one field table.
     let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
     let tool = object(&names, |key| {
@@ -101,7 +101,7 @@ pub fn inventory() -> Value {
     })
 }
 
-pub fn config() -> Value {
+pub(crate) fn config() -> Value {
     let rule_ids: Vec<String> = Registry::embedded()
         .map(|r| r.rules().map(|r| r.info.id.to_string()).collect())
         .unwrap_or_default();

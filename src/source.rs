@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 /// A value with the span of the YAML node it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sp<T> {
+pub(crate) struct Sp<T> {
     pub value: T,
     pub span: Span,
 }
@@ -40,7 +40,7 @@ impl From<Span> for miette::SourceSpan {
 /// and (where `\` is not a separator) a backslash in a name is written `\\`, so two different
 /// paths never share a name. [`name_bytes`] turns a name back into the path's bytes, for
 /// formats that percent-encode (SARIF URIs).
-pub fn display_name(path: &Path) -> String {
+pub(crate) fn display_name(path: &Path) -> String {
     let bytes = path.as_os_str().as_encoded_bytes();
     let bytes = match bytes.strip_prefix(b"./") {
         Some(rest) => rest,
@@ -194,7 +194,7 @@ impl SourceFile {
     }
 
     /// The text under a span, or "" when the span does not fall on character boundaries.
-    pub fn slice(&self, span: Span) -> &str {
+    pub(crate) fn slice(&self, span: Span) -> &str {
         self.text.get(span.offset..span.end()).unwrap_or("")
     }
 }

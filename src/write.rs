@@ -64,7 +64,7 @@ pub(crate) fn stdin_id() -> Option<FileId> {
 /// A file a run is about to write: the option that asked for it (`--output`), what it holds
 /// (`sarif output`, `the baseline`) and where.
 #[derive(Debug, Clone, Copy)]
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub flag: &'a str,
     pub what: &'a str,
     pub path: &'a Path,
@@ -187,7 +187,7 @@ pub(crate) struct Stamp {
 
 impl Stamp {
     /// The stamp of the file at `path` now (links followed).
-    pub fn of(path: &Path) -> io::Result<Stamp> {
+    pub(crate) fn of(path: &Path) -> io::Result<Stamp> {
         let metadata = fs::metadata(path)?;
         Ok(Stamp {
             len: metadata.len(),
@@ -198,7 +198,7 @@ impl Stamp {
 
     /// An error when the file at `path` is no longer the one stamped (length, modification
     /// time or inode changed).
-    pub fn check(&self, path: &Path) -> io::Result<()> {
+    pub(crate) fn check(&self, path: &Path) -> io::Result<()> {
         if Stamp::of(path)? == *self {
             Ok(())
         } else {

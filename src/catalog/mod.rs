@@ -14,9 +14,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use crate::channel::Channel;
-pub use changes::{CatalogChange, ChangeKind, ChannelChange, Direction};
+pub(crate) use changes::{CatalogChange, ChangeKind, ChannelChange};
 pub use matcher::{Match, MatchKind, normalize};
-pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
+pub(crate) use overrides::{Added, NameKind, Override, Provenance};
 pub(crate) use validate::validate;
 
 /// The catalog that ships inside the binary.
@@ -45,7 +45,7 @@ pub enum Support {
 }
 
 impl Support {
-    pub const ALL: [Support; 6] = [
+    pub(crate) const ALL: [Support; 6] = [
         Support::Default,
         Support::Partial,
         Support::OptIn,
@@ -64,7 +64,7 @@ impl Support {
         "none",
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         Support::NAMES[self as usize]
     }
 
@@ -93,7 +93,7 @@ impl fmt::Display for Support {
 /// fact `e2ee-claim-unenforceable` needs to tell an enforceable `e2ee: enforced` from a hope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Enabler {
+pub(crate) enum Enabler {
     /// No setting exists (the surfaces without E2EE stay without it).
     Nobody,
     /// Each user, per conversation or per call (Telegram's Secret Chats).
@@ -107,7 +107,7 @@ pub enum Enabler {
 impl Enabler {
     pub(crate) const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         Enabler::NAMES[self as usize]
     }
 }
@@ -115,7 +115,7 @@ impl Enabler {
 /// How well a claim is backed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Confidence {
+pub(crate) enum Confidence {
     /// A vendor document or repository that was read.
     Verified,
     /// Only news or third parties.
@@ -123,7 +123,7 @@ pub enum Confidence {
 }
 
 impl Confidence {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Confidence::Verified => "verified",
             Confidence::Reported => "reported",
@@ -160,7 +160,7 @@ pub struct Cell {
     pub since: Option<String>,
     /// Overrides the entry's confidence for this cell.
     #[serde(default)]
-    pub confidence: Option<Confidence>,
+    pub(crate) confidence: Option<Confidence>,
     /// For a `partial` cell: the surfaces that are E2EE by default ("DMs, group DMs and voice
     /// channels"), and those that are not ("Stage channels").
     #[serde(default)]
@@ -170,7 +170,7 @@ pub struct Cell {
     /// Who can turn E2EE on where it is not on by default; when absent, what the status implies
     /// ([`Cell::enabler`]).
     #[serde(default)]
-    pub turned_on_by: Option<Enabler>,
+    pub(crate) turned_on_by: Option<Enabler>,
     /// Ids of the entry's sources.
     pub sources: Vec<String>,
     /// Set when a company config overrode this cell's status (never read from a catalog file).
@@ -195,7 +195,7 @@ impl Cell {
 /// until the inventory says the mode is off with the inventory field named `setting`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct WeakerMode {
+pub(crate) struct WeakerMode {
     /// The inventory field that says the mode is `off` (`sms_fallback`).
     pub setting: String,
     pub channels: Vec<Channel>,
@@ -228,7 +228,7 @@ pub struct System {
     /// Names of other products that look like this one; never matched.
     #[serde(default)]
     pub false_friends: Vec<String>,
-    pub confidence: Confidence,
+    pub(crate) confidence: Confidence,
     pub reviewed: String,
     #[serde(default)]
     pub retired: Option<String>,
@@ -240,7 +240,7 @@ pub struct System {
     pub unknown: Vec<Channel>,
     /// The system's own weaker modes beside its E2EE surfaces.
     #[serde(default)]
-    pub weaker_modes: Vec<WeakerMode>,
+    pub(crate) weaker_modes: Vec<WeakerMode>,
     pub note: String,
     /// Set when a company config added this entry (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
@@ -356,7 +356,7 @@ impl Catalog {
     }
 
     /// The company changes (overrides, added systems) that made this catalog.
-    pub fn changes(&self) -> &[CatalogChange] {
+    pub(crate) fn changes(&self) -> &[CatalogChange] {
         &self.changes
     }
 
@@ -393,7 +393,7 @@ impl Catalog {
     }
 
     /// The system an inventory name resolves to with no vendor context, if one.
-    pub fn lookup(&self, name: &str) -> Option<&System> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<&System> {
         self.resolve(name, None, None).system()
     }
 

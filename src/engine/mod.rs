@@ -59,7 +59,7 @@ impl Default for Levels {
 }
 
 impl Levels {
-    pub fn index(&self, name: &str) -> Option<usize> {
+    pub(crate) fn index(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
 
@@ -82,7 +82,7 @@ impl Levels {
 
 /// A tool as classified, for outputs that list every tool (JUnit, reports).
 #[derive(Debug, Clone)]
-pub struct ToolSummary {
+pub(crate) struct ToolSummary {
     /// Shared with the tool's findings ([`ToolRef`]).
     pub name: Arc<str>,
     pub id: Arc<str>,
@@ -125,16 +125,16 @@ impl ToolSummary {
 
 /// Everything the engine needs besides the file.
 pub struct Engine {
-    pub catalog: Arc<Catalog>,
-    pub registry: Registry,
-    pub levels: Levels,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) registry: Registry,
+    pub(crate) levels: Levels,
     /// How the inventories' shape maps onto the model (identity for format v1).
-    pub mapping: inventory::Mapping,
+    pub(crate) mapping: inventory::Mapping,
     /// The policy date, for rules about age (`catalog.stale`).
-    pub today: Date,
+    pub(crate) today: Date,
     /// The config's `allow_empty`: a file that lists no tools is not an `empty-inventory`
     /// finding (a file with keys but no tool list still is).
-    pub allow_empty: bool,
+    pub(crate) allow_empty: bool,
 }
 
 impl Engine {
@@ -150,10 +150,23 @@ impl Engine {
             allow_empty: false,
         })
     }
+
+    /// This engine with other rules: the same catalog, levels, inventory shape and date (the
+    /// rule-file fuzz target runs a company's rule file alone).
+    pub fn with_rules(&self, registry: Registry) -> Engine {
+        Engine {
+            catalog: Arc::clone(&self.catalog),
+            registry,
+            levels: self.levels.clone(),
+            mapping: self.mapping.clone(),
+            today: self.today,
+            allow_empty: self.allow_empty,
+        }
+    }
 }
 
 /// Lints one file tool by tool, so a caller can drop each tool once it is checked.
-pub struct FileLint<'e> {
+pub(crate) struct FileLint<'e> {
     engine: &'e Engine,
     source: Arc<SourceFile>,
     findings: Vec<Finding>,
@@ -169,7 +182,7 @@ pub struct FileLint<'e> {
 impl<'e> FileLint<'e> {
     /// Checks one tool: its data classification, every condition rule (for a suite, on each
     /// component), and duplicates of the tools before it.
-    pub fn tool(&mut self, tool: &Tool) {
+    pub(crate) fn tool(&mut self, tool: &Tool) {
         let engine = self.engine;
         let catalog = &*engine.catalog;
         // The category says it, or (with no category) the notes do.
@@ -294,7 +307,7 @@ impl<'e> FileLint<'e> {
     }
 
     /// Reports a problem the loader found.
-    pub fn problem(&mut self, problem: Problem) {
+    pub(crate) fn problem(&mut self, problem: Problem) {
         let finding = self.engine.problem_finding(&self.source, problem);
         self.findings.push(finding);
     }
@@ -308,7 +321,7 @@ impl<'e> FileLint<'e> {
         self.strings.clear();
     }
 
-    pub fn finish(mut self) -> (Vec<Finding>, Vec<ToolSummary>) {
+    pub(crate) fn finish(mut self) -> (Vec<Finding>, Vec<ToolSummary>) {
         let listed = &self.first.by_system;
         self.findings.extend(
             self.suite_findings
@@ -322,7 +335,7 @@ impl<'e> FileLint<'e> {
 
 impl Engine {
     /// Starts linting one file.
-    pub fn file(&self, source: &Arc<SourceFile>) -> FileLint<'_> {
+    pub(crate) fn file(&self, source: &Arc<SourceFile>) -> FileLint<'_> {
         FileLint {
             engine: self,
             source: Arc::clone(source),
@@ -335,7 +348,7 @@ impl Engine {
     }
 
     /// Lints one loaded inventory: loader problems, per-tool rules and cross-tool checks.
-    pub fn run(
+    pub(crate) fn run(
         &self,
         source: &Arc<SourceFile>,
         inventory: &Inventory,

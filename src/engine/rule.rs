@@ -109,7 +109,7 @@ struct LabelSpec {
 
 /// A severity that applies when its condition holds.
 #[derive(Debug, Clone)]
-pub struct Escalation {
+pub(crate) struct Escalation {
     pub when: Condition,
     pub severity: Severity,
 }
@@ -117,14 +117,14 @@ pub struct Escalation {
 /// A secondary label a rule attaches. With `at: channels` it labels each concerned channel
 /// the inventory lists, with `{channel}` set.
 #[derive(Debug, Clone)]
-pub struct LabelRule {
+pub(crate) struct LabelRule {
     pub at: Target,
     pub message: Template,
 }
 
 /// How a rule finds problems.
 #[derive(Debug, Clone)]
-pub enum Detection {
+pub(crate) enum Detection {
     /// In code: the loader or a cross-tool check.
     Builtin,
     /// A condition over one tool; with `per_channel`, over each channel in use.
@@ -156,12 +156,12 @@ pub struct RuleInfo {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub info: RuleInfo,
-    pub detection: Detection,
-    pub escalate: Vec<Escalation>,
-    pub message: Template,
-    pub help: Option<Template>,
+    pub(crate) detection: Detection,
+    pub(crate) escalate: Vec<Escalation>,
+    pub(crate) message: Template,
+    pub(crate) help: Option<Template>,
     pub at: Target,
-    pub labels: Vec<LabelRule>,
+    pub(crate) labels: Vec<LabelRule>,
     /// Where the id is written, for duplicate-id errors.
     pub id_span: Span,
     /// The rule file as written.
@@ -196,7 +196,7 @@ pub fn is_kebab_case(id: &str) -> bool {
 
 impl Rule {
     /// Loads one rule file; every mistake is located in it.
-    pub fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
+    pub(crate) fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
         let text = source.text.as_str();
         let spec: RuleSpec = crate::yaml::from_str(text).map_err(|located| {
             rule_error(source, Located::new(located.span, located.message, None))

@@ -96,7 +96,7 @@ fn row(tool: &ToolRow) -> Vec<String> {
     .collect()
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write!(out, "{}\r\n", header().join(","))?;
     for tool in &report.tools {
         let mut cells: Vec<String> = row(tool).iter().map(|c| cell(c)).collect();

@@ -22,20 +22,17 @@ use std::io::{self, Write};
 use crate::Outcome;
 pub(crate) use crate::text::{excerpt, locate, sanitize};
 
-/// The project's repository, Cargo.toml's `package.repository` (the one place to change it).
-pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
-
 /// The manual's site (the mdBook under `docs/`), Cargo.toml's `package.homepage`: the one place
 /// to change it.
-pub const MANUAL_URL: &str = env!("CARGO_PKG_HOMEPAGE");
+pub(crate) const MANUAL_URL: &str = env!("CARGO_PKG_HOMEPAGE");
 
 /// Overrides [`docs_url`] at run time, e.g. with an internal mirror of the manual.
-pub const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
+pub(crate) const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
 
 /// The manual's base URL, for SARIF `informationUri` and every rule's `helpUri`, with no
 /// trailing `/`: `$E2EE_LINT_DOCS_URL` when set and not blank, else [`MANUAL_URL`]. Read once
 /// per process.
-pub fn docs_url() -> &'static str {
+pub(crate) fn docs_url() -> &'static str {
     static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     URL.get_or_init(|| {
         std::env::var(DOCS_URL_ENV)

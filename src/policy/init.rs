@@ -54,7 +54,7 @@ exceptions:
 
 /// Writes the starter config to `path`; an existing file is left alone (exit 2), and so is a
 /// directory that already has a config under either name (discovery would then find two).
-pub fn run(path: &Path) -> Result<u8, String> {
+pub(crate) fn run(path: &Path) -> Result<u8, String> {
     let name = crate::discover::display_name(path);
     let config_names = crate::policy::discover::NAMES;
     if path

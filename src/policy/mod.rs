@@ -31,7 +31,7 @@ use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
 use baseline::Baseline;
 pub(crate) use baseline::RelativeNames;
-pub use baseline::{Recorded, record_baseline};
+pub(crate) use baseline::record_baseline;
 use config::{Config, ConfigError, RuleLevel};
 use sink::Sink;
 
@@ -60,7 +60,7 @@ pub mod ids {
     pub(crate) const INVALID_CONFIG: &str = "invalid-config";
 }
 
-pub use crate::outcome::EXPIRING_WITHIN_DAYS;
+pub(crate) use crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// Which config files apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +115,7 @@ impl Settings {
 
 /// Why the policy could not be loaded.
 #[derive(Debug)]
-pub enum Error {
+pub(crate) enum Error {
     /// One line for the user (a bad flag, an unreadable config path).
     Usage(String),
     /// Diagnostics pointing into a config or baseline file.
@@ -127,7 +127,7 @@ pub enum Error {
 /// The policy of one run: the configs that apply to each inventory, the command line's
 /// overrides and the baseline, all validated before any inventory is read.
 #[derive(Debug)]
-pub struct Policy {
+pub(crate) struct Policy {
     settings: Settings,
     cli_levels: BTreeMap<String, RuleLevel>,
     /// Inventories by the config that applies to them; BTreeMap keeps the order stable.
@@ -154,7 +154,7 @@ pub(crate) struct Scope {
 impl Policy {
     /// Finds and loads the config of every inventory, the company's rule files, the flags and
     /// the baseline. `base` holds the built-in rules and those named by `--rules`.
-    pub fn load(paths: &[PathBuf], settings: &Settings, base: &Registry) -> Result<Policy, Error> {
+    pub(crate) fn load(paths: &[PathBuf], settings: &Settings, base: &Registry) -> Result<Policy, Error> {
         let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
         let mut finder = discover::Finder::default();
         for path in paths {
@@ -241,7 +241,7 @@ impl Policy {
     }
 
     /// The rules that apply under a config (or with none).
-    pub fn registry(&self, config: Option<&Config>) -> &Registry {
+    pub(crate) fn registry(&self, config: Option<&Config>) -> &Registry {
         config
             .and_then(|c| self.registries.get(&c.source.path))
             .unwrap_or(&self.base)
@@ -294,7 +294,7 @@ impl Policy {
     }
 
     /// Each group of inventories with the config that applies to it.
-    pub fn groups(&self) -> impl Iterator<Item = (Option<&Config>, &[PathBuf])> {
+    pub(crate) fn groups(&self) -> impl Iterator<Item = (Option<&Config>, &[PathBuf])> {
         self.groups.iter().map(|(config, files)| {
             (
                 config.as_ref().and_then(|p| self.configs.get(p)),
@@ -304,7 +304,7 @@ impl Policy {
     }
 
     /// The sink for one group's findings.
-    pub fn sink<'a>(
+    pub(crate) fn sink<'a>(
         &'a self,
         config: Option<&'a Config>,
         registry: &'a Registry,
@@ -335,7 +335,7 @@ impl Policy {
     }
 
     /// `--fail-on`, else the strictest `fail_on` of the configs used, else `error`.
-    pub fn fail_on(&self) -> FailOn {
+    pub(crate) fn fail_on(&self) -> FailOn {
         self.settings.fail_on.unwrap_or_else(|| {
             self.configs
                 .values()
@@ -346,7 +346,7 @@ impl Policy {
     }
 
     /// The policy files this run read, and the policy they set.
-    pub fn inputs(&self) -> Inputs {
+    pub(crate) fn inputs(&self) -> Inputs {
         // Every config file read, the extended ones too: none may be written over.
         let mut config_paths: Vec<PathBuf> = self.configs.keys().cloned().collect();
         // Sets beside the lists keep this linear in the number of files (5,000 rule files).
@@ -487,7 +487,7 @@ fn parse_severity_flags(
 }
 
 /// Reads a config or baseline file the user named or discovery found.
-pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
+pub(crate) fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
     let file = crate::discover::read(path, max_size).map_err(|e| e.to_string())?;
     if let Some(span) = file.invalid_utf8 {
         return Err(format!(

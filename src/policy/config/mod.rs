@@ -30,8 +30,8 @@ mod load;
 mod node_de;
 mod show;
 
-pub use exception::Exception;
-pub use show::{Shown, render as show};
+pub(crate) use exception::Exception;
+pub(crate) use show::{Shown, render as show};
 
 /// Keys of the top-level mapping, in the order the README documents them.
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -82,7 +82,7 @@ pub enum RuleLevel {
 }
 
 impl RuleLevel {
-    pub fn parse(s: &str) -> Option<RuleLevel> {
+    pub(crate) fn parse(s: &str) -> Option<RuleLevel> {
         match s {
             "off" => Some(RuleLevel::Off),
             "error" => Some(RuleLevel::On(Severity::Error)),
