@@ -251,18 +251,18 @@ const fn const_eq(a: &str, b: &str) -> bool {
 }
 
 /// The fields the engine itself interprets; every other field is data for rules.
-pub const NAME: FieldId = FieldId::of("name");
-pub const CATEGORY: FieldId = FieldId::of("category");
-pub const VENDOR: FieldId = FieldId::of("vendor");
-pub const SYSTEM: FieldId = FieldId::of("system");
-pub const OWNER: FieldId = FieldId::of("owner");
-pub const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
-pub const CHANNELS_FIELD: FieldId = FieldId::of("channels");
+pub(crate) const NAME: FieldId = FieldId::of("name");
+pub(crate) const CATEGORY: FieldId = FieldId::of("category");
+pub(crate) const VENDOR: FieldId = FieldId::of("vendor");
+pub(crate) const SYSTEM: FieldId = FieldId::of("system");
+pub(crate) const OWNER: FieldId = FieldId::of("owner");
+pub(crate) const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
+pub(crate) const CHANNELS_FIELD: FieldId = FieldId::of("channels");
 pub const E2EE: FieldId = FieldId::of("e2ee");
-pub const ID: FieldId = FieldId::of("id");
-pub const STATUS: FieldId = FieldId::of("status");
-pub const LABELS: FieldId = FieldId::of("labels");
-pub const NOTES: FieldId = FieldId::of("notes");
+pub(crate) const ID: FieldId = FieldId::of("id");
+pub(crate) const STATUS: FieldId = FieldId::of("status");
+pub(crate) const LABELS: FieldId = FieldId::of("labels");
+pub(crate) const NOTES: FieldId = FieldId::of("notes");
 
 /// Field names, in table order (the mapping's targets, "did you mean" for unknown keys).
 pub(crate) fn names() -> Vec<&'static str> {

@@ -45,7 +45,7 @@ pub mod source;
 pub mod status;
 pub(crate) mod suggest;
 pub(crate) mod text;
-pub mod write;
+pub(crate) mod write;
 pub mod yaml;
 
 pub use discover::{DEFAULT_MAX_FILE_SIZE, PathError};

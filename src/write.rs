@@ -252,3 +252,26 @@ fn create_temporary(path: &Path) -> io::Result<(PathBuf, fs::File)> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_render_leaves_the_previous_file_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.sarif");
+        fs::write(&target, "previous\n").unwrap();
+        let result = atomic(&target, |out| {
+            out.write_all(b"half of a report")?;
+            Err(io::Error::other("rendering failed"))
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "previous\n");
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["report.sarif"]);
+    }
+}

@@ -120,7 +120,7 @@ pub(super) fn explain(
 }
 
 /// A rule's documentation as `explain` prints it.
-pub fn explain_text(rule: &RuleInfo) -> String {
+fn explain_text(rule: &RuleInfo) -> String {
     let mut out = format!("{} ({})\n\n{}\n\n", rule.id, rule.severity, rule.summary);
     for escalation in &rule.escalations {
         out.push_str(&format!(

@@ -24,7 +24,6 @@ use crate::status::{error_line, exit, line};
 pub use catalog_cmd::CatalogFormat;
 pub use check::CheckOptions;
 pub use docs::RulesFormat;
-pub use docs::explain_text;
 pub use merge_cmd::MergeOptions;
 
 /// One `--output FORMAT=PATH`: a format and the file it is written to (`-`: standard output).

@@ -25,12 +25,14 @@ use rule::Registry;
 
 /// Ids of the rules whose detection lives in the engine and the loader. Each has a file in
 /// `rules/` (tested, with the policy's own ids in [`crate::policy::ids`]).
-pub mod ids {
+pub(crate) mod ids {
     pub(crate) const INVALID_INVENTORY: &str = "invalid-inventory";
     pub(crate) const UNKNOWN_FIELD: &str = "unknown-field";
     pub(crate) const DUPLICATE_TOOL: &str = "duplicate-tool";
     pub(crate) const EMPTY_INVENTORY: &str = "empty-inventory";
-    pub const BUILTIN: &[&str] = &[
+    /// Every id above, for the test that each has a rule file.
+    #[cfg(test)]
+    pub(crate) const BUILTIN: &[&str] = &[
         INVALID_INVENTORY,
         UNKNOWN_FIELD,
         DUPLICATE_TOOL,

@@ -199,10 +199,30 @@ impl Registry {
     }
 }
 
-// Here rather than in tests/rules.rs: it compares the rules' internal parts, which are not public.
+// Here rather than in tests/rules.rs: they read the rules' internal parts, which are not public.
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::rule::is_kebab_case;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_rule_file_loads_with_a_unique_kebab_case_id() {
+        let registry = Registry::embedded().expect("embedded rules load");
+        let ids: Vec<&str> = registry.rules().map(|r| &*r.info.id).collect();
+        assert_eq!(ids.len(), EMBEDDED_RULES.len(), "one rule per file");
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len());
+        for id in &ids {
+            assert!(is_kebab_case(id), "{id}");
+        }
+        for builtin in crate::engine::ids::BUILTIN.iter().chain(crate::policy::ids::ALL) {
+            assert!(
+                registry.get(builtin).is_some(),
+                "builtin rule {builtin} has no file"
+            );
+        }
+    }
 
     /// The binary embeds the rules as JSON made by `build.rs`; they must be the YAML files, read the
     /// way a custom rule file is.

@@ -184,7 +184,7 @@ pub(crate) fn rule_error(source: &SourceFile, problem: Located) -> RuleError {
 }
 
 /// Whether an id is lowercase kebab-case (`no-e2ee`).
-pub fn is_kebab_case(id: &str) -> bool {
+pub(crate) fn is_kebab_case(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')

@@ -36,7 +36,7 @@ use config::{Config, ConfigError, RuleLevel};
 use sink::Sink;
 
 /// Rule ids of the findings the policy itself produces. Each has a file in `rules/`.
-pub mod ids {
+pub(crate) mod ids {
     pub(crate) const EXPIRED_EXCEPTION: &str = "expired-exception";
     pub(crate) const UNUSED_EXCEPTION: &str = "unused-exception";
     pub(crate) const EXCEPTION_EXPIRING: &str = "exception-expiring";
@@ -46,7 +46,7 @@ pub mod ids {
     pub(crate) const EXCEPTION_TOO_LONG: &str = "exception-too-long";
     /// Every `catalog:` change of a config: always reported, never configurable.
     pub(crate) const CATALOG_OVERRIDE: &str = "catalog-override";
-    pub const ALL: &[&str] = &[
+    pub(crate) const ALL: &[&str] = &[
         EXPIRED_EXCEPTION,
         UNUSED_EXCEPTION,
         EXCEPTION_EXPIRING,
