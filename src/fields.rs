@@ -258,7 +258,7 @@ pub(crate) const SYSTEM: FieldId = FieldId::of("system");
 pub(crate) const OWNER: FieldId = FieldId::of("owner");
 pub(crate) const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
 pub(crate) const CHANNELS_FIELD: FieldId = FieldId::of("channels");
-pub const E2EE: FieldId = FieldId::of("e2ee");
+pub(crate) const E2EE: FieldId = FieldId::of("e2ee");
 pub(crate) const ID: FieldId = FieldId::of("id");
 pub(crate) const STATUS: FieldId = FieldId::of("status");
 pub(crate) const LABELS: FieldId = FieldId::of("labels");
@@ -342,5 +342,44 @@ impl serde::Serialize for FieldValues {
             map.serialize_entry(field.name(), &**value)?;
         }
         map.end()
+    }
+}
+
+// Here rather than in tests/generated.rs: targets and template variables are the engine's own.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_a_schema_property_a_condition_a_target_and_a_variable() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::schema::text(crate::schema::SchemaKind::Inventory))
+                .unwrap();
+        let properties = &schema["$defs"]["tool"]["properties"];
+        for field in FIELDS {
+            assert!(
+                properties.get(field.name).is_some(),
+                "{} not in the schema",
+                field.name
+            );
+            assert!(
+                crate::engine::rule::Target::parse(field.name).is_ok(),
+                "{} is not a target",
+                field.name
+            );
+            assert!(
+                crate::engine::template::is_variable(field.name),
+                "{} is not a template variable",
+                field.name
+            );
+            if field.kind != Kind::Labels {
+                let rule = format!(
+                    "id: x\nseverity: info\nsummary: s\ndocs: d\nwhen: {{field: tool.{}, exists: true}}\nmessage: '{{{}}}'\nat: {}\n",
+                    field.name, field.name, field.name
+                );
+                let loaded = crate::engine::rule::Registry::from_files([("x.yaml", rule.as_str())]);
+                assert!(loaded.is_ok(), "{}: {:?}", field.name, loaded.err());
+            }
+        }
     }
 }

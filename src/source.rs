@@ -20,10 +20,10 @@ pub struct Span {
 }
 
 impl Span {
-    pub const fn new(offset: usize, len: usize) -> Self {
+    pub(crate) const fn new(offset: usize, len: usize) -> Self {
         Span { offset, len }
     }
-    pub const fn end(&self) -> usize {
+    pub(crate) const fn end(&self) -> usize {
         self.offset + self.len
     }
 }

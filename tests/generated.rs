@@ -172,38 +172,6 @@ fn committed_schemas_match_the_printed_ones() {
     }
 }
 
-#[test]
-fn every_field_is_a_schema_property_a_condition_a_target_and_a_variable() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&e2ee_lint::schema::text(SchemaKind::Inventory)).unwrap();
-    let properties = &schema["$defs"]["tool"]["properties"];
-    for field in e2ee_lint::fields::FIELDS {
-        assert!(
-            properties.get(field.name).is_some(),
-            "{} not in the schema",
-            field.name
-        );
-        assert!(
-            e2ee_lint::engine::rule::Target::parse(field.name).is_ok(),
-            "{} is not a target",
-            field.name
-        );
-        assert!(
-            e2ee_lint::engine::template::is_variable(field.name),
-            "{} is not a template variable",
-            field.name
-        );
-        if field.kind != e2ee_lint::fields::Kind::Labels {
-            let rule = format!(
-                "id: x\nseverity: info\nsummary: s\ndocs: d\nwhen: {{field: tool.{}, exists: true}}\nmessage: '{{{}}}'\nat: {}\n",
-                field.name, field.name, field.name
-            );
-            let loaded = Registry::from_files([("x.yaml", rule.as_str())]);
-            assert!(loaded.is_ok(), "{}: {:?}", field.name, loaded.err());
-        }
-    }
-}
-
 /// The GitLab section: a real run on GitLab's `tech_stack.yml` with the page's own mapping
 /// config (read from the page), rendered from the run's `report-json`; the report's
 /// coverage must equal the JSON output's. `None` when the shared data set is absent (a failure

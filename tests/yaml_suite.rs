@@ -92,7 +92,10 @@ fn run_cases(root: &Path) -> Tally {
                 if error.span.offset == 0 && !first_token_is_bad && !text.trim().is_empty() {
                     tally.unlocated.push(format!("{id}: {}", error.message));
                 }
-                assert!(error.span.end() <= text.len(), "{id}: span out of range");
+                assert!(
+                    error.span.offset + error.span.len <= text.len(),
+                    "{id}: span out of range"
+                );
             }
         }
     }

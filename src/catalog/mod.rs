@@ -20,7 +20,7 @@ pub(crate) use overrides::{Added, NameKind, Override, Provenance};
 pub(crate) use validate::validate;
 
 /// The catalog that ships inside the binary.
-pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
+pub(crate) const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
 
 /// The same catalog as JSON, made by `build.rs`: what a run parses (a test holds them equal).
 pub(crate) const EMBEDDED_CATALOG_JSON: &str =
@@ -285,7 +285,7 @@ impl System {
     }
 
     /// Every way of writing the vendor: its name and the other names.
-    pub fn vendor_names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn vendor_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.vendor.as_str()).chain(self.vendor_names.iter().map(String::as_str))
     }
 }
@@ -303,7 +303,7 @@ struct CatalogFile {
 /// An error in a catalog file.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid catalog: {0}")]
-pub struct CatalogError(pub String);
+pub(crate) struct CatalogError(pub String);
 
 /// The loaded catalog with its lookup indexes.
 #[derive(Debug, Clone)]
@@ -331,7 +331,8 @@ impl Catalog {
         Arc::clone(catalog)
     }
 
-    pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
+    #[cfg(test)]
+    pub(crate) fn parse(text: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile = crate::yaml::from_str(text).map_err(|e| CatalogError(e.message))?;
         Catalog::from_file(file)
     }
@@ -381,7 +382,7 @@ impl Catalog {
 
     /// Resolves an inventory tool: as [`Catalog::resolve`], and a name with one catalog
     /// candidate ("Matrix") resolves to it when the tool is declared a communication tool.
-    pub fn resolve_tool(
+    pub(crate) fn resolve_tool(
         &self,
         name: &str,
         vendor: Option<&str>,
@@ -398,7 +399,7 @@ impl Catalog {
     }
 
     /// Catalog names close to `name`, for "did you mean": never a different product.
-    pub fn suggest(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn suggest(&self, name: &str) -> Vec<&str> {
         self.matcher.suggest(&self.systems, name)
     }
 
@@ -408,6 +409,9 @@ impl Catalog {
         Some((dates.clone().min()?, dates.max()?))
     }
 }
+
+#[cfg(test)]
+mod catalog_tests;
 
 #[cfg(test)]
 mod tests {

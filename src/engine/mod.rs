@@ -8,7 +8,7 @@ mod intern;
 mod pattern;
 mod registry;
 pub mod rule;
-pub mod template;
+pub(crate) mod template;
 
 use std::sync::Arc;
 

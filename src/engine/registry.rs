@@ -216,7 +216,10 @@ mod tests {
         for id in &ids {
             assert!(is_kebab_case(id), "{id}");
         }
-        for builtin in crate::engine::ids::BUILTIN.iter().chain(crate::policy::ids::ALL) {
+        for builtin in crate::engine::ids::BUILTIN
+            .iter()
+            .chain(crate::policy::ids::ALL)
+        {
             assert!(
                 registry.get(builtin).is_some(),
                 "builtin rule {builtin} has no file"

@@ -23,7 +23,7 @@ pub use server::Server;
 
 /// How long the server waits for more changes before linting: typing bursts are linted once,
 /// at their last version.
-pub const DEBOUNCE: Duration = Duration::from_millis(8);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(8);
 /// A document that keeps changing is still linted at least this often.
 pub(crate) const MAX_DELAY: Duration = Duration::from_millis(150);
 

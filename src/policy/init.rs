@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The starter config: valid as written (tested), every key shown, commented.
-pub const STARTER: &str = r#"# e2ee-lint configuration. Reference: the "Configuration" section of the README.
+pub(crate) const STARTER: &str = r#"# e2ee-lint configuration. Reference: the "Configuration" section of the README.
 #
 # Editor completion and validation (yaml-language-server):
 #   e2ee-lint schema config > .e2ee-lint.schema.json

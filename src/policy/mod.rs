@@ -11,10 +11,10 @@ mod candidates;
 pub mod config;
 pub(crate) use crate::confine;
 pub(crate) use crate::discover::parent_dir;
-pub use crate::discover::{normalize, not_text};
+pub(crate) use crate::discover::{normalize, not_text};
 pub(crate) mod discover;
 pub(crate) mod ignores;
-pub mod init;
+pub(crate) mod init;
 mod sink;
 
 use std::collections::BTreeMap;
@@ -154,7 +154,11 @@ pub(crate) struct Scope {
 impl Policy {
     /// Finds and loads the config of every inventory, the company's rule files, the flags and
     /// the baseline. `base` holds the built-in rules and those named by `--rules`.
-    pub(crate) fn load(paths: &[PathBuf], settings: &Settings, base: &Registry) -> Result<Policy, Error> {
+    pub(crate) fn load(
+        paths: &[PathBuf],
+        settings: &Settings,
+        base: &Registry,
+    ) -> Result<Policy, Error> {
         let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
         let mut finder = discover::Finder::default();
         for path in paths {
