@@ -37,7 +37,7 @@ pub enum Field {
     ToolChannels,
     /// Whether the tool's data classification is at or above the configured E2EE threshold.
     ToolSensitive,
-    /// Whether the tool's notes name a communication product (`super::NOTES_SAY_COMMUNICATION`).
+    /// Whether the tool's notes name a communication product (`classify::NOTES_SAY_COMMUNICATION`).
     ToolNotesSayCommunication,
     /// Whether a catalog entry matched (`exists`), and its id (`equals`).
     Catalog,
