@@ -9,16 +9,18 @@
 pub(crate) mod baseline;
 mod candidates;
 pub mod config;
+mod files;
 pub(crate) use crate::confine;
 pub(crate) use crate::discover::parent_dir;
 pub(crate) use crate::discover::{normalize, not_text};
 pub(crate) mod discover;
 pub(crate) mod ignores;
 pub(crate) mod init;
+mod severity;
 mod sink;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
@@ -28,11 +30,12 @@ use crate::finding::Finding;
 pub use crate::outcome::FailOn;
 use crate::outcome::Inputs;
 use crate::source::SourceFile;
-use crate::suggest::did_you_mean;
 use baseline::Baseline;
 pub(crate) use baseline::RelativeNames;
 pub(crate) use baseline::record_baseline;
 use config::{Config, ConfigError, RuleLevel};
+pub(crate) use files::{read, relative_to};
+use severity::{parse_severity_flags, settable_ids};
 use sink::Sink;
 
 /// Rule ids of the findings the policy itself produces. Each has a file in `rules/`.
@@ -448,85 +451,4 @@ impl Policy {
             },
         }
     }
-}
-
-/// The ids a config or `--severity` may set: `invalid-config` is documented like a rule, but it
-/// is no finding.
-fn settable_ids(registry: &Registry) -> Vec<&str> {
-    registry
-        .rules()
-        .map(|r| &*r.info.id)
-        .filter(|id| *id != ids::INVALID_CONFIG && *id != ids::CATALOG_OVERRIDE)
-        .collect()
-}
-
-/// `--severity no-e2ee=warning` flags, validated against the rule ids.
-fn parse_severity_flags(
-    flags: &[String],
-    rule_ids: &[&str],
-) -> Result<BTreeMap<String, RuleLevel>, Error> {
-    let mut levels = BTreeMap::new();
-    for flag in flags {
-        let Some((rule, level)) = flag.split_once('=') else {
-            return Err(Error::Usage(format!(
-                "--severity `{flag}`: expected RULE=LEVEL, e.g. `no-e2ee=warning`"
-            )));
-        };
-        let (rule, level) = (rule.trim(), level.trim());
-        if !rule_ids.contains(&rule) {
-            let hint =
-                did_you_mean(rule, rule_ids).unwrap_or_else(|| "see `e2ee-lint rules`".into());
-            return Err(Error::Usage(format!(
-                "--severity: unknown rule `{rule}`; {hint}"
-            )));
-        }
-        let Some(level) = RuleLevel::parse(level) else {
-            return Err(Error::Usage(format!(
-                "--severity {rule}: unknown level `{level}`; expected one of: error, warning, info, off"
-            )));
-        };
-        levels.insert(rule.to_owned(), level);
-    }
-    Ok(levels)
-}
-
-/// Reads a config or baseline file the user named or discovery found.
-pub(crate) fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
-    let file = crate::discover::read(path, max_size).map_err(|e| e.to_string())?;
-    if let Some(span) = file.invalid_utf8 {
-        return Err(format!(
-            "{}: invalid UTF-8 at byte {}",
-            file.source.name, span.offset
-        ));
-    }
-    if let Some(at) = not_text(&file.source.text) {
-        return Err(format!(
-            "{}: not a text file (a NUL byte at byte {at}); its content is not shown",
-            file.source.name
-        ));
-    }
-    Ok(Arc::new(file.source))
-}
-
-/// `path` relative to the (normalized) directory `dir`, with `/` separators and `..` where it
-/// is not below `dir`; `fallback` for standard input, or on another drive.
-pub(crate) fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
-    if path == Path::new(crate::discover::STDIN) {
-        return fallback.to_owned();
-    }
-    let path = normalize(path);
-    let (mut from, mut to) = (dir.components().peekable(), path.components().peekable());
-    if from.peek() != to.peek() {
-        return fallback.to_owned(); // no common root (another drive)
-    }
-    while from.peek().is_some() && from.peek() == to.peek() {
-        from.next();
-        to.next();
-    }
-    let mut relative = PathBuf::new();
-    for _ in from {
-        relative.push("..");
-    }
-    relative.extend(to);
-    crate::discover::display_name(&relative)
 }
