@@ -50,4 +50,6 @@ pub mod yaml;
 
 pub use discover::{DEFAULT_MAX_FILE_SIZE, PathError};
 pub use outcome::{FileReport, Outcome, Summary};
-pub use pipeline::{Request, check, check_files, lint_source};
+#[cfg(test)]
+pub(crate) use pipeline::check_files;
+pub use pipeline::{Request, check, lint_source};

@@ -11,7 +11,7 @@ use crate::source::{SourceFile, Span};
 
 /// The rule files embedded at build time: `(file name, contents as JSON)`, sorted by file name.
 /// `build.rs` converts them; `rules/*.yaml` is what people edit.
-pub const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+pub(crate) const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// All loaded rules, by id.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
 use crate::yaml::span_of;
 
-pub use super::registry::{EMBEDDED_RULES, Registry};
+pub use super::registry::Registry;
 
 /// Where in a tool entry a finding or label points: any field path (`e2ee`, `owner`,
 /// `labels.team`, `extra.cost_center`) or the whole `entry`. Falls back to the tool's name when
