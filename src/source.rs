@@ -146,7 +146,7 @@ impl SourceFile {
 
     /// The text for drawing snippets: the text itself, or, when a line ends with a lone `\r`,
     /// a copy with those `\r` replaced by `\n`. The replacement keeps every byte offset, and
-    /// makes the snippet's line numbers match [`SourceFile::line_col`] (miette counts a lone
+    /// makes the snippet's line numbers match `SourceFile::line_col` (miette counts a lone
     /// `\r` as a line end in the header but draws it inside a line).
     pub fn snippet_text(&self) -> Arc<String> {
         if !self.lone_cr {

@@ -2,7 +2,7 @@
 //!
 //! Everything downstream (inventory model, config, unknown-key and wrong-type findings) is built
 //! from this tree, so spans never come from a second parser. The tree is built from
-//! granit-parser's events ([`events`]); what that loader declines (tags, anchors, merge keys,
+//! granit-parser's events (`events`); what that loader declines (tags, anchors, merge keys,
 //! errors, limits) goes through serde-saphyr, the reference for those inputs and the author of
 //! every error message. Both read the same parser with the same settings.
 

@@ -1,6 +1,6 @@
 //! The E2EE catalog: how each messaging, calling and email system protects each channel, with
 //! the sources, dates and confidence behind every cell. Matching names against it is
-//! [`matcher`]'s job.
+//! `matcher`'s job.
 
 pub(crate) mod changes;
 pub(crate) mod matcher;
@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::channel::Channel;
 pub(crate) use changes::{CatalogChange, ChangeKind, ChannelChange};
-pub use matcher::{Match, MatchKind, normalize};
+pub use matcher::Match;
+pub(crate) use matcher::normalize;
 pub(crate) use overrides::{Added, NameKind, Override, Provenance};
 pub(crate) use validate::validate;
 

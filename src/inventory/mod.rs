@@ -1,9 +1,9 @@
 //! The typed inventory model: tools with spans, read from any inventory shape.
 //!
-//! [`mapping`] says how a company's shape maps onto the model, [`stream`] parses a file (streamed
-//! for large lists), and [`loader`] turns YAML nodes into tools. The loader never stops at the
+//! `mapping` says how a company's shape maps onto the model, `stream` parses a file (streamed
+//! for large lists), and `loader` turns YAML nodes into tools. The loader never stops at the
 //! first problem: a wrong type drops that one field, a broken entry drops that one tool, and each
-//! becomes a located [`Problem`] so one run shows them all.
+//! becomes a located `Problem` so one run shows them all.
 
 mod empty;
 mod loader;

@@ -26,7 +26,7 @@ const TRAILING: &[&str] = &[
 ];
 
 /// The columns, in order: one per evidence field of the field table
-/// ([`crate::outcome::evidence_fields`]) between the tool's identity and its verdict.
+/// (`outcome::evidence_fields`) between the tool's identity and its verdict.
 pub fn header() -> Vec<&'static str> {
     let fields = crate::outcome::evidence_fields().map(|f| f.name());
     LEADING

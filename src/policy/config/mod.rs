@@ -5,7 +5,7 @@
 //! verdict nobody wrote.
 //!
 //! A config may `extends:` others (a shared policy); [`load`] resolves the chain and merges it
-//! into one [`Config`], remembering where each value came from ([`Shown`]).
+//! into one [`Config`], remembering where each value came from (`Shown`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
