@@ -129,7 +129,7 @@ impl Date {
     }
 
     /// Today's date in UTC, so that a CI run does not depend on the runner's time zone.
-    pub fn today_utc() -> Date {
+    pub(crate) fn today_utc() -> Date {
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());

@@ -53,7 +53,7 @@ pub mod output;
 pub(crate) mod pipeline;
 pub mod policy;
 pub(crate) mod read;
-pub mod rule_tests;
+pub(crate) mod rule_tests;
 pub mod schema;
 pub mod source;
 pub mod status;

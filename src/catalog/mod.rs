@@ -249,11 +249,11 @@ pub struct System {
 }
 
 impl System {
-    pub fn cell(&self, channel: Channel) -> Option<&Cell> {
+    pub(crate) fn cell(&self, channel: Channel) -> Option<&Cell> {
         self.channels.get(&channel)
     }
 
-    pub fn status(&self, channel: Channel) -> Option<Support> {
+    pub(crate) fn status(&self, channel: Channel) -> Option<Support> {
         self.cell(channel).map(|c| c.status)
     }
 
@@ -266,11 +266,6 @@ impl System {
 
     pub(crate) fn is_suite(&self) -> bool {
         self.category == "suite"
-    }
-
-    /// The channels this system offers with a sourced status, in channel order.
-    pub fn channels(&self) -> impl Iterator<Item = (Channel, Support)> + '_ {
-        self.channels.iter().map(|(c, cell)| (*c, cell.status))
     }
 
     /// The weaker modes that touch one of `channels` and that `is_off` (the inventory's field

@@ -34,7 +34,7 @@ impl Default for Target {
 }
 
 impl Target {
-    pub fn parse(path: &str) -> Result<Target, String> {
+    pub(crate) fn parse(path: &str) -> Result<Target, String> {
         if path == "entry" {
             return Ok(Target::Entry);
         }
