@@ -23,14 +23,14 @@
 //!   benchmark and the fuzz target);
 //! - [`policy`]: `Settings`, `ConfigChoice` and `FailOn` (the request's policy half), and
 //!   `config::load` with `Config`, the config file's model (fuzz target, config tests);
-//! - [`catalog`], [`engine`] (`Engine`, `rule::Registry`, `rule::RuleInfo`, `rule::Target`),
-//!   [`fields`], [`finding`], [`source`], [`date`]: the catalog and rule types custom tooling,
-//!   the benchmarks and the fuzz targets build on;
+//! - [`catalog`] (`Catalog` with `embedded`, `systems`, `by_id` and `resolve`; `System` and its
+//!   cells, statuses and sources), [`engine`] (`Engine`, `rule::Registry`, `rule::RuleInfo`,
+//!   `rule::Target`), [`fields`] (the field table), [`finding`], [`source`], [`date`]: the catalog
+//!   and rule types custom tooling, the benchmarks and the fuzz targets build on;
 //! - [`yaml`]: the parser's tree, for the benchmarks and the YAML tests; [`schema`]: the JSON
 //!   Schemas the `schema` command prints and `schemas/` commits;
-//! - [`manual`] (the book's generated pages), [`rule_tests`] (annotated examples) and
-//!   [`inventory`]`::preset::names`: read by `tests/generated.rs`, `tests/rule_examples.rs` and
-//!   `tests/presets.rs`.
+//! - [`manual`] (the book's generated pages) and [`inventory`]`::preset::names`: read by
+//!   `tests/generated.rs` and `tests/presets.rs`.
 
 pub mod catalog;
 pub(crate) mod channel;
