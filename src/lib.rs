@@ -17,20 +17,19 @@
 //!   after parsing its arguments, with their options and format choices;
 //! - [`status`]: the exit codes and the one shape of an error line, shared by the commands and
 //!   the binary;
-//! - [`output`]: `render`, `Format` and `Style`; `rule_help_uri` (the manual's rule pages) and
-//!   `csv::header` (the CSV columns), which tests hold against the manual and the field table;
+//! - [`output`]: `render`, `Format` and `Style`, and `csv::header` (the CSV columns, which a
+//!   test holds against the field table);
 //! - [`lsp`]: the language server (`run_stdio` for the binary, `Server` and `transport` for the
 //!   benchmark and the fuzz target);
 //! - [`policy`]: `Settings`, `ConfigChoice` and `FailOn` (the request's policy half), and
 //!   `config::load` with `Config`, the config file's model (fuzz target, config tests);
-//! - [`catalog`] (`Catalog` with `embedded`, `systems`, `by_id` and `resolve`; `System` and its
-//!   cells, statuses and sources), [`engine`] (`Engine`, `rule::Registry`, `rule::RuleInfo`,
+//! - [`catalog`] (`Catalog` with `embedded`, `systems`, `by_id` and `resolve`; `System` with
+//!   its cells and statuses), [`engine`] (`Engine`, `rule::Registry`, `rule::RuleInfo`,
 //!   `rule::Target`), [`fields`] (the field table), [`finding`], [`source`], [`date`]: the catalog
 //!   and rule types custom tooling, the benchmarks and the fuzz targets build on;
 //! - [`yaml`]: the parser's tree, for the benchmarks and the YAML tests; [`schema`]: the JSON
 //!   Schemas the `schema` command prints and `schemas/` commits;
-//! - [`manual`] (the book's generated pages) and [`inventory`]`::preset::names`: read by
-//!   `tests/generated.rs` and `tests/presets.rs`.
+//! - [`manual`]: the book's generated pages, which `tests/generated.rs` writes and checks.
 
 pub mod catalog;
 pub(crate) mod channel;
@@ -43,7 +42,7 @@ pub mod engine;
 pub mod fields;
 pub mod finding;
 pub(crate) mod fix;
-pub mod inventory;
+pub(crate) mod inventory;
 pub(crate) mod located;
 pub mod lsp;
 pub mod manual;

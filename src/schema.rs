@@ -251,3 +251,23 @@ pub(crate) fn config() -> Value {
         "inventory": inventory, "catalog": catalog, "override": overrides});
     schema
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The config schema enumerates exactly the preset table: tests/presets.rs reads the presets
+    /// there is from it.
+    #[test]
+    fn the_preset_enumeration_is_the_preset_table() {
+        let schema: Value = serde_json::from_str(&text(SchemaKind::Config)).unwrap();
+        let listed: Vec<&str> = schema["$defs"]["inventory"]["properties"]["preset"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap())
+            .collect();
+        assert_eq!(listed, crate::inventory::preset::names());
+        assert!(!listed.is_empty());
+    }
+}

@@ -135,7 +135,7 @@ impl Confidence {
 /// A document a cell rests on.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Source {
+pub(crate) struct Source {
     pub id: String,
     pub url: String,
     pub title: String,
@@ -233,7 +233,7 @@ pub struct System {
     pub reviewed: String,
     #[serde(default)]
     pub retired: Option<String>,
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     #[serde(default)]
     pub channels: BTreeMap<Channel, Cell>,
     /// Channels offered but not settled by any source: left out of `channels`, never guessed.

@@ -9,7 +9,7 @@ mod empty;
 mod loader;
 pub(crate) mod mapping;
 pub(crate) mod path;
-pub mod preset;
+pub(crate) mod preset;
 mod stream;
 #[cfg(test)]
 mod tests;

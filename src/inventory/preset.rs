@@ -97,6 +97,6 @@ pub(crate) fn find(name: &str) -> Option<&'static Preset> {
 }
 
 /// Every preset's name, for did-you-mean and the schema.
-pub fn names() -> Vec<&'static str> {
+pub(crate) fn names() -> Vec<&'static str> {
     PRESETS.iter().map(|p| p.name).collect()
 }

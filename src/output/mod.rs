@@ -5,6 +5,8 @@ pub(crate) mod evidence;
 pub(crate) mod fingerprint;
 pub(crate) mod github;
 pub(crate) mod gitlab;
+#[cfg(test)]
+mod help_links;
 pub(crate) mod html;
 pub(crate) mod human;
 pub(crate) mod json;
@@ -47,7 +49,7 @@ pub(crate) fn docs_url() -> &'static str {
 
 /// Where a rule's documentation is: its page in the manual, `rules/<id>.html` (written by
 /// `src/manual.rs`, built by mdBook).
-pub fn rule_help_uri(rule_id: &str) -> String {
+pub(crate) fn rule_help_uri(rule_id: &str) -> String {
     format!("{}/rules/{rule_id}.html", docs_url())
 }
 
