@@ -70,7 +70,8 @@ fn render_human(bencher: Bencher, tools: usize) {
         .bench(|| {
             let mut out = Vec::with_capacity(8 << 20);
             let style = e2ee_lint::output::Style::PLAIN;
-            e2ee_lint::output::human::render(&outcome, style, &mut out).expect("in memory");
+            e2ee_lint::output::render(e2ee_lint::output::Format::Human, &outcome, style, &mut out)
+                .expect("in memory");
             out
         });
 }
@@ -81,7 +82,9 @@ fn render_json(bencher: Bencher) {
     let outcome = outcome(10_000);
     bencher.bench(|| {
         let mut out = Vec::with_capacity(8 << 20);
-        e2ee_lint::output::json::render(&outcome, &mut out).expect("rendering to memory");
+        let style = e2ee_lint::output::Style::PLAIN;
+        e2ee_lint::output::render(e2ee_lint::output::Format::Json, &outcome, style, &mut out)
+            .expect("rendering to memory");
         out
     });
 }

@@ -69,7 +69,7 @@ impl Date {
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-    pub fn days(self) -> i64 {
+    pub(crate) fn days(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -97,7 +97,7 @@ impl Date {
     /// and not empty (the reproducible-builds convention for pinning "now"), else the clock.
     /// A value that is not an integer number of seconds, or whose date cannot be written
     /// `YYYY-MM-DD`, is an error.
-    pub(crate) fn default_today() -> Result<Date, String> {
+    pub fn default_today() -> Result<Date, String> {
         match std::env::var_os("SOURCE_DATE_EPOCH") {
             Some(value) if !value.is_empty() => {
                 Date::from_source_date_epoch(&value.to_string_lossy())
@@ -129,7 +129,7 @@ impl Date {
     }
 
     /// Today's date in UTC, so that a CI run does not depend on the runner's time zone.
-    pub fn today_utc() -> Date {
+    pub(crate) fn today_utc() -> Date {
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());

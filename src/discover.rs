@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::source::{SourceFile, Span};
 
-pub use crate::source::display_name;
+pub(crate) use crate::source::display_name;
 
 /// Patterns read when `check` is given no path, relative to the working directory.
 pub const DEFAULT_PATTERNS: &[&str] = &[

@@ -47,7 +47,7 @@ pub(crate) const CATEGORIES: &[&str] = &[
 pub(crate) const E2EE_SETTINGS: &[&str] = &["enforced", "optional", "disabled", "unknown"];
 pub(crate) const STATUSES: &[&str] = &["approved", "pilot", "deprecated", "banned"];
 /// `text` is both text channels (format v1); the others are the catalog's channels.
-pub const CHANNELS: &[&str] = &{
+pub(crate) const CHANNELS: &[&str] = &{
     let mut words = ["text"; 7];
     let mut i = 0;
     while i < Channel::NAMES.len() {
@@ -194,7 +194,7 @@ pub struct FieldId(usize);
 
 impl FieldId {
     /// The field called `name`; a name not in the table fails the build.
-    pub const fn of(name: &str) -> FieldId {
+    pub(crate) const fn of(name: &str) -> FieldId {
         let mut i = 0;
         while i < FIELDS.len() {
             if const_eq(FIELDS[i].name, name) {
@@ -205,7 +205,7 @@ impl FieldId {
         panic!("not a field of the inventory")
     }
 
-    pub fn parse(name: &str) -> Option<FieldId> {
+    pub(crate) fn parse(name: &str) -> Option<FieldId> {
         FIELDS.iter().position(|f| f.name == name).map(FieldId)
     }
 
@@ -217,11 +217,11 @@ impl FieldId {
         FIELDS[self.0].name
     }
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0
     }
 
-    pub fn all() -> impl Iterator<Item = FieldId> {
+    pub(crate) fn all() -> impl Iterator<Item = FieldId> {
         (0..COUNT).map(FieldId)
     }
 
@@ -251,26 +251,26 @@ const fn const_eq(a: &str, b: &str) -> bool {
 }
 
 /// The fields the engine itself interprets; every other field is data for rules.
-pub const NAME: FieldId = FieldId::of("name");
+pub(crate) const NAME: FieldId = FieldId::of("name");
 pub(crate) const CATEGORY: FieldId = FieldId::of("category");
 pub(crate) const VENDOR: FieldId = FieldId::of("vendor");
 pub(crate) const SYSTEM: FieldId = FieldId::of("system");
 pub(crate) const OWNER: FieldId = FieldId::of("owner");
 pub(crate) const DATA_CLASSIFICATION: FieldId = FieldId::of("data_classification");
 pub(crate) const CHANNELS_FIELD: FieldId = FieldId::of("channels");
-pub const E2EE: FieldId = FieldId::of("e2ee");
+pub(crate) const E2EE: FieldId = FieldId::of("e2ee");
 pub(crate) const ID: FieldId = FieldId::of("id");
 pub(crate) const STATUS: FieldId = FieldId::of("status");
 pub(crate) const LABELS: FieldId = FieldId::of("labels");
 pub(crate) const NOTES: FieldId = FieldId::of("notes");
 
 /// Field names, in table order (the mapping's targets, "did you mean" for unknown keys).
-pub fn names() -> Vec<&'static str> {
+pub(crate) fn names() -> Vec<&'static str> {
     FIELDS.iter().map(|f| f.name).collect()
 }
 
 /// The README's table of tool fields (tested to match the README).
-pub fn markdown() -> String {
+pub(crate) fn markdown() -> String {
     let mut out = String::from("| field | value | what it is | example |\n|---|---|---|---|\n");
     for field in FIELDS {
         let value = match field.kind {
@@ -303,7 +303,7 @@ pub(crate) fn evidence_fields() -> impl Iterator<Item = FieldId> {
 /// A tool's [`evidence_fields`] that the inventory gave, in table order; serialized as a map
 /// from field name to value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldValues(Vec<(FieldId, Arc<str>)>);
+pub(crate) struct FieldValues(Vec<(FieldId, Arc<str>)>);
 
 impl FieldValues {
     /// The values of `value(field)` that are set, for every evidence field.
@@ -342,5 +342,44 @@ impl serde::Serialize for FieldValues {
             map.serialize_entry(field.name(), &**value)?;
         }
         map.end()
+    }
+}
+
+// Here rather than in tests/generated.rs: targets and template variables are the engine's own.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_a_schema_property_a_condition_a_target_and_a_variable() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&crate::schema::text(crate::schema::SchemaKind::Inventory))
+                .unwrap();
+        let properties = &schema["$defs"]["tool"]["properties"];
+        for field in FIELDS {
+            assert!(
+                properties.get(field.name).is_some(),
+                "{} not in the schema",
+                field.name
+            );
+            assert!(
+                crate::engine::rule::Target::parse(field.name).is_ok(),
+                "{} is not a target",
+                field.name
+            );
+            assert!(
+                crate::engine::template::is_variable(field.name),
+                "{} is not a template variable",
+                field.name
+            );
+            if field.kind != Kind::Labels {
+                let rule = format!(
+                    "id: x\nseverity: info\nsummary: s\ndocs: d\nwhen: {{field: tool.{}, exists: true}}\nmessage: '{{{}}}'\nat: {}\n",
+                    field.name, field.name, field.name
+                );
+                let loaded = crate::engine::rule::Registry::from_files([("x.yaml", rule.as_str())]);
+                assert!(loaded.is_ok(), "{}: {:?}", field.name, loaded.err());
+            }
+        }
     }
 }

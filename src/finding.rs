@@ -17,9 +17,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
-
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
@@ -37,7 +35,7 @@ impl fmt::Display for Severity {
 /// The tool a finding is about, as written in the inventory. Shared with the tool's summary and
 /// its other findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolRef {
+pub(crate) struct ToolRef {
     pub name: Arc<str>,
     pub id: Arc<str>,
 }
@@ -45,7 +43,7 @@ pub struct ToolRef {
 /// A secondary location, in the finding's own file unless `source` names another
 /// (a config entry that caused or failed to cover the finding).
 #[derive(Debug, Clone)]
-pub struct Label {
+pub(crate) struct Label {
     pub source: Option<Arc<SourceFile>>,
     pub span: Span,
     pub message: Arc<str>,
@@ -86,8 +84,8 @@ pub struct Finding {
     pub source: Arc<SourceFile>,
     /// The primary location. Every finding has one.
     pub span: Span,
-    pub labels: Vec<Label>,
-    pub tool: Option<ToolRef>,
+    pub(crate) labels: Vec<Label>,
+    pub(crate) tool: Option<ToolRef>,
     pub catalog_id: Option<Arc<str>>,
     /// Boxed: most findings are not suppressed, and a 100,000-tool run holds many findings.
     pub suppressed: Option<Box<Suppression>>,
@@ -96,7 +94,7 @@ pub struct Finding {
 impl Finding {
     /// A finding with a message at one location; help, labels and the tool are added by
     /// whoever knows them.
-    pub fn new(
+    pub(crate) fn new(
         rule: impl Into<Arc<str>>,
         severity: Severity,
         source: &Arc<SourceFile>,
@@ -132,6 +130,6 @@ impl Finding {
 ///
 /// Unstable: a stable sort takes a buffer of half the findings (11 MB for 110,000), and the
 /// input order of equal keys is itself deterministic, so the result is too.
-pub fn sort(findings: &mut [Finding]) {
+pub(crate) fn sort(findings: &mut [Finding]) {
     findings.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }

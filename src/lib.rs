@@ -1,27 +1,39 @@
 //! e2ee-lint: checks company tool inventories against an end-to-end encryption policy.
 //!
-//! The library is the whole product; the binary only parses arguments and maps the outcome to
-//! an exit code. Data flows one way, through [`check`]: discover → load (one parse, spans) →
-//! engine (rules) → policy sink → [`Outcome`] → renderers.
+//! The library is the whole product; the binary (`src/bin/e2ee-lint/`: its command line, the
+//! dispatch and the completions and man pages) reaches it only through the items below. Data
+//! flows one way, through [`check`]: discover → load (one parse, spans) → engine (rules) → policy
+//! sink → [`Outcome`] → renderers.
 //!
 //! # What is public, and why
-//! The pipeline's entry ([`check`], [`Request`], [`Outcome`], [`lint_source`]) and these
-//! modules; everything else is `pub(crate)`. `tests/modules.rs` counts the `pub` items reachable
-//! from here and fails if the count grows.
-//! - `output`: `render` and `Format`, and the `human` handler the binary draws diagnostics with;
-//! - `lsp`: the language server (`Server` over a `transport`);
-//! - `catalog`, `engine` (`Engine`, `rule::Registry`, `rule::RuleInfo`), `fields`, `finding`,
-//!   `source`, `date`: the catalog and rule types custom tooling and the fuzz targets build on;
-//! - `policy`: `Settings` and `ConfigChoice`, the request's policy half;
-//! - `inventory`, `yaml`: the loader and the parser's tree, for the benchmarks and the YAML test
-//!   suite;
-//! - `app`, `cli`, `status`, `schema`, `manual`, `rule_tests`, `write`: the binary's commands,
-//!   still in the library until they move to the binary (issue 19's open item).
+//! Everything else is `pub(crate)`. `tests/modules.rs` counts the `pub` items reachable from here
+//! and fails if the count grows; each item below is public because the binary, a benchmark, a
+//! fuzz target or an integration test reads it.
+//! - the pipeline: [`check`] with its [`Request`] and [`Outcome`] (with [`FileReport`],
+//!   [`Summary`] and [`PathError`]), [`lint_source`] for one file (benchmarks, fuzz targets) and
+//!   [`DEFAULT_MAX_FILE_SIZE`];
+//! - [`commands`]: one function per command on library types (`check`, `merge`, `rules`,
+//!   `explain`, `catalog`, `config`, `test_rules`, `init`, `schema`), which the binary calls
+//!   after parsing its arguments, with their options and format choices;
+//! - [`status`]: the exit codes and the one shape of an error line, shared by the commands and
+//!   the binary;
+//! - [`output`]: `render`, `Format` and `Style`, and `csv::header` (the CSV columns, which a
+//!   test holds against the field table);
+//! - [`lsp`]: the language server (`run_stdio` for the binary, `Server` and `transport` for the
+//!   benchmark and the fuzz target);
+//! - [`policy`]: `Settings`, `ConfigChoice` and `FailOn` (the request's policy half), and
+//!   `config::load` with `Config`, the config file's model (fuzz target, config tests);
+//! - [`catalog`] (`Catalog` with `embedded`, `systems`, `by_id` and `resolve`; `System` with
+//!   its cells and statuses), [`engine`] (`Engine`, `rule::Registry`, `rule::RuleInfo`,
+//!   `rule::Target`), [`fields`] (the field table), [`finding`], [`source`], [`date`]: the catalog
+//!   and rule types custom tooling, the benchmarks and the fuzz targets build on;
+//! - [`yaml`]: the parser's tree, for the benchmarks and the YAML tests; [`schema`]: the JSON
+//!   Schemas the `schema` command prints and `schemas/` commits;
+//! - [`manual`]: the book's generated pages, which `tests/generated.rs` writes and checks.
 
-pub mod app;
 pub mod catalog;
 pub(crate) mod channel;
-pub mod cli;
+pub mod commands;
 pub(crate) mod confine;
 pub(crate) mod coverage;
 pub mod date;
@@ -30,8 +42,7 @@ pub mod engine;
 pub mod fields;
 pub mod finding;
 pub(crate) mod fix;
-pub(crate) mod generate;
-pub mod inventory;
+pub(crate) mod inventory;
 pub(crate) mod located;
 pub mod lsp;
 pub mod manual;
@@ -41,15 +52,17 @@ pub mod output;
 pub(crate) mod pipeline;
 pub mod policy;
 pub(crate) mod read;
-pub mod rule_tests;
+pub(crate) mod rule_tests;
 pub mod schema;
 pub mod source;
 pub mod status;
 pub(crate) mod suggest;
 pub(crate) mod text;
-pub mod write;
+pub(crate) mod write;
 pub mod yaml;
 
-pub use discover::PathError;
+pub use discover::{DEFAULT_MAX_FILE_SIZE, PathError};
 pub use outcome::{FileReport, Outcome, Summary};
-pub use pipeline::{Request, check, check_files, lint_source};
+#[cfg(test)]
+pub(crate) use pipeline::check_files;
+pub use pipeline::{Request, check, lint_source};

@@ -27,13 +27,15 @@ const CHAPTERS: &[(&str, &str)] = &[
     ("Development", "development.md"),
 ];
 
-/// Every generated page as (path under `docs/src/`, text). `examples` gives a rule's annotated
-/// example files as (path, text): `rules/tests/<id>.yaml`, and the files of each folder under
-/// `rules/tests/` whose annotations name the rule; the library does not embed them.
+/// Every generated page as (path under `docs/src/`, text). The annotated examples, as (path,
+/// text), are not embedded in the library: `own_example` gives a rule's `rules/tests/<id>.yaml`,
+/// and `example_folders` the files of each folder under `rules/tests/`. A rule's page shows its
+/// own file and every folder whose annotations name the rule.
 pub fn pages(
     rules: &[RuleInfo],
     catalog: &Catalog,
-    examples: &dyn Fn(&str) -> Vec<(String, String)>,
+    own_example: &dyn Fn(&str) -> Option<(String, String)>,
+    example_folders: &[Vec<(String, String)>],
 ) -> Vec<(PathBuf, String)> {
     let systems: Vec<&System> = catalog.systems().iter().collect();
     let mut pages = vec![
@@ -51,7 +53,7 @@ pub fn pages(
     for rule in rules {
         pages.push((
             PathBuf::from(format!("rules/{}.md", rule.id)),
-            rule_page(rule, &examples(&rule.id)),
+            rule_page(rule, &examples_of(&rule.id, own_example, example_folders)),
         ));
     }
     for system in &systems {
@@ -99,7 +101,7 @@ fn cell(text: &str) -> String {
 }
 
 /// "warning", or "warning; error when escalated", and "(off by default)" for disabled rules.
-pub fn severity_text(rule: &RuleInfo) -> String {
+pub(crate) fn severity_text(rule: &RuleInfo) -> String {
     let mut text = rule.severity.as_str().to_owned();
     for escalation in &rule.escalations {
         text.push_str(&format!("; {escalation} when escalated"));
@@ -122,6 +124,29 @@ fn rules_table(rules: &[RuleInfo]) -> String {
         ));
     }
     out
+}
+
+/// A rule's own example file, then the files of every folder whose annotations name the rule.
+fn examples_of(
+    id: &str,
+    own_example: &dyn Fn(&str) -> Option<(String, String)>,
+    example_folders: &[Vec<(String, String)>],
+) -> Vec<(String, String)> {
+    let names_rule = |(_, text): &(String, String)| {
+        crate::rule_tests::annotations(text)
+            .iter()
+            .any(|note| note.rule == id)
+    };
+    own_example(id)
+        .into_iter()
+        .chain(
+            example_folders
+                .iter()
+                .filter(|files| files.iter().any(names_rule))
+                .flatten()
+                .cloned(),
+        )
+        .collect()
 }
 
 fn rule_page(rule: &RuleInfo, examples: &[(String, String)]) -> String {
@@ -162,7 +187,7 @@ fn rule_page(rule: &RuleInfo, examples: &[(String, String)]) -> String {
 /// A catalog cell as the tables show it: the status, `!` when a company's config overrode it,
 /// `*` when only news backs it, `?` when the channel is offered but unsettled, `suite` for a
 /// suite's own cells, `-` when not offered.
-pub fn cell_text(system: &System, channel: Channel) -> String {
+pub(crate) fn cell_text(system: &System, channel: Channel) -> String {
     if let Some(cell) = system.cell(channel)
         && cell.overridden.is_some()
     {
@@ -181,7 +206,7 @@ pub fn cell_text(system: &System, channel: Channel) -> String {
 
 /// The catalog table: one row per system, one column per channel; `linked` makes each name a
 /// link to the system's page (the book), else the id is shown (`catalog --format markdown`).
-pub fn catalog_table(systems: &[&System], linked: bool) -> String {
+pub(crate) fn catalog_table(systems: &[&System], linked: bool) -> String {
     let mut out = String::from("| system |");
     for channel in Channel::ALL {
         out.push_str(&format!(" {channel} |"));

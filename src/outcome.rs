@@ -14,12 +14,12 @@ pub use threshold::FailOn;
 
 // The outcome's vocabulary: what renderers read, named here so that a renderer depends on the
 // outcome alone (tests/modules.rs holds it), wherever the loader or the engine defines them.
-pub use crate::catalog::{Catalog, CatalogChange, EMBEDDED_CATALOG};
-pub use crate::channel::Channel;
-pub use crate::engine::ToolSummary;
-pub use crate::engine::ids as rule_ids;
-pub use crate::engine::rule::RuleInfo;
-pub use crate::fields::FieldValues;
+pub(crate) use crate::catalog::{Catalog, CatalogChange, EMBEDDED_CATALOG};
+pub(crate) use crate::channel::Channel;
+pub(crate) use crate::engine::ToolSummary;
+pub(crate) use crate::engine::ids as rule_ids;
+pub(crate) use crate::engine::rule::RuleInfo;
+pub(crate) use crate::fields::FieldValues;
 pub(crate) use crate::fields::evidence_fields;
 
 /// Days before expiry from which an exception is reported as `exception-expiring`.
@@ -36,7 +36,7 @@ use crate::source::SourceFile;
 #[derive(Debug)]
 pub struct FileReport {
     pub source: Arc<SourceFile>,
-    pub tools: Vec<ToolSummary>,
+    pub(crate) tools: Vec<ToolSummary>,
     /// `# e2ee-lint: ignore[...]` comments, for the policy sink.
     pub ignores: Vec<Ignore>,
     /// The inventory's `organization:`, for report headers.

@@ -20,7 +20,7 @@ use crate::source::SourceFile;
 /// One annotation: the line it is on, the rule, and whether a finding must (`expect`) or must
 /// not (`ok`) be there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Annotation {
+pub(crate) struct Annotation {
     pub line: usize,
     pub rule: String,
     pub expect: bool,
@@ -29,7 +29,7 @@ pub struct Annotation {
 /// The annotations of one file's text. An annotation after content is about its own line; a
 /// line that is only a comment is about the next line (for findings that point at a comment,
 /// such as an ignore comment, which cannot carry a second one).
-pub fn annotations(text: &str) -> Vec<Annotation> {
+pub(crate) fn annotations(text: &str) -> Vec<Annotation> {
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let target = if line.trim_start().starts_with('#') {
@@ -58,7 +58,7 @@ pub fn annotations(text: &str) -> Vec<Annotation> {
 
 /// A mismatch between a file's annotations and what the rules found.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     pub file: String,
     pub line: usize,
     pub message: String,
@@ -66,7 +66,7 @@ pub struct Mismatch {
 
 /// What one example gave.
 #[derive(Debug, Default)]
-pub struct ExampleResult {
+pub(crate) struct ExampleResult {
     pub example: String,
     pub checked: usize,
     pub mismatches: Vec<Mismatch>,
@@ -88,7 +88,7 @@ pub(crate) fn run_example(
 }
 
 /// Compares an outcome's findings with the annotations of its files.
-pub fn compare(outcome: &Outcome) -> ExampleResult {
+pub(crate) fn compare(outcome: &Outcome) -> ExampleResult {
     // Every file the run read or a finding points into, by name.
     let mut sources: BTreeMap<String, Arc<SourceFile>> = BTreeMap::new();
     for file in &outcome.files {
@@ -163,7 +163,7 @@ pub fn compare(outcome: &Outcome) -> ExampleResult {
 
 /// The example inventories a path names: a YAML file, or every YAML file below a directory
 /// (config files excluded), sorted.
-pub fn examples(path: &Path) -> Vec<PathBuf> {
+pub(crate) fn examples(path: &Path) -> Vec<PathBuf> {
     if !path.is_dir() {
         return vec![path.to_path_buf()];
     }
@@ -199,6 +199,9 @@ fn is_rule_file(path: &Path) -> bool {
             .all(|key| doc.get(key).is_some())
     })
 }
+
+#[cfg(test)]
+mod built_in;
 
 #[cfg(test)]
 mod tests {

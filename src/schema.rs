@@ -7,7 +7,6 @@
 
 use serde_json::{Value, json};
 
-use crate::cli::SchemaKind;
 use crate::engine::rule::Registry;
 use crate::fields::{FIELDS, Kind};
 use crate::inventory::TOP_KEYS;
@@ -15,6 +14,13 @@ use crate::policy::config::{
     self, CATALOG_KEYS, CLASSIFICATION_KEYS, EXCEPTION_KEYS, FAIL_ON, INVENTORY_KEYS,
     OVERRIDE_KEYS, RULE_LEVELS, UNKNOWN_FIELDS,
 };
+
+/// Which format's schema: `e2ee-lint schema inventory` or `schema config`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    Inventory,
+    Config,
+}
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -46,7 +52,7 @@ fn one_of(values: &[&str], description: &str) -> Value {
     json!({"enum": values, "description": description})
 }
 
-pub fn inventory() -> Value {
+pub(crate) fn inventory() -> Value {
     // Every tool field, from the one field table.
     let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
     let tool = object(&names, |key| {
@@ -95,7 +101,7 @@ pub fn inventory() -> Value {
     })
 }
 
-pub fn config() -> Value {
+pub(crate) fn config() -> Value {
     let rule_ids: Vec<String> = Registry::embedded()
         .map(|r| r.rules().map(|r| r.info.id.to_string()).collect())
         .unwrap_or_default();
@@ -244,4 +250,24 @@ pub fn config() -> Value {
     schema["$defs"] = json!({"data_classification": classification, "exception": exception,
         "inventory": inventory, "catalog": catalog, "override": overrides});
     schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The config schema enumerates exactly the preset table: tests/presets.rs reads the presets
+    /// there is from it.
+    #[test]
+    fn the_preset_enumeration_is_the_preset_table() {
+        let schema: Value = serde_json::from_str(&text(SchemaKind::Config)).unwrap();
+        let listed: Vec<&str> = schema["$defs"]["inventory"]["properties"]["preset"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap())
+            .collect();
+        assert_eq!(listed, crate::inventory::preset::names());
+        assert!(!listed.is_empty());
+    }
 }

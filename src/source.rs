@@ -3,11 +3,11 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// A value with the span of the YAML node it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sp<T> {
+pub(crate) struct Sp<T> {
     pub value: T,
     pub span: Span,
 }
@@ -20,10 +20,10 @@ pub struct Span {
 }
 
 impl Span {
-    pub const fn new(offset: usize, len: usize) -> Self {
+    pub(crate) const fn new(offset: usize, len: usize) -> Self {
         Span { offset, len }
     }
-    pub const fn end(&self) -> usize {
+    pub(crate) const fn end(&self) -> usize {
         self.offset + self.len
     }
 }
@@ -40,7 +40,7 @@ impl From<Span> for miette::SourceSpan {
 /// and (where `\` is not a separator) a backslash in a name is written `\\`, so two different
 /// paths never share a name. [`name_bytes`] turns a name back into the path's bytes, for
 /// formats that percent-encode (SARIF URIs).
-pub fn display_name(path: &Path) -> String {
+pub(crate) fn display_name(path: &Path) -> String {
     let bytes = path.as_os_str().as_encoded_bytes();
     let bytes = match bytes.strip_prefix(b"./") {
         Some(rest) => rest,
@@ -96,7 +96,7 @@ pub(crate) fn name_bytes(name: &str) -> Cow<'_, [u8]> {
 
 /// Byte offsets where lines start after the first: after `\r\n`, after `\n` and after a lone
 /// `\r`. This is the one line model: the index below, YAML error locations and the snippets
-/// drawn by the human renderer (see [`SourceFile::snippet_text`]) all use it.
+/// the human renderer draws (`text::excerpt`) all use it.
 pub(crate) fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().filter_map(|(i, &b)| match b {
@@ -124,46 +124,18 @@ pub struct SourceFile {
     /// Byte offset of each line's start. `u32` halves the index of a large file; spans from
     /// the YAML parser address at most 4 GiB, and `discover::read` refuses larger files.
     line_starts: Vec<u32>,
-    /// Whether some line ends with a lone `\r`, which miette's snippets do not draw as a break.
-    lone_cr: bool,
-    snippet: OnceLock<Arc<String>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(line_breaks(&text).map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
-        let lone_cr = text.contains('\r') && line_starts.len() > text.matches('\n').count() + 1;
         SourceFile {
             name: name.into(),
             path: path.into(),
             text: Arc::new(text),
             line_starts,
-            lone_cr,
-            snippet: OnceLock::new(),
         }
-    }
-
-    /// The text for drawing snippets: the text itself, or, when a line ends with a lone `\r`,
-    /// a copy with those `\r` replaced by `\n`. The replacement keeps every byte offset, and
-    /// makes the snippet's line numbers match [`SourceFile::line_col`] (miette counts a lone
-    /// `\r` as a line end in the header but draws it inside a line).
-    pub fn snippet_text(&self) -> Arc<String> {
-        if !self.lone_cr {
-            return Arc::clone(&self.text);
-        }
-        Arc::clone(self.snippet.get_or_init(|| {
-            let bytes = self.text.as_bytes();
-            let text: String = self
-                .text
-                .char_indices()
-                .map(|(i, c)| match c {
-                    '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
-                    c => c,
-                })
-                .collect();
-            Arc::new(text)
-        }))
     }
 
     /// Line and character column of a byte offset (clamped into the text).
@@ -194,7 +166,7 @@ impl SourceFile {
     }
 
     /// The text under a span, or "" when the span does not fall on character boundaries.
-    pub fn slice(&self, span: Span) -> &str {
+    pub(crate) fn slice(&self, span: Span) -> &str {
         self.text.get(span.offset..span.end()).unwrap_or("")
     }
 }
@@ -248,9 +220,6 @@ mod tests {
         assert_eq!(at(2), (2, 1));
         assert_eq!(at(5), (3, 1));
         assert_eq!(at(7), (4, 1));
-        assert_eq!(*source.snippet_text(), "a\nb\r\nc\nd");
-        let crlf = SourceFile::new("a", "a", "a\r\nb\n".into());
-        assert!(Arc::ptr_eq(&crlf.snippet_text(), &crlf.text));
         assert_eq!(source.first_line(Span::new(0, 3)), Span::new(0, 1));
     }
 

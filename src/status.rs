@@ -23,6 +23,6 @@ pub fn error_line(message: &str) {
 
 /// Prints `e2ee-lint: MESSAGE` on standard error, ignoring a standard error that cannot be
 /// written.
-pub fn line(message: &str) {
+pub(crate) fn line(message: &str) {
     let _ = writeln!(io::stderr().lock(), "e2ee-lint: {message}");
 }

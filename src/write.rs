@@ -64,7 +64,7 @@ pub(crate) fn stdin_id() -> Option<FileId> {
 /// A file a run is about to write: the option that asked for it (`--output`), what it holds
 /// (`sarif output`, `the baseline`) and where.
 #[derive(Debug, Clone, Copy)]
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub flag: &'a str,
     pub what: &'a str,
     pub path: &'a Path,
@@ -187,7 +187,7 @@ pub(crate) struct Stamp {
 
 impl Stamp {
     /// The stamp of the file at `path` now (links followed).
-    pub fn of(path: &Path) -> io::Result<Stamp> {
+    pub(crate) fn of(path: &Path) -> io::Result<Stamp> {
         let metadata = fs::metadata(path)?;
         Ok(Stamp {
             len: metadata.len(),
@@ -198,7 +198,7 @@ impl Stamp {
 
     /// An error when the file at `path` is no longer the one stamped (length, modification
     /// time or inode changed).
-    pub fn check(&self, path: &Path) -> io::Result<()> {
+    pub(crate) fn check(&self, path: &Path) -> io::Result<()> {
         if Stamp::of(path)? == *self {
             Ok(())
         } else {
@@ -250,5 +250,28 @@ fn create_temporary(path: &Path) -> io::Result<(PathBuf, fs::File)> {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => continue,
             Err(e) => return Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_render_leaves_the_previous_file_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.sarif");
+        fs::write(&target, "previous\n").unwrap();
+        let result = atomic(&target, |out| {
+            out.write_all(b"half of a report")?;
+            Err(io::Error::other("rendering failed"))
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "previous\n");
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["report.sarif"]);
     }
 }

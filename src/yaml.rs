@@ -2,7 +2,7 @@
 //!
 //! Everything downstream (inventory model, config, unknown-key and wrong-type findings) is built
 //! from this tree, so spans never come from a second parser. The tree is built from
-//! granit-parser's events ([`events`]); what that loader declines (tags, anchors, merge keys,
+//! granit-parser's events (`events`); what that loader declines (tags, anchors, merge keys,
 //! errors, limits) goes through serde-saphyr, the reference for those inputs and the author of
 //! every error message. Both read the same parser with the same settings.
 
@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 /// A value with the byte span it was read from: the spanned type every typed loader uses
 /// (rules, configs), named here so that only this module knows the parser.
-pub use serde_saphyr::Spanned;
+pub(crate) use serde_saphyr::Spanned;
 
 use crate::source::Span;
 
@@ -243,7 +243,7 @@ fn parse_saphyr(text: &str) -> Result<Vec<Node<'_>>, ParseError> {
 
 /// One YAML document deserialized into a typed model with [`options`]; an error is located
 /// at its first offending byte and worded as [`parse`] words it.
-pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+pub(crate) fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     serde_saphyr::from_str_with_options(text, options()).map_err(|e| locate_error(text, &e))
 }
 

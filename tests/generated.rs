@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use e2ee_lint::catalog::Catalog;
-use e2ee_lint::cli::SchemaKind;
 use e2ee_lint::engine::rule::Registry;
+use e2ee_lint::schema::SchemaKind;
 
 fn updating() -> bool {
     std::env::var_os("UPDATE").is_some_and(|v| v == "1")
@@ -44,48 +44,53 @@ fn with_section(page: &str, name: &str, body: &str) -> String {
 fn generated_pages() -> Vec<(PathBuf, String)> {
     let registry = Registry::embedded().unwrap();
     let catalog = Catalog::embedded();
-    let mut pages = e2ee_lint::manual::pages(&registry.infos(), &catalog, &rule_examples);
+    let mut pages = e2ee_lint::manual::pages(
+        &registry.infos(),
+        &catalog,
+        &own_example,
+        &example_folders(),
+    );
     pages.push((PathBuf::from("generated/commands.md"), commands_page()));
     pages
 }
 
-/// A rule's annotated examples as (path, text): `rules/tests/<id>.yaml`, then every file of each
-/// folder under `rules/tests/` whose annotations name the rule (its config with its inventories).
-fn rule_examples(id: &str) -> Vec<(String, String)> {
+/// A rule's own annotated example, `rules/tests/<id>.yaml`, as (path, text).
+fn own_example(id: &str) -> Option<(String, String)> {
+    let path = common::root().join(format!("rules/tests/{id}.yaml"));
+    let text = std::fs::read_to_string(&path).ok()?;
+    Some((common::relative(&path), text))
+}
+
+/// The YAML files of each folder under `rules/tests/` (a config with its inventories), as
+/// (path, text), folders and files in order; the manual keeps the folders that name a rule.
+fn example_folders() -> Vec<Vec<(String, String)>> {
     let dir = common::root().join("rules/tests");
-    let read = |path: &Path| {
-        let text = std::fs::read_to_string(path).unwrap();
-        (common::relative(path), text)
-    };
-    let mut found = Vec::new();
-    let single = dir.join(format!("{id}.yaml"));
-    if single.is_file() {
-        found.push(read(&single));
-    }
     let mut folders: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.is_dir())
         .collect();
     folders.sort();
-    for folder in folders {
-        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&folder)
-            .into_iter()
-            .map(|entry| entry.unwrap().into_path())
-            .filter(|path| path.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-            .collect();
-        files.sort();
-        let files: Vec<(String, String)> = files.iter().map(|path| read(path)).collect();
-        let names_rule = |text: &str| {
-            e2ee_lint::rule_tests::annotations(text)
+    folders
+        .iter()
+        .map(|folder| {
+            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(folder)
+                .into_iter()
+                .map(|entry| entry.unwrap().into_path())
+                .filter(|path| path.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect();
+            files.sort();
+            files
                 .iter()
-                .any(|note| note.rule == id)
-        };
-        if files.iter().any(|(_, text)| names_rule(text)) {
-            found.extend(files);
-        }
-    }
-    found
+                .map(|path| {
+                    (
+                        common::relative(path),
+                        std::fs::read_to_string(path).unwrap(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The files under `docs/src/rules` and `docs/src/catalog` that are one rule's or one system's
@@ -211,38 +216,6 @@ fn committed_schemas_match_the_printed_ones() {
                 committed == printed,
                 "schemas/{file} is stale: run `UPDATE=1 cargo test --test generated`"
             );
-        }
-    }
-}
-
-#[test]
-fn every_field_is_a_schema_property_a_condition_a_target_and_a_variable() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&e2ee_lint::schema::text(SchemaKind::Inventory)).unwrap();
-    let properties = &schema["$defs"]["tool"]["properties"];
-    for field in e2ee_lint::fields::FIELDS {
-        assert!(
-            properties.get(field.name).is_some(),
-            "{} not in the schema",
-            field.name
-        );
-        assert!(
-            e2ee_lint::engine::rule::Target::parse(field.name).is_ok(),
-            "{} is not a target",
-            field.name
-        );
-        assert!(
-            e2ee_lint::engine::template::is_variable(field.name),
-            "{} is not a template variable",
-            field.name
-        );
-        if field.kind != e2ee_lint::fields::Kind::Labels {
-            let rule = format!(
-                "id: x\nseverity: info\nsummary: s\ndocs: d\nwhen: {{field: tool.{}, exists: true}}\nmessage: '{{{}}}'\nat: {}\n",
-                field.name, field.name, field.name
-            );
-            let loaded = Registry::from_files([("x.yaml", rule.as_str())]);
-            assert!(loaded.is_ok(), "{}: {:?}", field.name, loaded.err());
         }
     }
 }

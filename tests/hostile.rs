@@ -371,7 +371,10 @@ fn tags_anchors_and_merge_keys() {
     let keys: Vec<_> = entries.iter().map(|(k, _)| k.as_str().unwrap()).collect();
     assert_eq!(keys, ["name", "e2ee", "category"]);
     let e2ee = &entries[1].1;
-    assert_eq!(&text[e2ee.span.offset..e2ee.span.end()], "*d");
+    assert_eq!(
+        &text[e2ee.span.offset..e2ee.span.offset + e2ee.span.len],
+        "*d"
+    );
 }
 
 #[cfg(unix)]

@@ -180,7 +180,7 @@ fn the_outcome_carries_the_effective_catalog() {
     };
     let outcome = e2ee_lint::check(&request).unwrap();
     let zoom = outcome.catalog.by_id("zoom").unwrap();
-    let voice = zoom.cell(e2ee_lint::catalog::Channel::Voice).unwrap();
+    let voice = &zoom.channels[&e2ee_lint::catalog::Channel::Voice];
     assert_eq!(voice.status, e2ee_lint::catalog::Support::Default);
     let marker = voice.overridden.as_ref().unwrap();
     assert_eq!(marker.was, Some(e2ee_lint::catalog::Support::OptIn));

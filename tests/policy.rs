@@ -545,11 +545,9 @@ fn fixtures_validate_against_the_schemas() {
         let errors: Vec<String> = config.iter_errors(&value).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{dir}: {errors:?}");
     }
-    let starter: Value = serde_saphyr::from_str_with_options(
-        e2ee_lint::policy::init::STARTER,
-        e2ee_lint::yaml::options(),
-    )
-    .unwrap();
+    let starter: Value =
+        serde_saphyr::from_str_with_options(&common::starter_config(), e2ee_lint::yaml::options())
+            .unwrap();
     assert!(config.is_valid(&starter));
     for bad in [
         "unknown-key",

@@ -197,22 +197,6 @@ fn outputs_are_replaced_atomically_and_leave_no_temporary_file() {
 }
 
 #[test]
-fn a_failed_render_leaves_the_previous_file_intact() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = put(dir.path(), "report.sarif", "previous\n");
-    let result = e2ee_lint::write::atomic(&target, |out| {
-        out.write_all(b"half of a report")?;
-        Err(std::io::Error::other("rendering failed"))
-    });
-    assert!(result.is_err());
-    assert_eq!(fs::read_to_string(&target).unwrap(), "previous\n");
-    assert_eq!(
-        extra_files(dir.path(), &["report.sarif"]),
-        Vec::<String>::new()
-    );
-}
-
-#[test]
 fn output_dash_writes_standard_output() {
     let dir = repo();
     put(dir.path(), "inventory.yaml", SLACK);

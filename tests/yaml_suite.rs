@@ -53,6 +53,8 @@ fn run_cases(root: &Path) -> Tally {
         unlocated: Vec::new(),
         panics: Vec::new(),
     };
+    // The loader runs as `check` runs it: through the engine, which also classifies and lints.
+    let engine = e2ee_lint::engine::Engine::embedded().unwrap();
     for case in cases(root) {
         let id = case
             .strip_prefix(root)
@@ -66,13 +68,13 @@ fn run_cases(root: &Path) -> Tally {
         };
         tally.cases += 1;
         let must_fail = case.join("error").exists();
-        // The loader and the YAML parse, each under catch_unwind so one panic does not hide
+        // The loader (with the engine) and the YAML parse, each under catch_unwind so one panic does not hide
         // the rest; any panic fails the test below.
-        let result = std::panic::catch_unwind(|| {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let source = SourceFile::new(id.clone(), "in.yaml", text.clone());
-            let _ = e2ee_lint::inventory::load(&source);
+            let _ = e2ee_lint::lint_source(&engine, source);
             e2ee_lint::yaml::parse(&text)
-        });
+        }));
         let Ok(parsed) = result else {
             tally.panics.push(id);
             continue;
@@ -90,7 +92,10 @@ fn run_cases(root: &Path) -> Tally {
                 if error.span.offset == 0 && !first_token_is_bad && !text.trim().is_empty() {
                     tally.unlocated.push(format!("{id}: {}", error.message));
                 }
-                assert!(error.span.end() <= text.len(), "{id}: span out of range");
+                assert!(
+                    error.span.offset + error.span.len <= text.len(),
+                    "{id}: span out of range"
+                );
             }
         }
     }

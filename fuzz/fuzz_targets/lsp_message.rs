@@ -15,7 +15,8 @@ fn settings() -> e2ee_lint::policy::Settings {
     e2ee_lint::policy::Settings {
         config: e2ee_lint::policy::ConfigChoice::Isolated,
         max_file_size: 1 << 20,
-        ..e2ee_lint::policy::Settings::new(e2ee_lint::date::Date::today_utc())
+        // A fixed date, so that a crash reproduces on any day.
+        ..e2ee_lint::policy::Settings::new(e2ee_lint::date::Date::parse("2027-01-01").expect("a date"))
     }
 }
 

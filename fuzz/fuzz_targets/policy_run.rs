@@ -17,7 +17,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use e2ee_lint::output::{self, Format, Style};
-use e2ee_lint::policy::{ConfigChoice, Settings, date::Date};
+use e2ee_lint::date::Date;
+use e2ee_lint::policy::{ConfigChoice, Settings};
 use e2ee_lint::{Request, check};
 use libfuzzer_sys::fuzz_target;
 

@@ -30,13 +30,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // The embedded catalog, levels and mapping; only the fuzzed rule.
-    let engine = Engine {
-        catalog: BASE.catalog.clone(),
-        registry,
-        levels: BASE.levels.clone(),
-        mapping: BASE.mapping.clone(),
-        today: BASE.today,
-    };
+    let engine = BASE.with_rules(registry);
     for (name, inventory) in INVENTORIES {
         let source = SourceFile::new(name, name, inventory.to_owned());
         let (report, findings) = lint_source(&engine, source);

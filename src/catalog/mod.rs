@@ -1,6 +1,6 @@
 //! The E2EE catalog: how each messaging, calling and email system protects each channel, with
 //! the sources, dates and confidence behind every cell. Matching names against it is
-//! [`matcher`]'s job.
+//! `matcher`'s job.
 
 pub(crate) mod changes;
 pub(crate) mod matcher;
@@ -14,13 +14,14 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use crate::channel::Channel;
-pub use changes::{CatalogChange, ChangeKind, ChannelChange, Direction};
-pub use matcher::{Match, MatchKind, normalize};
-pub use overrides::{Added, ChangeError, NameKind, Override, Provenance};
+pub(crate) use changes::{CatalogChange, ChangeKind, ChannelChange};
+pub use matcher::Match;
+pub(crate) use matcher::normalize;
+pub(crate) use overrides::{Added, NameKind, Override, Provenance};
 pub(crate) use validate::validate;
 
 /// The catalog that ships inside the binary.
-pub const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
+pub(crate) const EMBEDDED_CATALOG: &str = include_str!("../../rules/catalog.yaml");
 
 /// The same catalog as JSON, made by `build.rs`: what a run parses (a test holds them equal).
 pub(crate) const EMBEDDED_CATALOG_JSON: &str =
@@ -45,7 +46,7 @@ pub enum Support {
 }
 
 impl Support {
-    pub const ALL: [Support; 6] = [
+    pub(crate) const ALL: [Support; 6] = [
         Support::Default,
         Support::Partial,
         Support::OptIn,
@@ -64,7 +65,7 @@ impl Support {
         "none",
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         Support::NAMES[self as usize]
     }
 
@@ -93,7 +94,7 @@ impl fmt::Display for Support {
 /// fact `e2ee-claim-unenforceable` needs to tell an enforceable `e2ee: enforced` from a hope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Enabler {
+pub(crate) enum Enabler {
     /// No setting exists (the surfaces without E2EE stay without it).
     Nobody,
     /// Each user, per conversation or per call (Telegram's Secret Chats).
@@ -107,7 +108,7 @@ pub enum Enabler {
 impl Enabler {
     pub(crate) const NAMES: [&'static str; 4] = ["nobody", "user", "host", "admin"];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         Enabler::NAMES[self as usize]
     }
 }
@@ -115,7 +116,7 @@ impl Enabler {
 /// How well a claim is backed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Confidence {
+pub(crate) enum Confidence {
     /// A vendor document or repository that was read.
     Verified,
     /// Only news or third parties.
@@ -123,7 +124,7 @@ pub enum Confidence {
 }
 
 impl Confidence {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Confidence::Verified => "verified",
             Confidence::Reported => "reported",
@@ -134,7 +135,7 @@ impl Confidence {
 /// A document a cell rests on.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Source {
+pub(crate) struct Source {
     pub id: String,
     pub url: String,
     pub title: String,
@@ -160,7 +161,7 @@ pub struct Cell {
     pub since: Option<String>,
     /// Overrides the entry's confidence for this cell.
     #[serde(default)]
-    pub confidence: Option<Confidence>,
+    pub(crate) confidence: Option<Confidence>,
     /// For a `partial` cell: the surfaces that are E2EE by default ("DMs, group DMs and voice
     /// channels"), and those that are not ("Stage channels").
     #[serde(default)]
@@ -170,7 +171,7 @@ pub struct Cell {
     /// Who can turn E2EE on where it is not on by default; when absent, what the status implies
     /// ([`Cell::enabler`]).
     #[serde(default)]
-    pub turned_on_by: Option<Enabler>,
+    pub(crate) turned_on_by: Option<Enabler>,
     /// Ids of the entry's sources.
     pub sources: Vec<String>,
     /// Set when a company config overrode this cell's status (never read from a catalog file).
@@ -195,7 +196,7 @@ impl Cell {
 /// until the inventory says the mode is off with the inventory field named `setting`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct WeakerMode {
+pub(crate) struct WeakerMode {
     /// The inventory field that says the mode is `off` (`sms_fallback`).
     pub setting: String,
     pub channels: Vec<Channel>,
@@ -228,11 +229,11 @@ pub struct System {
     /// Names of other products that look like this one; never matched.
     #[serde(default)]
     pub false_friends: Vec<String>,
-    pub confidence: Confidence,
+    pub(crate) confidence: Confidence,
     pub reviewed: String,
     #[serde(default)]
     pub retired: Option<String>,
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     #[serde(default)]
     pub channels: BTreeMap<Channel, Cell>,
     /// Channels offered but not settled by any source: left out of `channels`, never guessed.
@@ -240,7 +241,7 @@ pub struct System {
     pub unknown: Vec<Channel>,
     /// The system's own weaker modes beside its E2EE surfaces.
     #[serde(default)]
-    pub weaker_modes: Vec<WeakerMode>,
+    pub(crate) weaker_modes: Vec<WeakerMode>,
     pub note: String,
     /// Set when a company config added this entry (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
@@ -248,11 +249,11 @@ pub struct System {
 }
 
 impl System {
-    pub fn cell(&self, channel: Channel) -> Option<&Cell> {
+    pub(crate) fn cell(&self, channel: Channel) -> Option<&Cell> {
         self.channels.get(&channel)
     }
 
-    pub fn status(&self, channel: Channel) -> Option<Support> {
+    pub(crate) fn status(&self, channel: Channel) -> Option<Support> {
         self.cell(channel).map(|c| c.status)
     }
 
@@ -265,11 +266,6 @@ impl System {
 
     pub(crate) fn is_suite(&self) -> bool {
         self.category == "suite"
-    }
-
-    /// The channels this system offers with a sourced status, in channel order.
-    pub fn channels(&self) -> impl Iterator<Item = (Channel, Support)> + '_ {
-        self.channels.iter().map(|(c, cell)| (*c, cell.status))
     }
 
     /// The weaker modes that touch one of `channels` and that `is_off` (the inventory's field
@@ -285,7 +281,7 @@ impl System {
     }
 
     /// Every way of writing the vendor: its name and the other names.
-    pub fn vendor_names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn vendor_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.vendor.as_str()).chain(self.vendor_names.iter().map(String::as_str))
     }
 }
@@ -303,7 +299,7 @@ struct CatalogFile {
 /// An error in a catalog file.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid catalog: {0}")]
-pub struct CatalogError(pub String);
+pub(crate) struct CatalogError(pub String);
 
 /// The loaded catalog with its lookup indexes.
 #[derive(Debug, Clone)]
@@ -331,7 +327,8 @@ impl Catalog {
         Arc::clone(catalog)
     }
 
-    pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
+    #[cfg(test)]
+    pub(crate) fn parse(text: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile = crate::yaml::from_str(text).map_err(|e| CatalogError(e.message))?;
         Catalog::from_file(file)
     }
@@ -356,7 +353,7 @@ impl Catalog {
     }
 
     /// The company changes (overrides, added systems) that made this catalog.
-    pub fn changes(&self) -> &[CatalogChange] {
+    pub(crate) fn changes(&self) -> &[CatalogChange] {
         &self.changes
     }
 
@@ -381,7 +378,7 @@ impl Catalog {
 
     /// Resolves an inventory tool: as [`Catalog::resolve`], and a name with one catalog
     /// candidate ("Matrix") resolves to it when the tool is declared a communication tool.
-    pub fn resolve_tool(
+    pub(crate) fn resolve_tool(
         &self,
         name: &str,
         vendor: Option<&str>,
@@ -393,12 +390,12 @@ impl Catalog {
     }
 
     /// The system an inventory name resolves to with no vendor context, if one.
-    pub fn lookup(&self, name: &str) -> Option<&System> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<&System> {
         self.resolve(name, None, None).system()
     }
 
     /// Catalog names close to `name`, for "did you mean": never a different product.
-    pub fn suggest(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn suggest(&self, name: &str) -> Vec<&str> {
         self.matcher.suggest(&self.systems, name)
     }
 
@@ -408,6 +405,9 @@ impl Catalog {
         Some((dates.clone().min()?, dates.max()?))
     }
 }
+
+#[cfg(test)]
+mod catalog_tests;
 
 #[cfg(test)]
 mod tests {

@@ -2,13 +2,14 @@
 
 mod apply;
 mod checks;
+mod classify;
 pub(crate) mod condition;
 mod duplicates;
 mod intern;
 mod pattern;
 mod registry;
 pub mod rule;
-pub mod template;
+pub(crate) mod template;
 
 use std::sync::Arc;
 
@@ -19,18 +20,22 @@ use crate::finding::{Finding, ToolRef};
 use crate::inventory::{self, E2eeSetting, Inventory, Problem, Tool};
 use crate::source::{SourceFile, Span};
 use apply::Subject;
+pub(crate) use classify::active_weaker_modes;
+use classify::{COMMUNICATION_CATEGORIES, channels_in_use, notes_say_communication, vocabulary};
 use duplicates::{Duplicate, FirstSeen};
 use intern::Interner;
 use rule::Registry;
 
 /// Ids of the rules whose detection lives in the engine and the loader. Each has a file in
 /// `rules/` (tested, with the policy's own ids in [`crate::policy::ids`]).
-pub mod ids {
+pub(crate) mod ids {
     pub(crate) const INVALID_INVENTORY: &str = "invalid-inventory";
     pub(crate) const UNKNOWN_FIELD: &str = "unknown-field";
     pub(crate) const DUPLICATE_TOOL: &str = "duplicate-tool";
     pub(crate) const EMPTY_INVENTORY: &str = "empty-inventory";
-    pub const BUILTIN: &[&str] = &[
+    /// Every id above, for the test that each has a rule file.
+    #[cfg(test)]
+    pub(crate) const BUILTIN: &[&str] = &[
         INVALID_INVENTORY,
         UNKNOWN_FIELD,
         DUPLICATE_TOOL,
@@ -59,7 +64,7 @@ impl Default for Levels {
 }
 
 impl Levels {
-    pub fn index(&self, name: &str) -> Option<usize> {
+    pub(crate) fn index(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
 
@@ -82,7 +87,7 @@ impl Levels {
 
 /// A tool as classified, for outputs that list every tool (JUnit, reports).
 #[derive(Debug, Clone)]
-pub struct ToolSummary {
+pub(crate) struct ToolSummary {
     /// Shared with the tool's findings ([`ToolRef`]).
     pub name: Arc<str>,
     pub id: Arc<str>,
@@ -125,16 +130,16 @@ impl ToolSummary {
 
 /// Everything the engine needs besides the file.
 pub struct Engine {
-    pub catalog: Arc<Catalog>,
-    pub registry: Registry,
-    pub levels: Levels,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) registry: Registry,
+    pub(crate) levels: Levels,
     /// How the inventories' shape maps onto the model (identity for format v1).
-    pub mapping: inventory::Mapping,
+    pub(crate) mapping: inventory::Mapping,
     /// The policy date, for rules about age (`catalog.stale`).
-    pub today: Date,
+    pub(crate) today: Date,
     /// The config's `allow_empty`: a file that lists no tools is not an `empty-inventory`
     /// finding (a file with keys but no tool list still is).
-    pub allow_empty: bool,
+    pub(crate) allow_empty: bool,
 }
 
 impl Engine {
@@ -150,10 +155,23 @@ impl Engine {
             allow_empty: false,
         })
     }
+
+    /// This engine with other rules: the same catalog, levels, inventory shape and date (the
+    /// rule-file fuzz target runs a company's rule file alone).
+    pub fn with_rules(&self, registry: Registry) -> Engine {
+        Engine {
+            catalog: Arc::clone(&self.catalog),
+            registry,
+            levels: self.levels.clone(),
+            mapping: self.mapping.clone(),
+            today: self.today,
+            allow_empty: self.allow_empty,
+        }
+    }
 }
 
 /// Lints one file tool by tool, so a caller can drop each tool once it is checked.
-pub struct FileLint<'e> {
+pub(crate) struct FileLint<'e> {
     engine: &'e Engine,
     source: Arc<SourceFile>,
     findings: Vec<Finding>,
@@ -169,7 +187,7 @@ pub struct FileLint<'e> {
 impl<'e> FileLint<'e> {
     /// Checks one tool: its data classification, every condition rule (for a suite, on each
     /// component), and duplicates of the tools before it.
-    pub fn tool(&mut self, tool: &Tool) {
+    pub(crate) fn tool(&mut self, tool: &Tool) {
         let engine = self.engine;
         let catalog = &*engine.catalog;
         // The category says it, or (with no category) the notes do.
@@ -294,7 +312,7 @@ impl<'e> FileLint<'e> {
     }
 
     /// Reports a problem the loader found.
-    pub fn problem(&mut self, problem: Problem) {
+    pub(crate) fn problem(&mut self, problem: Problem) {
         let finding = self.engine.problem_finding(&self.source, problem);
         self.findings.push(finding);
     }
@@ -308,7 +326,7 @@ impl<'e> FileLint<'e> {
         self.strings.clear();
     }
 
-    pub fn finish(mut self) -> (Vec<Finding>, Vec<ToolSummary>) {
+    pub(crate) fn finish(mut self) -> (Vec<Finding>, Vec<ToolSummary>) {
         let listed = &self.first.by_system;
         self.findings.extend(
             self.suite_findings
@@ -322,7 +340,7 @@ impl<'e> FileLint<'e> {
 
 impl Engine {
     /// Starts linting one file.
-    pub fn file(&self, source: &Arc<SourceFile>) -> FileLint<'_> {
+    pub(crate) fn file(&self, source: &Arc<SourceFile>) -> FileLint<'_> {
         FileLint {
             engine: self,
             source: Arc::clone(source),
@@ -335,7 +353,7 @@ impl Engine {
     }
 
     /// Lints one loaded inventory: loader problems, per-tool rules and cross-tool checks.
-    pub fn run(
+    pub(crate) fn run(
         &self,
         source: &Arc<SourceFile>,
         inventory: &Inventory,
@@ -365,86 +383,6 @@ impl Engine {
             .map_or_else(|| Arc::from(rule), |r| Arc::clone(&r.info.id));
         Finding::new(id, self.registry.severity(rule), source, span, message)
     }
-}
-
-/// The system's weaker modes that touch a channel in use and that the inventory does not say
-/// are `off` (its field named by the mode's `setting`).
-pub(crate) fn active_weaker_modes<'a>(
-    system: Option<&'a System>,
-    tool: &'a Tool,
-    channels: &'a [Channel],
-) -> impl Iterator<Item = &'a crate::catalog::WeakerMode> + 'a {
-    let is_off = |setting: &str| FieldId::parse(setting).and_then(|f| tool.value(f)) == Some("off");
-    system
-        .into_iter()
-        .flat_map(move |s| s.weaker_modes_in_use(channels, is_off))
-}
-
-/// Phrases that make a tool's notes say it is a communication product. Prose mentions "video"
-/// and "call" in passing (on GitLab's tech stack the bare words flagged YouTube and a pager), so
-/// only phrases that name a product count. Read by `unclassified-tool` (as
-/// `tool.notes_say_communication`) and by the reading of a name with one catalog candidate.
-pub(crate) const NOTES_SAY_COMMUNICATION: &str = r"(?i-u)\b(messenger|messaging (app|platform|service|tool)|instant messag\w*|(live|team|group) chat|chat (app|tool|platform|service)|video ?conferenc\w*|web ?conferenc\w*|conferencing|video calls?|voice calls?|voip|softphone|sms)\b";
-
-/// Whether the tool's notes say it is a communication product ([`NOTES_SAY_COMMUNICATION`]).
-pub(crate) fn notes_say_communication(tool: &Tool) -> bool {
-    static REGEX: std::sync::OnceLock<Option<pattern::RuleRegex>> = std::sync::OnceLock::new();
-    let Some(notes) = tool.value(fields::NOTES) else {
-        return false;
-    };
-    REGEX
-        .get_or_init(|| pattern::builtin(NOTES_SAY_COMMUNICATION))
-        .as_ref()
-        .is_some_and(|regex| regex.is_match(notes))
-}
-
-/// Inventory categories that say a tool is for communication: a name with one catalog
-/// candidate ("Matrix") resolves to it only under one of these.
-pub(crate) const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice"];
-
-/// The constant spelling of a field whose values the loader already checked against `words`.
-fn vocabulary(tool: &Tool, field: FieldId) -> Option<&'static str> {
-    let value = tool.value(field)?;
-    field.vocabulary()?.iter().copied().find(|w| *w == value)
-}
-
-/// The channels the company uses a tool (or a suite's component) for, and those of them the
-/// catalog knows the system offers but has no sourced status for.
-///
-/// As listed in the inventory; else every channel the system offers except backups. A
-/// category that names channels (`voice`) narrows either.
-fn channels_in_use(
-    catalog: &Catalog,
-    tool: &Tool,
-    system: Option<&System>,
-) -> (Vec<Channel>, Vec<Channel>) {
-    let mut channels: Vec<Channel> = match (&tool.channels, system) {
-        (Some(listed), _) => listed.value.iter().map(|c| c.value).collect(),
-        (None, Some(system)) => system
-            .channels
-            .keys()
-            .chain(&system.unknown)
-            .copied()
-            .filter(|c| c.in_default_set())
-            .collect(),
-        (None, None) => Vec::new(),
-    };
-    if let Some(narrow) = tool
-        .value(fields::CATEGORY)
-        .and_then(|c| catalog.category_channels(c))
-    {
-        channels.retain(|c| narrow.contains(c));
-    }
-    channels.sort();
-    channels.dedup();
-    let unknown = system.map_or_else(Vec::new, |s| {
-        channels
-            .iter()
-            .copied()
-            .filter(|c| s.unknown.contains(c))
-            .collect()
-    });
-    (channels, unknown)
 }
 
 #[cfg(test)]

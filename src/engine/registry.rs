@@ -11,7 +11,7 @@ use crate::source::{SourceFile, Span};
 
 /// The rule files embedded at build time: `(file name, contents as JSON)`, sorted by file name.
 /// `build.rs` converts them; `rules/*.yaml` is what people edit.
-pub const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+pub(crate) const EMBEDDED_RULES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// All loaded rules, by id.
 #[derive(Debug, Clone)]
@@ -268,4 +268,80 @@ fn internal_rule_set() -> Result<Option<std::collections::BTreeSet<String>>, Rul
 #[cfg(not(debug_assertions))]
 fn internal_rule_set() -> Result<Option<std::collections::BTreeSet<String>>, RuleError> {
     Ok(None)
+}
+
+// Here rather than in tests/rules.rs: they read the rules' internal parts, which are not public.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rule::is_kebab_case;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_rule_file_loads_with_a_unique_kebab_case_id() {
+        let registry = Registry::embedded().expect("embedded rules load");
+        let ids: Vec<&str> = registry.rules().map(|r| &*r.info.id).collect();
+        assert_eq!(ids.len(), EMBEDDED_RULES.len(), "one rule per file");
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len());
+        for id in &ids {
+            assert!(is_kebab_case(id), "{id}");
+        }
+        for builtin in crate::engine::ids::BUILTIN
+            .iter()
+            .chain(crate::policy::ids::ALL)
+        {
+            assert!(
+                registry.get(builtin).is_some(),
+                "builtin rule {builtin} has no file"
+            );
+        }
+    }
+
+    /// The binary embeds the rules as JSON made by `build.rs`; they must be the YAML files, read the
+    /// way a custom rule file is.
+    #[test]
+    fn embedded_rules_are_the_yaml_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .filter(|p| p.file_name().is_some_and(|n| n != "catalog.yaml"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+                (name, std::fs::read_to_string(&p).unwrap())
+            })
+            .collect();
+        files.sort();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        let embedded_names: Vec<&str> = EMBEDDED_RULES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names, embedded_names,
+            "run `cargo build` after adding a rule"
+        );
+        let from_yaml =
+            Registry::from_files(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap();
+        let embedded = Registry::embedded().unwrap();
+        let shape = |r: &crate::engine::rule::Rule| {
+            format!(
+                "{:?}",
+                (
+                    &r.info,
+                    &r.detection,
+                    &r.escalate,
+                    &r.message,
+                    &r.help,
+                    &r.at,
+                    &r.labels
+                )
+            )
+        };
+        let yaml: Vec<String> = from_yaml.rules().map(shape).collect();
+        let json: Vec<String> = embedded.rules().map(shape).collect();
+        assert_eq!(yaml.len(), json.len());
+        for (yaml, json) in yaml.iter().zip(&json) {
+            assert_eq!(yaml, json);
+        }
+    }
 }

@@ -14,7 +14,7 @@ use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;
 use crate::yaml::span_of;
 
-pub use super::registry::{EMBEDDED_RULES, Registry};
+pub use super::registry::Registry;
 
 /// Where in a tool entry a finding or label points: any field path (`e2ee`, `owner`,
 /// `labels.team`, `extra.cost_center`) or the whole `entry`. Falls back to the tool's name when
@@ -34,7 +34,7 @@ impl Default for Target {
 }
 
 impl Target {
-    pub fn parse(path: &str) -> Result<Target, String> {
+    pub(crate) fn parse(path: &str) -> Result<Target, String> {
         if path == "entry" {
             return Ok(Target::Entry);
         }
@@ -109,7 +109,7 @@ struct LabelSpec {
 
 /// A severity that applies when its condition holds.
 #[derive(Debug, Clone)]
-pub struct Escalation {
+pub(crate) struct Escalation {
     pub when: Condition,
     pub severity: Severity,
 }
@@ -117,14 +117,14 @@ pub struct Escalation {
 /// A secondary label a rule attaches. With `at: channels` it labels each concerned channel
 /// the inventory lists, with `{channel}` set.
 #[derive(Debug, Clone)]
-pub struct LabelRule {
+pub(crate) struct LabelRule {
     pub at: Target,
     pub message: Template,
 }
 
 /// How a rule finds problems.
 #[derive(Debug, Clone)]
-pub enum Detection {
+pub(crate) enum Detection {
     /// In code: the loader or a cross-tool check.
     Builtin,
     /// A condition over one tool; with `per_channel`, over each channel in use.
@@ -156,12 +156,12 @@ pub struct RuleInfo {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub info: RuleInfo,
-    pub detection: Detection,
-    pub escalate: Vec<Escalation>,
-    pub message: Template,
-    pub help: Option<Template>,
+    pub(crate) detection: Detection,
+    pub(crate) escalate: Vec<Escalation>,
+    pub(crate) message: Template,
+    pub(crate) help: Option<Template>,
     pub at: Target,
-    pub labels: Vec<LabelRule>,
+    pub(crate) labels: Vec<LabelRule>,
     /// Where the id is written, for duplicate-id errors.
     pub id_span: Span,
     /// The rule file as written.
@@ -184,7 +184,7 @@ pub(crate) fn rule_error(source: &SourceFile, problem: Located) -> RuleError {
 }
 
 /// Whether an id is lowercase kebab-case (`no-e2ee`).
-pub fn is_kebab_case(id: &str) -> bool {
+pub(crate) fn is_kebab_case(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
@@ -196,7 +196,7 @@ pub fn is_kebab_case(id: &str) -> bool {
 
 impl Rule {
     /// Loads one rule file; every mistake is located in it.
-    pub fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
+    pub(crate) fn parse(source: &Arc<SourceFile>) -> Result<Rule, RuleError> {
         let text = source.text.as_str();
         let spec: RuleSpec = crate::yaml::from_str(text).map_err(|located| {
             rule_error(source, Located::new(located.span, located.message, None))

@@ -41,14 +41,14 @@ enum Piece {
 
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
+pub(crate) struct Template {
     pieces: Vec<Piece>,
 }
 
 impl Template {
     /// Parses `text`; `{{` and `}}` stand for literal braces.
     /// Parses `text`; an error is a message and a help line.
-    pub fn parse(text: &str) -> Result<Template, (String, Option<String>)> {
+    pub(crate) fn parse(text: &str) -> Result<Template, (String, Option<String>)> {
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut chars = text.chars().peekable();
@@ -99,7 +99,7 @@ impl Template {
     }
 
     /// The variables this template uses.
-    pub fn variables(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn variables(&self) -> impl Iterator<Item = &str> {
         self.pieces.iter().filter_map(|p| match p {
             Piece::Var(name) => Some(name.as_str()),
             Piece::Text(_) => None,
@@ -107,7 +107,8 @@ impl Template {
     }
 
     /// Fills the holes; a variable with no value renders as nothing.
-    pub fn render(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
+    #[cfg(test)]
+    pub(crate) fn render(&self, lookup: impl Fn(&str) -> Option<String>) -> String {
         let mut out = String::new();
         self.render_into(&mut out, |name, out| {
             if let Some(value) = lookup(name) {

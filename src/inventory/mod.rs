@@ -1,15 +1,15 @@
 //! The typed inventory model: tools with spans, read from any inventory shape.
 //!
-//! [`mapping`] says how a company's shape maps onto the model, [`stream`] parses a file (streamed
-//! for large lists), and [`loader`] turns YAML nodes into tools. The loader never stops at the
+//! `mapping` says how a company's shape maps onto the model, `stream` parses a file (streamed
+//! for large lists), and `loader` turns YAML nodes into tools. The loader never stops at the
 //! first problem: a wrong type drops that one field, a broken entry drops that one tool, and each
-//! becomes a located [`Problem`] so one run shows them all.
+//! becomes a located `Problem` so one run shows them all.
 
 mod empty;
 mod loader;
 pub(crate) mod mapping;
-pub mod path;
-pub mod preset;
+pub(crate) mod path;
+pub(crate) mod preset;
 mod stream;
 #[cfg(test)]
 mod tests;
@@ -19,27 +19,24 @@ use std::collections::BTreeMap;
 use crate::catalog::Channel;
 use crate::fields::{self, FieldId};
 use crate::source::{Sp, Span};
-pub use loader::ANY_VALUE;
-pub use mapping::{Mapping, ToolsAt, UnknownFields, scalar_key};
-pub use stream::{Loaded, load, load_each, load_mapped};
+pub(crate) use mapping::{Mapping, ToolsAt, UnknownFields, scalar_key};
+pub(crate) use stream::{Loaded, load_each};
+#[cfg(test)]
+pub(crate) use stream::{load, load_mapped};
 /// What the company configured for a tool's end-to-end encryption.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum E2eeSetting {
+pub(crate) enum E2eeSetting {
     Enforced,
     Optional,
     Disabled,
     Unknown,
 }
 
-/// Keys of a tool entry: the field table's names.
-pub fn tool_keys() -> Vec<&'static str> {
-    fields::names()
-}
 /// Keys of the top-level mapping.
 pub(crate) const TOP_KEYS: &[&str] = &["version", "organization", "tools"];
 
 impl E2eeSetting {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             E2eeSetting::Enforced => "enforced",
             E2eeSetting::Optional => "optional",
@@ -47,7 +44,7 @@ impl E2eeSetting {
             E2eeSetting::Unknown => "unknown",
         }
     }
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         [
             E2eeSetting::Enforced,
             E2eeSetting::Optional,
@@ -61,7 +58,7 @@ impl E2eeSetting {
 
 /// One tool entry of an inventory.
 #[derive(Debug, Clone)]
-pub struct Tool {
+pub(crate) struct Tool {
     /// The whole entry, for labels that cover it.
     pub entry: Span,
     pub name: Sp<String>,
@@ -79,7 +76,7 @@ pub struct Tool {
 
 impl Tool {
     /// A tool with only a name, at `entry`.
-    pub fn new(entry: Span, name: Sp<String>) -> Tool {
+    pub(crate) fn new(entry: Span, name: Sp<String>) -> Tool {
         Tool {
             entry,
             id: Sp {
@@ -96,7 +93,7 @@ impl Tool {
     }
 
     /// A text, keyword or level field as written; `name` and `id` always have a value.
-    pub fn get(&self, field: FieldId) -> Option<&Sp<String>> {
+    pub(crate) fn get(&self, field: FieldId) -> Option<&Sp<String>> {
         match field {
             fields::NAME => Some(&self.name),
             fields::ID => Some(&self.id),
@@ -105,7 +102,7 @@ impl Tool {
     }
 
     /// A field's value as text.
-    pub fn value(&self, field: FieldId) -> Option<&str> {
+    pub(crate) fn value(&self, field: FieldId) -> Option<&str> {
         self.get(field).map(|v| v.value.as_str())
     }
 
@@ -120,7 +117,7 @@ impl Tool {
     }
 
     /// What the inventory says was configured (`e2ee:`).
-    pub fn e2ee(&self) -> Option<E2eeSetting> {
+    pub(crate) fn e2ee(&self) -> Option<E2eeSetting> {
         self.value(fields::E2EE).and_then(E2eeSetting::parse)
     }
 
@@ -131,14 +128,14 @@ impl Tool {
 
 /// The inventory of one file (all its YAML documents together).
 #[derive(Debug, Default)]
-pub struct Inventory {
+pub(crate) struct Inventory {
     pub organization: Option<Sp<String>>,
     pub tools: Vec<Tool>,
 }
 
 /// Which built-in check a loader problem belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemKind {
+pub(crate) enum ProblemKind {
     /// `invalid-inventory`
     Invalid,
     /// `unknown-field`
@@ -149,7 +146,7 @@ pub enum ProblemKind {
 
 /// Something wrong with the file itself, found while loading.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub kind: ProblemKind,
     pub span: Span,
     pub message: String,

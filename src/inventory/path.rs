@@ -32,7 +32,7 @@ pub struct ToolsPath {
 
 /// Where a field's value is: `up` enclosing records above the tool (`^` is one), then keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldPath {
+pub(crate) struct FieldPath {
     pub text: String,
     pub up: usize,
     pub keys: Vec<String>,
@@ -117,13 +117,13 @@ pub(crate) fn parse_field(text: &str) -> Result<FieldPath, String> {
 }
 
 /// A tool node found by a tools path, with the records that enclose it, nearest last.
-pub struct Found<'t, 'n> {
+pub(crate) struct Found<'t, 'n> {
     pub node: &'t Node<'n>,
     pub enclosing: Vec<&'t Node<'n>>,
 }
 
 /// The step at which a tools path matched nothing.
-pub struct Miss<'t, 'n> {
+pub(crate) struct Miss<'t, 'n> {
     /// Index of the step in the path.
     pub step: usize,
     /// The first node the step was tried on (where to point).
@@ -136,7 +136,7 @@ pub struct Miss<'t, 'n> {
 
 /// Walks a tools path from `document`: every tool node, or the step that matched nothing.
 /// A key present with an empty list or `null` is a match (no tools there), not a miss.
-pub fn walk<'t, 'n>(
+pub(crate) fn walk<'t, 'n>(
     path: &ToolsPath,
     document: &'t Node<'n>,
 ) -> Result<Vec<Found<'t, 'n>>, Miss<'t, 'n>> {
@@ -199,7 +199,7 @@ pub fn walk<'t, 'n>(
 }
 
 /// The node a field path names, from a tool node and the records enclosing it (nearest last).
-pub fn resolve<'t, 'n>(
+pub(crate) fn resolve<'t, 'n>(
     path: &FieldPath,
     tool: &'t Node<'n>,
     enclosing: &[&'t Node<'n>],

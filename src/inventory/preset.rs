@@ -9,7 +9,7 @@
 pub(crate) const UNSET: &str = "";
 
 /// One preset: where the tools are, which keys feed which fields, and value translations.
-pub struct Preset {
+pub(crate) struct Preset {
     pub name: &'static str,
     /// What shape it reads, for the docs, `--help` and the schema.
     pub about: &'static str,
@@ -92,11 +92,11 @@ pub(crate) const PRESETS: &[Preset] = &[
 ];
 
 /// The preset of this name.
-pub fn find(name: &str) -> Option<&'static Preset> {
+pub(crate) fn find(name: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.name == name)
 }
 
 /// Every preset's name, for did-you-mean and the schema.
-pub fn names() -> Vec<&'static str> {
+pub(crate) fn names() -> Vec<&'static str> {
     PRESETS.iter().map(|p| p.name).collect()
 }

@@ -7,12 +7,14 @@ use crate::source::SourceFile;
 use crate::yaml::{self, Node};
 
 /// Parses and loads one inventory file (format v1), collecting every problem found.
-pub fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
+#[cfg(test)]
+pub(crate) fn load(source: &SourceFile) -> (Inventory, Vec<Problem>) {
     load_mapped(source, &Mapping::default())
 }
 
 /// Parses and loads one inventory file in a company's shape, collecting every problem found.
-pub fn load_mapped(source: &SourceFile, mapping: &Mapping) -> (Inventory, Vec<Problem>) {
+#[cfg(test)]
+pub(crate) fn load_mapped(source: &SourceFile, mapping: &Mapping) -> (Inventory, Vec<Problem>) {
     let mut tools = Vec::new();
     let (mut inventory, problems) = load_each(source, mapping, &mut |loaded| match loaded {
         Loaded::Tool(tool) => tools.push(tool),
@@ -47,7 +49,7 @@ pub(super) const PIPELINE_MIN_BYTES: usize = 1 << 20;
 /// `mapping` says where the tools are and which keys feed which fields (identity for format v1).
 /// One-record-per-file inventories (`ToolsAt::Single`) have no list to stream and are read from
 /// the tree.
-pub fn load_each(
+pub(crate) fn load_each(
     source: &SourceFile,
     mapping: &Mapping,
     on: &mut (dyn FnMut(Loaded) + Send),

@@ -23,12 +23,12 @@ pub use server::Server;
 
 /// How long the server waits for more changes before linting: typing bursts are linted once,
 /// at their last version.
-pub const DEBOUNCE: Duration = Duration::from_millis(8);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(8);
 /// A document that keeps changing is still linted at least this often.
 pub(crate) const MAX_DELAY: Duration = Duration::from_millis(150);
 
 /// Runs the server on standard input and output until `exit` or the end of input.
-pub(crate) fn run_stdio() -> Result<u8, String> {
+pub fn run_stdio() -> Result<u8, String> {
     let settings = crate::policy::Settings::new(crate::date::Date::default_today()?);
     let mut server = Server::new(settings);
     // A reader thread, so the main thread can wait for input with a timeout (the debounce).

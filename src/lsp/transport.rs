@@ -77,7 +77,7 @@ fn shorten(text: &str) -> String {
 }
 
 /// Writes one message body with its header.
-pub fn write(output: &mut impl Write, body: &str) -> io::Result<()> {
+pub(crate) fn write(output: &mut impl Write, body: &str) -> io::Result<()> {
     write!(output, "Content-Length: {}\r\n\r\n{body}", body.len())?;
     output.flush()
 }

@@ -26,7 +26,7 @@ const TRAILING: &[&str] = &[
 ];
 
 /// The columns, in order: one per evidence field of the field table
-/// ([`crate::outcome::evidence_fields`]) between the tool's identity and its verdict.
+/// (`outcome::evidence_fields`) between the tool's identity and its verdict.
 pub fn header() -> Vec<&'static str> {
     let fields = crate::outcome::evidence_fields().map(|f| f.name());
     LEADING
@@ -96,7 +96,7 @@ fn row(tool: &ToolRow) -> Vec<String> {
     .collect()
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write!(out, "{}\r\n", header().join(","))?;
     for tool in &report.tools {
         let mut cells: Vec<String> = row(tool).iter().map(|c| cell(c)).collect();

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::Style;
-pub use super::excerpt::MAX_SNIPPET_LINE;
+#[cfg(test)]
+use super::excerpt::MAX_SNIPPET_LINE;
 use super::excerpt::{CONTEXT_LINES, Excerpt};
 use super::locate::Locator;
 use super::sanitize;
@@ -21,7 +22,7 @@ struct Report {
     severity: miette::Severity,
     message: String,
     help: Option<String>,
-    /// `None` when the primary span cannot be drawn (see [`MAX_SNIPPET_LINE`]).
+    /// `None` when the primary span cannot be drawn (see [`crate::text::excerpt::MAX_SNIPPET_LINE`]).
     source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     /// Labels that point into other files (a config entry), drawn as related diagnostics.

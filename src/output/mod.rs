@@ -5,9 +5,11 @@ pub(crate) mod evidence;
 pub(crate) mod fingerprint;
 pub(crate) mod github;
 pub(crate) mod gitlab;
+#[cfg(test)]
+mod help_links;
 pub(crate) mod html;
-pub mod human;
-pub mod json;
+pub(crate) mod human;
+pub(crate) mod json;
 pub(crate) mod junit;
 pub(crate) mod merged;
 pub(crate) mod oscal;
@@ -22,20 +24,17 @@ use std::io::{self, Write};
 use crate::Outcome;
 pub(crate) use crate::text::{excerpt, locate, sanitize};
 
-/// The project's repository, Cargo.toml's `package.repository` (the one place to change it).
-pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
-
 /// The manual's site (the mdBook under `docs/`), Cargo.toml's `package.homepage`: the one place
 /// to change it.
-pub const MANUAL_URL: &str = env!("CARGO_PKG_HOMEPAGE");
+pub(crate) const MANUAL_URL: &str = env!("CARGO_PKG_HOMEPAGE");
 
 /// Overrides [`docs_url`] at run time, e.g. with an internal mirror of the manual.
-pub const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
+pub(crate) const DOCS_URL_ENV: &str = "E2EE_LINT_DOCS_URL";
 
 /// The manual's base URL, for SARIF `informationUri` and every rule's `helpUri`, with no
 /// trailing `/`: `$E2EE_LINT_DOCS_URL` when set and not blank, else [`MANUAL_URL`]. Read once
 /// per process.
-pub fn docs_url() -> &'static str {
+pub(crate) fn docs_url() -> &'static str {
     static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     URL.get_or_init(|| {
         std::env::var(DOCS_URL_ENV)
@@ -50,7 +49,7 @@ pub fn docs_url() -> &'static str {
 
 /// Where a rule's documentation is: its page in the manual, `rules/<id>.html` (written by
 /// `src/manual.rs`, built by mdBook).
-pub fn rule_help_uri(rule_id: &str) -> String {
+pub(crate) fn rule_help_uri(rule_id: &str) -> String {
     format!("{}/rules/{rule_id}.html", docs_url())
 }
 

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The starter config: valid as written (tested), every key shown, commented.
-pub const STARTER: &str = r#"# e2ee-lint configuration. Reference: the "Configuration" section of the README.
+pub(crate) const STARTER: &str = r#"# e2ee-lint configuration. Reference: the "Configuration" section of the README.
 #
 # Editor completion and validation (yaml-language-server):
 #   e2ee-lint schema config > .e2ee-lint.schema.json
@@ -54,7 +54,7 @@ exceptions:
 
 /// Writes the starter config to `path`; an existing file is left alone (exit 2), and so is a
 /// directory that already has a config under either name (discovery would then find two).
-pub fn run(path: &Path) -> Result<u8, String> {
+pub(crate) fn run(path: &Path) -> Result<u8, String> {
     let name = crate::discover::display_name(path);
     let config_names = crate::policy::discover::NAMES;
     if path

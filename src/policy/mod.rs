@@ -9,16 +9,18 @@
 pub(crate) mod baseline;
 mod candidates;
 pub mod config;
+mod files;
 pub(crate) use crate::confine;
 pub(crate) use crate::discover::parent_dir;
-pub use crate::discover::{normalize, not_text};
+pub(crate) use crate::discover::{normalize, not_text};
 pub(crate) mod discover;
 pub(crate) mod ignores;
-pub mod init;
+pub(crate) mod init;
+mod severity;
 mod sink;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
@@ -28,15 +30,16 @@ use crate::finding::Finding;
 pub use crate::outcome::FailOn;
 use crate::outcome::Inputs;
 use crate::source::SourceFile;
-use crate::suggest::did_you_mean;
 use baseline::Baseline;
 pub(crate) use baseline::RelativeNames;
-pub use baseline::{Recorded, record_baseline};
+pub(crate) use baseline::record_baseline;
 use config::{Config, ConfigError, RuleLevel};
+pub(crate) use files::{read, relative_to};
+use severity::{parse_severity_flags, settable_ids};
 use sink::Sink;
 
 /// Rule ids of the findings the policy itself produces. Each has a file in `rules/`.
-pub mod ids {
+pub(crate) mod ids {
     pub(crate) const EXPIRED_EXCEPTION: &str = "expired-exception";
     pub(crate) const UNUSED_EXCEPTION: &str = "unused-exception";
     pub(crate) const EXCEPTION_EXPIRING: &str = "exception-expiring";
@@ -46,7 +49,7 @@ pub mod ids {
     pub(crate) const EXCEPTION_TOO_LONG: &str = "exception-too-long";
     /// Every `catalog:` change of a config: always reported, never configurable.
     pub(crate) const CATALOG_OVERRIDE: &str = "catalog-override";
-    pub const ALL: &[&str] = &[
+    pub(crate) const ALL: &[&str] = &[
         EXPIRED_EXCEPTION,
         UNUSED_EXCEPTION,
         EXCEPTION_EXPIRING,
@@ -60,7 +63,7 @@ pub mod ids {
     pub(crate) const INVALID_CONFIG: &str = "invalid-config";
 }
 
-pub use crate::outcome::EXPIRING_WITHIN_DAYS;
+pub(crate) use crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// Which config files apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +118,7 @@ impl Settings {
 
 /// Why the policy could not be loaded.
 #[derive(Debug)]
-pub enum Error {
+pub(crate) enum Error {
     /// One line for the user (a bad flag, an unreadable config path).
     Usage(String),
     /// Diagnostics pointing into a config or baseline file.
@@ -127,7 +130,7 @@ pub enum Error {
 /// The policy of one run: the configs that apply to each inventory, the command line's
 /// overrides and the baseline, all validated before any inventory is read.
 #[derive(Debug)]
-pub struct Policy {
+pub(crate) struct Policy {
     settings: Settings,
     cli_levels: BTreeMap<String, RuleLevel>,
     /// Inventories by the config that applies to them; BTreeMap keeps the order stable.
@@ -154,7 +157,11 @@ pub(crate) struct Scope {
 impl Policy {
     /// Finds and loads the config of every inventory, the company's rule files, the flags and
     /// the baseline. `base` holds the built-in rules and those named by `--rules`.
-    pub fn load(paths: &[PathBuf], settings: &Settings, base: &Registry) -> Result<Policy, Error> {
+    pub(crate) fn load(
+        paths: &[PathBuf],
+        settings: &Settings,
+        base: &Registry,
+    ) -> Result<Policy, Error> {
         let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
         let mut finder = discover::Finder::default();
         for path in paths {
@@ -241,7 +248,7 @@ impl Policy {
     }
 
     /// The rules that apply under a config (or with none).
-    pub fn registry(&self, config: Option<&Config>) -> &Registry {
+    pub(crate) fn registry(&self, config: Option<&Config>) -> &Registry {
         config
             .and_then(|c| self.registries.get(&c.source.path))
             .unwrap_or(&self.base)
@@ -294,7 +301,7 @@ impl Policy {
     }
 
     /// Each group of inventories with the config that applies to it.
-    pub fn groups(&self) -> impl Iterator<Item = (Option<&Config>, &[PathBuf])> {
+    pub(crate) fn groups(&self) -> impl Iterator<Item = (Option<&Config>, &[PathBuf])> {
         self.groups.iter().map(|(config, files)| {
             (
                 config.as_ref().and_then(|p| self.configs.get(p)),
@@ -304,7 +311,7 @@ impl Policy {
     }
 
     /// The sink for one group's findings.
-    pub fn sink<'a>(
+    pub(crate) fn sink<'a>(
         &'a self,
         config: Option<&'a Config>,
         registry: &'a Registry,
@@ -335,7 +342,7 @@ impl Policy {
     }
 
     /// `--fail-on`, else the strictest `fail_on` of the configs used, else `error`.
-    pub fn fail_on(&self) -> FailOn {
+    pub(crate) fn fail_on(&self) -> FailOn {
         self.settings.fail_on.unwrap_or_else(|| {
             self.configs
                 .values()
@@ -346,7 +353,7 @@ impl Policy {
     }
 
     /// The policy files this run read, and the policy they set.
-    pub fn inputs(&self) -> Inputs {
+    pub(crate) fn inputs(&self) -> Inputs {
         // Every config file read, the extended ones too: none may be written over.
         let mut config_paths: Vec<PathBuf> = self.configs.keys().cloned().collect();
         // Sets beside the lists keep this linear in the number of files (5,000 rule files).
@@ -444,85 +451,4 @@ impl Policy {
             },
         }
     }
-}
-
-/// The ids a config or `--severity` may set: `invalid-config` is documented like a rule, but it
-/// is no finding.
-fn settable_ids(registry: &Registry) -> Vec<&str> {
-    registry
-        .rules()
-        .map(|r| &*r.info.id)
-        .filter(|id| *id != ids::INVALID_CONFIG && *id != ids::CATALOG_OVERRIDE)
-        .collect()
-}
-
-/// `--severity no-e2ee=warning` flags, validated against the rule ids.
-fn parse_severity_flags(
-    flags: &[String],
-    rule_ids: &[&str],
-) -> Result<BTreeMap<String, RuleLevel>, Error> {
-    let mut levels = BTreeMap::new();
-    for flag in flags {
-        let Some((rule, level)) = flag.split_once('=') else {
-            return Err(Error::Usage(format!(
-                "--severity `{flag}`: expected RULE=LEVEL, e.g. `no-e2ee=warning`"
-            )));
-        };
-        let (rule, level) = (rule.trim(), level.trim());
-        if !rule_ids.contains(&rule) {
-            let hint =
-                did_you_mean(rule, rule_ids).unwrap_or_else(|| "see `e2ee-lint rules`".into());
-            return Err(Error::Usage(format!(
-                "--severity: unknown rule `{rule}`; {hint}"
-            )));
-        }
-        let Some(level) = RuleLevel::parse(level) else {
-            return Err(Error::Usage(format!(
-                "--severity {rule}: unknown level `{level}`; expected one of: error, warning, info, off"
-            )));
-        };
-        levels.insert(rule.to_owned(), level);
-    }
-    Ok(levels)
-}
-
-/// Reads a config or baseline file the user named or discovery found.
-pub fn read(path: &Path, max_size: u64) -> Result<Arc<SourceFile>, String> {
-    let file = crate::discover::read(path, max_size).map_err(|e| e.to_string())?;
-    if let Some(span) = file.invalid_utf8 {
-        return Err(format!(
-            "{}: invalid UTF-8 at byte {}",
-            file.source.name, span.offset
-        ));
-    }
-    if let Some(at) = not_text(&file.source.text) {
-        return Err(format!(
-            "{}: not a text file (a NUL byte at byte {at}); its content is not shown",
-            file.source.name
-        ));
-    }
-    Ok(Arc::new(file.source))
-}
-
-/// `path` relative to the (normalized) directory `dir`, with `/` separators and `..` where it
-/// is not below `dir`; `fallback` for standard input, or on another drive.
-pub(crate) fn relative_to(dir: &Path, path: &Path, fallback: &str) -> String {
-    if path == Path::new(crate::discover::STDIN) {
-        return fallback.to_owned();
-    }
-    let path = normalize(path);
-    let (mut from, mut to) = (dir.components().peekable(), path.components().peekable());
-    if from.peek() != to.peek() {
-        return fallback.to_owned(); // no common root (another drive)
-    }
-    while from.peek().is_some() && from.peek() == to.peek() {
-        from.next();
-        to.next();
-    }
-    let mut relative = PathBuf::new();
-    for _ in from {
-        relative.push("..");
-    }
-    relative.extend(to);
-    crate::discover::display_name(&relative)
 }

@@ -179,3 +179,11 @@ pub fn shared_data_with(relative: &str, required: bool) -> Option<PathBuf> {
     let _ = writeln!(std::io::stderr(), "skipped: {} not found", path.display());
     None
 }
+
+/// The starter config exactly as `e2ee-lint init` writes it.
+pub fn starter_config() -> String {
+    let dir = repo();
+    let out = e2ee_lint_in(dir.path(), &["init"], &[]);
+    assert_eq!(out.code, 0, "init: {}", out.stderr);
+    std::fs::read_to_string(dir.path().join("e2ee-lint.yaml")).expect("init wrote the file")
+}

@@ -18,12 +18,12 @@ pub struct Exception {
     pub source: Arc<SourceFile>,
     /// The first line of the list entry, where `unused-exception` points.
     pub entry: Span,
-    pub tool: Sp<String>,
-    pub rule: Sp<String>,
+    pub(crate) tool: Sp<String>,
+    pub(crate) rule: Sp<String>,
     pub reason: String,
     pub approved_by: String,
     pub ticket: Option<String>,
-    pub expires: Sp<Date>,
+    pub(crate) expires: Sp<Date>,
     /// Inventory paths (relative to the config's directory) this exception is limited to.
     pub files: Vec<glob::Pattern>,
 }

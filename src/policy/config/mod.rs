@@ -5,7 +5,7 @@
 //! verdict nobody wrote.
 //!
 //! A config may `extends:` others (a shared policy); [`load`] resolves the chain and merges it
-//! into one [`Config`], remembering where each value came from ([`Shown`]).
+//! into one [`Config`], remembering where each value came from (`Shown`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -30,8 +30,8 @@ mod load;
 mod node_de;
 mod show;
 
-pub use exception::Exception;
-pub use show::{Shown, render as show};
+pub(crate) use exception::Exception;
+pub(crate) use show::{Shown, render as show};
 
 /// Keys of the top-level mapping, in the order the README documents them.
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -82,7 +82,7 @@ pub enum RuleLevel {
 }
 
 impl RuleLevel {
-    pub fn parse(s: &str) -> Option<RuleLevel> {
+    pub(crate) fn parse(s: &str) -> Option<RuleLevel> {
         match s {
             "off" => Some(RuleLevel::Off),
             "error" => Some(RuleLevel::On(Severity::Error)),

@@ -1,4 +1,11 @@
-//! The `e2ee-lint` binary: parse arguments, run, exit. Everything else is in the library.
+//! The `e2ee-lint` binary: parse arguments, run, exit. It owns the command line (`cli`), the
+//! dispatch to the library's commands (`app`) and the completions and man pages drawn from the
+//! command line (`generate`); everything else is in the library, reached through its public
+//! items only.
+
+mod app;
+mod cli;
+mod generate;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -30,7 +37,7 @@ fn main() -> ExitCode {
     if std::env::var_os("E2EE_LINT_INTERNAL_TEST_PANIC").is_some() {
         panic!("E2EE_LINT_INTERNAL_TEST_PANIC is set");
     }
-    let cli = match e2ee_lint::cli::Cli::try_parse() {
+    let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -40,5 +47,5 @@ fn main() -> ExitCode {
             });
         }
     };
-    ExitCode::from(e2ee_lint::app::run(cli))
+    ExitCode::from(app::run(cli))
 }

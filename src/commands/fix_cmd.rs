@@ -4,17 +4,22 @@
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::{line, request};
-use crate::cli::CheckArgs;
+use super::CheckOptions;
+use super::line;
 use crate::output::Format;
-use crate::pipeline::{self, Error};
+use crate::pipeline::{self, Error, Request};
 use crate::{Outcome, discover, fix};
 
 /// The outcome of the run `args` ask for: the pipeline over the paths, or, with
 /// `--stdin-filename`, over standard input named by that path.
-pub(super) fn outcome(args: &CheckArgs) -> Result<Result<Outcome, Error>, String> {
-    let request = request(args)?;
-    let reads_stdin = args.paths.iter().any(|p| p == Path::new(discover::STDIN));
+pub(super) fn outcome(
+    request: &Request,
+    args: &CheckOptions,
+) -> Result<Result<Outcome, Error>, String> {
+    let reads_stdin = request
+        .paths
+        .iter()
+        .any(|p| p == Path::new(discover::STDIN));
     if (args.fix || args.diff) && reads_stdin && args.stdin_filename.is_none() {
         return Err(format!(
             "--{} on standard input needs --stdin-filename PATH: the path finds the config \
@@ -29,15 +34,15 @@ pub(super) fn outcome(args: &CheckArgs) -> Result<Result<Outcome, Error>, String
                 if args.fix { "fix" } else { "diff" }
             ));
         }
-        return Ok(pipeline::check(&request));
+        return Ok(pipeline::check(request));
     };
-    if !(args.paths.is_empty() || args.paths == [PathBuf::from(discover::STDIN)]) {
+    if !(request.paths.is_empty() || request.paths == [PathBuf::from(discover::STDIN)]) {
         return Err("--stdin-filename names standard input: pass `-` or no path".into());
     }
     if (args.fix || args.diff) && args.format != Format::Human {
         return Err("--fix and --diff with standard input write standard output; drop --format, or write it with --output FORMAT=PATH".into());
     }
-    let text = read_stdin(args.max_file_size)?;
+    let text = read_stdin(request.settings.max_file_size)?;
     Ok(pipeline::check_document(path, text, &request.settings))
 }
 
@@ -63,8 +68,12 @@ fn read_stdin(max_size: u64) -> Result<String, String> {
 
 /// Plans the fixes of every file of `outcome` and prints (`--diff`) or applies (`--fix`) them.
 /// Returns the outcome to report: after `--fix`, the run again over the fixed files.
-pub(super) fn apply(args: &CheckArgs, outcome: Outcome) -> Result<Outcome, String> {
-    let settings = request(args)?.settings;
+pub(super) fn apply(
+    request: &Request,
+    args: &CheckOptions,
+    outcome: Outcome,
+) -> Result<Outcome, String> {
+    let settings = &request.settings;
     let mut fixed_files = 0;
     let mut fixes = 0;
     let mut failed = Vec::new();
@@ -81,7 +90,7 @@ pub(super) fn apply(args: &CheckArgs, outcome: Outcome) -> Result<Outcome, Strin
         let planned = if quick.is_empty() {
             fix::Planned::default()
         } else {
-            fix::plan(&file.source.path, &file.source.text, &settings).map_err(usage)?
+            fix::plan(&file.source.path, &file.source.text, settings).map_err(usage)?
         };
         let Some(new) = planned.text else {
             if from_stdin && args.fix {
@@ -136,12 +145,12 @@ pub(super) fn apply(args: &CheckArgs, outcome: Outcome) -> Result<Outcome, Strin
     ));
     if let (Some(text), Some(path)) = (stdin_text, &args.stdin_filename) {
         print(&text)?;
-        return pipeline::check_document(path, text, &settings).map_err(usage);
+        return pipeline::check_document(path, text, settings).map_err(usage);
     }
     let mut outcome = if fixed_files == 0 {
         outcome
     } else {
-        pipeline::check(&request(args)?).map_err(usage)?
+        pipeline::check(request).map_err(usage)?
     };
     outcome.path_errors.extend(skipped);
     Ok(outcome)

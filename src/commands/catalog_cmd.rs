@@ -4,14 +4,24 @@
 //! file there may add systems and override statuses (`catalog:`), and those are marked.
 
 use crate::catalog::{Catalog, Channel, Confidence, Match, System};
-use crate::cli::CatalogFormat;
 
 use super::{config_errors, config_for_cwd, print_stdout};
 use crate::output::Style;
 use crate::policy::ConfigChoice;
 
+/// How `catalog` prints the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CatalogFormat {
+    /// A compact table (or one entry in full, with a NAME).
+    Table,
+    /// `{"version": 1, "systems": [...]}`, every field of every entry.
+    Json,
+    /// The README's catalog table.
+    Markdown,
+}
+
 /// The version of `catalog --format json`; bumped on any incompatible change.
-pub const JSON_VERSION: u32 = 1;
+const JSON_VERSION: u32 = 1;
 
 pub(super) fn run(
     name: Option<&str>,
@@ -82,7 +92,7 @@ fn json(systems: &[&System]) -> Result<String, String> {
 use crate::manual::cell_text;
 
 /// The catalog table as Markdown, one row per system (`catalog --format markdown`).
-pub fn markdown(systems: &[&System]) -> String {
+fn markdown(systems: &[&System]) -> String {
     crate::manual::catalog_table(systems, false)
 }
 

@@ -1,7 +1,5 @@
-//! The documentation commands: `rules`, `explain` and `catalog`, and the README's generated
-//! rules section.
+//! The documentation commands: `rules` and `explain`.
 
-use crate::cli::RulesFormat;
 use crate::engine::rule::{Registry, RuleInfo};
 use crate::suggest::did_you_mean;
 
@@ -34,6 +32,15 @@ fn registry_here(
         .map_err(|errors| super::rule_errors(&errors, style, "no rule is shown")))
 }
 
+/// How `rules` prints the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RulesFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// The README's rule table.
+    Markdown,
+}
+
 pub(super) fn rules(
     format: RulesFormat,
     rule_files: &[std::path::PathBuf],
@@ -52,7 +59,7 @@ pub(super) fn rules(
 }
 
 /// The rule table as aligned columns.
-pub fn rules_table(rules: &[RuleInfo]) -> String {
+fn rules_table(rules: &[RuleInfo]) -> String {
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = format!("{:width$}  {:8}  SUMMARY\n", "RULE", "SEVERITY");
     for rule in rules {
@@ -67,7 +74,7 @@ pub fn rules_table(rules: &[RuleInfo]) -> String {
 }
 
 /// The README's rules section: a table, then each rule's documentation (tested to match).
-pub fn rules_markdown(rules: &[RuleInfo]) -> String {
+fn rules_markdown(rules: &[RuleInfo]) -> String {
     let mut out = String::from("| rule | default severity | summary |\n|---|---|---|\n");
     for rule in rules {
         out.push_str(&format!(
@@ -113,7 +120,7 @@ pub(super) fn explain(
 }
 
 /// A rule's documentation as `explain` prints it.
-pub fn explain_text(rule: &RuleInfo) -> String {
+fn explain_text(rule: &RuleInfo) -> String {
     let mut out = format!("{} ({})\n\n{}\n\n", rule.id, rule.severity, rule.summary);
     for escalation in &rule.escalations {
         out.push_str(&format!(

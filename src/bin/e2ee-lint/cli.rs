@@ -2,8 +2,10 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::output::Format;
-use crate::policy::FailOn;
+use e2ee_lint::commands::{CatalogFormat, OutputTarget, RulesFormat};
+use e2ee_lint::output::Format;
+use e2ee_lint::policy::FailOn;
+use e2ee_lint::schema::SchemaKind;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,7 +84,7 @@ pub enum Command {
         rules: Vec<std::path::PathBuf>,
         /// The policy date for date-dependent rules, as YYYY-MM-DD [default: today in UTC].
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        today: Option<crate::date::Date>,
+        today: Option<e2ee_lint::date::Date>,
     },
     /// Write a commented starter config (refuses to overwrite an existing file).
     Init {
@@ -110,12 +112,6 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaKind {
-    Inventory,
-    Config,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Inventory files, directories (searched for *.yaml and *.yml) or glob patterns.
@@ -139,7 +135,7 @@ pub struct CheckArgs {
     pub fail_on: Option<FailOn>,
 
     /// Refuse files larger than this many bytes.
-    #[arg(long, default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
+    #[arg(long, default_value_t = e2ee_lint::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
     pub max_file_size: u64,
 
     /// Also run the rules in this rule file (the built-in format; repeatable). A config's
@@ -174,7 +170,7 @@ pub struct CheckArgs {
     /// The date exceptions expire against, as YYYY-MM-DD [default: the UTC date of
     /// `SOURCE_DATE_EPOCH` when it is set, else today in UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub today: Option<crate::date::Date>,
+    pub today: Option<e2ee_lint::date::Date>,
 
     /// Do not apply inline `# e2ee-lint: ignore[...]` comments (config exceptions still apply).
     #[arg(long)]
@@ -253,19 +249,13 @@ pub struct MergeArgs {
     pub organization: Option<String>,
 
     /// Refuse report files larger than this many bytes.
-    #[arg(long, default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
+    #[arg(long, default_value_t = e2ee_lint::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
     pub max_file_size: u64,
 }
 
-fn parse_date(text: &str) -> Result<crate::date::Date, String> {
-    crate::date::Date::parse(text).ok_or_else(|| format!("`{text}` is not a date as YYYY-MM-DD"))
-}
-
-/// One `--output FORMAT=PATH`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputTarget {
-    pub format: Format,
-    pub path: std::path::PathBuf,
+fn parse_date(text: &str) -> Result<e2ee_lint::date::Date, String> {
+    e2ee_lint::date::Date::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a date as YYYY-MM-DD"))
 }
 
 fn parse_output(value: &str) -> Result<OutputTarget, String> {
@@ -298,22 +288,4 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CatalogFormat {
-    /// A compact table (or one entry in full, with a NAME).
-    Table,
-    /// `{"version": 1, "systems": [...]}`, every field of every entry.
-    Json,
-    /// The README's catalog table.
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RulesFormat {
-    /// Aligned columns for a terminal.
-    Table,
-    /// The README's rule table.
-    Markdown,
 }

@@ -13,13 +13,27 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{error_line, exit};
-use crate::cli::MergeArgs;
 use crate::discover;
 use crate::merge::{InputError, Merger};
 use crate::output::evidence::Report;
 use crate::output::{self, Format, Style};
 use crate::source::display_name;
 use crate::write::{self, Target};
+
+/// What `merge` reads and writes.
+#[derive(Debug, Clone)]
+pub struct MergeOptions {
+    /// The `report-json` files of the runs.
+    pub reports: Vec<std::path::PathBuf>,
+    /// The format on standard output.
+    pub format: Format,
+    /// More formats, each to its file.
+    pub outputs: Vec<super::OutputTarget>,
+    /// The organization's name in the merged report's header.
+    pub organization: Option<String>,
+    /// Reports larger than this many bytes are refused.
+    pub max_file_size: u64,
+}
 
 /// The formats a merged report renders: the evidence formats.
 const EVIDENCE: &[Format] = &[
@@ -40,7 +54,7 @@ fn render(format: Format, report: &Report, out: &mut dyn Write) -> io::Result<()
     }
 }
 
-pub fn run(args: &MergeArgs, style: Style) -> Result<u8, String> {
+pub(super) fn run(args: &MergeOptions, style: Style) -> Result<u8, String> {
     let formats = std::iter::once(args.format).chain(args.outputs.iter().map(|t| t.format));
     for format in formats {
         if !EVIDENCE.contains(&format) {

@@ -31,7 +31,7 @@ pub fn run_manpage(dir: Option<&Path>) -> Result<u8, String> {
             for path in written {
                 eprintln!("wrote {}", path.display());
             }
-            Ok(crate::status::exit::OK)
+            Ok(e2ee_lint::status::exit::OK)
         }
         None => {
             let mut text = Vec::new();
@@ -43,9 +43,9 @@ pub fn run_manpage(dir: Option<&Path>) -> Result<u8, String> {
 
 fn print_stdout(bytes: &[u8]) -> Result<u8, String> {
     match io::stdout().lock().write_all(bytes) {
-        Ok(()) => Ok(crate::status::exit::OK),
+        Ok(()) => Ok(e2ee_lint::status::exit::OK),
         // A reader that stops early (`| head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(crate::status::exit::OK),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(e2ee_lint::status::exit::OK),
         Err(e) => Err(format!("cannot write output: {e}")),
     }
 }

@@ -4,16 +4,44 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use super::OutputTarget;
 use super::{error_line, exit, exit_code, line};
-use crate::cli::{CheckArgs, OutputTarget};
 use crate::output::{self, Format, Style};
-use crate::pipeline;
+use crate::pipeline::{self, Request};
 use crate::write::{self, FileId, Target};
 use crate::{Outcome, discover, policy};
 
-pub(super) fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
-    let mut outcome = match super::fix_cmd::outcome(args)? {
-        Ok(outcome) if args.fix || args.diff => super::fix_cmd::apply(args, outcome)?,
+/// What `check` does besides running the pipeline: the outputs, the baseline to write, fixes,
+/// standard input's name and the evidence reports' context.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Standard output's format (`human` draws on standard error).
+    pub format: Format,
+    /// More formats, each to its file (`-`: standard output).
+    pub outputs: Vec<OutputTarget>,
+    /// Write the open findings as a baseline to this file.
+    pub write_baseline: Option<std::path::PathBuf>,
+    /// Apply the safe fixes in place.
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff.
+    pub diff: bool,
+    /// Standard input is this file: its path finds the config and names it.
+    pub stdin_filename: Option<std::path::PathBuf>,
+    /// The framework whose controls the evidence reports show.
+    pub framework: Option<String>,
+    /// An earlier `report-json` to compare with.
+    pub since: Option<std::path::PathBuf>,
+    /// The commit the evidence is about (else `GITHUB_SHA`, `CI_COMMIT_SHA`).
+    pub evidence_commit: Option<String>,
+    /// The organization the evidence is about.
+    pub organization: Option<String>,
+    /// The repository the evidence is about (else `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`).
+    pub repository: Option<String>,
+}
+
+pub(super) fn check(request: &Request, args: &CheckOptions, style: Style) -> Result<u8, String> {
+    let mut outcome = match super::fix_cmd::outcome(request, args)? {
+        Ok(outcome) if args.fix || args.diff => super::fix_cmd::apply(request, args, outcome)?,
         Ok(outcome) => outcome,
         Err(pipeline::Error::Usage(message)) => return Err(message),
         Err(pipeline::Error::Config(errors)) => {
@@ -24,10 +52,10 @@ pub(super) fn check(args: &CheckArgs, style: Style) -> Result<u8, String> {
         }
     };
     check_targets(args, &outcome)?;
-    evidence_context(args, &mut outcome)?;
+    evidence_context(args, request.settings.max_file_size, &mut outcome)?;
     let mut failed = false;
     if let Some(path) = &args.write_baseline {
-        failed |= !write_baseline(path, &mut outcome, args.max_file_size);
+        failed |= !write_baseline(path, &mut outcome, request.settings.max_file_size);
     }
     let stdout = if args.format == Format::Human {
         failed |= !emit(Stream::Stderr, args.format, &outcome, style);
@@ -141,7 +169,7 @@ fn stdout_closed() -> bool {
 /// Refuses, before anything is written, an output that is an input (inventory, standard
 /// input, config, baseline), two outputs that are one file, and two writers of standard
 /// output.
-fn check_targets(args: &CheckArgs, outcome: &Outcome) -> Result<(), String> {
+fn check_targets(args: &CheckOptions, outcome: &Outcome) -> Result<(), String> {
     let mut to_stdout = args
         .outputs
         .iter()
@@ -261,7 +289,11 @@ fn format_name(format: Format) -> String {
 
 /// What only the command line knows, for evidence reports: the commit, the framework to show
 /// and the earlier report to compare with. Fails before anything is written.
-fn evidence_context(args: &CheckArgs, outcome: &mut Outcome) -> Result<(), String> {
+fn evidence_context(
+    args: &CheckOptions,
+    max_file_size: u64,
+    outcome: &mut Outcome,
+) -> Result<(), String> {
     use crate::outcome::InputKind;
     use crate::output::evidence::{self, Previous};
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -287,7 +319,7 @@ fn evidence_context(args: &CheckArgs, outcome: &mut Outcome) -> Result<(), Strin
         outcome.evidence.framework = Some(name.clone());
     }
     if let Some(path) = &args.since {
-        let read = discover::read(path, args.max_file_size).map_err(|e| e.to_string())?;
+        let read = discover::read(path, max_file_size).map_err(|e| e.to_string())?;
         let name = read.source.name.clone();
         let previous =
             Previous::parse(&read.source.text).map_err(|e| format!("--since {name}: {e}"))?;

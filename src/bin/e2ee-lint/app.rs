@@ -1,0 +1,139 @@
+//! Runs a parsed command line: picks standard error's style, turns the arguments into the
+//! library's request and options, calls the command, and prints its one error line (exit 2).
+
+use std::io::{self, IsTerminal};
+
+use e2ee_lint::Request;
+use e2ee_lint::commands::{self, CheckOptions, MergeOptions};
+use e2ee_lint::date::Date;
+use e2ee_lint::output::Style;
+use e2ee_lint::policy::{ConfigChoice, Settings};
+use e2ee_lint::status::{error_line, exit};
+
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, MergeArgs};
+
+/// Runs the command; every error the user can cause is printed here as one line.
+pub fn run(cli: Cli) -> u8 {
+    let style = stderr_style(cli.color);
+    let result = match cli.command {
+        Command::Check(args) => {
+            request(&args).and_then(|request| commands::check(&request, &options(*args), style))
+        }
+        Command::Merge(args) => commands::merge(&merge_options(*args), style),
+        Command::Rules { format, rules } => commands::rules(format, &rules, style),
+        Command::Explain { rule, rules } => commands::explain(&rule, &rules, style),
+        Command::Catalog {
+            name,
+            format,
+            config,
+            isolated,
+        } => commands::catalog(
+            name.as_deref(),
+            format,
+            &config_choice(config, isolated),
+            style,
+        ),
+        Command::Config { show, config } => {
+            commands::config(show, &config_choice(config, false), style)
+        }
+        Command::TestRules {
+            paths,
+            rules,
+            today,
+        } => commands::test_rules(&paths, &rules, today, style),
+        Command::Init { path } => commands::init(&path),
+        Command::Schema { which } => commands::schema(which),
+        Command::Completions { shell } => crate::generate::run_completions(shell),
+        Command::Server => e2ee_lint::lsp::run_stdio(),
+        Command::Manpage { dir } => crate::generate::run_manpage(dir.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            error_line(&message);
+            exit::USAGE
+        }
+    }
+}
+
+/// Chooses colours and drawing for standard error.
+fn stderr_style(choice: ColorChoice) -> Style {
+    let terminal = io::stderr().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color,
+    };
+    let width = if terminal {
+        terminal_width().unwrap_or(Style::PLAIN.width)
+    } else {
+        Style::PLAIN.width
+    };
+    Style {
+        color,
+        unicode: terminal || choice == ColorChoice::Always,
+        width,
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok()?.parse().ok()
+}
+
+/// Which config applies, from `--config` and `--isolated`.
+fn config_choice(config: Option<std::path::PathBuf>, isolated: bool) -> ConfigChoice {
+    match (config, isolated) {
+        (Some(path), _) => ConfigChoice::Path(path),
+        (None, true) => ConfigChoice::Isolated,
+        (None, false) => ConfigChoice::Discover,
+    }
+}
+
+/// The pipeline's request for `check`'s arguments; fails on a bad `SOURCE_DATE_EPOCH`.
+fn request(args: &CheckArgs) -> Result<Request, String> {
+    Ok(Request {
+        paths: args.paths.clone(),
+        settings: Settings {
+            config: config_choice(args.config.clone(), args.isolated),
+            severity: args.severity.clone(),
+            fail_on: args.fail_on,
+            // Reproducible builds' convention for "now", then the clock.
+            today: args.today.map_or_else(Date::default_today, Ok)?,
+            no_ignores: args.no_ignores,
+            no_exceptions: args.no_exceptions,
+            baseline: args.baseline.clone(),
+            max_file_size: args.max_file_size,
+            rule_files: args.rules.clone(),
+            allow_outside: args.allow_outside.clone(),
+            no_catalog_overrides: args.no_catalog_overrides,
+        },
+    })
+}
+
+/// `check`'s arguments beyond the request.
+fn options(args: CheckArgs) -> CheckOptions {
+    CheckOptions {
+        format: args.format,
+        outputs: args.outputs,
+        write_baseline: args.write_baseline,
+        fix: args.fix,
+        diff: args.diff,
+        stdin_filename: args.stdin_filename,
+        framework: args.framework,
+        since: args.since,
+        evidence_commit: args.evidence_commit,
+        organization: args.organization,
+        repository: args.repository,
+    }
+}
+
+fn merge_options(args: MergeArgs) -> MergeOptions {
+    MergeOptions {
+        reports: args.reports,
+        format: args.format,
+        outputs: args.outputs,
+        organization: args.organization,
+        max_file_size: args.max_file_size,
+    }
+}
