@@ -15,10 +15,10 @@ use crate::discover::normalize;
 
 /// The directories outside the repository that the command line allows (`--allow-outside`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Allowed(Vec<PathBuf>);
+pub(crate) struct Allowed(Vec<PathBuf>);
 
 impl Allowed {
-    pub fn new(paths: &[PathBuf]) -> Allowed {
+    pub(crate) fn new(paths: &[PathBuf]) -> Allowed {
         Allowed(paths.to_vec())
     }
 
@@ -39,7 +39,7 @@ impl Allowed {
 
 /// The repository root of a config file: the nearest directory at or above the file's own that
 /// holds `.git`, else that directory; absolute and normalized.
-pub fn repository_root(config: &Path) -> PathBuf {
+pub(crate) fn repository_root(config: &Path) -> PathBuf {
     let dir = crate::discover::parent_dir(config);
     dir.ancestors()
         .find(|d| d.join(".git").exists())
@@ -48,7 +48,7 @@ pub fn repository_root(config: &Path) -> PathBuf {
 
 /// Why a named path was refused: one sentence, and a help line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
+pub(crate) struct Refused {
     pub message: String,
     pub help: String,
 }
@@ -65,7 +65,7 @@ fn refused(message: String) -> Refused {
 /// Resolves `written`, as the config at `from` writes it, to the path to read (relative to the
 /// config's directory, as the user spelled it). Refuses absolute paths, `..` above the
 /// repository root, and symlinks leading out of it, unless `allowed` covers the target.
-pub fn resolve(from: &Path, written: &str, allowed: &Allowed) -> Result<PathBuf, Refused> {
+pub(crate) fn resolve(from: &Path, written: &str, allowed: &Allowed) -> Result<PathBuf, Refused> {
     let root = repository_root(from);
     let relative = Path::new(written);
     let path = if relative.is_absolute() || relative.has_root() {
@@ -107,7 +107,7 @@ pub fn resolve(from: &Path, written: &str, allowed: &Allowed) -> Result<PathBuf,
 /// Checks a glob pattern before it is expanded: its literal part (the components before the
 /// first wildcard) must resolve inside the root, and no `..` may follow a wildcard, so that the
 /// walk never starts above the repository. Returns the pattern joined to the config's directory.
-pub fn glob_pattern(from: &Path, pattern: &str, allowed: &Allowed) -> Result<String, Refused> {
+pub(crate) fn glob_pattern(from: &Path, pattern: &str, allowed: &Allowed) -> Result<String, Refused> {
     let is_wild = |s: &str| s.contains(['*', '?', '[', '{']);
     let mut literal = PathBuf::new();
     let mut wild = false;
@@ -154,7 +154,7 @@ pub fn glob_pattern(from: &Path, pattern: &str, allowed: &Allowed) -> Result<Str
 }
 
 /// Whether one file a glob matched is still inside the root (a symlink may lead out).
-pub fn glob_match(from: &Path, found: &Path, allowed: &Allowed) -> bool {
+pub(crate) fn glob_match(from: &Path, found: &Path, allowed: &Allowed) -> bool {
     let root = repository_root(from);
     let Ok(target) = std::fs::canonicalize(found) else {
         return false;

@@ -16,19 +16,19 @@ use crate::finding::Severity;
 use crate::outcome::ToolSummary;
 
 /// Inventory categories that make a tool a communication tool.
-pub const COMMUNICATION_CATEGORIES: &[&str] =
+pub(crate) const COMMUNICATION_CATEGORIES: &[&str] =
     &["messaging", "video-conferencing", "voice", "email"];
 
 /// The rules whose findings say a tool could not be classified or read.
-pub const UNCLASSIFIED: &str = "unclassified-tool";
-pub const AMBIGUOUS: &str = "ambiguous-tool";
-pub const INVALID: &str = crate::outcome::rule_ids::INVALID_INVENTORY;
+pub(crate) const UNCLASSIFIED: &str = "unclassified-tool";
+pub(crate) const AMBIGUOUS: &str = "ambiguous-tool";
+pub(crate) const INVALID: &str = crate::outcome::rule_ids::INVALID_INVENTORY;
 const EMPTY: &str = crate::outcome::rule_ids::EMPTY_INVENTORY;
 
 /// The rules a tool's E2EE verdict rests on: with one of them off, a channel with no E2EE
 /// (`no-e2ee`), one where E2EE must be switched on (`e2ee-not-enforced`) or one the inventory
 /// says is off (`e2ee-disabled`) would pass unseen, so no catalog tool counts as judged.
-pub const VERDICT_RULES: &[&str] = &["no-e2ee", "e2ee-not-enforced", "e2ee-disabled"];
+pub(crate) const VERDICT_RULES: &[&str] = &["no-e2ee", "e2ee-not-enforced", "e2ee-disabled"];
 
 /// Why a tool is, or is not, in the scope of the E2EE policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,7 +74,7 @@ impl ToolScope {
 }
 
 /// The reason a not-applicable tool is out of scope, as every format words it.
-pub fn reason(tool: &ToolSummary, scope: Scope) -> Option<String> {
+pub(crate) fn reason(tool: &ToolSummary, scope: Scope) -> Option<String> {
     match scope {
         Scope::OtherCategory => Some(format!(
             "category `{}` is not a communication category; no catalog match",

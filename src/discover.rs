@@ -19,7 +19,7 @@ use crate::source::{SourceFile, Span};
 pub(crate) use crate::source::display_name;
 
 /// Patterns read when `check` is given no path, relative to the working directory.
-pub const DEFAULT_PATTERNS: &[&str] = &[
+pub(crate) const DEFAULT_PATTERNS: &[&str] = &[
     "inventory.yaml",
     "inventory.yml",
     "inventories/**/*.yaml",
@@ -118,7 +118,7 @@ fn identity(path: &Path) -> Option<PathBuf> {
 /// A file named directly is read whatever its extension; directories are walked for
 /// `*.yaml`/`*.yml`; an argument that does not exist but contains `*`, `?` or `[` is a glob
 /// pattern. See the module documentation for what a walk skips.
-pub fn discover<S: AsRef<OsStr>>(args: &[S]) -> (Vec<PathBuf>, Vec<PathError>) {
+pub(crate) fn discover<S: AsRef<OsStr>>(args: &[S]) -> (Vec<PathBuf>, Vec<PathError>) {
     let mut found = Found::default();
     for arg in args {
         let path = Path::new(arg.as_ref());
@@ -148,7 +148,7 @@ pub fn discover<S: AsRef<OsStr>>(args: &[S]) -> (Vec<PathBuf>, Vec<PathError>) {
 }
 
 /// Files matched by the default patterns (no error when nothing matches; the caller decides).
-pub fn discover_default() -> (Vec<PathBuf>, Vec<PathError>) {
+pub(crate) fn discover_default() -> (Vec<PathBuf>, Vec<PathError>) {
     let mut found = Found::default();
     for pattern in DEFAULT_PATTERNS {
         if has_glob_chars(pattern) {
@@ -272,7 +272,7 @@ fn expand_glob(pattern: &str, found: &mut Found, required: bool) {
 }
 
 /// "permission denied" rather than "Permission denied (os error 13)".
-pub fn io_message(error: &std::io::Error) -> String {
+pub(crate) fn io_message(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match error.kind() {
         ErrorKind::NotFound => "no such file or directory".into(),
@@ -285,7 +285,7 @@ pub fn io_message(error: &std::io::Error) -> String {
 }
 
 /// A file read for linting, plus the located problem if its bytes are not UTF-8.
-pub struct ReadFile {
+pub(crate) struct ReadFile {
     pub source: SourceFile,
     pub invalid_utf8: Option<Span>,
 }
@@ -294,17 +294,17 @@ pub struct ReadFile {
 const MAX_ADDRESSABLE: u64 = u32::MAX as u64;
 
 /// The path argument that means standard input (`cat inventory.yaml | e2ee-lint check -`).
-pub const STDIN: &str = "-";
+pub(crate) const STDIN: &str = "-";
 
 /// How standard input is named in findings.
-pub const STDIN_NAME: &str = "<stdin>";
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// Reads one file, refusing what is not a regular file or is larger than `max_size` bytes;
 /// [`STDIN`] reads standard input, with the same size limit.
 ///
 /// FIFOs and devices are refused before they are opened, so `/dev/zero` or a pipe with no
 /// writer cannot hang the run; the size is checked again while reading, for files that grow.
-pub fn read(path: &Path, max_size: u64) -> Result<ReadFile, PathError> {
+pub(crate) fn read(path: &Path, max_size: u64) -> Result<ReadFile, PathError> {
     if path == Path::new(STDIN) {
         let bytes =
             read_limited(std::io::stdin().lock(), 0, max_size).map_err(|message| PathError {
@@ -378,22 +378,22 @@ fn decode(name: String, path: &Path, bytes: Vec<u8>) -> ReadFile {
 }
 
 /// Config file names, in the order they are looked for.
-pub const CONFIG_NAMES: &[&str] = &["e2ee-lint.yaml", ".e2ee-lint.yaml"];
+pub(crate) const CONFIG_NAMES: &[&str] = &["e2ee-lint.yaml", ".e2ee-lint.yaml"];
 
 /// Whether a file name is a config file name (discovery of inventories skips these).
-pub fn is_config_name(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_config_name(name: &std::ffi::OsStr) -> bool {
     CONFIG_NAMES.iter().any(|n| name == *n)
 }
 
 /// The offset of the first NUL byte: a file holding one is binary (or `/proc/self/environ`),
 /// never a config or rule file, and is named, never quoted.
-pub fn not_text(text: &str) -> Option<usize> {
+pub(crate) fn not_text(text: &str) -> Option<usize> {
     text.find('\0')
 }
 
 /// `path` made absolute against the working directory, with `.` and `..` resolved as text,
 /// so that one file has one spelling whichever directory the run starts from.
-pub fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();

@@ -31,6 +31,8 @@
 //!   Schemas the `schema` command prints and `schemas/` commits;
 //! - [`manual`]: the book's generated pages, which `tests/generated.rs` writes and checks.
 
+#![warn(unreachable_pub)]
+
 pub mod catalog;
 pub(crate) mod channel;
 pub mod commands;

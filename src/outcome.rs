@@ -8,8 +8,8 @@ mod ignore;
 mod previous;
 mod threshold;
 
-pub use ignore::Ignore;
-pub use previous::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
+pub(crate) use ignore::Ignore;
+pub(crate) use previous::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub use threshold::FailOn;
 
 // The outcome's vocabulary: what renderers read, named here so that a renderer depends on the
@@ -23,7 +23,7 @@ pub(crate) use crate::fields::FieldValues;
 pub(crate) use crate::fields::evidence_fields;
 
 /// Days before expiry from which an exception is reported as `exception-expiring`.
-pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+pub(crate) const EXPIRING_WITHIN_DAYS: i64 = 30;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,27 +38,27 @@ pub struct FileReport {
     pub source: Arc<SourceFile>,
     pub(crate) tools: Vec<ToolSummary>,
     /// `# e2ee-lint: ignore[...]` comments, for the policy sink.
-    pub ignores: Vec<Ignore>,
+    pub(crate) ignores: Vec<Ignore>,
     /// The inventory's `organization:`, for report headers.
-    pub organization: Option<String>,
+    pub(crate) organization: Option<String>,
 }
 
 /// The files a run read besides the inventories, for evidence and for refusing to write over
 /// an input.
 #[derive(Debug, Clone, Default)]
-pub struct Inputs {
-    pub configs: Vec<PathBuf>,
-    pub baseline: Option<PathBuf>,
+pub(crate) struct Inputs {
+    pub(crate) configs: Vec<PathBuf>,
+    pub(crate) baseline: Option<PathBuf>,
     /// The policy files as read (configs, rule files, the baseline), for their digests in
     /// evidence reports; inventories are in [`Outcome::files`].
-    pub sources: Vec<(InputKind, Arc<SourceFile>)>,
+    pub(crate) sources: Vec<(InputKind, Arc<SourceFile>)>,
     /// The policy in force, as reports state it.
-    pub policy: PolicyFacts,
+    pub(crate) policy: PolicyFacts,
 }
 
 /// What an input file is to the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum InputKind {
+pub(crate) enum InputKind {
     Inventory,
     Config,
     RuleFile,
@@ -68,7 +68,7 @@ pub enum InputKind {
 }
 
 impl InputKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             InputKind::Inventory => "inventory",
             InputKind::Config => "config",
@@ -81,52 +81,52 @@ impl InputKind {
 
 /// The policy in force: per config, and the command line's overrides.
 #[derive(Debug, Clone, Default)]
-pub struct PolicyFacts {
+pub(crate) struct PolicyFacts {
     /// One entry per config file used, by path; none when no config applied.
-    pub configs: Vec<ConfigFacts>,
+    pub(crate) configs: Vec<ConfigFacts>,
     /// The data classification levels and E2EE threshold of inventories with no config.
-    pub default_levels: Option<(Vec<String>, String)>,
+    pub(crate) default_levels: Option<(Vec<String>, String)>,
     /// `--severity RULE=LEVEL`, in order.
-    pub cli_overrides: Vec<String>,
-    pub no_ignores: bool,
-    pub no_exceptions: bool,
+    pub(crate) cli_overrides: Vec<String>,
+    pub(crate) no_ignores: bool,
+    pub(crate) no_exceptions: bool,
 }
 
 /// One config file's policy, as evidence reports state it.
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct ConfigFacts {
-    pub file: String,
+pub(crate) struct ConfigFacts {
+    pub(crate) file: String,
     /// Least to most sensitive.
-    pub levels: Vec<String>,
+    pub(crate) levels: Vec<String>,
     /// The level from which E2EE is required.
-    pub e2ee_required_from: String,
-    pub fail_on: Option<&'static str>,
+    pub(crate) e2ee_required_from: String,
+    pub(crate) fail_on: Option<&'static str>,
     /// `rules:` entries as `RULE=LEVEL`, sorted by rule.
-    pub overrides: Vec<String>,
+    pub(crate) overrides: Vec<String>,
     /// The configs this one extends, nearest first (empty when it extends none).
-    pub extends: Vec<String>,
-    pub exceptions: usize,
-    pub max_exception_days: i64,
+    pub(crate) extends: Vec<String>,
+    pub(crate) exceptions: usize,
+    pub(crate) max_exception_days: i64,
     /// The `inventory.values` translations in force, one line per field, for reports' policy
     /// section (e.g. `data_classification: Orange → confidential, Red → restricted`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub value_mapping: Vec<String>,
+    pub(crate) value_mapping: Vec<String>,
 }
 
 /// What only the command line knows, for evidence reports: set by the caller after the
 /// pipeline ran.
 #[derive(Debug, Clone, Default)]
-pub struct EvidenceContext {
+pub(crate) struct EvidenceContext {
     /// The commit the inputs were read at (`--evidence-commit`, `GITHUB_SHA`, `CI_COMMIT_SHA`).
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     /// `--organization`: wins over the inventories' `organization:`.
-    pub organization: Option<String>,
+    pub(crate) organization: Option<String>,
     /// `--repository` (else `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`): names the run for `merge`.
-    pub repository: Option<String>,
+    pub(crate) repository: Option<String>,
     /// `--framework`: the controls table shows this framework only.
-    pub framework: Option<String>,
+    pub(crate) framework: Option<String>,
     /// `--since`: the earlier `report-json` to compare with.
-    pub previous: Option<Previous>,
+    pub(crate) previous: Option<Previous>,
 }
 
 /// Everything a run found, in output order.
@@ -138,24 +138,24 @@ pub struct Outcome {
     /// Paths that could not be read; each makes the run exit 2.
     pub path_errors: Vec<PathError>,
     /// The date the policy judged exception expiry against, for reports (`YYYY-MM-DD`).
-    pub evaluated_on: Option<String>,
+    pub(crate) evaluated_on: Option<String>,
     /// Every rule that can fire in this run, sorted by id.
-    pub rules: Arc<[RuleInfo]>,
+    pub(crate) rules: Arc<[RuleInfo]>,
     /// The rules among `rules` that report nothing in this run (off by default and not turned
     /// on, or set `off`), sorted by id: reports list them apart from the controls' evidence.
-    pub disabled_rules: Vec<Arc<str>>,
+    pub(crate) disabled_rules: Vec<Arc<str>>,
     /// The catalog the tools were classified against.
     pub catalog: Arc<Catalog>,
     /// The severity from which this run fails: `--fail-on`, else the configs', else `error`.
-    pub fail_on: FailOn,
-    pub inputs: Inputs,
-    pub evidence: EvidenceContext,
+    pub(crate) fail_on: FailOn,
+    pub(crate) inputs: Inputs,
+    pub(crate) evidence: EvidenceContext,
     /// The run checked every inventory default discovery finds (no paths, or paths covering
     /// them): a rewritten baseline may then drop the entries of files it did not see.
-    pub whole_set: bool,
+    pub(crate) whole_set: bool,
     /// Every company change to the catalog in force (overrides, added systems), in config
     /// order without repeats: every format lists them.
-    pub catalog_changes: Vec<crate::catalog::CatalogChange>,
+    pub(crate) catalog_changes: Vec<crate::catalog::CatalogChange>,
 }
 
 /// Counts for summary lines and machine outputs.
@@ -262,7 +262,7 @@ impl Outcome {
 }
 
 /// Unsuppressed findings of one severity.
-pub fn count(findings: &[Finding], severity: Severity) -> usize {
+pub(crate) fn count(findings: &[Finding], severity: Severity) -> usize {
     findings
         .iter()
         .filter(|f| f.suppressed.is_none() && f.severity == severity)

@@ -133,7 +133,7 @@ pub fn check(request: &Request) -> Result<Outcome, Error> {
 /// input named by `--stdin-filename`): `path` is where the document lives, for config
 /// discovery, file names and baseline keys; the file on disk is not read. A partial run, like
 /// `check PATH` on one file.
-pub fn check_document(
+pub(crate) fn check_document(
     path: &std::path::Path,
     text: String,
     settings: &Settings,
@@ -218,7 +218,7 @@ fn covers_default_set(paths: &[PathBuf]) -> bool {
 
 /// What [`check_files`] found in one group of files, before the policy.
 #[derive(Debug, Default)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub files: Vec<FileReport>,
     /// Sorted by file, offset, rule.
     pub findings: Vec<Finding>,
@@ -294,7 +294,7 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
 }
 
 /// Reads and lints files in parallel; the result does not depend on scheduling.
-pub fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Checked {
+pub(crate) fn check_files(engine: &Engine, paths: &[PathBuf], max_file_size: u64) -> Checked {
     let check_one = |path: &PathBuf| {
         let read = discover::read(path, max_file_size)?;
         match read.invalid_utf8 {

@@ -8,7 +8,7 @@ use crate::yaml::{Node, NodeKind};
 
 /// What kind of problem a complaint is; loaders map it to their own rule or error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Complaint {
+pub(crate) enum Complaint {
     /// A wrong type or value.
     Invalid,
     /// A key the format does not define.
@@ -16,7 +16,7 @@ pub enum Complaint {
 }
 
 /// A loader over one source. Implementors say how a complaint is recorded; the reading is here.
-pub trait NodeReader {
+pub(crate) trait NodeReader {
     fn source(&self) -> &SourceFile;
 
     /// Records a problem at `span`. `label` is the short text drawn under the span, where the

@@ -6,7 +6,7 @@
 const MAX_WORD: usize = 64;
 
 /// "did you mean `x`?" for a word close to one of `known`.
-pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
+pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
     if word.len() > MAX_WORD {
         return None;
     }
@@ -21,7 +21,7 @@ pub fn did_you_mean(word: &str, known: &[&str]) -> Option<String> {
 /// Whether `strsim::jaro_winkler(a, b) >= threshold`, skipping the comparison when a cheap
 /// upper bound already rules it out: suggesting catalog names for an unknown tool compares it
 /// with every name of the catalog, and most pairs share too few characters to be close.
-pub fn jaro_winkler_at_least(a: &str, b: &str, threshold: f64) -> bool {
+pub(crate) fn jaro_winkler_at_least(a: &str, b: &str, threshold: f64) -> bool {
     jaro_winkler_bound(a, b) >= threshold && strsim::jaro_winkler(a, b) >= threshold
 }
 

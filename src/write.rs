@@ -105,7 +105,7 @@ pub(crate) fn check_targets(targets: &[Target], inputs: &[(FileId, &str)]) -> Re
 /// `render` has succeeded. On any failure the temporary file is removed and `path` is left as
 /// it was. A symbolic link at `path` is replaced by the new file: its target is never written.
 /// An existing file's permissions are kept.
-pub fn atomic(
+pub(crate) fn atomic(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {

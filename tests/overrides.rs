@@ -173,7 +173,7 @@ fn the_outcome_carries_the_effective_catalog() {
     let request = e2ee_lint::Request {
         paths: vec![inventory],
         settings: e2ee_lint::policy::Settings {
-            config: e2ee_lint::policy::ConfigChoice::Path(config_path),
+            config: e2ee_lint::policy::ConfigChoice::Path(config_path.clone()),
             max_file_size: 1 << 20,
             ..e2ee_lint::policy::Settings::new(e2ee_lint::date::Date::parse("2026-11-28").unwrap())
         },
@@ -186,7 +186,7 @@ fn the_outcome_carries_the_effective_catalog() {
     assert_eq!(marker.was, Some(e2ee_lint::catalog::Support::OptIn));
     assert_eq!(
         marker.config,
-        format!("{}:17", outcome.inputs.configs[0].display())
+        format!("{}:17", config_path.display())
     );
     let acme = outcome.catalog.by_id("acme-chat").unwrap();
     assert!(acme.added_by.is_some());

@@ -12,7 +12,7 @@ use crate::source::{SourceFile, Span};
 /// What kind of change an entry makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     /// `catalog.overrides`: a built-in system's status on some channels.
     Override,
     /// `catalog.systems`: a system the built-in catalog does not have.
@@ -22,7 +22,7 @@ pub enum ChangeKind {
 /// Whether a channel's new status claims more end-to-end encryption than the old one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Direction {
+pub(crate) enum Direction {
     /// More encryption claimed than the catalog's sources give (`none` → `default`).
     Raises,
     /// Less: a stricter company view (`default` → `none`).
@@ -32,7 +32,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Direction::Raises => "raises",
             Direction::Lowers => "lowers",
@@ -57,7 +57,7 @@ fn strength(status: Option<Support>) -> u8 {
 
 /// One channel's status before and after the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChannelChange {
+pub(crate) struct ChannelChange {
     pub channel: &'static str,
     /// The status before (`unknown` when the catalog had none).
     pub from: &'static str,
@@ -66,7 +66,7 @@ pub struct ChannelChange {
 }
 
 impl ChannelChange {
-    pub fn new(channel: Channel, from: Option<Support>, to: Support) -> ChannelChange {
+    pub(crate) fn new(channel: Channel, from: Option<Support>, to: Support) -> ChannelChange {
         let direction = match strength(Some(to)).cmp(&strength(from)) {
             std::cmp::Ordering::Greater => Direction::Raises,
             std::cmp::Ordering::Less => Direction::Lowers,
@@ -83,7 +83,7 @@ impl ChannelChange {
 
 /// One company change to the catalog: an override entry or an added system.
 #[derive(Debug, Clone, Serialize)]
-pub struct CatalogChange {
+pub(crate) struct CatalogChange {
     #[serde(skip)]
     pub file: Arc<SourceFile>,
     /// The first line of the config entry.
@@ -105,7 +105,7 @@ pub struct CatalogChange {
 }
 
 impl CatalogChange {
-    pub fn new(
+    pub(crate) fn new(
         file: &Arc<SourceFile>,
         span: Span,
         kind: ChangeKind,
@@ -131,7 +131,7 @@ impl CatalogChange {
     }
 
     /// Whether the change claims more encryption than the catalog on some channel.
-    pub fn raises(&self) -> bool {
+    pub(crate) fn raises(&self) -> bool {
         self.kind == ChangeKind::AddedSystem
             || self
                 .channels
@@ -140,7 +140,7 @@ impl CatalogChange {
     }
 
     /// One line for lists: the summary, the reason and the source, with where it was written.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let mut text = format!("{}: {}", self.config, self.summary);
         if let Some(reason) = &self.reason {
             text.push_str(&format!("; reason: {reason}"));

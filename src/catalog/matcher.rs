@@ -90,7 +90,7 @@ impl<'c> Match<'c> {
 }
 
 /// Folds a name for exact matching: "MS Teams", "ms-teams" and "msteams" are the same key.
-pub fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)

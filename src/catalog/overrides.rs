@@ -53,7 +53,7 @@ impl Provenance {
 /// A system a config adds, in the format of `rules/catalog.yaml`, with the spans its
 /// diagnostics point at.
 #[derive(Debug, Clone)]
-pub struct Added {
+pub(crate) struct Added {
     pub system: System,
     pub file: Arc<SourceFile>,
     pub entry: Span,
@@ -64,14 +64,14 @@ pub struct Added {
 
 /// Whether a name matches on its own or only with vendor context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameKind {
+pub(crate) enum NameKind {
     Exact,
     Contextual,
 }
 
 /// A config's override of one system's status on some channels.
 #[derive(Debug, Clone)]
-pub struct Override {
+pub(crate) struct Override {
     pub file: Arc<SourceFile>,
     pub entry: Span,
     /// The catalog id.
@@ -83,7 +83,7 @@ pub struct Override {
 
 /// A company change the catalog cannot take, located in the config that wrote it.
 #[derive(Debug, Clone)]
-pub struct ChangeError {
+pub(crate) struct ChangeError {
     pub file: Arc<SourceFile>,
     pub span: Span,
     pub message: String,

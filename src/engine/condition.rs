@@ -24,7 +24,7 @@ use crate::yaml::span_of;
 
 mod field;
 
-pub use field::Field;
+pub(crate) use field::Field;
 
 /// A catalog entry reviewed longer ago than this is stale (`catalog.stale`).
 pub(crate) const STALE_AFTER_DAYS: i64 = 365;
@@ -65,14 +65,14 @@ impl ScalarSpec {
 
 /// A mistake in a rule file, where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located {
+pub(crate) struct Located {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
 }
 
 impl Located {
-    pub fn new(span: Span, message: impl Into<String>, help: Option<String>) -> Located {
+    pub(crate) fn new(span: Span, message: impl Into<String>, help: Option<String>) -> Located {
         Located {
             span,
             message: message.into(),
@@ -83,7 +83,7 @@ impl Located {
 
 /// A test of one field.
 #[derive(Debug, Clone)]
-pub enum Op {
+pub(crate) enum Op {
     Equals(String),
     In(Vec<String>),
     Matches(RuleRegex),
@@ -93,7 +93,7 @@ pub enum Op {
 
 /// A compiled condition.
 #[derive(Debug, Clone)]
-pub enum Condition {
+pub(crate) enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),

@@ -11,7 +11,7 @@ const SHARED: usize = 4096;
 
 /// The texts already used in one file.
 #[derive(Debug, Default)]
-pub struct Interner {
+pub(super) struct Interner {
     /// foldhash, not SipHash: every message and help line is hashed once, and SipHash on them
     /// was 3% of a monorepo run. Seeded per process; the set's order is never read.
     texts: HashSet<Arc<str>, foldhash::fast::RandomState>,
@@ -21,7 +21,7 @@ pub struct Interner {
 
 impl Interner {
     /// The shared copy of `text`.
-    pub fn get(&mut self, text: &str) -> Arc<str> {
+    pub(super) fn get(&mut self, text: &str) -> Arc<str> {
         if let Some(shared) = self.texts.get(text) {
             return Arc::clone(shared);
         }
@@ -33,7 +33,7 @@ impl Interner {
     }
 
     /// The shared copy of the text `write` produces.
-    pub fn render(&mut self, write: impl FnOnce(&mut String)) -> Arc<str> {
+    pub(super) fn render(&mut self, write: impl FnOnce(&mut String)) -> Arc<str> {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         write(&mut scratch);
@@ -42,7 +42,7 @@ impl Interner {
         text
     }
 
-    pub fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.texts.clear();
     }
 }

@@ -73,7 +73,7 @@ const LONG_VALUE: usize = 1024;
 /// A rule's `matches:` pattern, compiled once for short values and, on the first long one, once
 /// more with the lazy DFA.
 #[derive(Clone)]
-pub struct RuleRegex {
+pub(crate) struct RuleRegex {
     pattern: String,
     short: Regex,
     long: std::sync::OnceLock<Option<Regex>>,
@@ -88,7 +88,7 @@ impl std::fmt::Debug for RuleRegex {
 }
 
 impl RuleRegex {
-    pub fn is_match(&self, value: &str) -> bool {
+    pub(crate) fn is_match(&self, value: &str) -> bool {
         if value.len() > LONG_VALUE {
             // The same pattern built before, so it builds again; should it not, the short form
             // still answers.

@@ -25,7 +25,7 @@ pub(crate) const VARIABLES: &[&str] = &[
 ];
 
 /// Whether a template may use `name`.
-pub fn is_variable(name: &str) -> bool {
+pub(crate) fn is_variable(name: &str) -> bool {
     VARIABLES.contains(&name)
         || crate::fields::FieldId::parse(name).is_some()
         || ["labels.", "extra."]

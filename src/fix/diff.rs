@@ -19,7 +19,7 @@ enum Op {
 
 /// A unified diff from `old` to `new` with `a/NAME` and `b/NAME` headers, quoted as git quotes
 /// them; empty when equal. Refused (a message) when the name cannot be written safely.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> Result<String, String> {
+pub(crate) fn unified_diff(name: &str, old: &str, new: &str) -> Result<String, String> {
     if old == new {
         return Ok(String::new());
     }
@@ -84,7 +84,7 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> Result<String, String> 
 /// it and as `git apply` and GNU `patch` read it. A file name from a pull request can then
 /// never end the header line and forge another. Refused: an absolute path, and `..`, which
 /// would make the patch write outside the directory it is applied in.
-pub fn header_name(prefix: &str, name: &str) -> Result<String, String> {
+pub(super) fn header_name(prefix: &str, name: &str) -> Result<String, String> {
     let bytes = crate::source::name_bytes(name);
     let shown = crate::text::sanitize::cut(name);
     if bytes.is_empty() || bytes.starts_with(b"/") {

@@ -21,14 +21,14 @@ use crate::suggest::did_you_mean;
 
 /// Replace the bytes of `span` with `replacement`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
+pub(crate) struct Edit {
     pub span: Span,
     pub replacement: String,
 }
 
 /// One fix: the finding it removes and the edits that remove it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fix {
+pub(crate) struct Fix {
     pub rule: String,
     /// The primary span of the finding it fixes.
     pub at: Span,
@@ -39,7 +39,7 @@ pub struct Fix {
 
 /// Applies edits to a text; `None` when two edits overlap or one falls outside the text or
 /// between the bytes of a character.
-pub fn apply(text: &str, edits: &[Edit]) -> Option<String> {
+pub(crate) fn apply(text: &str, edits: &[Edit]) -> Option<String> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.span.offset, e.span.len));
     let mut out = String::with_capacity(text.len());
@@ -58,7 +58,7 @@ pub fn apply(text: &str, edits: &[Edit]) -> Option<String> {
 }
 
 /// The key a "did you mean `x`?" help line suggests ([`did_you_mean`]'s own shape).
-pub fn suggestion(help: &str) -> Option<&str> {
+pub(crate) fn suggestion(help: &str) -> Option<&str> {
     help.strip_prefix("did you mean `")?.strip_suffix("`?")
 }
 
@@ -81,7 +81,7 @@ fn known_keys() -> Vec<&'static str> {
 
 /// Renames a misspelt key at `span` to the key its help suggests. `safe`: only when the
 /// suggestion is the one close match (a word close to two keys is left to a person).
-pub fn rename_key(text: &str, span: Span, help: &str, safe: bool) -> Option<Fix> {
+pub(crate) fn rename_key(text: &str, span: Span, help: &str, safe: bool) -> Option<Fix> {
     let target = suggestion(help)?;
     let written = text.get(span.offset..span.end())?;
     // A quoted key keeps its quotes: only the characters inside change.
@@ -113,7 +113,7 @@ pub fn rename_key(text: &str, span: Span, help: &str, safe: bool) -> Option<Fix>
 
 /// Removes the rules of an ignore comment that suppress nothing: the whole comment (and its
 /// line, when it has one to itself) when none is left, else those ids from the list.
-pub fn remove_from_ignore(text: &str, ignore: &Ignore, unused: &[Span]) -> Option<Edit> {
+pub(crate) fn remove_from_ignore(text: &str, ignore: &Ignore, unused: &[Span]) -> Option<Edit> {
     let kept: Vec<&str> = ignore
         .rules
         .iter()
@@ -172,7 +172,7 @@ fn remove_comment(text: &str, comment: Span) -> Edit {
 
 /// The safe fixes for one file's active findings: renaming an unknown key with a single close
 /// match, and removing what an ignore comment lists but does not use.
-pub fn safe_fixes(report: &FileReport, findings: &[Finding]) -> Vec<Fix> {
+pub(crate) fn safe_fixes(report: &FileReport, findings: &[Finding]) -> Vec<Fix> {
     let source = &report.source;
     let mut fixes = Vec::new();
     let mine = findings
@@ -297,7 +297,7 @@ fn only_fixed(before: &Outcome, after: &Outcome, fixes: &[&Fix]) -> bool {
 
 /// The fixes of one document that survive re-linting, and the text with them applied.
 #[derive(Debug, Default)]
-pub struct Planned {
+pub(crate) struct Planned {
     pub fixes: Vec<Fix>,
     /// `None` when no fix applies.
     pub text: Option<String>,
@@ -305,7 +305,7 @@ pub struct Planned {
 
 /// Plans the safe fixes of one document: each is applied and the text linted again; kept only
 /// when exactly its finding went away (see the module documentation).
-pub fn plan(path: &Path, text: &str, settings: &Settings) -> Result<Planned, Error> {
+pub(crate) fn plan(path: &Path, text: &str, settings: &Settings) -> Result<Planned, Error> {
     let before = pipeline::check_document(path, text.to_owned(), settings)?;
     let Some(report) = before.files.first() else {
         return Ok(Planned::default());
@@ -355,5 +355,5 @@ pub fn plan(path: &Path, text: &str, settings: &Settings) -> Result<Planned, Err
 
 mod diff;
 mod write;
-pub use diff::unified_diff;
-pub use write::fixed_file;
+pub(crate) use diff::unified_diff;
+pub(crate) use write::fixed_file;

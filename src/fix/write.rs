@@ -9,7 +9,7 @@ use crate::write::{self, Stamp};
 
 /// Writes `new` over the file at `path`, whose text was `read` when the run read it. The
 /// error says why the file was not fixed, for the user (the caller names the file).
-pub fn fixed_file(path: &Path, read: &str, new: &str) -> Result<(), String> {
+pub(crate) fn fixed_file(path: &Path, read: &str, new: &str) -> Result<(), String> {
     let refuse = |why: String| Err(format!("not fixed: {why}"));
     let target = match link_target(path) {
         Ok(target) => target,

@@ -15,7 +15,7 @@ use crate::source::{SourceFile, Sp, Span};
 use crate::yaml::{Node, NodeKind};
 
 /// The key of a value translation that catches every value not named (`"*": other`).
-pub const ANY_VALUE: &str = "*";
+pub(super) const ANY_VALUE: &str = "*";
 
 pub(super) struct Loader<'a> {
     pub(super) source: &'a SourceFile,

@@ -182,7 +182,7 @@ impl Mapping {
 }
 
 /// The text a value translation matches a scalar by: a string's value, else its source text.
-pub fn scalar_key(node: &Node, source: &str) -> Option<String> {
+pub(crate) fn scalar_key(node: &Node, source: &str) -> Option<String> {
     match &node.kind {
         NodeKind::Str(s) => Some(s.to_string()),
         NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) => source

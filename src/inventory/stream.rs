@@ -28,7 +28,7 @@ pub(crate) fn load_mapped(source: &SourceFile, mapping: &Mapping) -> (Inventory,
 // Each value is moved to the consumer once and never stored as a `Loaded`, so the size of the
 // `Restart` variant costs nothing; boxing would cost an allocation per tool.
 #[allow(clippy::large_enum_variant)]
-pub enum Loaded {
+pub(crate) enum Loaded {
     /// The next tool entry.
     Tool(Tool),
     /// Forget every tool handed over so far: the file is being loaded again from its full tree.

@@ -23,9 +23,9 @@ use crate::outcome::{FileReport, Outcome};
 use crate::source::Span;
 use crate::yaml::{self, Node, NodeKind};
 
-pub use crate::policy::ignores::REASON_PLACEHOLDER;
+pub(super) use crate::policy::ignores::REASON_PLACEHOLDER;
 
-pub fn actions(
+pub(super) fn actions(
     server: &Server,
     doc: &Document,
     analysis: &Analysis,

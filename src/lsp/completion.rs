@@ -28,7 +28,7 @@ enum Context {
     },
 }
 
-pub fn complete(doc: &Document, offset: usize, encoding: Encoding) -> Vec<CompletionItem> {
+pub(super) fn complete(doc: &Document, offset: usize, encoding: Encoding) -> Vec<CompletionItem> {
     let Some(context) = context(&doc.text, offset) else {
         return Vec::new();
     };

@@ -24,7 +24,7 @@ use crate::source::{SourceFile, Span};
 
 /// What the pipeline said about one document version.
 #[derive(Debug)]
-pub enum Analysis {
+pub(crate) enum Analysis {
     // Boxed: an outcome is large, and most analyses of a session are of inventories.
     Inventory(Result<Box<Outcome>, pipeline::Error>),
     Config(Result<(), Vec<ConfigError>>),
@@ -33,7 +33,7 @@ pub enum Analysis {
 }
 
 /// Lints an inventory buffer through the one pipeline.
-pub fn inventory(path: &Path, text: &str, settings: &Settings) -> Analysis {
+pub(crate) fn inventory(path: &Path, text: &str, settings: &Settings) -> Analysis {
     if text.len() as u64 > settings.max_file_size {
         return Analysis::Refused(format!(
             "larger than the maximum file size ({} bytes); not checked",
@@ -44,7 +44,7 @@ pub fn inventory(path: &Path, text: &str, settings: &Settings) -> Analysis {
 }
 
 /// Validates a config buffer with the config loader.
-pub fn config(path: &Path, text: &str, settings: &Settings) -> Analysis {
+pub(crate) fn config(path: &Path, text: &str, settings: &Settings) -> Analysis {
     if text.len() as u64 > settings.max_file_size {
         return Analysis::Refused(format!(
             "larger than the maximum file size ({} bytes); not checked",
@@ -113,7 +113,7 @@ pub(crate) fn of_finding(finding: &Finding, index: &LineIndex, encoding: Encodin
 }
 
 /// A diagnostic with the rule's id and documentation link.
-pub fn diagnostic(
+pub(crate) fn diagnostic(
     range: lsp_types::Range,
     severity: DiagnosticSeverity,
     rule: &str,

@@ -16,7 +16,7 @@ pub(crate) enum Encoding {
 
 /// What a document is to the linter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Inventory,
     Config,
     /// Anything else: no diagnostics.
@@ -30,14 +30,14 @@ pub(crate) struct LineIndex {
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(crate::source::line_breaks(text));
         LineIndex { starts }
     }
 
     /// The position of a byte offset (clamped into the text, and back to a character start).
-    pub fn position(&self, text: &str, offset: usize, encoding: Encoding) -> Position {
+    pub(crate) fn position(&self, text: &str, offset: usize, encoding: Encoding) -> Position {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -58,7 +58,7 @@ impl LineIndex {
         )
     }
 
-    pub fn range(&self, text: &str, span: Span, encoding: Encoding) -> Range {
+    pub(crate) fn range(&self, text: &str, span: Span, encoding: Encoding) -> Range {
         Range::new(
             self.position(text, span.offset, encoding),
             self.position(text, span.end(), encoding),
@@ -67,7 +67,7 @@ impl LineIndex {
 
     /// The byte offset of a position; past a line's end is its end, past the last line the
     /// text's end (as the protocol asks).
-    pub fn offset(&self, text: &str, position: Position, encoding: Encoding) -> usize {
+    pub(crate) fn offset(&self, text: &str, position: Position, encoding: Encoding) -> usize {
         let Some(&start) = self.starts.get(position.line as usize) else {
             return text.len();
         };
@@ -98,7 +98,7 @@ impl LineIndex {
     }
 
     /// The 0-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         self.starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1)
@@ -119,7 +119,7 @@ pub(crate) struct Document {
 }
 
 impl Document {
-    pub fn new(uri: Uri, version: i32, text: String, kind: Kind) -> Document {
+    pub(crate) fn new(uri: Uri, version: i32, text: String, kind: Kind) -> Document {
         let path = path_of(&uri);
         let index = LineIndex::new(&text);
         Document {
@@ -133,7 +133,7 @@ impl Document {
     }
 
     /// Applies one change (a range edit, or the whole text).
-    pub fn change(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
+    pub(crate) fn change(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
         match change.range {
             Some(range) => {
                 let start = self.index.offset(&self.text, range.start, encoding);
@@ -148,11 +148,11 @@ impl Document {
         self.index = LineIndex::new(&self.text);
     }
 
-    pub fn offset(&self, position: Position, encoding: Encoding) -> usize {
+    pub(crate) fn offset(&self, position: Position, encoding: Encoding) -> usize {
         self.index.offset(&self.text, position, encoding)
     }
 
-    pub fn range(&self, span: Span, encoding: Encoding) -> Range {
+    pub(crate) fn range(&self, span: Span, encoding: Encoding) -> Range {
         self.index.range(&self.text, span, encoding)
     }
 }
@@ -231,7 +231,7 @@ pub(crate) fn uri_of(path: &Path) -> Option<Uri> {
 /// directory, the workspace folders): `inventory.yaml`, `inventories/**/*.yaml`, and the
 /// `.yml` forms; or when it matches one of `extra` (the client's `inventories` setting),
 /// relative to a root. Hidden directories are skipped below a root, as discovery does.
-pub fn classify(path: &Path, roots: &[PathBuf], extra: &[glob::Pattern]) -> Kind {
+pub(crate) fn classify(path: &Path, roots: &[PathBuf], extra: &[glob::Pattern]) -> Kind {
     let Some(name) = path.file_name() else {
         return Kind::Other;
     };

@@ -9,7 +9,7 @@ use crate::catalog::{Catalog, Match, System};
 use crate::engine::ToolSummary;
 use crate::source::Span;
 
-pub fn hover(
+pub(super) fn hover(
     doc: &Document,
     analysis: Option<&Analysis>,
     position: Position,
@@ -70,7 +70,7 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, Span)> {
 }
 
 /// What the hover says about one tool.
-pub fn tool_text(catalog: &Catalog, tool: &ToolSummary) -> String {
+pub(super) fn tool_text(catalog: &Catalog, tool: &ToolSummary) -> String {
     let system = tool.catalog_id.as_deref().and_then(|id| catalog.by_id(id));
     match (system, tool.matched) {
         (Some(system), matched) => {
@@ -112,7 +112,7 @@ pub fn tool_text(catalog: &Catalog, tool: &ToolSummary) -> String {
 }
 
 /// A catalog entry: per-channel status with scope and requirements, sources, review date.
-pub fn system_text(catalog: &Catalog, system: &System) -> String {
+pub(super) fn system_text(catalog: &Catalog, system: &System) -> String {
     let mut text = format!(
         "**{}** (`{}`), {}, {}\n\n",
         system.name, system.id, system.vendor, system.category

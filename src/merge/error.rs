@@ -7,7 +7,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 /// One unreadable, malformed or truncated input; the other inputs still merge.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
-pub struct InputError {
+pub(crate) struct InputError {
     pub file: String,
     pub message: String,
     /// The text and the place in it, when the file was read.
@@ -39,7 +39,7 @@ impl Diagnostic for InputError {
 
 impl InputError {
     /// A file that could not be read at all.
-    pub fn unreadable(file: &str, message: String) -> InputError {
+    pub(crate) fn unreadable(file: &str, message: String) -> InputError {
         InputError {
             file: file.to_owned(),
             message,
@@ -52,7 +52,7 @@ impl InputError {
     }
 
     /// A JSON syntax or shape error at `line`:`column` (1-based, as serde_json counts).
-    pub fn at(
+    pub(crate) fn at(
         file: &str,
         text: Arc<String>,
         (line, column): (usize, usize),
@@ -91,7 +91,7 @@ impl InputError {
     }
 
     /// A problem with no place in the text (a version, a vocabulary word).
-    pub fn semantic(file: &str, message: String) -> InputError {
+    pub(crate) fn semantic(file: &str, message: String) -> InputError {
         InputError {
             file: file.to_owned(),
             message,

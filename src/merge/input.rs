@@ -10,7 +10,7 @@ use crate::finding::{Severity, SuppressionKind};
 use crate::output::evidence::ToolOutcome;
 
 #[derive(Debug, Deserialize)]
-pub struct Run {
+pub(super) struct Run {
     pub version: u32,
     pub header: Header,
     pub summary: Summary,
@@ -32,7 +32,7 @@ pub struct Run {
 
 /// One company change to the catalog as a run's report-json states it.
 #[derive(Debug, Deserialize)]
-pub struct CatalogOverride {
+pub(super) struct CatalogOverride {
     pub config: String,
     pub kind: String,
     pub system: String,
@@ -43,7 +43,7 @@ pub struct CatalogOverride {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Header {
+pub(super) struct Header {
     #[serde(default)]
     pub organizations: Vec<String>,
     pub evaluated_on: String,
@@ -58,7 +58,7 @@ pub struct Header {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Catalog {
+pub(super) struct Catalog {
     pub systems: usize,
     pub reviewed_from: Option<String>,
     pub reviewed_to: Option<String>,
@@ -66,25 +66,25 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Policy {
+pub(super) struct Policy {
     pub fail_on: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Input {
+pub(super) struct Input {
     pub kind: String,
     pub path: String,
     pub sha256: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Summary {
+pub(super) struct Summary {
     pub coverage: Coverage,
     pub verdict: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Tool {
+pub(super) struct Tool {
     pub file: Arc<str>,
     pub line: usize,
     pub name: Arc<str>,
@@ -112,7 +112,7 @@ pub struct Tool {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Channel {
+pub(super) struct Channel {
     pub channel: String,
     pub status: String,
     pub scope: Option<Arc<str>>,
@@ -120,7 +120,7 @@ pub struct Channel {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ToolFinding {
+pub(super) struct ToolFinding {
     pub rule: Arc<str>,
     pub severity: Severity,
     pub state: String,
@@ -128,7 +128,7 @@ pub struct ToolFinding {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Risk {
+pub(super) struct Risk {
     pub file: String,
     pub line: usize,
     pub tool: Option<String>,
@@ -144,7 +144,7 @@ pub struct Risk {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Control {
+pub(super) struct Control {
     pub control: String,
     pub framework: String,
     pub control_id: String,
@@ -158,7 +158,7 @@ pub struct Control {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Finding {
+pub(super) struct Finding {
     pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
@@ -170,7 +170,7 @@ pub struct Finding {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Source {
+pub(super) struct Source {
     pub id: String,
     pub name: String,
     pub note: String,
@@ -179,20 +179,20 @@ pub struct Source {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct SourceRef {
+pub(super) struct SourceRef {
     pub title: String,
     pub url: String,
     pub date: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct PathError {
+pub(super) struct PathError {
     pub path: String,
     pub message: String,
 }
 
 /// `word` as the vocabulary's own `&'static str`, or why not.
-pub fn word(word: &str, vocabulary: &[&'static str], what: &str) -> Result<&'static str, String> {
+pub(super) fn word(word: &str, vocabulary: &[&'static str], what: &str) -> Result<&'static str, String> {
     vocabulary
         .iter()
         .find(|w| **w == word)

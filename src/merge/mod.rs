@@ -16,7 +16,7 @@ use crate::source::{SourceFile, Span};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-pub use error::InputError;
+pub(crate) use error::InputError;
 
 use crate::coverage::{Coverage, ReasonCount};
 use crate::finding::Severity;
@@ -43,7 +43,7 @@ struct ControlSum {
 
 /// The runs merged so far.
 #[derive(Default)]
-pub struct Merger {
+pub(crate) struct Merger {
     repositories: Vec<Repository>,
     inputs: Vec<InputFile>,
     tools: Vec<ToolRow>,
@@ -68,12 +68,12 @@ pub struct Merger {
 }
 
 impl Merger {
-    pub fn new() -> Merger {
+    pub(crate) fn new() -> Merger {
         Merger::default()
     }
 
     /// Merges one run's `report-json`, read from `file`; on error nothing of it is merged.
-    pub fn add(&mut self, file: &str, text: Arc<String>) -> Result<(), InputError> {
+    pub(crate) fn add(&mut self, file: &str, text: Arc<String>) -> Result<(), InputError> {
         let run: input::Run = serde_json::from_str(&text).map_err(|e| {
             let truncated = e.classify() == serde_json::error::Category::Eof;
             let message = if truncated {
@@ -264,7 +264,7 @@ impl Merger {
     }
 
     /// An input that could not be merged: the merged report is incomplete and says so.
-    pub fn missing(&mut self, error: &InputError) {
+    pub(crate) fn missing(&mut self, error: &InputError) {
         self.path_errors.push(PathErrorRow {
             path: error.file.clone(),
             message: error.message.clone(),
@@ -273,17 +273,17 @@ impl Merger {
     }
 
     /// Whether any merged run fails its own threshold (`--fail-on`).
-    pub fn fails(&self) -> bool {
+    pub(crate) fn fails(&self) -> bool {
         self.fails
     }
 
     /// How many runs were merged.
-    pub fn runs(&self) -> usize {
+    pub(crate) fn runs(&self) -> usize {
         self.repositories.len()
     }
 
     /// The merged evidence model; `organization` wins over the runs' organizations.
-    pub fn finish(mut self, organization: Option<String>) -> Report {
+    pub(crate) fn finish(mut self, organization: Option<String>) -> Report {
         // One order whatever the order of the inputs: repositories by name, each tool's rows
         // together across repositories (by id, then repository), findings by place.
         self.repositories.sort_by(|a, b| a.name.cmp(&b.name));

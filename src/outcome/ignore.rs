@@ -5,7 +5,7 @@ use crate::source::Span;
 
 /// One ignore comment as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ignore {
+pub(crate) struct Ignore {
     /// The whole comment, from `#` to the end of the line.
     pub span: Span,
     /// 1-based line of the comment.

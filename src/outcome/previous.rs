@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The parts of an earlier `report-json` that changes are computed from.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Previous {
+pub(crate) struct Previous {
     pub version: u32,
     pub header: PreviousHeader,
     #[serde(default)]
@@ -17,19 +17,19 @@ pub struct Previous {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct PreviousHeader {
+pub(crate) struct PreviousHeader {
     pub evaluated_on: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-pub struct PreviousTool {
+pub(crate) struct PreviousTool {
     pub file: String,
     pub id: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-pub struct PreviousFinding {
+pub(crate) struct PreviousFinding {
     pub file: String,
     pub tool_id: Option<String>,
     pub tool: Option<String>,
@@ -38,7 +38,7 @@ pub struct PreviousFinding {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-pub struct PreviousRisk {
+pub(crate) struct PreviousRisk {
     pub file: String,
     pub tool_id: Option<String>,
     pub tool: Option<String>,

@@ -46,7 +46,7 @@ fn key(finding: &Finding) -> String {
 
 /// One fingerprint per finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint {
+pub(crate) struct Fingerprint {
     /// The hash of the line-independent key (16 lowercase hex digits).
     pub hash: String,
     /// 1 for the first finding with this key in the run, 2 for the next, ...
@@ -55,14 +55,14 @@ pub struct Fingerprint {
 
 impl Fingerprint {
     /// Unique within a run: `hash:occurrence` (the shape GitHub uses for its line hashes).
-    pub fn unique(&self) -> String {
+    pub(crate) fn unique(&self) -> String {
         format!("{}:{}", self.hash, self.occurrence)
     }
 }
 
 /// The fingerprints of `findings`, in the same order. Computed over every finding, suppressed
 /// or not, so that suppressing one never renumbers another.
-pub fn fingerprints(findings: &[Finding]) -> Vec<Fingerprint> {
+pub(crate) fn fingerprints(findings: &[Finding]) -> Vec<Fingerprint> {
     let mut seen: HashMap<u64, usize> = HashMap::new();
     findings
         .iter()

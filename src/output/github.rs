@@ -39,7 +39,7 @@ pub(crate) fn escape_property(text: &str) -> String {
 }
 
 /// The workflow command of a severity.
-pub fn command(severity: Severity) -> &'static str {
+pub(crate) fn command(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -78,7 +78,7 @@ fn annotation_with(locator: &Locator, finding: &Finding) -> String {
 
 /// Writes one command per unsuppressed finding. Suppressed findings are accepted risks: they
 /// are not annotated (SARIF and JSON keep them).
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let locator = Locator::new();
     for finding in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {
         writeln!(out, "{}", annotation_with(&locator, finding))?;

@@ -24,7 +24,7 @@ use crate::finding::Severity;
 
 /// Code Quality severity of ours. `critical` and `blocker` are not used: an error is `major`,
 /// as in other linters' GitLab formatters.
-pub fn severity(severity: Severity) -> &'static str {
+pub(crate) fn severity(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "major",
         Severity::Warning => "minor",
@@ -71,7 +71,7 @@ struct Lines {
 
 /// Writes the issue array (`[]` when there is nothing to report). Suppressed findings are left
 /// out: they are accepted risks, not code quality problems.
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let fingerprints = fingerprint::fingerprints(&outcome.findings);
     let locator = Locator::new();
     // Written issue by issue, the bytes `to_vec_pretty` gives for the whole array (a test holds

@@ -215,7 +215,7 @@ pub(crate) fn summary_line(summary: &Summary) -> String {
 }
 
 /// Draws every active finding (suppressed ones only count in the summary) and path errors.
-pub fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(outcome: &Outcome, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(style);
     let locator = Locator::new();
     for finding in outcome.findings.iter().filter(|f| f.suppressed.is_none()) {

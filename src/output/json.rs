@@ -199,7 +199,7 @@ pub(super) fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec
 /// Writes the same bytes as `serde_json::to_writer_pretty` on [`Output`] (a test holds them
 /// equal), but renders the findings in parallel chunks: on a 100,000-tool inventory the
 /// rendering is a visible share of the run.
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
     // One locator for every thread, so a long line's character table is built once.
     let locator = Locator::new();

@@ -129,7 +129,7 @@ fn failure_text(locator: &Locator, finding: &Finding) -> String {
 
 /// Writes the report. Unreadable paths are not test cases: they go to standard error and make
 /// the run exit 2, as in every format.
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     // Straight to `out` (buffered by every caller), not into memory first: on a 100,000-tool
     // file the document is over 100 MB.
     let mut xml = Writer::new_with_indent(&mut *out, b' ', 2);

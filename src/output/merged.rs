@@ -49,7 +49,7 @@ fn across(report: &Report) -> Vec<(String, Vec<(String, ToolOutcome)>)> {
         .collect()
 }
 
-pub fn markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let h = &report.header;
     if h.repositories.is_empty() {
         return Ok(());
@@ -91,7 +91,7 @@ pub fn markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-pub fn html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let h = &report.header;
     if h.repositories.is_empty() {
         return Ok(());

@@ -13,7 +13,7 @@ use super::evidence::{
 
 /// Escapes inventory text for a Markdown table cell or list item: Markdown punctuation gets a
 /// backslash, and so do the characters that would start an autolink (`://`, `www.`, `@`).
-pub fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -39,7 +39,7 @@ pub fn cell(text: &str) -> String {
 
 /// Control, bidi and other invisible format characters: shown as `\u{...}` so that a
 /// reviewer sees them.
-pub fn hidden(c: char) -> bool {
+pub(crate) fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
@@ -51,7 +51,7 @@ fn opt(value: Option<&str>) -> String {
     value.map_or_else(|| "-".to_owned(), cell)
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let h = &report.header;
     writeln!(out, "# End-to-end encryption compliance report\n")?;
     writeln!(out, "## Evidence\n")?;

@@ -22,7 +22,7 @@ pub(crate) const VERSION: i128 = 1;
 
 /// The identity of a finding as a baseline records it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Key {
+pub(crate) struct Key {
     pub rule: String,
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -33,7 +33,7 @@ pub struct Key {
 
 impl Key {
     /// `file` is the inventory's path relative to the baseline's directory.
-    pub fn of(finding: &Finding, file: String) -> Key {
+    pub(crate) fn of(finding: &Finding, file: String) -> Key {
         match &finding.tool {
             Some(tool) => Key {
                 rule: finding.rule.to_string(),
@@ -53,7 +53,7 @@ impl Key {
 
 /// A loaded baseline: its entries, each with the span of its object in the file.
 #[derive(Debug)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     pub source: Arc<SourceFile>,
     pub entries: Vec<(Key, Span)>,
 }
@@ -65,7 +65,7 @@ struct File<'a> {
 }
 
 /// The file's text for a set of keys: sorted and de-duplicated, so it diffs well.
-pub fn render(keys: &BTreeSet<Key>) -> String {
+pub(crate) fn render(keys: &BTreeSet<Key>) -> String {
     let mut text = serde_json::to_string_pretty(&File {
         version: VERSION,
         entries: keys,
@@ -76,7 +76,7 @@ pub fn render(keys: &BTreeSet<Key>) -> String {
 }
 
 /// Reads a baseline file; every mistake points into it.
-pub fn load(source: Arc<SourceFile>) -> Result<Baseline, Vec<ConfigError>> {
+pub(crate) fn load(source: Arc<SourceFile>) -> Result<Baseline, Vec<ConfigError>> {
     let error = |span: Span, message: &str, label: &str| {
         vec![crate::policy::config::config_error(
             &source,
@@ -130,7 +130,7 @@ pub fn load(source: Arc<SourceFile>) -> Result<Baseline, Vec<ConfigError>> {
 
 /// Writes the file like every output: through a temporary file renamed into place, replacing a
 /// symbolic link rather than writing through it.
-pub fn write(path: &Path, keys: &BTreeSet<Key>) -> std::io::Result<()> {
+pub(crate) fn write(path: &Path, keys: &BTreeSet<Key>) -> std::io::Result<()> {
     crate::write::atomic(path, |out| out.write_all(render(keys).as_bytes()))
 }
 
@@ -165,7 +165,7 @@ pub(crate) fn entries_of_other_files(
 
 /// What `--write-baseline` recorded, and what it could not.
 #[derive(Debug, Default)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub keys: BTreeSet<Key>,
     /// Entries of the previous baseline kept because this run did not check their files.
     pub kept: usize,
@@ -187,7 +187,7 @@ pub struct Recorded {
 ///
 /// A run over some of the inventories keeps the previous baseline's entries of the files it did
 /// not check: rewriting the baseline from one file must not forget the others.
-pub fn record_baseline(outcome: &mut Outcome, path: &Path, max_size: u64) -> Recorded {
+pub(crate) fn record_baseline(outcome: &mut Outcome, path: &Path, max_size: u64) -> Recorded {
     let dir = parent_dir(path);
     let mut recorded = Recorded::default();
     let mut names = RelativeNames::new(&dir);
@@ -238,11 +238,11 @@ pub(crate) struct RelativeNames<'a> {
 }
 
 impl<'a> RelativeNames<'a> {
-    pub fn new(dir: &'a Path) -> Self {
+    pub(crate) fn new(dir: &'a Path) -> Self {
         RelativeNames { dir, last: None }
     }
 
-    pub fn of(&mut self, source: &Arc<SourceFile>) -> &str {
+    pub(crate) fn of(&mut self, source: &Arc<SourceFile>) -> &str {
         let stale = !matches!(&self.last, Some((s, _)) if Arc::ptr_eq(s, source));
         if stale {
             let name = relative_to(self.dir, &source.path, &source.name);

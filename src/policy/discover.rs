@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use crate::discover::{CONFIG_NAMES as NAMES, is_config_name};
+pub(crate) use crate::discover::{CONFIG_NAMES as NAMES, is_config_name};
 
 /// Caches the answer per directory, since many inventories share one.
 #[derive(Default)]
@@ -21,7 +21,7 @@ pub(crate) struct Finder {
 
 impl Finder {
     /// The config for an inventory path, as a path the user can read (relative when possible).
-    pub fn find(&mut self, inventory: &Path) -> Result<Option<PathBuf>, String> {
+    pub(crate) fn find(&mut self, inventory: &Path) -> Result<Option<PathBuf>, String> {
         let absolute = std::path::absolute(inventory).map_err(|e| e.to_string())?;
         let start = absolute.parent().unwrap_or(&absolute).to_path_buf();
         if let Some(found) = self.cache.get(&start) {

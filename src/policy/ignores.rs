@@ -11,11 +11,11 @@ use crate::source::{SourceFile, Span};
 /// The marker that starts an ignore comment, after `#`.
 pub(crate) const MARKER: &str = "e2ee-lint:";
 
-pub use crate::outcome::Ignore;
+pub(crate) use crate::outcome::Ignore;
 
 /// Finds every ignore comment of a file and attaches each to its tool: the tool whose `name:`
 /// is on the comment's line, or whose entry starts on the next line.
-pub fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
+pub(crate) fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
     // Most files have no ignore at all; skip the per-tool work for them.
     if !source.text.contains(MARKER) {
         return Vec::new();
@@ -116,7 +116,7 @@ fn comment_start(line: &str) -> Option<usize> {
 
 /// The placeholder the editor's "ignore" action writes in place of a reason: until someone
 /// replaces it, the comment has no reason and suppresses nothing.
-pub const REASON_PLACEHOLDER: &str = "<reason>";
+pub(crate) const REASON_PLACEHOLDER: &str = "<reason>";
 
 /// Parses `# e2ee-lint: ignore[a, b] reason`; other comments give `None`.
 fn parse(comment: &str, offset: usize) -> Option<Ignore> {

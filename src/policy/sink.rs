@@ -19,7 +19,7 @@ use crate::suggest::did_you_mean;
 mod exceptions;
 
 /// The one place where the policy changes findings.
-pub struct Sink<'a> {
+pub(crate) struct Sink<'a> {
     pub(super) registry: &'a Registry,
     pub(super) catalog: &'a Catalog,
     pub(super) config: Option<&'a Config>,
@@ -108,7 +108,7 @@ impl Sink<'_> {
     }
 
     /// Applies overrides, exceptions and inline ignores to one group's findings.
-    pub fn apply(&self, findings: Vec<Finding>, files: &[FileReport]) -> Vec<Finding> {
+    pub(crate) fn apply(&self, findings: Vec<Finding>, files: &[FileReport]) -> Vec<Finding> {
         let mut findings: Vec<Finding> = findings
             .into_iter()
             .filter_map(|f| self.override_severity(f))

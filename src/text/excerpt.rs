@@ -19,13 +19,13 @@ use crate::source::{SourceFile, Span};
 /// Lines longer than this (in bytes) are not drawn under a label: a one-line inventory would
 /// otherwise be printed whole for every finding; the location is given in words instead. As
 /// context lines (no label on them) they are cut to this length.
-pub const MAX_SNIPPET_LINE: usize = 400;
+pub(crate) const MAX_SNIPPET_LINE: usize = 400;
 
 /// A span over more lines is drawn on its first line only.
-pub const MAX_SPAN_LINES: usize = 8;
+pub(crate) const MAX_SPAN_LINES: usize = 8;
 
 /// Lines of context above and below each span: miette's default, which [`super::human`] keeps.
-pub const CONTEXT_LINES: usize = 1;
+pub(crate) const CONTEXT_LINES: usize = 1;
 
 /// Context lines this close (at most five lines missing between them: one tool entry) are
 /// drawn as one snippet, the lines between included; farther apart, each span gets a snippet of
@@ -44,7 +44,7 @@ struct Line {
 
 /// Lines of one file around some spans, in its own coordinates.
 #[derive(Debug)]
-pub struct Excerpt {
+pub(crate) struct Excerpt {
     name: String,
     text: String,
     lines: Vec<Line>,
@@ -87,7 +87,7 @@ fn drawable(source: &SourceFile, span: Span) -> bool {
 impl Excerpt {
     /// The lines around `spans` and where each span lands in them: `None` for a span that
     /// cannot be drawn ([`drawable`]).
-    pub fn new(
+    pub(crate) fn new(
         source: &SourceFile,
         locator: &Locator,
         spans: &[Span],
@@ -245,7 +245,7 @@ impl SourceCode for Excerpt {
 /// the line is too long to draw, its location in words. The one snippet path of every
 /// diagnostic that quotes a file: inventory findings, configs, rule files and baselines.
 #[derive(Debug, Clone)]
-pub struct Snippet {
+pub(crate) struct Snippet {
     excerpt: Option<std::sync::Arc<Excerpt>>,
     span: Option<SourceSpan>,
     /// `file:line:column` of the span, escaped and cut.
@@ -253,7 +253,7 @@ pub struct Snippet {
 }
 
 impl Snippet {
-    pub fn new(source: &SourceFile, span: Span) -> Snippet {
+    pub(crate) fn new(source: &SourceFile, span: Span) -> Snippet {
         let locator = Locator::new();
         let (excerpt, spans) = Excerpt::new(source, &locator, &[span]);
         let where_ = locator.line_col(source, span.offset.min(source.text.len()));
@@ -278,18 +278,18 @@ impl Snippet {
     }
 
     /// The excerpt to draw, if the span's lines can be drawn.
-    pub fn source_code(&self) -> Option<&dyn SourceCode> {
+    pub(crate) fn source_code(&self) -> Option<&dyn SourceCode> {
         self.excerpt.as_deref().map(|e| e as &dyn SourceCode)
     }
 
     /// The label at the span, in the excerpt's coordinates; `None` when it is not drawn.
-    pub fn label(&self, text: Option<String>) -> Option<miette::LabeledSpan> {
+    pub(crate) fn label(&self, text: Option<String>) -> Option<miette::LabeledSpan> {
         self.span
             .map(|span| miette::LabeledSpan::new_with_span(text, span))
     }
 
     /// Whether the span is drawn; when not, the message should carry [`Snippet::at`].
-    pub fn is_drawn(&self) -> bool {
+    pub(crate) fn is_drawn(&self) -> bool {
         self.span.is_some()
     }
 }

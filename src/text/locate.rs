@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::source::{LineCol, SourceFile};
 
 /// Bytes per checkpoint of the character table; also the line length above which it is used.
-pub const BLOCK: usize = 1024;
+pub(crate) const BLOCK: usize = 1024;
 
 /// Characters in a byte range that need not fall on character boundaries: bytes that are not
 /// UTF-8 continuation bytes.
@@ -41,7 +41,7 @@ impl CharTable {
 
 /// Line and column lookups shared by the findings of one rendering (and its threads).
 #[derive(Default)]
-pub struct Locator {
+pub(crate) struct Locator {
     /// Keyed by the address of the file's text, which the outcome keeps alive while rendering.
     tables: Mutex<HashMap<usize, Arc<CharTable>>>,
     /// Bytes of text examined by lookups (table building included), for tests of the cost.
@@ -51,7 +51,7 @@ pub struct Locator {
 }
 
 impl Locator {
-    pub fn new() -> Locator {
+    pub(crate) fn new() -> Locator {
         Locator::default()
     }
 
@@ -79,7 +79,7 @@ impl Locator {
     }
 
     /// Characters before a byte offset (clamped), from the start of the file.
-    pub fn chars_before(&self, source: &SourceFile, offset: usize) -> usize {
+    pub(crate) fn chars_before(&self, source: &SourceFile, offset: usize) -> usize {
         let bytes = source.text.as_bytes();
         let offset = offset.min(bytes.len());
         if offset <= BLOCK {
@@ -92,7 +92,7 @@ impl Locator {
     }
 
     /// Characters in a byte range (clamped; need not fall on character boundaries).
-    pub fn chars_between(&self, source: &SourceFile, from: usize, to: usize) -> usize {
+    pub(crate) fn chars_between(&self, source: &SourceFile, from: usize, to: usize) -> usize {
         let len = source.text.len();
         let (from, to) = (from.min(len), to.min(len).max(from.min(len)));
         if to - from <= BLOCK {
@@ -102,7 +102,7 @@ impl Locator {
     }
 
     /// The same answer as [`SourceFile::line_col`], without reading more than a block.
-    pub fn line_col(&self, source: &SourceFile, offset: usize) -> LineCol {
+    pub(crate) fn line_col(&self, source: &SourceFile, offset: usize) -> LineCol {
         let offset = offset.min(source.text.len());
         let line = source.line_index(offset);
         let start = source

@@ -9,11 +9,11 @@
 use std::borrow::Cow;
 
 /// Texts longer than this many bytes are cut in human output; see [`cut`].
-pub const MAX_TEXT: usize = 1200;
+pub(crate) const MAX_TEXT: usize = 1200;
 
 /// The Unicode bidirectional formatting controls: the embeddings, overrides and isolates, and
 /// the implicit marks (ALM, LRM, RLM).
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(
         c,
         '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
@@ -22,7 +22,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Whether a character must not reach an output raw: C0 and C1 controls and DEL, bidi
 /// controls, and the Unicode line and paragraph separators (line breaks to some viewers).
-pub fn is_hazard(c: char) -> bool {
+pub(crate) fn is_hazard(c: char) -> bool {
     c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
@@ -41,19 +41,19 @@ fn push_escape(out: &mut String, c: char) {
 
 /// Escapes every hazard, line breaks and tabs included, so the text stays on one line.
 /// Borrows when there is nothing to escape, which is nearly always.
-pub fn line(text: &str) -> Cow<'_, str> {
+pub(crate) fn line(text: &str) -> Cow<'_, str> {
     escape_where(text, is_hazard)
 }
 
 /// Like [`line`] but keeps tabs, for source lines drawn in a snippet (the snippet renderer
 /// expands tabs to spaces).
-pub fn source_line(text: &str) -> Cow<'_, str> {
+pub(crate) fn source_line(text: &str) -> Cow<'_, str> {
     escape_where(text, |c| c != '\t' && is_hazard(c))
 }
 
 /// Escapes only the bidi controls and line separators: for text whose other control
 /// characters the format already encodes (JSON strings).
-pub fn bidi(text: &str) -> Cow<'_, str> {
+pub(crate) fn bidi(text: &str) -> Cow<'_, str> {
     escape_where(text, |c| {
         is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
     })
@@ -76,7 +76,7 @@ fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
-pub fn prefix(text: &str, max: usize) -> &str {
+pub(crate) fn prefix(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
@@ -90,7 +90,7 @@ pub fn prefix(text: &str, max: usize) -> &str {
 /// [`line`] of at most [`MAX_TEXT`] bytes of `text`, with an ellipsis and the full length
 /// when cut: a 2.6 MB tool name is shown once per finding as a few hundred bytes, and only
 /// those bytes are read.
-pub fn cut(text: &str) -> Cow<'_, str> {
+pub(crate) fn cut(text: &str) -> Cow<'_, str> {
     if text.len() <= MAX_TEXT {
         return line(text);
     }

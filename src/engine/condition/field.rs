@@ -7,7 +7,7 @@ use crate::suggest::did_you_mean;
 
 /// A field a condition can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Field {
+pub(crate) enum Field {
     /// Any text, keyword or level field of the tool (`tool.owner`, `tool.e2ee`...).
     Tool(FieldId),
     ToolLabel(String),

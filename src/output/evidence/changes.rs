@@ -8,11 +8,11 @@ use serde::Serialize;
 use super::{FindingRow, Risk, ToolRow};
 use crate::finding::SuppressionKind;
 
-pub use crate::outcome::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
+pub(crate) use crate::outcome::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
 
 impl Previous {
     /// Parses an earlier `report-json`; a version this build does not know is refused.
-    pub fn parse(text: &str) -> Result<Previous, String> {
+    pub(crate) fn parse(text: &str) -> Result<Previous, String> {
         let previous: Previous =
             serde_json::from_str(text).map_err(|e| format!("not a report-json document: {e}"))?;
         // Version 1 differs only in outcome and status words, which `--since` does not read.
@@ -28,7 +28,7 @@ impl Previous {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Changes {
+pub(crate) struct Changes {
     /// The evaluation date of the earlier report.
     pub since: String,
     pub tools_added: Vec<PreviousTool>,
@@ -71,7 +71,7 @@ fn diff<T: Clone, K: Eq + std::hash::Hash>(
     (added, removed)
 }
 
-pub fn compare(
+pub(super) fn compare(
     previous: &Previous,
     today: &str,
     tools: &[ToolRow],

@@ -33,7 +33,7 @@ const FRAMEWORKS: &[&str] = &[
 ];
 
 #[derive(Debug, Serialize)]
-pub struct ControlRow {
+pub(crate) struct ControlRow {
     /// As written in the rule files, e.g. `NIST SP 800-53 Rev. 5 SC-8 Transmission ...`.
     pub control: String,
     pub framework: String,
@@ -59,7 +59,7 @@ pub struct ControlRow {
 }
 
 /// The framework a control belongs to.
-pub fn framework_of(control: &str) -> &str {
+pub(super) fn framework_of(control: &str) -> &str {
     FRAMEWORKS
         .iter()
         .find(|f| {
@@ -81,13 +81,13 @@ fn fold(text: &str) -> String {
 }
 
 /// Whether `framework` is the one `--framework NAME` asks for.
-pub fn matches(framework: &str, name: &str) -> bool {
+pub(crate) fn matches(framework: &str, name: &str) -> bool {
     let name = fold(name);
     !name.is_empty() && fold(framework).starts_with(&name)
 }
 
 /// The frameworks the rules' controls belong to, sorted, each once.
-pub fn frameworks(rules: &[RuleInfo]) -> Vec<String> {
+pub(crate) fn frameworks(rules: &[RuleInfo]) -> Vec<String> {
     let mut all: Vec<String> = rules
         .iter()
         .flat_map(|r| &r.controls)
@@ -99,7 +99,7 @@ pub fn frameworks(rules: &[RuleInfo]) -> Vec<String> {
 }
 
 /// `text` as a token: lowercase ASCII letters, digits, `.` and `-`, starting with a letter.
-pub fn token(text: &str) -> String {
+pub(super) fn token(text: &str) -> String {
     let mut out = String::from("c-");
     for c in text.chars() {
         if c.is_ascii_alphanumeric() || c == '.' {
@@ -116,7 +116,7 @@ pub fn token(text: &str) -> String {
 
 /// A control's status from its counts: failed, untested (nothing passed or was accepted), passed
 /// with accepted risk, or passed. `merge` applies it to the counts summed over repositories.
-pub fn status(fail: usize, pass: usize, accepted: usize, tested: bool) -> &'static str {
+pub(crate) fn status(fail: usize, pass: usize, accepted: usize, tested: bool) -> &'static str {
     if fail > 0 {
         "fail"
     } else if !tested || (pass == 0 && accepted == 0) {
@@ -139,7 +139,7 @@ enum Kind {
     Inventory,
 }
 
-pub fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<ControlRow> {
+pub(super) fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<ControlRow> {
     let wanted = outcome.evidence.framework.as_deref();
     let mut rules_by_control: BTreeMap<&str, Vec<&RuleInfo>> = BTreeMap::new();
     for rule in outcome.rules.iter() {

@@ -8,7 +8,7 @@ use crate::outcome::ConfigFacts;
 use crate::outcome::InputKind;
 
 #[derive(Debug, Serialize)]
-pub struct Header {
+pub(crate) struct Header {
     /// `--organization`, else the inventories' `organization:` values, sorted, each once.
     pub organizations: Vec<String>,
     /// The date the policy was evaluated on (`YYYY-MM-DD`).
@@ -38,7 +38,7 @@ pub struct Header {
 
 /// Where one merged run came from (`e2ee-lint merge`).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Repository {
+pub(crate) struct Repository {
     /// The run's repository name, else its `report-json` file's name.
     pub name: String,
     /// The `report-json` file it was read from.
@@ -54,13 +54,13 @@ pub struct Repository {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Generator {
+pub(crate) struct Generator {
     pub name: &'static str,
     pub version: &'static str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CatalogFacts {
+pub(crate) struct CatalogFacts {
     pub systems: usize,
     pub reviewed_from: Option<String>,
     pub reviewed_to: Option<String>,
@@ -70,13 +70,13 @@ pub struct CatalogFacts {
 }
 
 /// The built-in catalog's version, as [`CatalogFacts::version`] says.
-pub fn catalog_version() -> String {
+pub(crate) fn catalog_version() -> String {
     let hash = sha256_hex(crate::outcome::EMBEDDED_CATALOG.as_bytes());
     format!("{}+{}", env!("CARGO_PKG_VERSION"), &hash[..16])
 }
 
 #[derive(Debug, Serialize)]
-pub struct PolicyText {
+pub(crate) struct PolicyText {
     /// The severity from which the run fails.
     pub fail_on: &'static str,
     pub configs: Vec<ConfigFacts>,
@@ -89,13 +89,13 @@ pub struct PolicyText {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Levels {
+pub(crate) struct Levels {
     pub levels: Vec<String>,
     pub e2ee_required_from: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     /// `inventory`, `config`, `rule-file`, `baseline` or `previous-report`.
     pub kind: &'static str,
     pub path: String,
@@ -105,7 +105,7 @@ pub struct InputFile {
 }
 
 /// The hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
@@ -117,7 +117,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The policy hash: the policy facts as JSON, then `kind path sha256` of each config and rule
 /// file, one per line.
-pub fn policy_sha256(policy: &PolicyText, inputs: &[InputFile]) -> String {
+pub(crate) fn policy_sha256(policy: &PolicyText, inputs: &[InputFile]) -> String {
     let mut text = serde_json::to_string(policy).unwrap_or_default();
     for input in inputs
         .iter()
@@ -128,7 +128,7 @@ pub fn policy_sha256(policy: &PolicyText, inputs: &[InputFile]) -> String {
     sha256_hex(text.as_bytes())
 }
 
-pub fn build(outcome: &Outcome) -> Header {
+pub(crate) fn build(outcome: &Outcome) -> Header {
     let mut organizations: Vec<String> = outcome
         .files
         .iter()

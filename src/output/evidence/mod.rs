@@ -25,14 +25,14 @@ use crate::coverage::Coverage;
 use crate::date::Date;
 use crate::finding::{Finding, Severity, SuppressionKind};
 
-pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
+pub(crate) use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub(crate) use controls::status as control_status;
-pub use controls::{ControlRow, frameworks, matches as framework_matches};
-pub use header::{Header, Repository, sha256_hex};
+pub(crate) use controls::{ControlRow, frameworks, matches as framework_matches};
+pub(crate) use header::{Header, Repository, sha256_hex};
 use rows::{open_findings, risks, tool_rows};
-pub use verdict::Facts as VerdictFacts;
+pub(crate) use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
-pub use verdict::{by_action, by_reason};
+pub(crate) use verdict::{by_action, by_reason};
 use verdict::{tool_outcome, verdict};
 
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
@@ -45,7 +45,7 @@ pub(crate) const SOON_DAYS: i64 = crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub version: u32,
     pub header: Header,
     pub summary: ReportSummary,
@@ -93,7 +93,7 @@ impl Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 /// The variants are in the order reports list tools: those that need action first.
-pub enum ToolOutcome {
+pub(crate) enum ToolOutcome {
     NonCompliant,
     AtRisk,
     NotExamined,
@@ -104,7 +104,7 @@ pub enum ToolOutcome {
 }
 
 impl ToolOutcome {
-    pub const ALL: [ToolOutcome; 7] = [
+    pub(crate) const ALL: [ToolOutcome; 7] = [
         ToolOutcome::NonCompliant,
         ToolOutcome::AtRisk,
         ToolOutcome::NotExamined,
@@ -115,7 +115,7 @@ impl ToolOutcome {
     ];
 
     /// The label every format shows (the README explains each once).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ToolOutcome::Compliant => "compliant",
             ToolOutcome::AtRisk => "at-risk",
@@ -137,7 +137,7 @@ impl ToolOutcome {
 }
 
 #[derive(Debug, Default, Serialize)]
-pub struct OutcomeCounts {
+pub(crate) struct OutcomeCounts {
     pub compliant: usize,
     pub at_risk: usize,
     pub non_compliant: usize,
@@ -148,7 +148,7 @@ pub struct OutcomeCounts {
 }
 
 impl OutcomeCounts {
-    pub fn get(&self, outcome: ToolOutcome) -> usize {
+    pub(crate) fn get(&self, outcome: ToolOutcome) -> usize {
         match outcome {
             ToolOutcome::Compliant => self.compliant,
             ToolOutcome::AtRisk => self.at_risk,
@@ -174,7 +174,7 @@ impl OutcomeCounts {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ReportSummary {
+pub(crate) struct ReportSummary {
     pub files: usize,
     pub tools_listed: usize,
     /// Listed tools less the not-applicable ones.
@@ -192,7 +192,7 @@ pub struct ReportSummary {
 }
 
 #[derive(Debug, Default, Serialize)]
-pub struct SeverityCounts {
+pub(crate) struct SeverityCounts {
     pub error: usize,
     pub warning: usize,
     pub info: usize,
@@ -200,7 +200,7 @@ pub struct SeverityCounts {
 
 /// One channel in use and the catalog's status for it (`unknown`: offered, not sourced).
 #[derive(Debug, Clone, Serialize)]
-pub struct ChannelStatus {
+pub(crate) struct ChannelStatus {
     pub channel: &'static str,
     pub status: &'static str,
     /// Which surfaces the status covers, and what it needs, as the catalog says.
@@ -233,7 +233,7 @@ impl ChannelStatus {
 /// Texts are shared with the outcome (`Arc<str>`): a 100,000-tool report holds no second copy
 /// of every name, message and catalog scope.
 #[derive(Debug, Serialize)]
-pub struct ToolRow {
+pub(crate) struct ToolRow {
     /// The repository the tool was listed in (a merged report; `file` is then `REPO: PATH`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Arc<str>>,
@@ -274,7 +274,7 @@ pub struct ToolRow {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ToolFinding {
+pub(crate) struct ToolFinding {
     pub rule: Arc<str>,
     pub severity: Severity,
     /// `open` or `accepted`.
@@ -284,7 +284,7 @@ pub struct ToolFinding {
 
 /// An accepted risk: a finding an exception, inline ignore or baseline entry suppresses.
 #[derive(Debug, Serialize)]
-pub struct Risk {
+pub(crate) struct Risk {
     pub file: String,
     pub line: usize,
     pub tool: Option<String>,
@@ -315,7 +315,7 @@ impl Risk {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FindingRow {
+pub(crate) struct FindingRow {
     pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
@@ -327,7 +327,7 @@ pub struct FindingRow {
 }
 
 #[derive(Debug, Serialize)]
-pub struct SourceRow {
+pub(crate) struct SourceRow {
     pub id: String,
     pub name: String,
     pub note: String,
@@ -336,20 +336,20 @@ pub struct SourceRow {
 }
 
 #[derive(Debug, Serialize)]
-pub struct SourceRef {
+pub(crate) struct SourceRef {
     pub title: String,
     pub url: String,
     pub date: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PathErrorRow {
+pub(crate) struct PathErrorRow {
     pub path: String,
     pub message: String,
 }
 
 /// Computes the report: linear in the tools and findings.
-pub fn build(outcome: &Outcome) -> Report {
+pub(crate) fn build(outcome: &Outcome) -> Report {
     let today = outcome.evaluated_on.as_deref().and_then(Date::parse);
     let threshold = outcome.fail_on.threshold().unwrap_or(Severity::Error);
     let mut tools = tool_rows(outcome);

@@ -23,7 +23,7 @@ pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, 
 }
 
 /// What a verdict is decided on besides coverage: one run's, or a merge's summed over runs.
-pub struct Facts {
+pub(crate) struct Facts {
     pub unreadable_paths: usize,
     pub files_without_tools: usize,
     /// Open findings at or above the failure threshold.
@@ -107,7 +107,7 @@ pub(super) fn tool_outcome(row: &ToolRow) -> ToolOutcome {
 /// The tools as HTML and Markdown reports list them: those in scope, the ones that need action
 /// first (non-compliant, at risk, not examined) and otherwise in inventory order; then the
 /// not-applicable ones, folded apart.
-pub fn by_action(tools: &[ToolRow]) -> (Vec<&ToolRow>, Vec<&ToolRow>) {
+pub(crate) fn by_action(tools: &[ToolRow]) -> (Vec<&ToolRow>, Vec<&ToolRow>) {
     let (mut listed, folded): (Vec<&ToolRow>, Vec<&ToolRow>) = tools
         .iter()
         .partition(|t| t.outcome != ToolOutcome::NotApplicable);
@@ -121,7 +121,7 @@ pub fn by_action(tools: &[ToolRow]) -> (Vec<&ToolRow>, Vec<&ToolRow>) {
 }
 
 /// Not-applicable tools' names by reason, reasons sorted, names in inventory order.
-pub fn by_reason<'r>(tools: &[&'r ToolRow]) -> Vec<(&'r str, Vec<&'r str>)> {
+pub(crate) fn by_reason<'r>(tools: &[&'r ToolRow]) -> Vec<(&'r str, Vec<&'r str>)> {
     let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
     for tool in tools {
         let reason = tool.reason.as_deref().unwrap_or("not a communication tool");

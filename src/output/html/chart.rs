@@ -26,7 +26,7 @@ const STATUSES: [(&str, &str); 7] = [
 const CHANNELS: [&str; 6] = crate::outcome::Channel::NAMES;
 
 /// Horizontal bars: one per outcome.
-pub fn outcomes(report: &Report) -> String {
+pub(super) fn outcomes(report: &Report) -> String {
     let counts: Vec<usize> = ToolOutcome::ALL
         .iter()
         .map(|o| report.summary.outcomes.get(*o))
@@ -63,7 +63,7 @@ pub fn outcomes(report: &Report) -> String {
 }
 
 /// One stacked bar per channel: how many tools in scope use it with each catalog status.
-pub fn channels(report: &Report) -> String {
+pub(super) fn channels(report: &Report) -> String {
     let mut counts = [[0usize; STATUSES.len()]; CHANNELS.len()];
     for tool in &report.tools {
         if tool.outcome == ToolOutcome::NotApplicable {

@@ -63,7 +63,7 @@ fn title(report: &Report) -> String {
     title
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let title = esc(&title(report));
     write!(
         out,

@@ -88,7 +88,7 @@ fn related(uuid: Option<&Uuid>) -> Option<[Related; 1]> {
 
 /// Writes the document. Observations, risks and findings are written one at a time from typed
 /// structs, so memory stays bounded by one item however many tools there are.
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut json = Json::default();
     let mut ids = Ids::new(report);
     let h = &report.header;

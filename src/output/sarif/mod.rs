@@ -47,7 +47,7 @@ pub(crate) fn security_severity(severity: Severity) -> &'static str {
 }
 
 /// SARIF `level` of a severity.
-pub fn level(severity: Severity) -> &'static str {
+pub(crate) fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -197,7 +197,7 @@ struct ResultProperties<'a> {
 
 /// A repository-relative path as a URI reference: `/` kept, everything outside RFC 3986's
 /// unreserved and path characters percent-encoded. Absolute paths become `file://` URIs.
-pub fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let windows_drive = path.len() >= 2 && path.as_bytes()[1] == b':';
     if path.starts_with('/') {
@@ -322,7 +322,7 @@ fn result<'a>(
 
 /// Writes the SARIF log: every rule that can fire, every finding (suppressed ones with their
 /// `suppressions`, which GitHub shows as dismissed), unreadable paths as notifications.
-pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let log = frame(outcome);
     let index = rule_indexes(outcome);
     let fingerprints = fingerprint::fingerprints(&outcome.findings);

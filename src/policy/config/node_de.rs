@@ -17,7 +17,7 @@ use crate::yaml::{Node, NodeKind};
 
 /// A deserialization error, with the span of the node it is about once one is known.
 #[derive(Debug)]
-pub struct NodeError {
+pub(super) struct NodeError {
     pub message: String,
     pub span: Option<Span>,
 }
@@ -49,7 +49,7 @@ fn at(span: Span) -> impl Fn(NodeError) -> NodeError {
 
 /// Deserializes `T` from `node`; scalars asked for as strings are read as written
 /// (`since: 2023` is the string "2023"), as serde-saphyr reads `rules/catalog.yaml`.
-pub fn from_node<'de, T: serde::Deserialize<'de>>(
+pub(super) fn from_node<'de, T: serde::Deserialize<'de>>(
     node: &Node<'_>,
     source: &SourceFile,
 ) -> Result<T, NodeError> {

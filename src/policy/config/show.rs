@@ -145,7 +145,7 @@ fn scalar(s: &str) -> String {
 
 /// The effective config as YAML, each line's origin in a comment: `default` for a value no
 /// file sets, else `file:line`.
-pub fn render(config: &Config) -> String {
+pub(crate) fn render(config: &Config) -> String {
     let mut lines: Vec<(String, String)> = Vec::new();
     let chain: Vec<&str> = config.files.iter().map(|f| f.name.as_str()).collect();
     let dir = parent_dir(&config.source.path);
