@@ -19,7 +19,7 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 6] = [
+    pub(crate) const ALL: [Channel; 6] = [
         Channel::TextOneToOne,
         Channel::TextGroup,
         Channel::Voice,
@@ -29,7 +29,7 @@ impl Channel {
     ];
 
     /// The channels' names, in [`Channel::ALL`] order: the one spelling of each.
-    pub const NAMES: [&'static str; 6] = [
+    pub(crate) const NAMES: [&'static str; 6] = [
         "text_1to1",
         "text_group",
         "voice",
@@ -47,7 +47,7 @@ impl Channel {
     }
 
     /// The channels an inventory word names: format v1's `text` is both text channels.
-    pub fn from_inventory(word: &str) -> &'static [Channel] {
+    pub(crate) fn from_inventory(word: &str) -> &'static [Channel] {
         match word {
             "text" => &[Channel::TextOneToOne, Channel::TextGroup],
             "text_1to1" => &[Channel::TextOneToOne],

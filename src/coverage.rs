@@ -33,7 +33,7 @@ pub(crate) const VERDICT_RULES: &[&str] = &["no-e2ee", "e2ee-not-enforced", "e2e
 /// Why a tool is, or is not, in the scope of the E2EE policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Scope {
+pub(crate) enum Scope {
     /// A communication tool the catalog classified.
     Catalog,
     /// A communication tool the catalog does not know.
@@ -48,7 +48,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn is_communication(self) -> bool {
+    pub(crate) fn is_communication(self) -> bool {
         matches!(
             self,
             Scope::Catalog | Scope::Unclassified | Scope::Ambiguous
@@ -58,7 +58,7 @@ impl Scope {
 
 /// One tool's place in the coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ToolScope {
+pub(crate) struct ToolScope {
     pub scope: Scope,
     /// An open `invalid-inventory` error points at the tool: part of it was not read.
     pub invalid: bool,
@@ -68,7 +68,7 @@ pub struct ToolScope {
 
 impl ToolScope {
     /// A communication tool the encryption rules could judge.
-    pub fn judged(self) -> bool {
+    pub(crate) fn judged(self) -> bool {
         self.scope == Scope::Catalog && !self.invalid && !self.verdict_rules_off
     }
 }
@@ -90,7 +90,7 @@ pub(crate) fn reason(tool: &ToolSummary, scope: Scope) -> Option<String> {
 
 /// The run's coverage counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Inventory files read.
     pub files: usize,
     /// Files that yielded no tool at all.
@@ -114,20 +114,20 @@ pub struct Coverage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct ReasonCount {
+pub(crate) struct ReasonCount {
     pub reason: String,
     pub tools: usize,
 }
 
 impl Coverage {
     /// Communication tools that were not judged (unclassified, ambiguous, or not read whole).
-    pub fn not_examined(&self) -> usize {
+    pub(crate) fn not_examined(&self) -> usize {
         self.communication.saturating_sub(self.judged)
     }
 
     /// One line for summaries: `219 tools: 5 communication (5 in the catalog, 0 unclassified,
     /// 0 ambiguous), 5 judged, 214 not applicable; 0 files with no tool`.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         format!(
             "coverage: {} tool(s), {} communication ({} in the catalog, {} unclassified, {} \
              ambiguous), {} judged, {} not applicable, {} with invalid fields; {} file(s) with \
@@ -147,7 +147,7 @@ impl Coverage {
 
 impl Outcome {
     /// Each file's tools' scopes, in the order of `files` and their `tools`.
-    pub fn tool_scopes(&self) -> Vec<Vec<ToolScope>> {
+    pub(crate) fn tool_scopes(&self) -> Vec<Vec<ToolScope>> {
         let verdict_rules_off = self
             .disabled_rules
             .iter()
@@ -205,7 +205,7 @@ impl Outcome {
     }
 
     /// What this run examined.
-    pub fn coverage(&self) -> Coverage {
+    pub(crate) fn coverage(&self) -> Coverage {
         let mut coverage = Coverage {
             files: self.files.len(),
             files_without_tools: self.files.iter().filter(|f| f.tools.is_empty()).count(),
@@ -240,7 +240,7 @@ impl Outcome {
     }
 
     /// Open `empty-inventory` findings: files the run could not read a tool list from.
-    pub fn empty_files(&self) -> usize {
+    pub(crate) fn empty_files(&self) -> usize {
         self.findings
             .iter()
             .filter(|f| &*f.rule == EMPTY && f.suppressed.is_none())

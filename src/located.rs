@@ -69,7 +69,7 @@ impl LocatedError {
     }
 
     /// One line, `file:line:column: message`, for contexts that print a line.
-    pub fn one_line(&self) -> String {
+    pub(crate) fn one_line(&self) -> String {
         format!(
             "{}:{}:{}: {}",
             self.file_name, self.line, self.column, self.message

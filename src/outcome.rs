@@ -237,7 +237,7 @@ impl Outcome {
     }
 
     /// The most severe unsuppressed finding.
-    pub fn worst(&self) -> Option<Severity> {
+    pub(crate) fn worst(&self) -> Option<Severity> {
         self.findings
             .iter()
             .filter(|f| f.suppressed.is_none())
@@ -246,7 +246,7 @@ impl Outcome {
     }
 
     /// Whether the run fails its threshold (unreadable paths are decided by the caller).
-    pub fn fails(&self) -> bool {
+    pub(crate) fn fails(&self) -> bool {
         match (self.fail_on.threshold(), self.worst()) {
             (Some(threshold), Some(worst)) => worst >= threshold,
             _ => false,
@@ -254,7 +254,7 @@ impl Outcome {
     }
 
     /// Puts files, errors and findings into output order.
-    pub fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         self.files.sort_by(|a, b| a.source.name.cmp(&b.source.name));
         self.path_errors.sort_by(|a, b| a.path.cmp(&b.path));
         finding::sort(&mut self.findings);

@@ -228,7 +228,7 @@ pub(crate) struct Checked {
 impl Checked {
     /// These results as an outcome with no policy applied (the renderers' tests).
     #[cfg(test)]
-    pub fn into_outcome(self, engine: &Engine) -> Outcome {
+    pub(crate) fn into_outcome(self, engine: &Engine) -> Outcome {
         let mut outcome = Outcome::for_engine(engine);
         outcome.files = self.files;
         outcome.findings = self.findings;

@@ -174,13 +174,6 @@ impl Catalog {
             changes,
         })
     }
-
-    /// Whether any entry or cell comes from a company config.
-    pub fn is_changed(&self) -> bool {
-        self.systems
-            .iter()
-            .any(|s| s.added_by.is_some() || s.channels.values().any(|c| c.overridden.is_some()))
-    }
 }
 
 /// An added system's id, name or alias that is already taken.

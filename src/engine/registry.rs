@@ -60,7 +60,7 @@ impl Registry {
 
     /// The embedded rules and a company's own rule files (`--rules`, the config's
     /// `rule_files`). A custom rule may not reuse a built-in id.
-    pub fn with_custom(
+    pub(crate) fn with_custom(
         &self,
         paths: &[std::path::PathBuf],
         max_size: u64,
@@ -196,7 +196,7 @@ impl Registry {
     }
 
     /// The default severity of a rule; a builtin id with no file is a defect caught by tests.
-    pub fn severity(&self, id: &str) -> Severity {
+    pub(crate) fn severity(&self, id: &str) -> Severity {
         self.get(id).map_or(Severity::Error, |r| r.info.severity)
     }
 

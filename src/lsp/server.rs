@@ -67,16 +67,16 @@ impl Server {
     }
 
     /// Whether some document waits for [`Server::flush`].
-    pub fn has_pending(&self) -> bool {
+    pub(crate) fn has_pending(&self) -> bool {
         !self.pending.is_empty()
     }
 
-    pub fn was_shut_down(&self) -> bool {
+    pub(crate) fn was_shut_down(&self) -> bool {
         self.state == State::ShutDown
     }
 
     /// The process's exit code, once `exit` arrived: 0 after `shutdown`, else 1.
-    pub fn exit_code(&self) -> Option<u8> {
+    pub(crate) fn exit_code(&self) -> Option<u8> {
         self.exit
     }
 

@@ -14,7 +14,7 @@ pub enum FailOn {
 
 impl FailOn {
     /// The spellings, for config validation and documentation.
-    pub const NAMES: &[&str] = &["error", "warning", "info", "never"];
+    pub(crate) const NAMES: &[&str] = &["error", "warning", "info", "never"];
 
     pub fn parse(text: &str) -> Option<FailOn> {
         match text {
@@ -36,7 +36,7 @@ impl FailOn {
     }
 
     /// The severity from which a finding fails the run; `None` for `never`.
-    pub fn threshold(self) -> Option<Severity> {
+    pub(crate) fn threshold(self) -> Option<Severity> {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -46,7 +46,7 @@ impl FailOn {
     }
 
     /// Of two configs' settings, the one that fails more runs.
-    pub fn stricter(self, other: FailOn) -> FailOn {
+    pub(crate) fn stricter(self, other: FailOn) -> FailOn {
         let rank = |f: FailOn| f.threshold().map_or(3, |s| s as u8);
         if rank(self) <= rank(other) {
             self

@@ -6,7 +6,7 @@ use crate::Outcome;
 
 /// The outcome of two of the project's fixtures under the embedded rules: findings with and
 /// without tools, labels and help lines.
-pub fn fixture_outcome() -> Outcome {
+pub(crate) fn fixture_outcome() -> Outcome {
     let engine = crate::engine::Engine::embedded().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let paths =
@@ -18,7 +18,7 @@ pub fn fixture_outcome() -> Outcome {
 }
 
 /// What a renderer writes for `outcome`, as text.
-pub fn rendered(
+pub(crate) fn rendered(
     render: fn(&Outcome, &mut dyn Write) -> io::Result<()>,
     outcome: &Outcome,
 ) -> String {

@@ -57,7 +57,7 @@ impl Locator {
 
     /// Bytes of source text read so far: the tests hold it to a bound per finding.
     #[cfg(test)]
-    pub fn scanned(&self) -> usize {
+    pub(crate) fn scanned(&self) -> usize {
         self.scanned.load(Ordering::Relaxed)
     }
 

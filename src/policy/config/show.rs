@@ -27,7 +27,7 @@ pub struct Shown {
 
 impl Shown {
     /// Whether entries with this key accumulate through `extends` instead of replacing.
-    pub fn accumulates(&self) -> bool {
+    pub(crate) fn accumulates(&self) -> bool {
         let top = self.key.split('.').next().unwrap_or("");
         ACCUMULATING_KEYS.contains(&top)
     }
