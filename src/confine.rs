@@ -50,7 +50,7 @@ pub(crate) fn repository_root(config: &Path) -> PathBuf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Refused {
     pub message: String,
-    pub help: String,
+    pub(crate) help: String,
 }
 
 fn refused(message: String) -> Refused {

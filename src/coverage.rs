@@ -59,11 +59,11 @@ impl Scope {
 /// One tool's place in the coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ToolScope {
-    pub scope: Scope,
+    pub(crate) scope: Scope,
     /// An open `invalid-inventory` error points at the tool: part of it was not read.
-    pub invalid: bool,
+    pub(crate) invalid: bool,
     /// One of [`VERDICT_RULES`] is off in this run: its verdict could not be reached.
-    pub verdict_rules_off: bool,
+    pub(crate) verdict_rules_off: bool,
 }
 
 impl ToolScope {
@@ -94,29 +94,29 @@ pub(crate) struct Coverage {
     /// Inventory files read.
     pub files: usize,
     /// Files that yielded no tool at all.
-    pub files_without_tools: usize,
+    pub(crate) files_without_tools: usize,
     /// Paths that could not be read.
-    pub unreadable_paths: usize,
+    pub(crate) unreadable_paths: usize,
     /// Tools recognized in the files.
-    pub tools: usize,
+    pub(crate) tools: usize,
     /// Communication tools: `catalog + unclassified + ambiguous`.
-    pub communication: usize,
+    pub(crate) communication: usize,
     pub catalog: usize,
-    pub unclassified: usize,
-    pub ambiguous: usize,
+    pub(crate) unclassified: usize,
+    pub(crate) ambiguous: usize,
     /// Communication tools the catalog matched and that were read whole.
-    pub judged: usize,
+    pub(crate) judged: usize,
     /// Tools with an open `invalid-inventory` error.
-    pub invalid: usize,
+    pub(crate) invalid: usize,
     /// Tools judged not applicable, by reason (sorted by reason).
-    pub not_applicable: usize,
-    pub not_applicable_reasons: Vec<ReasonCount>,
+    pub(crate) not_applicable: usize,
+    pub(crate) not_applicable_reasons: Vec<ReasonCount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub(crate) struct ReasonCount {
     pub reason: String,
-    pub tools: usize,
+    pub(crate) tools: usize,
 }
 
 impl Coverage {

@@ -287,7 +287,7 @@ pub(crate) fn io_message(error: &std::io::Error) -> String {
 /// A file read for linting, plus the located problem if its bytes are not UTF-8.
 pub(crate) struct ReadFile {
     pub source: SourceFile,
-    pub invalid_utf8: Option<Span>,
+    pub(crate) invalid_utf8: Option<Span>,
 }
 
 /// Spans are 32-bit byte offsets (as serde-saphyr's are), whatever `--max-file-size` says.

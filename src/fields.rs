@@ -29,11 +29,11 @@ pub enum Kind {
 pub struct Spec {
     pub name: &'static str,
     /// What one value is called in messages ("unknown e2ee setting `x`").
-    pub noun: &'static str,
+    pub(crate) noun: &'static str,
     pub kind: Kind,
-    pub required: bool,
-    pub doc: &'static str,
-    pub example: &'static str,
+    pub(crate) required: bool,
+    pub(crate) doc: &'static str,
+    pub(crate) example: &'static str,
 }
 
 pub(crate) const CATEGORIES: &[&str] = &[

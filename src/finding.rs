@@ -75,18 +75,18 @@ pub struct Suppression {
 #[derive(Debug, Clone)]
 pub struct Finding {
     /// Shared with the rule's [`crate::engine::rule::RuleInfo`].
-    pub rule: Arc<str>,
+    pub(crate) rule: Arc<str>,
     pub severity: Severity,
     /// Shared with the file's other findings that say the same.
     pub message: Arc<str>,
     /// Shared: many findings carry the same help line.
-    pub help: Option<Arc<str>>,
+    pub(crate) help: Option<Arc<str>>,
     pub source: Arc<SourceFile>,
     /// The primary location. Every finding has one.
     pub span: Span,
     pub(crate) labels: Vec<Label>,
     pub(crate) tool: Option<ToolRef>,
-    pub catalog_id: Option<Arc<str>>,
+    pub(crate) catalog_id: Option<Arc<str>>,
     /// Boxed: most findings are not suppressed, and a 100,000-tool run holds many findings.
     pub suppressed: Option<Box<Suppression>>,
 }

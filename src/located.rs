@@ -18,18 +18,18 @@ pub struct LocatedError(Box<Problem>);
 #[derive(Debug, Clone)]
 pub struct Problem {
     /// The diagnostic code without `error[...]` (`invalid-rule`, `invalid-config`).
-    pub code: &'static str,
+    pub(crate) code: &'static str,
     pub message: String,
     /// The name and text of the file the error points into.
-    pub file_name: String,
-    pub file_text: Arc<String>,
+    pub(crate) file_name: String,
+    pub(crate) file_text: Arc<String>,
     pub span: Span,
     /// 1-based line and column of the span's start.
-    pub line: usize,
-    pub column: usize,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
     /// The words under the span, escaped and cut.
-    pub label: String,
-    pub help: Option<String>,
+    pub(crate) label: String,
+    pub(crate) help: Option<String>,
     /// The escaped and cut lines drawn under the message (the file may come from a pull request).
     snippet: Snippet,
 }

@@ -136,7 +136,7 @@ pub struct Outcome {
     /// Sorted by file, offset, rule.
     pub findings: Vec<Finding>,
     /// Paths that could not be read; each makes the run exit 2.
-    pub path_errors: Vec<PathError>,
+    pub(crate) path_errors: Vec<PathError>,
     /// The date the policy judged exception expiry against, for reports (`YYYY-MM-DD`).
     pub(crate) evaluated_on: Option<String>,
     /// Every rule that can fire in this run, sorted by id.
@@ -162,15 +162,15 @@ pub struct Outcome {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub files: usize,
-    pub tools: usize,
+    pub(crate) tools: usize,
     pub error: usize,
     pub warning: usize,
     pub info: usize,
     pub suppressed: usize,
     /// `suppressed`, split by what suppressed them.
-    pub by_exception: usize,
-    pub by_inline: usize,
-    pub by_baseline: usize,
+    pub(crate) by_exception: usize,
+    pub(crate) by_inline: usize,
+    pub(crate) by_baseline: usize,
 }
 
 impl Outcome {

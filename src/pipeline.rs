@@ -222,7 +222,7 @@ pub(crate) struct Checked {
     pub files: Vec<FileReport>,
     /// Sorted by file, offset, rule.
     pub findings: Vec<Finding>,
-    pub path_errors: Vec<PathError>,
+    pub(crate) path_errors: Vec<PathError>,
 }
 
 impl Checked {

@@ -21,9 +21,9 @@ use crate::source::SourceFile;
 /// not (`ok`) be there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Annotation {
-    pub line: usize,
-    pub rule: String,
-    pub expect: bool,
+    pub(crate) line: usize,
+    pub(crate) rule: String,
+    pub(crate) expect: bool,
 }
 
 /// The annotations of one file's text. An annotation after content is about its own line; a
@@ -59,17 +59,17 @@ pub(crate) fn annotations(text: &str) -> Vec<Annotation> {
 /// A mismatch between a file's annotations and what the rules found.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Mismatch {
-    pub file: String,
-    pub line: usize,
+    pub(crate) file: String,
+    pub(crate) line: usize,
     pub message: String,
 }
 
 /// What one example gave.
 #[derive(Debug, Default)]
 pub(crate) struct ExampleResult {
-    pub example: String,
-    pub checked: usize,
-    pub mismatches: Vec<Mismatch>,
+    pub(crate) example: String,
+    pub(crate) checked: usize,
+    pub(crate) mismatches: Vec<Mismatch>,
 }
 
 /// Runs one example inventory under `settings` (its config is discovered as `check` does) and

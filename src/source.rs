@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// A value with the span of the YAML node it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Sp<T> {
-    pub value: T,
+    pub(crate) value: T,
     pub span: Span,
 }
 
@@ -109,8 +109,8 @@ pub(crate) fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// A 1-based line and a 1-based column counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct LineCol {
-    pub line: usize,
-    pub column: usize,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 /// One file as read from disk (or standard input), with its line index.
@@ -120,7 +120,7 @@ pub struct SourceFile {
     /// always with `/` separators so that output is the same on every platform.
     pub name: String,
     pub path: PathBuf,
-    pub text: Arc<String>,
+    pub(crate) text: Arc<String>,
     /// Byte offset of each line's start. `u32` halves the index of a large file; spans from
     /// the YAML parser address at most 4 GiB, and `discover::read` refuses larger files.
     line_starts: Vec<u32>,

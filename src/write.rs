@@ -65,8 +65,8 @@ pub(crate) fn stdin_id() -> Option<FileId> {
 /// (`sarif output`, `the baseline`) and where.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Target<'a> {
-    pub flag: &'a str,
-    pub what: &'a str,
+    pub(crate) flag: &'a str,
+    pub(crate) what: &'a str,
     pub path: &'a Path,
 }
 

@@ -58,11 +58,11 @@ fn strength(status: Option<Support>) -> u8 {
 /// One channel's status before and after the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct ChannelChange {
-    pub channel: &'static str,
+    pub(crate) channel: &'static str,
     /// The status before (`unknown` when the catalog had none).
-    pub from: &'static str,
-    pub to: &'static str,
-    pub direction: Direction,
+    pub(crate) from: &'static str,
+    pub(crate) to: &'static str,
+    pub(crate) direction: Direction,
 }
 
 impl ChannelChange {
@@ -85,7 +85,7 @@ impl ChannelChange {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct CatalogChange {
     #[serde(skip)]
-    pub file: Arc<SourceFile>,
+    pub(crate) file: Arc<SourceFile>,
     /// The first line of the config entry.
     #[serde(skip)]
     pub span: Span,
@@ -93,7 +93,7 @@ pub(crate) struct CatalogChange {
     pub config: String,
     pub kind: ChangeKind,
     /// The catalog id and name of the system.
-    pub system: String,
+    pub(crate) system: String,
     pub name: String,
     pub channels: Vec<ChannelChange>,
     #[serde(skip_serializing_if = "Option::is_none")]

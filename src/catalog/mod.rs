@@ -137,10 +137,10 @@ impl Confidence {
 #[serde(deny_unknown_fields)]
 pub(crate) struct Source {
     pub id: String,
-    pub url: String,
-    pub title: String,
+    pub(crate) url: String,
+    pub(crate) title: String,
     /// The source's own date (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`) or `unknown`.
-    pub date: String,
+    pub(crate) date: String,
     /// vendor | vendor-repo | news | third-party
     pub kind: String,
 }
@@ -153,10 +153,10 @@ pub struct Cell {
     /// Which surfaces the status covers, in plain words. Shared: evidence reports repeat it
     /// for every tool of the system.
     #[serde(default)]
-    pub scope: Option<Arc<str>>,
+    pub(crate) scope: Option<Arc<str>>,
     /// A licence or plan the status needs.
     #[serde(default)]
-    pub requires: Option<Arc<str>>,
+    pub(crate) requires: Option<Arc<str>>,
     #[serde(default)]
     pub since: Option<String>,
     /// Overrides the entry's confidence for this cell.
@@ -165,15 +165,15 @@ pub struct Cell {
     /// For a `partial` cell: the surfaces that are E2EE by default ("DMs, group DMs and voice
     /// channels"), and those that are not ("Stage channels").
     #[serde(default)]
-    pub covered: Option<Arc<str>>,
+    pub(crate) covered: Option<Arc<str>>,
     #[serde(default)]
-    pub not_covered: Option<Arc<str>>,
+    pub(crate) not_covered: Option<Arc<str>>,
     /// Who can turn E2EE on where it is not on by default; when absent, what the status implies
     /// ([`Cell::enabler`]).
     #[serde(default)]
     pub(crate) turned_on_by: Option<Enabler>,
     /// Ids of the entry's sources.
-    pub sources: Vec<String>,
+    pub(crate) sources: Vec<String>,
     /// Set when a company config overrode this cell's status (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Provenance>,
@@ -198,11 +198,11 @@ impl Cell {
 #[serde(deny_unknown_fields)]
 pub(crate) struct WeakerMode {
     /// The inventory field that says the mode is `off` (`sms_fallback`).
-    pub setting: String,
+    pub(crate) setting: String,
     pub channels: Vec<Channel>,
     /// What the mode does, in the catalog's words.
-    pub says: Arc<str>,
-    pub sources: Vec<String>,
+    pub(crate) says: Arc<str>,
+    pub(crate) sources: Vec<String>,
 }
 
 /// One system as the catalog classifies it.
@@ -211,16 +211,16 @@ pub(crate) struct WeakerMode {
 pub struct System {
     pub id: String,
     pub name: String,
-    pub vendor: String,
+    pub(crate) vendor: String,
     #[serde(default)]
-    pub vendor_names: Vec<String>,
+    pub(crate) vendor_names: Vec<String>,
     /// messaging | calling | email | suite
-    pub category: String,
+    pub(crate) category: String,
     #[serde(default)]
-    pub part_of: Option<String>,
+    pub(crate) part_of: Option<String>,
     /// For suites: the systems the suite bundles, judged in its place.
     #[serde(default)]
-    pub includes: Vec<String>,
+    pub(crate) includes: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     /// Names that could mean other products: they resolve here only with vendor context.
@@ -230,19 +230,19 @@ pub struct System {
     #[serde(default)]
     pub false_friends: Vec<String>,
     pub(crate) confidence: Confidence,
-    pub reviewed: String,
+    pub(crate) reviewed: String,
     #[serde(default)]
-    pub retired: Option<String>,
+    pub(crate) retired: Option<String>,
     pub(crate) sources: Vec<Source>,
     #[serde(default)]
     pub channels: BTreeMap<Channel, Cell>,
     /// Channels offered but not settled by any source: left out of `channels`, never guessed.
     #[serde(default)]
-    pub unknown: Vec<Channel>,
+    pub(crate) unknown: Vec<Channel>,
     /// The system's own weaker modes beside its E2EE surfaces.
     #[serde(default)]
     pub(crate) weaker_modes: Vec<WeakerMode>,
-    pub note: String,
+    pub(crate) note: String,
     /// Set when a company config added this entry (never read from a catalog file).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub added_by: Option<Provenance>,

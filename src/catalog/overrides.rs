@@ -20,7 +20,7 @@ use crate::suggest::did_you_mean;
 #[derive(Debug, Clone, Serialize)]
 pub struct Provenance {
     #[serde(skip)]
-    pub file: Arc<SourceFile>,
+    pub(crate) file: Arc<SourceFile>,
     /// The first line of the config entry.
     #[serde(skip)]
     pub span: Span,
@@ -54,9 +54,9 @@ impl Provenance {
 /// diagnostics point at.
 #[derive(Debug, Clone)]
 pub(crate) struct Added {
-    pub system: System,
-    pub file: Arc<SourceFile>,
-    pub entry: Span,
+    pub(crate) system: System,
+    pub(crate) file: Arc<SourceFile>,
+    pub(crate) entry: Span,
     pub id: Span,
     /// The name, aliases and contextual aliases as written, each with its span.
     pub names: Vec<(String, Span, NameKind)>,
@@ -72,10 +72,10 @@ pub(crate) enum NameKind {
 /// A config's override of one system's status on some channels.
 #[derive(Debug, Clone)]
 pub(crate) struct Override {
-    pub file: Arc<SourceFile>,
-    pub entry: Span,
+    pub(crate) file: Arc<SourceFile>,
+    pub(crate) entry: Span,
     /// The catalog id.
-    pub system: Sp<String>,
+    pub(crate) system: Sp<String>,
     pub channels: Vec<(Sp<Channel>, Support)>,
     pub reason: String,
     pub source: String,
@@ -84,11 +84,11 @@ pub(crate) struct Override {
 /// A company change the catalog cannot take, located in the config that wrote it.
 #[derive(Debug, Clone)]
 pub(crate) struct ChangeError {
-    pub file: Arc<SourceFile>,
+    pub(crate) file: Arc<SourceFile>,
     pub span: Span,
     pub message: String,
-    pub label: String,
-    pub help: Option<String>,
+    pub(crate) label: String,
+    pub(crate) help: Option<String>,
 }
 
 impl Catalog {

@@ -17,16 +17,16 @@ use crate::source::{SourceFile, Span};
 
 /// What a tool is judged as: itself, or one component of the suite it names.
 pub(super) struct Subject<'a> {
-    pub tool: &'a Tool,
+    pub(crate) tool: &'a Tool,
     /// The tool's name and id, shared by its findings and its summary.
     pub names: &'a ToolRef,
-    pub system: Option<&'a System>,
-    pub resolution: &'a Match<'a>,
+    pub(crate) system: Option<&'a System>,
+    pub(crate) resolution: &'a Match<'a>,
     /// The suite, when `system` is one of its components.
-    pub suite: Option<&'a System>,
+    pub(crate) suite: Option<&'a System>,
     pub channels: &'a [Channel],
     /// Channels in use that the catalog lists as offered but unsourced.
-    pub unknown: &'a [Channel],
+    pub(crate) unknown: &'a [Channel],
 }
 
 impl Engine {

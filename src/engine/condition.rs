@@ -68,7 +68,7 @@ impl ScalarSpec {
 pub(crate) struct Located {
     pub span: Span,
     pub message: String,
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
 }
 
 impl Located {
@@ -102,15 +102,15 @@ pub(crate) enum Condition {
 
 /// What a condition is evaluated against.
 pub(crate) struct Context<'a> {
-    pub tool: &'a Tool,
-    pub system: Option<&'a System>,
-    pub resolution: &'a Match<'a>,
+    pub(crate) tool: &'a Tool,
+    pub(crate) system: Option<&'a System>,
+    pub(crate) resolution: &'a Match<'a>,
     /// The channels the company uses this tool for.
-    pub channels_in_use: &'a [Channel],
+    pub(crate) channels_in_use: &'a [Channel],
     /// Of those, the ones the catalog has no sourced status for.
-    pub unknown_in_use: &'a [Channel],
+    pub(crate) unknown_in_use: &'a [Channel],
     /// The channel under test, in per-channel rules.
-    pub channel: Option<(Channel, Support)>,
+    pub(crate) channel: Option<(Channel, Support)>,
     pub levels: &'a crate::engine::Levels,
     pub today: Date,
 }

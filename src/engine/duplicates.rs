@@ -84,11 +84,11 @@ impl FirstSeen {
 
 /// A tool that repeats an earlier one.
 pub(super) struct Duplicate<'a> {
-    pub tool: &'a Tool,
+    pub(crate) tool: &'a Tool,
     pub names: ToolRef,
-    pub first_name: &'a str,
-    pub first_span: Span,
-    pub system: Option<&'a System>,
+    pub(crate) first_name: &'a str,
+    pub(crate) first_span: Span,
+    pub(crate) system: Option<&'a System>,
 }
 
 impl Engine {

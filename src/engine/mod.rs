@@ -49,7 +49,7 @@ pub struct Levels {
     /// Least to most sensitive.
     pub names: Vec<String>,
     /// Index into `names` of the first level that requires E2EE.
-    pub threshold: usize,
+    pub(crate) threshold: usize,
 }
 
 impl Default for Levels {
@@ -93,29 +93,29 @@ pub(crate) struct ToolSummary {
     pub id: Arc<str>,
     pub span: Span,
     /// Whether the id was written in the inventory (else derived from the name).
-    pub id_is_explicit: bool,
-    pub catalog_id: Option<Arc<str>>,
+    pub(crate) id_is_explicit: bool,
+    pub(crate) catalog_id: Option<Arc<str>>,
     /// How the name was matched (`exact`, `vendor`, `decorated`, `confusable`, `pinned`,
     /// `ambiguous` or `none`).
-    pub matched: &'static str,
+    pub(crate) matched: &'static str,
     /// The catalog's E2EE status of each channel the company uses the tool for, in channel
     /// order; channels the catalog has no sourced status for are absent. For a suite, the
     /// weakest status among its components.
-    pub e2ee: Box<[(Channel, Support)]>,
+    pub(crate) e2ee: Box<[(Channel, Support)]>,
     /// Channels in use that the catalog lists as offered but unsourced.
-    pub unknown: Box<[Channel]>,
+    pub(crate) unknown: Box<[Channel]>,
     /// What the inventory says was configured (`e2ee:`).
-    pub configured: Option<E2eeSetting>,
+    pub(crate) configured: Option<E2eeSetting>,
     /// One of [`inventory::CATEGORIES`] and [`inventory::STATUSES`]: no allocation per tool.
-    pub category: Option<&'static str>,
+    pub(crate) category: Option<&'static str>,
     /// Texts a file repeats (levels, vendors, teams), shared like finding messages.
-    pub data_classification: Option<Arc<str>>,
+    pub(crate) data_classification: Option<Arc<str>>,
     pub status: Option<&'static str>,
-    pub vendor: Option<Arc<str>>,
-    pub owner: Option<Arc<str>>,
+    pub(crate) vendor: Option<Arc<str>>,
+    pub(crate) owner: Option<Arc<str>>,
     /// Every evidence field the inventory gave ([`fields::evidence_fields`]), for the evidence
     /// formats' columns.
-    pub fields: fields::FieldValues,
+    pub(crate) fields: fields::FieldValues,
 }
 
 impl ToolSummary {

@@ -110,7 +110,7 @@ struct LabelSpec {
 /// A severity that applies when its condition holds.
 #[derive(Debug, Clone)]
 pub(crate) struct Escalation {
-    pub when: Condition,
+    pub(crate) when: Condition,
     pub severity: Severity,
 }
 
@@ -144,12 +144,12 @@ pub struct RuleInfo {
     /// Off by default: reports only when a config or `--severity` sets a level.
     pub enabled: bool,
     /// Severities the rule's escalations can raise it to, in file order.
-    pub escalations: Vec<Severity>,
+    pub(crate) escalations: Vec<Severity>,
     pub summary: String,
     pub docs: String,
     pub tags: Vec<String>,
     /// Compliance controls the rule gives evidence for, as written in its file.
-    pub controls: Vec<String>,
+    pub(crate) controls: Vec<String>,
 }
 
 /// A loaded, validated rule.
@@ -163,7 +163,7 @@ pub struct Rule {
     pub at: Target,
     pub(crate) labels: Vec<LabelRule>,
     /// Where the id is written, for duplicate-id errors.
-    pub id_span: Span,
+    pub(crate) id_span: Span,
     /// The rule file as written.
     pub source: Arc<SourceFile>,
 }

@@ -23,18 +23,18 @@ use crate::suggest::did_you_mean;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Edit {
     pub span: Span,
-    pub replacement: String,
+    pub(crate) replacement: String,
 }
 
 /// One fix: the finding it removes and the edits that remove it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Fix {
-    pub rule: String,
+    pub(crate) rule: String,
     /// The primary span of the finding it fixes.
     pub at: Span,
     /// What it does, for `--fix` summaries and code action titles.
-    pub title: String,
-    pub edits: Vec<Edit>,
+    pub(crate) title: String,
+    pub(crate) edits: Vec<Edit>,
 }
 
 /// Applies edits to a text; `None` when two edits overlap or one falls outside the text or
@@ -298,9 +298,9 @@ fn only_fixed(before: &Outcome, after: &Outcome, fixes: &[&Fix]) -> bool {
 /// The fixes of one document that survive re-linting, and the text with them applied.
 #[derive(Debug, Default)]
 pub(crate) struct Planned {
-    pub fixes: Vec<Fix>,
+    pub(crate) fixes: Vec<Fix>,
     /// `None` when no fix applies.
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
 }
 
 /// Plans the safe fixes of one document: each is applied and the text linted again; kept only

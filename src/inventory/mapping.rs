@@ -36,16 +36,16 @@ pub enum UnknownFields {
 /// validated. Spans stay on the company's own keys and values.
 #[derive(Debug, Clone)]
 pub struct Mapping {
-    pub tools: ToolsAt,
+    pub(crate) tools: ToolsAt,
     /// For each field of [`fields::FIELDS`] (same index), the company's key, if any.
     keys: Vec<Option<String>>,
     /// For each field (same index), the path to its value when the company's key is a path.
     pub(super) paths: Vec<Option<FieldPath>>,
-    pub unknown_fields: UnknownFields,
+    pub(crate) unknown_fields: UnknownFields,
     /// Per field of ours (same index): the company's value -> ours.
     pub(super) values: Vec<Option<BTreeMap<String, String>>>,
     /// Whether this is plain format v1 (no mapping configured): `version` is ours to check.
-    pub v1: bool,
+    pub(crate) v1: bool,
 }
 
 impl Mapping {

@@ -60,18 +60,18 @@ impl E2eeSetting {
 #[derive(Debug, Clone)]
 pub(crate) struct Tool {
     /// The whole entry, for labels that cover it.
-    pub entry: Span,
+    pub(crate) entry: Span,
     pub name: Sp<String>,
     /// The stable id: as written, or derived from the name (then its span is the name's).
     pub id: Sp<String>,
-    pub id_is_explicit: bool,
+    pub(crate) id_is_explicit: bool,
     /// Text, keyword and level fields by [`FieldId`] index (`name` and `id` are above).
-    pub values: [Option<Sp<String>>; fields::COUNT],
+    pub(crate) values: [Option<Sp<String>>; fields::COUNT],
     /// The channels as written, each with its own span (`text` gives both text channels).
     pub channels: Option<Sp<Vec<Sp<Channel>>>>,
-    pub labels: BTreeMap<String, Sp<String>>,
+    pub(crate) labels: BTreeMap<String, Sp<String>>,
     /// A mapped inventory's own keys that no field takes, readable by rules as `extra.<key>`.
-    pub extra: BTreeMap<String, Sp<String>>,
+    pub(crate) extra: BTreeMap<String, Sp<String>>,
 }
 
 impl Tool {
@@ -130,7 +130,7 @@ impl Tool {
 #[derive(Debug, Default)]
 pub(crate) struct Inventory {
     pub organization: Option<Sp<String>>,
-    pub tools: Vec<Tool>,
+    pub(crate) tools: Vec<Tool>,
 }
 
 /// Which built-in check a loader problem belongs to.
@@ -150,7 +150,7 @@ pub(crate) struct Problem {
     pub kind: ProblemKind,
     pub span: Span,
     pub message: String,
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
 }
 
 /// The `empty-inventory` problem of a file that lists no tools, at `span`.

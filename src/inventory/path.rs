@@ -14,7 +14,7 @@ use crate::yaml::{Node, NodeKind};
 
 /// One step of a tools path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// The value under this key of a mapping.
     Key(String),
     /// Every item of a list: `[*]`.
@@ -26,16 +26,16 @@ pub enum Step {
 /// Where the tools are: a path of steps from the document, e.g. `categories[*].services[*]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolsPath {
-    pub text: String,
-    pub steps: Vec<Step>,
+    pub(crate) text: String,
+    pub(crate) steps: Vec<Step>,
 }
 
 /// Where a field's value is: `up` enclosing records above the tool (`^` is one), then keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FieldPath {
-    pub text: String,
-    pub up: usize,
-    pub keys: Vec<String>,
+    pub(crate) text: String,
+    pub(crate) up: usize,
+    pub(crate) keys: Vec<String>,
 }
 
 /// Whether a `tools:` value is a path rather than one top-level key.
@@ -118,20 +118,20 @@ pub(crate) fn parse_field(text: &str) -> Result<FieldPath, String> {
 
 /// A tool node found by a tools path, with the records that enclose it, nearest last.
 pub(crate) struct Found<'t, 'n> {
-    pub node: &'t Node<'n>,
-    pub enclosing: Vec<&'t Node<'n>>,
+    pub(crate) node: &'t Node<'n>,
+    pub(crate) enclosing: Vec<&'t Node<'n>>,
 }
 
 /// The step at which a tools path matched nothing.
 pub(crate) struct Miss<'t, 'n> {
     /// Index of the step in the path.
-    pub step: usize,
+    pub(crate) step: usize,
     /// The first node the step was tried on (where to point).
     pub at: &'t Node<'n>,
     /// The keys seen on the mappings the step was tried on, sorted and deduplicated.
-    pub keys_seen: Vec<String>,
+    pub(crate) keys_seen: Vec<String>,
     /// The kind of node found where a list or mapping was expected, if that was the problem.
-    pub found: Option<&'static str>,
+    pub(crate) found: Option<&'static str>,
 }
 
 /// Walks a tools path from `document`: every tool node, or the step that matched nothing.

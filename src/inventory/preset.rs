@@ -12,12 +12,12 @@ pub(crate) const UNSET: &str = "";
 pub(crate) struct Preset {
     pub name: &'static str,
     /// What shape it reads, for the docs, `--help` and the schema.
-    pub about: &'static str,
-    pub tools: &'static str,
+    pub(crate) about: &'static str,
+    pub(crate) tools: &'static str,
     /// Our field -> their key or path; [`UNSET`] means the field is not read at all.
-    pub fields: &'static [(&'static str, &'static str)],
-    pub ignore_unknown: bool,
-    pub values: &'static [(&'static str, &'static [(&'static str, &'static str)])],
+    pub(crate) fields: &'static [(&'static str, &'static str)],
+    pub(crate) ignore_unknown: bool,
+    pub(crate) values: &'static [(&'static str, &'static [(&'static str, &'static str)])],
 }
 
 /// GitLab's colour classification (handbook "Data Classification Standard").

@@ -108,13 +108,13 @@ impl LineIndex {
 /// One open document.
 #[derive(Debug)]
 pub(crate) struct Document {
-    pub uri: Uri,
+    pub(crate) uri: Uri,
     /// `None` for URIs that are not `file:` (an unsaved buffer): such a document has no
     /// directory to discover a policy from, so it gets no diagnostics.
     pub path: Option<PathBuf>,
-    pub version: i32,
-    pub text: String,
-    pub index: LineIndex,
+    pub(crate) version: i32,
+    pub(crate) text: String,
+    pub(crate) index: LineIndex,
     pub kind: Kind,
 }
 

@@ -8,13 +8,13 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
 pub(crate) struct InputError {
-    pub file: String,
+    pub(crate) file: String,
     pub message: String,
     /// The text and the place in it, when the file was read.
     /// Boxed: errors travel in `Result`s, and most inputs have none.
-    pub located: Option<Box<(NamedSource<Arc<String>>, SourceSpan)>>,
-    pub label: String,
-    pub help: String,
+    pub(crate) located: Option<Box<(NamedSource<Arc<String>>, SourceSpan)>>,
+    pub(crate) label: String,
+    pub(crate) help: String,
 }
 
 impl Diagnostic for InputError {

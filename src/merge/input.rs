@@ -11,23 +11,23 @@ use crate::output::evidence::ToolOutcome;
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Run {
-    pub version: u32,
-    pub header: Header,
+    pub(crate) version: u32,
+    pub(crate) header: Header,
     pub summary: Summary,
-    pub tools: Vec<Tool>,
+    pub(crate) tools: Vec<Tool>,
     #[serde(default)]
-    pub accepted_risks: Vec<Risk>,
+    pub(crate) accepted_risks: Vec<Risk>,
     #[serde(default)]
-    pub controls: Vec<Control>,
+    pub(crate) controls: Vec<Control>,
     #[serde(default)]
     pub findings: Vec<Finding>,
     #[serde(default)]
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     #[serde(default)]
-    pub path_errors: Vec<PathError>,
+    pub(crate) path_errors: Vec<PathError>,
     /// The run's changes to the catalog (issue 18): a merge must show every one of them.
     #[serde(default)]
-    pub catalog_overrides: Vec<CatalogOverride>,
+    pub(crate) catalog_overrides: Vec<CatalogOverride>,
 }
 
 /// One company change to the catalog as a run's report-json states it.
@@ -35,7 +35,7 @@ pub(super) struct Run {
 pub(super) struct CatalogOverride {
     pub config: String,
     pub kind: String,
-    pub system: String,
+    pub(crate) system: String,
     pub name: String,
     pub reason: Option<String>,
     pub source: Option<String>,
@@ -45,24 +45,24 @@ pub(super) struct CatalogOverride {
 #[derive(Debug, Deserialize)]
 pub(super) struct Header {
     #[serde(default)]
-    pub organizations: Vec<String>,
-    pub evaluated_on: String,
+    pub(crate) organizations: Vec<String>,
+    pub(crate) evaluated_on: String,
     pub catalog: Catalog,
-    pub policy: Policy,
+    pub(crate) policy: Policy,
     #[serde(default)]
-    pub inputs: Vec<Input>,
-    pub commit: Option<String>,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) commit: Option<String>,
     pub repository: Option<String>,
     /// Absent from reports written before `merge` existed.
-    pub policy_sha256: Option<String>,
+    pub(crate) policy_sha256: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Catalog {
-    pub systems: usize,
-    pub reviewed_from: Option<String>,
-    pub reviewed_to: Option<String>,
-    pub version: Option<String>,
+    pub(crate) systems: usize,
+    pub(crate) reviewed_from: Option<String>,
+    pub(crate) reviewed_to: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,97 +74,97 @@ pub(super) struct Policy {
 pub(super) struct Input {
     pub kind: String,
     pub path: String,
-    pub sha256: String,
+    pub(crate) sha256: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Summary {
-    pub coverage: Coverage,
-    pub verdict: String,
+    pub(crate) coverage: Coverage,
+    pub(crate) verdict: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Tool {
-    pub file: Arc<str>,
-    pub line: usize,
+    pub(crate) file: Arc<str>,
+    pub(crate) line: usize,
     pub name: Arc<str>,
     pub id: Arc<str>,
-    pub vendor: Option<Arc<str>>,
-    pub owner: Option<Arc<str>>,
-    pub data_classification: Option<Arc<str>>,
-    pub category: Option<String>,
+    pub(crate) vendor: Option<Arc<str>>,
+    pub(crate) owner: Option<Arc<str>>,
+    pub(crate) data_classification: Option<Arc<str>>,
+    pub(crate) category: Option<String>,
     pub status: Option<String>,
     /// Absent from reports written before the field table drove the evidence columns.
     #[serde(default)]
-    pub fields: std::collections::BTreeMap<String, Arc<str>>,
-    pub catalog_id: Option<Arc<str>>,
-    pub catalog_name: Option<String>,
+    pub(crate) fields: std::collections::BTreeMap<String, Arc<str>>,
+    pub(crate) catalog_id: Option<Arc<str>>,
+    pub(crate) catalog_name: Option<String>,
     #[serde(default)]
     pub channels: Vec<Channel>,
-    pub configured: Option<String>,
-    pub outcome: ToolOutcome,
+    pub(crate) configured: Option<String>,
+    pub(crate) outcome: ToolOutcome,
     pub reason: Option<String>,
     #[serde(default)]
     pub findings: Vec<ToolFinding>,
-    pub reviewed: Option<String>,
+    pub(crate) reviewed: Option<String>,
     #[serde(default)]
-    pub sources: Vec<String>,
+    pub(crate) sources: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Channel {
-    pub channel: String,
+    pub(crate) channel: String,
     pub status: String,
-    pub scope: Option<Arc<str>>,
-    pub requires: Option<Arc<str>>,
+    pub(crate) scope: Option<Arc<str>>,
+    pub(crate) requires: Option<Arc<str>>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct ToolFinding {
-    pub rule: Arc<str>,
+    pub(crate) rule: Arc<str>,
     pub severity: Severity,
-    pub state: String,
+    pub(crate) state: String,
     pub message: Arc<str>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Risk {
-    pub file: String,
-    pub line: usize,
-    pub tool: Option<String>,
-    pub tool_id: Option<String>,
-    pub rule: String,
+    pub(crate) file: String,
+    pub(crate) line: usize,
+    pub(crate) tool: Option<String>,
+    pub(crate) tool_id: Option<String>,
+    pub(crate) rule: String,
     pub kind: SuppressionKind,
     pub reason: String,
     pub approved_by: Option<String>,
     pub ticket: Option<String>,
     pub expires: Option<String>,
-    pub days_left: Option<i64>,
-    pub state: String,
+    pub(crate) days_left: Option<i64>,
+    pub(crate) state: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Control {
-    pub control: String,
+    pub(crate) control: String,
     pub framework: String,
-    pub control_id: String,
+    pub(crate) control_id: String,
     pub rules: Vec<String>,
-    pub not_enabled: Vec<String>,
-    pub pass: usize,
-    pub fail: usize,
-    pub accepted_risk: usize,
+    pub(crate) not_enabled: Vec<String>,
+    pub(crate) pass: usize,
+    pub(crate) fail: usize,
+    pub(crate) accepted_risk: usize,
     pub status: String,
-    pub basis: String,
+    pub(crate) basis: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct Finding {
-    pub file: Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    pub tool: Option<Arc<str>>,
-    pub tool_id: Option<Arc<str>>,
-    pub rule: Arc<str>,
+    pub(crate) file: Arc<str>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) tool: Option<Arc<str>>,
+    pub(crate) tool_id: Option<Arc<str>>,
+    pub(crate) rule: Arc<str>,
     pub severity: Severity,
     pub message: Arc<str>,
 }
@@ -173,16 +173,16 @@ pub(super) struct Finding {
 pub(super) struct Source {
     pub id: String,
     pub name: String,
-    pub note: String,
-    pub reviewed: String,
-    pub sources: Vec<SourceRef>,
+    pub(crate) note: String,
+    pub(crate) reviewed: String,
+    pub(crate) sources: Vec<SourceRef>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct SourceRef {
-    pub title: String,
-    pub url: String,
-    pub date: String,
+    pub(crate) title: String,
+    pub(crate) url: String,
+    pub(crate) date: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,11 +9,11 @@ pub(crate) struct Ignore {
     /// The whole comment, from `#` to the end of the line.
     pub span: Span,
     /// 1-based line of the comment.
-    pub line: usize,
+    pub(crate) line: usize,
     /// The rule ids listed, each with its span.
     pub rules: Vec<(String, Span)>,
     /// Empty when no reason was given.
     pub reason: String,
     /// The entry span of the tool the comment is attached to, if any.
-    pub tool: Option<Span>,
+    pub(crate) tool: Option<Span>,
 }

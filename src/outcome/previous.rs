@@ -6,43 +6,43 @@ use serde::{Deserialize, Serialize};
 /// The parts of an earlier `report-json` that changes are computed from.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct Previous {
-    pub version: u32,
-    pub header: PreviousHeader,
+    pub(crate) version: u32,
+    pub(crate) header: PreviousHeader,
     #[serde(default)]
-    pub tools: Vec<PreviousTool>,
+    pub(crate) tools: Vec<PreviousTool>,
     #[serde(default)]
     pub findings: Vec<PreviousFinding>,
     #[serde(default)]
-    pub accepted_risks: Vec<PreviousRisk>,
+    pub(crate) accepted_risks: Vec<PreviousRisk>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct PreviousHeader {
-    pub evaluated_on: String,
+    pub(crate) evaluated_on: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 pub(crate) struct PreviousTool {
-    pub file: String,
+    pub(crate) file: String,
     pub id: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 pub(crate) struct PreviousFinding {
-    pub file: String,
-    pub tool_id: Option<String>,
-    pub tool: Option<String>,
-    pub rule: String,
+    pub(crate) file: String,
+    pub(crate) tool_id: Option<String>,
+    pub(crate) tool: Option<String>,
+    pub(crate) rule: String,
     pub message: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 pub(crate) struct PreviousRisk {
-    pub file: String,
-    pub tool_id: Option<String>,
-    pub tool: Option<String>,
-    pub rule: String,
+    pub(crate) file: String,
+    pub(crate) tool_id: Option<String>,
+    pub(crate) tool: Option<String>,
+    pub(crate) rule: String,
     pub kind: String,
     pub expires: Option<String>,
 }

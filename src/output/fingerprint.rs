@@ -48,9 +48,9 @@ fn key(finding: &Finding) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Fingerprint {
     /// The hash of the line-independent key (16 lowercase hex digits).
-    pub hash: String,
+    pub(crate) hash: String,
     /// 1 for the first finding with this key in the run, 2 for the next, ...
-    pub occurrence: usize,
+    pub(crate) occurrence: usize,
 }
 
 impl Fingerprint {

@@ -66,11 +66,11 @@ struct JsonSuppression<'a> {
 #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct JsonSpan {
     pub offset: usize,
-    pub length: usize,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub(crate) length: usize,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) end_line: usize,
+    pub(crate) end_column: usize,
 }
 
 impl JsonSpan {

@@ -23,10 +23,10 @@ pub(crate) const VERSION: i128 = 1;
 /// The identity of a finding as a baseline records it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub(crate) struct Key {
-    pub rule: String,
-    pub file: String,
+    pub(crate) rule: String,
+    pub(crate) file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tool: Option<String>,
+    pub(crate) tool: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -55,7 +55,7 @@ impl Key {
 #[derive(Debug)]
 pub(crate) struct Baseline {
     pub source: Arc<SourceFile>,
-    pub entries: Vec<(Key, Span)>,
+    pub(crate) entries: Vec<(Key, Span)>,
 }
 
 #[derive(Serialize)]
@@ -166,14 +166,14 @@ pub(crate) fn entries_of_other_files(
 /// What `--write-baseline` recorded, and what it could not.
 #[derive(Debug, Default)]
 pub(crate) struct Recorded {
-    pub keys: BTreeSet<Key>,
+    pub(crate) keys: BTreeSet<Key>,
     /// Entries of the previous baseline kept because this run did not check their files.
-    pub kept: usize,
+    pub(crate) kept: usize,
     /// A run over some files found a file at the path that is not a baseline, so it could
     /// keep nothing of it.
-    pub previous_unreadable: bool,
+    pub(crate) previous_unreadable: bool,
     /// Active findings a baseline cannot hold (the policy's own), counted by rule.
-    pub not_recordable: BTreeMap<String, usize>,
+    pub(crate) not_recordable: BTreeMap<String, usize>,
 }
 
 /// Records an outcome for `--write-baseline PATH`: every finding that is active or already

@@ -149,9 +149,9 @@ pub(crate) struct Policy {
 #[derive(Debug, Default)]
 pub(crate) struct Scope {
     /// The run checked the whole inventory set (see [`Policy::set_whole_set`]).
-    pub whole_set: bool,
+    pub(crate) whole_set: bool,
     /// Every inventory of the run, as [`normalize`]d absolute paths.
-    pub checked: std::collections::HashSet<PathBuf>,
+    pub(crate) checked: std::collections::HashSet<PathBuf>,
 }
 
 impl Policy {

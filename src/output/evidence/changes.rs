@@ -31,15 +31,15 @@ impl Previous {
 pub(crate) struct Changes {
     /// The evaluation date of the earlier report.
     pub since: String,
-    pub tools_added: Vec<PreviousTool>,
-    pub tools_removed: Vec<PreviousTool>,
-    pub findings_new: Vec<PreviousFinding>,
-    pub findings_resolved: Vec<PreviousFinding>,
-    pub risks_added: Vec<PreviousRisk>,
+    pub(crate) tools_added: Vec<PreviousTool>,
+    pub(crate) tools_removed: Vec<PreviousTool>,
+    pub(crate) findings_new: Vec<PreviousFinding>,
+    pub(crate) findings_resolved: Vec<PreviousFinding>,
+    pub(crate) risks_added: Vec<PreviousRisk>,
     /// Accepted before, not any more, and their expiry date has passed.
-    pub risks_expired: Vec<PreviousRisk>,
+    pub(crate) risks_expired: Vec<PreviousRisk>,
     /// Accepted before, not any more, for another reason (removed, or the finding is gone).
-    pub risks_removed: Vec<PreviousRisk>,
+    pub(crate) risks_removed: Vec<PreviousRisk>,
 }
 
 fn kind_name(kind: SuppressionKind) -> &'static str {

@@ -35,27 +35,27 @@ const FRAMEWORKS: &[&str] = &[
 #[derive(Debug, Serialize)]
 pub(crate) struct ControlRow {
     /// As written in the rule files, e.g. `NIST SP 800-53 Rev. 5 SC-8 Transmission ...`.
-    pub control: String,
+    pub(crate) control: String,
     pub framework: String,
     /// A token derived from the text, for machine formats (OSCAL `control-id`).
-    pub control_id: String,
+    pub(crate) control_id: String,
     /// The mapped rules enabled in this run: the evidence.
     pub rules: Vec<String>,
     /// The mapped rules that are off in this run: no evidence.
-    pub not_enabled: Vec<String>,
+    pub(crate) not_enabled: Vec<String>,
     /// Tools in scope with no such finding open and none accepted (open findings below the
     /// failure threshold are advice, and pass); for a risk-treatment control, the accepted
     /// risks on record.
-    pub pass: usize,
+    pub(crate) pass: usize,
     /// Tools (and findings about no tool) with an open finding of these rules at or above the
     /// failure threshold.
-    pub fail: usize,
+    pub(crate) fail: usize,
     /// Tools (and findings about no tool) whose findings of these rules are all accepted.
-    pub accepted_risk: usize,
+    pub(crate) accepted_risk: usize,
     /// `fail`, `pass-with-accepted-risk`, `pass` or `not-tested`.
     pub status: &'static str,
     /// What the counts are of, and why a control is not tested.
-    pub basis: String,
+    pub(crate) basis: String,
 }
 
 /// The framework a control belongs to.

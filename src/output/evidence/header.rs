@@ -10,16 +10,16 @@ use crate::outcome::InputKind;
 #[derive(Debug, Serialize)]
 pub(crate) struct Header {
     /// `--organization`, else the inventories' `organization:` values, sorted, each once.
-    pub organizations: Vec<String>,
+    pub(crate) organizations: Vec<String>,
     /// The date the policy was evaluated on (`YYYY-MM-DD`).
-    pub evaluated_on: String,
-    pub generator: Generator,
+    pub(crate) evaluated_on: String,
+    pub(crate) generator: Generator,
     pub catalog: CatalogFacts,
-    pub policy: PolicyText,
+    pub(crate) policy: PolicyText,
     /// Every input file with its SHA-256.
-    pub inputs: Vec<InputFile>,
+    pub(crate) inputs: Vec<InputFile>,
     /// The commit the inputs were read at, when known.
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     /// `--framework`, when the controls table is limited to one.
     pub framework: Option<String>,
     /// The repository the run checked (`--repository`, `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`).
@@ -27,13 +27,13 @@ pub(crate) struct Header {
     pub repository: Option<String>,
     /// SHA-256 of the policy in force: the `policy` facts above and the SHA-256 of every
     /// config and rule file read, so two runs under one policy have one hash.
-    pub policy_sha256: String,
+    pub(crate) policy_sha256: String,
     /// A merged report's repositories, one per `report-json` merged (empty for one run).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub repositories: Vec<Repository>,
+    pub(crate) repositories: Vec<Repository>,
     /// What a reader of a merged report must know first (runs on different catalog versions).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Where one merged run came from (`e2ee-lint merge`).
@@ -42,31 +42,31 @@ pub(crate) struct Repository {
     /// The run's repository name, else its `report-json` file's name.
     pub name: String,
     /// The `report-json` file it was read from.
-    pub report: String,
-    pub commit: Option<String>,
-    pub evaluated_on: String,
+    pub(crate) report: String,
+    pub(crate) commit: Option<String>,
+    pub(crate) evaluated_on: String,
     /// SHA-256 of the run's inputs: each input's `kind path sha256` line, in the run's order.
-    pub inputs_sha256: String,
-    pub catalog_version: String,
-    pub policy_sha256: String,
-    pub tools: usize,
-    pub verdict: String,
+    pub(crate) inputs_sha256: String,
+    pub(crate) catalog_version: String,
+    pub(crate) policy_sha256: String,
+    pub(crate) tools: usize,
+    pub(crate) verdict: String,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Generator {
     pub name: &'static str,
-    pub version: &'static str,
+    pub(crate) version: &'static str,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct CatalogFacts {
-    pub systems: usize,
-    pub reviewed_from: Option<String>,
-    pub reviewed_to: Option<String>,
+    pub(crate) systems: usize,
+    pub(crate) reviewed_from: Option<String>,
+    pub(crate) reviewed_to: Option<String>,
     /// The built-in catalog's version: the generator's version and the first 16 hex digits of
     /// the SHA-256 of its `rules/catalog.yaml` (a company's additions are in the policy hash).
-    pub version: String,
+    pub(crate) version: String,
 }
 
 /// The built-in catalog's version, as [`CatalogFacts::version`] says.
@@ -79,11 +79,11 @@ pub(crate) fn catalog_version() -> String {
 pub(crate) struct PolicyText {
     /// The severity from which the run fails.
     pub fail_on: &'static str,
-    pub configs: Vec<ConfigFacts>,
+    pub(crate) configs: Vec<ConfigFacts>,
     /// Levels and threshold for inventories that no config covers.
-    pub default_levels: Option<Levels>,
+    pub(crate) default_levels: Option<Levels>,
     /// `--severity RULE=LEVEL` flags, in order.
-    pub cli_overrides: Vec<String>,
+    pub(crate) cli_overrides: Vec<String>,
     pub no_ignores: bool,
     pub no_exceptions: bool,
 }
@@ -91,7 +91,7 @@ pub(crate) struct PolicyText {
 #[derive(Debug, Serialize)]
 pub(crate) struct Levels {
     pub levels: Vec<String>,
-    pub e2ee_required_from: String,
+    pub(crate) e2ee_required_from: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,9 +99,9 @@ pub(crate) struct InputFile {
     /// `inventory`, `config`, `rule-file`, `baseline` or `previous-report`.
     pub kind: &'static str,
     pub path: String,
-    pub bytes: usize,
+    pub(crate) bytes: usize,
     /// Of the text as read (the file's bytes, for a file in UTF-8).
-    pub sha256: String,
+    pub(crate) sha256: String,
 }
 
 /// The hex SHA-256 of `bytes`.

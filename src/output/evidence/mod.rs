@@ -46,22 +46,22 @@ pub(crate) const SOON_DAYS: i64 = crate::outcome::EXPIRING_WITHIN_DAYS;
 /// The whole report.
 #[derive(Debug, Serialize)]
 pub(crate) struct Report {
-    pub version: u32,
-    pub header: Header,
+    pub(crate) version: u32,
+    pub(crate) header: Header,
     pub summary: ReportSummary,
-    pub tools: Vec<ToolRow>,
-    pub accepted_risks: Vec<Risk>,
-    pub controls: Vec<ControlRow>,
+    pub(crate) tools: Vec<ToolRow>,
+    pub(crate) accepted_risks: Vec<Risk>,
+    pub(crate) controls: Vec<ControlRow>,
     /// Open (unsuppressed) findings, in output order.
     pub findings: Vec<FindingRow>,
     /// The catalog entries the tools matched, with their sources.
-    pub sources: Vec<SourceRow>,
-    pub path_errors: Vec<PathErrorRow>,
+    pub(crate) sources: Vec<SourceRow>,
+    pub(crate) path_errors: Vec<PathErrorRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<Changes>,
+    pub(crate) changes: Option<Changes>,
     /// The company's changes to the catalog the verdict rests on (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub catalog_overrides: Vec<crate::outcome::CatalogChange>,
+    pub(crate) catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
 impl Report {
@@ -138,13 +138,13 @@ impl ToolOutcome {
 
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct OutcomeCounts {
-    pub compliant: usize,
-    pub at_risk: usize,
-    pub non_compliant: usize,
-    pub accepted_risk: usize,
-    pub not_examined: usize,
-    pub banned: usize,
-    pub not_applicable: usize,
+    pub(crate) compliant: usize,
+    pub(crate) at_risk: usize,
+    pub(crate) non_compliant: usize,
+    pub(crate) accepted_risk: usize,
+    pub(crate) not_examined: usize,
+    pub(crate) banned: usize,
+    pub(crate) not_applicable: usize,
 }
 
 impl OutcomeCounts {
@@ -176,19 +176,19 @@ impl OutcomeCounts {
 #[derive(Debug, Serialize)]
 pub(crate) struct ReportSummary {
     pub files: usize,
-    pub tools_listed: usize,
+    pub(crate) tools_listed: usize,
     /// Listed tools less the not-applicable ones.
-    pub tools_in_scope: usize,
-    pub outcomes: OutcomeCounts,
-    pub open_findings: SeverityCounts,
-    pub accepted_risks: usize,
-    pub unreadable_paths: usize,
+    pub(crate) tools_in_scope: usize,
+    pub(crate) outcomes: OutcomeCounts,
+    pub(crate) open_findings: SeverityCounts,
+    pub(crate) accepted_risks: usize,
+    pub(crate) unreadable_paths: usize,
     /// What the run examined and what it did not.
-    pub coverage: Coverage,
+    pub(crate) coverage: Coverage,
     /// `compliant`, `non-compliant` (the run fails its threshold), `nothing-examined` (no
     /// communication tool judged) or `incomplete` (paths or tools not read or classified).
-    pub verdict: &'static str,
-    pub verdict_text: String,
+    pub(crate) verdict: &'static str,
+    pub(crate) verdict_text: String,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -201,13 +201,13 @@ pub(crate) struct SeverityCounts {
 /// One channel in use and the catalog's status for it (`unknown`: offered, not sourced).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ChannelStatus {
-    pub channel: &'static str,
+    pub(crate) channel: &'static str,
     pub status: &'static str,
     /// Which surfaces the status covers, and what it needs, as the catalog says.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Arc<str>>,
+    pub(crate) scope: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requires: Option<Arc<str>>,
+    pub(crate) requires: Option<Arc<str>>,
 }
 
 impl ChannelStatus {
@@ -237,68 +237,68 @@ pub(crate) struct ToolRow {
     /// The repository the tool was listed in (a merged report; `file` is then `REPO: PATH`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Arc<str>>,
-    pub file: Arc<str>,
-    pub line: usize,
+    pub(crate) file: Arc<str>,
+    pub(crate) line: usize,
     pub name: Arc<str>,
     pub id: Arc<str>,
-    pub vendor: Option<Arc<str>>,
-    pub owner: Option<Arc<str>>,
-    pub data_classification: Option<Arc<str>>,
-    pub category: Option<&'static str>,
+    pub(crate) vendor: Option<Arc<str>>,
+    pub(crate) owner: Option<Arc<str>>,
+    pub(crate) data_classification: Option<Arc<str>>,
+    pub(crate) category: Option<&'static str>,
     pub status: Option<&'static str>,
     /// Every evidence field the inventory gave, by name, in the field table's order: the CSV's
     /// field columns, and a new field's way into every evidence format.
-    pub fields: crate::outcome::FieldValues,
-    pub catalog_id: Option<Arc<str>>,
+    pub(crate) fields: crate::outcome::FieldValues,
+    pub(crate) catalog_id: Option<Arc<str>>,
     /// Catalog texts are shared by every tool of one catalog system (and the channel list by
     /// every tool of one system with the same channels in use): a 100,000-tool report holds
     /// each once.
-    pub catalog_name: Option<Arc<str>>,
+    pub(crate) catalog_name: Option<Arc<str>>,
     pub channels: Arc<[ChannelStatus]>,
     /// What the inventory says was configured (`e2ee:`).
-    pub configured: Option<&'static str>,
-    pub outcome: ToolOutcome,
+    pub(crate) configured: Option<&'static str>,
+    pub(crate) outcome: ToolOutcome,
     /// Why a not-applicable tool is out of scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// A communication tool the encryption rules could judge (see [`crate::coverage`]).
     #[serde(skip)]
-    pub judged: bool,
+    pub(crate) judged: bool,
     /// A communication tool (catalog match, unclassified or ambiguous).
     #[serde(skip)]
-    pub communication: bool,
+    pub(crate) communication: bool,
     pub findings: Vec<ToolFinding>,
     /// The catalog entry's review date.
-    pub reviewed: Option<Arc<str>>,
-    pub sources: Arc<[String]>,
+    pub(crate) reviewed: Option<Arc<str>>,
+    pub(crate) sources: Arc<[String]>,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ToolFinding {
-    pub rule: Arc<str>,
+    pub(crate) rule: Arc<str>,
     pub severity: Severity,
     /// `open` or `accepted`.
-    pub state: &'static str,
+    pub(crate) state: &'static str,
     pub message: Arc<str>,
 }
 
 /// An accepted risk: a finding an exception, inline ignore or baseline entry suppresses.
 #[derive(Debug, Serialize)]
 pub(crate) struct Risk {
-    pub file: String,
-    pub line: usize,
-    pub tool: Option<String>,
-    pub tool_id: Option<String>,
-    pub rule: String,
+    pub(crate) file: String,
+    pub(crate) line: usize,
+    pub(crate) tool: Option<String>,
+    pub(crate) tool_id: Option<String>,
+    pub(crate) rule: String,
     pub kind: SuppressionKind,
     pub reason: String,
     pub approved_by: Option<String>,
     pub ticket: Option<String>,
     pub expires: Option<String>,
     /// Days from the evaluation date to the expiry date.
-    pub days_left: Option<i64>,
+    pub(crate) days_left: Option<i64>,
     /// `expired`, `expiring` (within [`SOON_DAYS`]), `active` or `no-expiry`.
-    pub state: &'static str,
+    pub(crate) state: &'static str,
 }
 
 impl Risk {
@@ -316,12 +316,12 @@ impl Risk {
 
 #[derive(Debug, Serialize)]
 pub(crate) struct FindingRow {
-    pub file: Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    pub tool: Option<Arc<str>>,
-    pub tool_id: Option<Arc<str>>,
-    pub rule: Arc<str>,
+    pub(crate) file: Arc<str>,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) tool: Option<Arc<str>>,
+    pub(crate) tool_id: Option<Arc<str>>,
+    pub(crate) rule: Arc<str>,
     pub severity: Severity,
     pub message: Arc<str>,
 }
@@ -330,16 +330,16 @@ pub(crate) struct FindingRow {
 pub(crate) struct SourceRow {
     pub id: String,
     pub name: String,
-    pub note: String,
-    pub reviewed: String,
-    pub sources: Vec<SourceRef>,
+    pub(crate) note: String,
+    pub(crate) reviewed: String,
+    pub(crate) sources: Vec<SourceRef>,
 }
 
 #[derive(Debug, Serialize)]
 pub(crate) struct SourceRef {
-    pub title: String,
-    pub url: String,
-    pub date: String,
+    pub(crate) title: String,
+    pub(crate) url: String,
+    pub(crate) date: String,
 }
 
 #[derive(Debug, Serialize)]

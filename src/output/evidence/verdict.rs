@@ -24,11 +24,11 @@ pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, 
 
 /// What a verdict is decided on besides coverage: one run's, or a merge's summed over runs.
 pub(crate) struct Facts {
-    pub unreadable_paths: usize,
-    pub files_without_tools: usize,
+    pub(crate) unreadable_paths: usize,
+    pub(crate) files_without_tools: usize,
     /// Open findings at or above the failure threshold.
-    pub fails: bool,
-    pub open_findings: bool,
+    pub(crate) fails: bool,
+    pub(crate) open_findings: bool,
 }
 
 /// The verdict from [`Facts`]: coverage first (unread paths, nothing judged), then findings.

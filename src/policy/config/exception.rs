@@ -17,7 +17,7 @@ pub struct Exception {
     /// findings point and what its `files` are relative to.
     pub source: Arc<SourceFile>,
     /// The first line of the list entry, where `unused-exception` points.
-    pub entry: Span,
+    pub(crate) entry: Span,
     pub(crate) tool: Sp<String>,
     pub(crate) rule: Sp<String>,
     pub reason: String,

@@ -113,11 +113,11 @@ pub struct Config {
     /// the embedded catalog applies unchanged.
     pub catalog: Option<Arc<Catalog>>,
     /// `allow_empty`: an inventory that lists no tools is deliberate, not `empty-inventory`.
-    pub allow_empty: bool,
+    pub(crate) allow_empty: bool,
     /// Every file read for this config: itself first, then what it extends, in load order.
     pub files: Vec<Arc<SourceFile>>,
     /// Each effective value with the file and line it came from, for `config --show`.
-    pub shown: Vec<Shown>,
+    pub(crate) shown: Vec<Shown>,
 }
 
 impl Config {
@@ -170,7 +170,7 @@ pub(crate) fn load_with(
 pub(crate) struct LoadOptions {
     /// `--allow-outside`: directories outside the repository the config may name files in;
     /// see [`crate::policy::confine`].
-    pub allowed: crate::policy::confine::Allowed,
+    pub(crate) allowed: crate::policy::confine::Allowed,
     /// `--no-catalog-overrides`: every `catalog:` change is an error.
     pub no_catalog_overrides: bool,
 }

@@ -13,14 +13,14 @@ use crate::yaml::{Node, NodeKind};
 
 /// One effective value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shown {
+pub(crate) struct Shown {
     /// The top-level key, then the entry's key for `rules` (`rules.no-e2ee`), or the
     /// accumulating list (`exceptions`, `rule_files`, `catalog.systems`, `catalog.overrides`).
-    pub key: String,
+    pub(crate) key: String,
     /// The value in YAML flow style.
-    pub text: String,
+    pub(crate) text: String,
     /// `file:line`.
-    pub origin: String,
+    pub(crate) origin: String,
     /// For `rule_files`: the resolved file, shown relative to the config that shows it.
     pub path: Option<PathBuf>,
 }
