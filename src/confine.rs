@@ -107,7 +107,11 @@ pub(crate) fn resolve(from: &Path, written: &str, allowed: &Allowed) -> Result<P
 /// Checks a glob pattern before it is expanded: its literal part (the components before the
 /// first wildcard) must resolve inside the root, and no `..` may follow a wildcard, so that the
 /// walk never starts above the repository. Returns the pattern joined to the config's directory.
-pub(crate) fn glob_pattern(from: &Path, pattern: &str, allowed: &Allowed) -> Result<String, Refused> {
+pub(crate) fn glob_pattern(
+    from: &Path,
+    pattern: &str,
+    allowed: &Allowed,
+) -> Result<String, Refused> {
     let is_wild = |s: &str| s.contains(['*', '?', '[', '{']);
     let mut literal = PathBuf::new();
     let mut wild = false;

@@ -446,48 +446,42 @@ fn only_yaml_names_the_parser() {
 }
 
 /// The `pub` items (functions, types, constants, traits, modules and re-exports; methods
-/// included, fields not) in the files reachable from `lib.rs` through `pub mod` chains only.
-fn reachable_pub_items(src: &Path) -> usize {
+/// included, fields not) in every library file (`src/` but `src/bin/`). `lib.rs` denies
+/// `unreachable_pub` (through clippy's `-D warnings`), so every item still written `pub` is one
+/// that callers outside the crate can reach: by path, or through a public signature or field.
+/// An earlier count followed `pub mod` chains only and missed the methods of types re-exported
+/// from private modules, and the types reachable through public fields.
+fn public_items(src: &Path) -> usize {
     const KINDS: [&str; 9] = [
         "fn ", "struct ", "enum ", "const ", "static ", "type ", "trait ", "mod ", "use ",
     ];
-    let mut count = 0;
-    let mut stack = vec![src.join("lib.rs")];
-    while let Some(file) = stack.pop() {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let dir = match file.file_stem().and_then(|s| s.to_str()) {
-            Some("lib" | "mod") => file.parent().unwrap().to_path_buf(),
-            _ => file.with_extension(""),
-        };
-        for line in text.lines() {
-            let Some(rest) = line.trim_start().strip_prefix("pub ") else {
-                continue;
-            };
-            if KINDS.iter().any(|k| rest.starts_with(k)) {
-                count += 1;
-            }
-            if let Some(name) = rest.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
-                let flat = dir.join(format!("{name}.rs"));
-                stack.push(if flat.exists() {
-                    flat
-                } else {
-                    dir.join(name).join("mod.rs")
-                });
-            }
-        }
-    }
-    count
+    walkdir(src)
+        .iter()
+        .filter(|file| !file.starts_with(src.join("bin")))
+        .map(|file| {
+            let text = std::fs::read_to_string(file).unwrap();
+            text.lines()
+                .filter_map(|line| line.trim_start().strip_prefix("pub "))
+                .filter(|rest| KINDS.iter().any(|k| rest.starts_with(k)))
+                .count()
+        })
+        .sum()
 }
 
-/// A small public API: the count may only shrink. Issue 19 measured 644 at the start and aims
-/// at 100, and reached it when `cli`, `app` and `generate` moved to the binary. Lower the ceiling whenever
-/// an item becomes `pub(crate)`.
+/// A small public API: the count may only shrink. Issue 19 measured 644 `pub` items at the
+/// start (one of them, `unreachable_pub` now says, was reachable for every four written) and
+/// aims at 100; lower the ceiling whenever an item becomes `pub(crate)`.
 #[test]
 fn the_public_api_does_not_grow() {
-    const CEILING: usize = 100;
-    let count = reachable_pub_items(&common::root().join("src"));
+    const CEILING: usize = 152;
+    let lib = std::fs::read_to_string(common::root().join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("#![warn(unreachable_pub)]"),
+        "lib.rs must keep `unreachable_pub`: it is what makes every `pub` item counted here public"
+    );
+    let count = public_items(&common::root().join("src"));
     assert!(
         count <= CEILING,
-        "{count} pub items are reachable from lib.rs, more than {CEILING}: make the new ones pub(crate), or say in lib.rs why they are public"
+        "{count} pub items in the library, more than {CEILING}: make the new ones pub(crate), or say in lib.rs why they are public"
     );
 }

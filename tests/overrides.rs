@@ -184,10 +184,7 @@ fn the_outcome_carries_the_effective_catalog() {
     assert_eq!(voice.status, e2ee_lint::catalog::Support::Default);
     let marker = voice.overridden.as_ref().unwrap();
     assert_eq!(marker.was, Some(e2ee_lint::catalog::Support::OptIn));
-    assert_eq!(
-        marker.config,
-        format!("{}:17", config_path.display())
-    );
+    assert_eq!(marker.config, format!("{}:17", config_path.display()));
     let acme = outcome.catalog.by_id("acme-chat").unwrap();
     assert!(acme.added_by.is_some());
     assert!(outcome.catalog.by_id("slack").unwrap().added_by.is_none());

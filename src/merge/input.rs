@@ -192,7 +192,11 @@ pub(super) struct PathError {
 }
 
 /// `word` as the vocabulary's own `&'static str`, or why not.
-pub(super) fn word(word: &str, vocabulary: &[&'static str], what: &str) -> Result<&'static str, String> {
+pub(super) fn word(
+    word: &str,
+    vocabulary: &[&'static str],
+    what: &str,
+) -> Result<&'static str, String> {
     vocabulary
         .iter()
         .find(|w| **w == word)
