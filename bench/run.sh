@@ -76,7 +76,7 @@ if [ -n "${BASELINE:-}" ]; then
     echo "| pre-commit | ${b_small} ms | ${t_small} ms | $(ratio "$t_small" "$b_small") |"
     if command -v valgrind >/dev/null; then
         # Instructions executed: the stable measure of a 5 ms run on a shared machine.
-        ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected/ { print $4 }'; }
+        ir() { { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null || true; } | awk '/Collected/ { print $4 }'; }
         i_small=$(ir "$lint" check "$small" --isolated)
         ib_small=$(ir "$BASELINE" check "$small" --isolated)
         echo "| pre-commit, instructions | $(awk -v n="$ib_small" 'BEGIN { printf "%.1fM", n / 1e6 }') | $(awk -v n="$i_small" 'BEGIN { printf "%.1fM", n / 1e6 }') | $(ratio "$i_small" "$ib_small") |"
