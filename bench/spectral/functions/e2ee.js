@@ -105,18 +105,30 @@ function judge(tool, system, listed, opts, path) {
   return results;
 }
 
-// Runs on a file's `tools` list: whether a suite's component is listed is a property of the file.
-export default function e2ee(tools, opts, context) {
-  if (!Array.isArray(tools)) return [];
-  const resolved = tools.map((tool) =>
-    tool !== null && typeof tool === 'object' && typeof tool.name === 'string'
-      ? lookup(opts.catalog, tool)
-      : undefined,
-  );
-  const listed = new Set(resolved.filter(Boolean).map((s) => s.id));
-  return tools.flatMap((tool, i) =>
-    resolved[i] === undefined || tool.status === 'banned'
-      ? []
-      : judge(tool, resolved[i], listed, opts, [...context.path, i, 'name']),
-  );
+// The ids of the systems a file lists, once per file: whether a suite's component is listed is
+// a property of the file, read from the document Spectral passes along.
+const listedIn = new WeakMap();
+function listed(catalog, document) {
+  const tools = document && Array.isArray(document.tools) ? document.tools : [];
+  let ids = listedIn.get(tools);
+  if (ids === undefined) {
+    ids = new Set();
+    for (const tool of tools) {
+      if (tool !== null && typeof tool === 'object' && typeof tool.name === 'string') {
+        const system = lookup(catalog, tool);
+        if (system !== undefined) ids.add(system.id);
+      }
+    }
+    listedIn.set(tools, ids);
+  }
+  return ids;
+}
+
+export default function e2ee(tool, opts, context) {
+  if (tool === null || typeof tool !== 'object' || typeof tool.name !== 'string') return [];
+  if (tool.status === 'banned') return [];
+  const system = lookup(opts.catalog, tool);
+  if (system === undefined) return [];
+  const ids = system.components.length > 0 ? listed(opts.catalog, context.document.data) : new Set();
+  return judge(tool, system, ids, opts, [...context.path, 'name']);
 }
