@@ -26,11 +26,13 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        // The settings of `e2ee_lint::yaml` (strict indentation, serde-saphyr's comment
-        // buffer), so the difference to `e2ee-lint check` is what linting costs.
+        // The settings of `e2ee_lint::yaml`'s event loader (strict indentation, serde-saphyr's
+        // comment buffer, comments not emitted), so the difference to `e2ee-lint check` is what
+        // linting costs.
         let options = granit_parser::options! {
             strict_indentation: true,
             max_buffered_comment_events: 32,
+            emit_comments: false,
         };
         let mut events = 0usize;
         for event in granit_parser::Parser::new_from_str_with_options(&text, options) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times e2ee-lint against Spectral running an equivalent ruleset (ruleset.yaml beside this
-# script) on the same generated inventories, and prints each tool's finding counts for
-# no-e2ee and e2ee-not-enforced so a reader can check that they agree.
+# script, its catalog filled from rules/catalog.yaml by port-catalog.js) on the same generated
+# inventories, and checks that both report the same no-e2ee and e2ee-not-enforced findings
+# (rule and line of each): the script fails if they do not, so the ratio always compares the
+# same work.
 #
 # Usage: bench/spectral/compare.sh          (from any directory)
 # Env:   TOOLS=10000      tools in the large inventory (a 20-tool one is always added)
@@ -45,6 +47,11 @@ parse_only=$root/target/release/examples/parse-only
 
 data=$(mktemp -d "$tmp/e2ee-lint-bench.XXXXXX")
 trap 'rm -rf "$data"' EXIT
+# The ruleset Spectral runs: today's catalog in the template, beside its function.
+mkdir "$data/ruleset"
+cp -r "$here/functions" "$data/ruleset/"
+node "$here/port-catalog.js" "$spectral_dir" "$root/rules/catalog.yaml" "$here/ruleset.yaml" \
+    "$data/ruleset/ruleset.yaml"
 "$gen" --tools "$tools" --out "$data/large" --seed "$seed"
 "$gen" --tools 20 --out "$data/small" --seed "$seed"
 
@@ -71,6 +78,29 @@ count_findings() {
         const n = (r) => items.filter((f) => rule(f) === r).length;
         console.log(n("no-e2ee"), n("e2ee-not-enforced"), items.length);
     ' "$1"
+}
+
+# Prints the findings of no-e2ee and e2ee-not-enforced (any severity) that only one of two
+# reports has, as rule@line, or nothing when both report the same ones.
+disagreements() {
+    node -e '
+        const fs = require("fs");
+        const keys = (file) => {
+            const report = JSON.parse(fs.readFileSync(file, "utf8"));
+            const items = Array.isArray(report) ? report : report.findings || [];
+            return items
+                .map((f) => [String(f.rule ?? f.code).replace(/-sensitive$/, ""),
+                             f.span ? f.span.line : f.range.start.line + 1])
+                .filter(([rule]) => rule === "no-e2ee" || rule === "e2ee-not-enforced")
+                .map(([rule, line]) => rule + "@" + line)
+                .sort();
+        };
+        const [a, b] = [keys(process.argv[1]), keys(process.argv[2])];
+        const count = (list) => list.reduce((m, k) => m.set(k, (m.get(k) || 0) + 1), new Map());
+        const [ca, cb] = [count(a), count(b)];
+        const differ = [...new Set([...a, ...b])].filter((k) => ca.get(k) !== cb.get(k));
+        if (differ.length) console.log(differ.slice(0, 10).join(" "));
+    ' "$1" "$2"
 }
 
 # Prints the mean wall time in milliseconds of a command over N runs (after one warm-up).
@@ -105,11 +135,16 @@ for set in large small; do
     [[ $set == small ]] && count=20
 
     lint=("$E2EE_LINT" check "$file" --format json)
-    spec=("$spectral" lint -q -r "$here/ruleset.yaml" -f json "$file")
+    spec=("$spectral" lint -q -r "$data/ruleset/ruleset.yaml" -f json "$file")
     lint_once "$data/lint.json" "${lint[@]}"
     lint_once "$data/spectral.json" "${spec[@]}"
     read -r lint_none lint_opt lint_total < <(count_findings "$data/lint.json")
     read -r spec_none spec_opt _ < <(count_findings "$data/spectral.json")
+    differ=$(disagreements "$data/lint.json" "$data/spectral.json")
+    if [[ -n $differ ]]; then
+        echo "error: e2ee-lint and Spectral disagree on $count tools (rule@line): $differ" >&2
+        exit 1
+    fi
 
     echo "timing $count tools ..." >&2
     t_parse=$(mean_ms "$n" "$parse_only" "$file")
@@ -118,7 +153,7 @@ for set in large small; do
     ratio=$(awk -v a="$t_spec" -v b="$t_lint" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
     rows+=("$(printf '%-7s %10s %9s %9s %9s %7s %11s %11s %5s' "$count" "$t_parse" "$t_lint" \
         "$t_spec" "$ratio" "$lint_total" "$lint_none/$spec_none" "$lint_opt/$spec_opt" \
-        "$([[ $lint_none == "$spec_none" && $lint_opt == "$spec_opt" ]] && echo yes || echo NO)")")
+        yes)")
 done
 
 echo

@@ -91,6 +91,17 @@ impl<'c> Match<'c> {
 
 /// Folds a name for exact matching: "MS Teams", "ms-teams" and "msteams" are the same key.
 pub(crate) fn normalize(name: &str) -> String {
+    // Nearly every name is ASCII: byte by byte is the same fold without a char decode and a
+    // lowercase table per character (most of building the matcher, once per run).
+    if name.is_ascii() {
+        let mut key = String::with_capacity(name.len());
+        key.extend(
+            name.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return key;
+    }
     name.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)

@@ -3,6 +3,14 @@
 
 /// Lowercase alphanumeric words.
 pub(super) fn tokens(name: &str) -> Vec<String> {
+    if name.is_ascii() {
+        // As for `normalize`: the same words, without Unicode case tables.
+        return name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
     name.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)

@@ -242,6 +242,22 @@ impl Condition {
     }
 
     /// Whether this condition reads the channel under test (and so needs `per_channel: true`).
+    /// Builds every `matches:` pattern now, so that a rule file's pattern past the size limit
+    /// is reported when the file loads (they are otherwise built on first use).
+    pub(crate) fn build_patterns(&self) -> Result<(), Located> {
+        match self {
+            Condition::All(list) | Condition::Any(list) => {
+                list.iter().try_for_each(Condition::build_patterns)
+            }
+            Condition::Not(inner) => inner.build_patterns(),
+            Condition::Test {
+                op: Op::Matches(regex),
+                ..
+            } => regex.build(),
+            Condition::Test { .. } => Ok(()),
+        }
+    }
+
     pub(crate) fn uses_channel(&self) -> bool {
         match self {
             Condition::All(list) | Condition::Any(list) => list.iter().any(Condition::uses_channel),

@@ -11,6 +11,7 @@ mod registry;
 pub mod rule;
 pub(crate) mod template;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::catalog::{Catalog, Channel, Match, Support, System};
@@ -182,6 +183,53 @@ pub(crate) struct FileLint<'e> {
     suite_findings: Vec<(String, Finding)>,
     /// Texts already used in this file, so findings and summaries share one copy of each.
     strings: Interner,
+    /// Resolutions already made in this file: a large inventory repeats a few dozen spellings,
+    /// and resolving one (normalising, word splits, vendor and typo checks) costs more than
+    /// the rest of its lookup.
+    resolved: ResolutionCache<'e>,
+}
+
+/// Catalog resolutions by their inputs (name, vendor, pin, communication), bounded so that a
+/// file of distinct names costs no more memory than its tools.
+#[derive(Default)]
+struct ResolutionCache<'c> {
+    entries: HashMap<Box<str>, Match<'c>, foldhash::fast::RandomState>,
+    key: String,
+}
+
+impl<'c> ResolutionCache<'c> {
+    const MAX_ENTRIES: usize = 4096;
+
+    fn resolve(
+        &mut self,
+        catalog: &'c Catalog,
+        name: &str,
+        vendor: Option<&str>,
+        pin: Option<&str>,
+        communication: bool,
+    ) -> Match<'c> {
+        // Each part with its length first (`-` when absent), so no two inputs share a key.
+        use std::fmt::Write as _;
+        self.key.clear();
+        for part in [Some(name), vendor, pin] {
+            match part {
+                Some(text) => {
+                    let _ = write!(self.key, "{}:", text.len());
+                    self.key.push_str(text);
+                }
+                None => self.key.push('-'),
+            }
+        }
+        self.key.push(if communication { '1' } else { '0' });
+        if let Some(found) = self.entries.get(self.key.as_str()) {
+            return found.clone();
+        }
+        let found = catalog.resolve_tool(name, vendor, pin, communication);
+        if self.entries.len() < Self::MAX_ENTRIES {
+            self.entries.insert(self.key.as_str().into(), found.clone());
+        }
+        found
+    }
 }
 
 impl<'e> FileLint<'e> {
@@ -195,7 +243,8 @@ impl<'e> FileLint<'e> {
             Some(category) => COMMUNICATION_CATEGORIES.contains(&category),
             None => notes_say_communication(tool),
         };
-        let resolution = catalog.resolve_tool(
+        let resolution = self.resolved.resolve(
+            catalog,
             &tool.name.value,
             tool.value(fields::VENDOR),
             tool.value(fields::SYSTEM),
@@ -349,6 +398,7 @@ impl Engine {
             first: FirstSeen::default(),
             suite_findings: Vec::new(),
             strings: Interner::default(),
+            resolved: ResolutionCache::default(),
         }
     }
 

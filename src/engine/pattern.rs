@@ -26,11 +26,14 @@ pub(super) fn compile_regex(pattern: &Spanned<String>) -> Result<RuleRegex, Loca
             Some("see https://docs.rs/regex/latest/regex/#syntax".into()),
         ));
     }
-    let short = build_regex(&pattern.value, false)
-        .map_err(|e| Located::new(span, format!("invalid regex: {e}"), None))?;
+    // Built on first use: most runs never test most patterns (a pre-commit file of catalog
+    // tools never reaches the unclassified-tool pattern), and building one is a large part of
+    // a short run. A rule file's patterns are built at once by [`RuleRegex::build`], so that a
+    // pattern past the size limit is reported when the file loads.
     Ok(RuleRegex {
         pattern: pattern.value.clone(),
-        short,
+        span,
+        short: std::sync::OnceLock::new(),
         long: std::sync::OnceLock::new(),
     })
 }
@@ -60,9 +63,11 @@ fn build_regex(
 /// A pattern built into the engine (not from a rule file); `None` only if it does not compile,
 /// which a test rules out.
 pub(super) fn builtin(pattern: &str) -> Option<RuleRegex> {
+    let short = build_regex(pattern, false).ok()?;
     Some(RuleRegex {
         pattern: pattern.to_owned(),
-        short: build_regex(pattern, false).ok()?,
+        span: Span::default(),
+        short: std::sync::OnceLock::from(Some(short)),
         long: std::sync::OnceLock::new(),
     })
 }
@@ -70,12 +75,16 @@ pub(super) fn builtin(pattern: &str) -> Option<RuleRegex> {
 /// Values longer than this are matched with the lazy DFA.
 const LONG_VALUE: usize = 1024;
 
-/// A rule's `matches:` pattern, compiled once for short values and, on the first long one, once
-/// more with the lazy DFA.
+/// A rule's `matches:` pattern, compiled once for short values (on first use, or when its rule
+/// file loads) and, on the first long one, once more with the lazy DFA.
 #[derive(Clone)]
 pub(crate) struct RuleRegex {
     pattern: String,
-    short: Regex,
+    /// Where the pattern is, for a build error.
+    span: Span,
+    /// `None` once a build failed; only [`RuleRegex::build`] reports that, and a rule file is
+    /// not loaded without it.
+    short: std::sync::OnceLock<Option<Regex>>,
     long: std::sync::OnceLock<Option<Regex>>,
 }
 
@@ -88,6 +97,25 @@ impl std::fmt::Debug for RuleRegex {
 }
 
 impl RuleRegex {
+    /// Builds the pattern now; an error (the size limit) is located at the pattern.
+    pub(super) fn build(&self) -> Result<(), Located> {
+        let mut error = None;
+        self.short.get_or_init(|| {
+            build_regex(&self.pattern, false)
+                .map_err(|e| error = Some(e))
+                .ok()
+        });
+        match (error, self.short.get()) {
+            (Some(e), _) => Err(Located::new(self.span, format!("invalid regex: {e}"), None)),
+            (None, Some(Some(_))) => Ok(()),
+            (None, _) => Err(Located::new(
+                self.span,
+                "invalid regex: the pattern does not compile",
+                None,
+            )),
+        }
+    }
+
     pub(crate) fn is_match(&self, value: &str) -> bool {
         if value.len() > LONG_VALUE {
             // The same pattern built before, so it builds again; should it not, the short form
@@ -99,7 +127,12 @@ impl RuleRegex {
                 return long.is_match(value);
             }
         }
-        self.short.is_match(value)
+        // An embedded rule's pattern always builds (a test holds them to it), and a rule
+        // file's was built when it loaded; a pattern that did not build matches nothing.
+        self.short
+            .get_or_init(|| build_regex(&self.pattern, false).ok())
+            .as_ref()
+            .is_some_and(|short| short.is_match(value))
     }
 }
 
@@ -126,6 +159,38 @@ mod tests {
         assert!(regex.is_match(&format!("{filler} Video call")));
         assert!(!regex.is_match(&format!("{filler}video callsx")));
         assert!(matches!(regex.long.get(), Some(Some(_))));
+    }
+
+    /// Patterns are built on first use, so a pattern past the size limit must be caught when
+    /// its rule file loads: an error at the pattern, not a rule that silently never matches.
+    #[test]
+    fn a_rule_file_pattern_past_the_size_limit_fails_to_load() {
+        let text = "id: huge-pattern\nseverity: error\nsummary: s\ntags: [t]\ndocs: d\n\
+                    when: {field: tool.name, matches: '\\w{1000}\\w{1000}'}\n\
+                    message: m\n";
+        let source = std::sync::Arc::new(crate::source::SourceFile::new(
+            "r.yaml",
+            "r.yaml",
+            text.into(),
+        ));
+        let error = super::super::rule::Rule::parse(&source).expect_err("pattern too large");
+        let pattern = text.find("'\\w").expect("pattern");
+        assert_eq!(error.span.offset, pattern, "{error:?}");
+        assert!(
+            error.message.starts_with("invalid regex"),
+            "{}",
+            error.message
+        );
+    }
+
+    /// The embedded rules are built lazily with no load-time check: every pattern must build.
+    #[test]
+    fn every_embedded_pattern_builds() {
+        let registry = super::super::rule::Registry::embedded().expect("embedded rules");
+        for rule in registry.rules() {
+            rule.build_patterns()
+                .unwrap_or_else(|e| panic!("{}: {}", rule.info.id, e.message));
+        }
     }
 
     #[test]

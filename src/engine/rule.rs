@@ -201,7 +201,20 @@ impl Rule {
         let spec: RuleSpec = crate::yaml::from_str(text).map_err(|located| {
             rule_error(source, Located::new(located.span, located.message, None))
         })?;
-        Rule::from_spec(spec, source)
+        let rule = Rule::from_spec(spec, source)?;
+        rule.build_patterns().map_err(|e| rule_error(source, e))?;
+        Ok(rule)
+    }
+
+    /// Builds the rule's `matches:` patterns now (they are otherwise built on first use), so
+    /// that a rule file whose pattern does not build is an error when it loads.
+    pub(crate) fn build_patterns(&self) -> Result<(), Located> {
+        if let Detection::Condition { when, .. } = &self.detection {
+            when.build_patterns()?;
+        }
+        self.escalate
+            .iter()
+            .try_for_each(|escalation| escalation.when.build_patterns())
     }
 
     /// A rule from its JSON form (the embedded rules, converted by `build.rs`): the same

@@ -16,7 +16,8 @@ use super::{Node, NodeKind, extend_to_children, scalar};
 use crate::source::Span;
 
 /// serde-saphyr's budget under [`super::options`]; reaching any of them declines, so that the
-/// serde-saphyr path reports the breach in its words. Comments count towards events and bytes.
+/// serde-saphyr path reports the breach in its words. Comments count towards events and bytes
+/// (see [`comments_within_budget`]).
 const MAX_EVENTS: usize = 50_000_000;
 const MAX_NODES: usize = 25_000_000;
 const MAX_SCALAR_BYTES: usize = 256 * 1024 * 1024;
@@ -25,12 +26,54 @@ const MAX_DOCUMENTS: usize = 1_024;
 const MAX_DEPTH: usize = 64;
 
 /// The parser settings serde-saphyr derives from [`super::options`] (its budget's parser
-/// options, comments on, strict indentation), so both paths see the same events and errors.
+/// options, strict indentation), so both paths see the same events and errors, except that
+/// comments are not emitted: capturing them was a sixth of the parser's time, and this loader
+/// skips them. What they decide on the serde-saphyr path is decided here from the text
+/// ([`comments_within_budget`]).
 fn parser_options() -> granit_parser::Options {
     granit_parser::options! {
         strict_indentation: super::STRICT_INDENTATION,
-        max_buffered_comment_events: 32,
+        max_buffered_comment_events: MAX_BUFFERED_COMMENTS,
+        emit_comments: false,
     }
+}
+
+/// serde-saphyr's parser rejects more consecutive comments than this where it must buffer
+/// them (before an ambiguous collection entry).
+const MAX_BUFFERED_COMMENTS: usize = 32;
+
+/// Whether the comments of `text` stay within everything serde-saphyr's parser and budget
+/// would hold them to, so that not seeing them changes nothing; otherwise the caller declines
+/// and the serde-saphyr path decides. Conservative: a line whose first non-blank character is
+/// `#` counts as a comment even inside a block scalar, and blank lines do not end a run (they
+/// emit no event between two comments).
+///
+/// - comment bytes: at most the text's length;
+/// - events: comments add at most one event per `#`, counted only when the other events come
+///   near the budget (see [`load`]);
+/// - consecutive comments: one trailing comment and then the run of comment lines below it.
+fn comments_within_budget(text: &str) -> bool {
+    if text.len() >= MAX_COMMENT_BYTES {
+        return false;
+    }
+    let mut run = 0usize;
+    for line in text.split('\n') {
+        match line
+            .trim_start_matches([' ', '\t', '\r'])
+            .as_bytes()
+            .first()
+        {
+            Some(b'#') => {
+                run += 1;
+                if run + 1 >= MAX_BUFFERED_COMMENTS {
+                    return false;
+                }
+            }
+            None => {}
+            Some(_) => run = 0,
+        }
+    }
+    true
 }
 
 /// Where the elements of one list go as they complete, for [`stream`].
@@ -96,13 +139,21 @@ fn load<'a>(
     let mut events = 0usize;
     let mut nodes = 0usize;
     let mut scalar_bytes = 0usize;
-    let mut comment_bytes = 0usize;
+    if !comments_within_budget(text) {
+        return None;
+    }
+    // The events comments would add, counted once the others come near the budget.
+    let mut comment_events: Option<usize> = None;
     let mut documents = 0usize;
     for item in Parser::new_from_str_with_options(text, parser_options()) {
         let (event, span) = item.ok()?;
         events += 1;
-        if events >= MAX_EVENTS {
-            return None;
+        if events.saturating_add(text.len()) >= MAX_EVENTS {
+            let comments =
+                *comment_events.get_or_insert_with(|| text.bytes().filter(|&b| b == b'#').count());
+            if events.saturating_add(comments) >= MAX_EVENTS {
+                return None;
+            }
         }
         let start = span.start.byte_offset()?;
         let node_span = Span::new(start, span.end.byte_offset()?.saturating_sub(start));
@@ -212,13 +263,6 @@ fn load<'a>(
                 }
                 continue;
             }
-            Event::Comment(comment, _) => {
-                comment_bytes += comment.len();
-                if comment_bytes >= MAX_COMMENT_BYTES {
-                    return None;
-                }
-                continue;
-            }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
             _ => return None,
         };
@@ -296,4 +340,25 @@ fn has_duplicate_keys(entries: &[Node<'_>]) -> bool {
     let mut keys: Vec<Option<&str>> = entries.iter().step_by(2).map(Node::as_str).collect();
     keys.sort_unstable();
     keys.windows(2).any(|pair| pair[0] == pair[1])
+}
+
+#[cfg(test)]
+mod tests {
+    /// Comments are not emitted on this path; a run long enough that serde-saphyr's parser
+    /// might reject it takes the serde-saphyr path, and either way the answer is its answer.
+    #[test]
+    fn comment_runs_are_held_to_serde_saphyrs_buffer() {
+        for (lines, fast) in [(10, true), (40, false)] {
+            let text = format!(
+                "tools:\n  - a\n{}  - b\n",
+                "  # old entry\n\n".repeat(lines)
+            );
+            assert_eq!(super::parse(&text).is_some(), fast, "{lines} comment lines");
+            assert_eq!(
+                crate::yaml::parse(&text),
+                crate::yaml::parse_saphyr(&text),
+                "{lines} comment lines"
+            );
+        }
+    }
 }
