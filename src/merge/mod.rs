@@ -23,7 +23,7 @@ use crate::finding::Severity;
 use crate::output::evidence::header::{CatalogFacts, Generator, InputFile, PolicyText};
 use crate::output::evidence::{
     self, ControlRow, FindingRow, Header, OutcomeCounts, PathErrorRow, Report, ReportSummary,
-    Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, VerdictFacts, control_status,
+    Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, Tools, VerdictFacts, control_status,
     sha256_hex, verdict_from_facts,
 };
 
@@ -283,7 +283,7 @@ impl Merger {
     }
 
     /// The merged evidence model; `organization` wins over the runs' organizations.
-    pub fn finish(mut self, organization: Option<String>) -> Report {
+    pub fn finish(mut self, organization: Option<String>) -> Report<'static> {
         // One order whatever the order of the inputs: repositories by name, each tool's rows
         // together across repositories (by id, then repository), findings by place.
         self.repositories.sort_by(|a, b| a.name.cmp(&b.name));
@@ -437,7 +437,7 @@ impl Merger {
                 verdict,
                 verdict_text,
             },
-            tools: self.tools,
+            tools: Tools::Rows(self.tools),
             accepted_risks: self.risks,
             controls,
             findings: self.findings,

@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use super::evidence::{
-    PreviousFinding, PreviousRisk, PreviousTool, Report, Risk, ToolOutcome, ToolRow, kind_text,
+    PreviousFinding, PreviousRisk, PreviousTool, Report, Risk, ToolOutcome, ToolRow, Tools, kind_text,
 };
 
 /// Escapes inventory text for a Markdown table cell or list item: Markdown punctuation gets a
@@ -297,13 +297,13 @@ fn channels(tool: &ToolRow) -> String {
     cells.join("<br>")
 }
 
-fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
+fn tools(tools: &Tools, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## Tools\n")?;
     let (listed, folded) = super::evidence::by_action(tools);
     if listed.is_empty() {
         writeln!(out, "No tool in scope.\n")?;
     } else {
-        tool_table(&listed, out)?;
+        tool_table(listed.iter().filter_map(|&i| tools.get(i)), out)?;
     }
     if !folded.is_empty() {
         writeln!(
@@ -311,15 +311,13 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
             "<details><summary>{} tool(s) not applicable</summary>\n",
             folded.len()
         )?;
-        for (reason, names) in super::evidence::by_reason(&folded) {
-            let names: Vec<String> = names.iter().map(|n| cell(n)).collect();
-            writeln!(
-                out,
-                "- {} ({}): {}",
-                cell(reason),
-                names.len(),
-                names.join(", ")
-            )?;
+        for (reason, names) in super::evidence::by_reason(tools, &folded) {
+            write!(out, "- {} ({}): ", cell(&reason), names.len())?;
+            for (i, name) in names.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                write!(out, "{sep}{}", cell(name))?;
+            }
+            writeln!(out)?;
         }
         writeln!(out, "\n</details>\n")?;
     }
@@ -331,7 +329,10 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
-fn tool_table(tools: &[&ToolRow], out: &mut dyn Write) -> io::Result<()> {
+fn tool_table<'t>(
+    tools: impl Iterator<Item = std::borrow::Cow<'t, ToolRow>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(
         out,
         "| tool | location | vendor | owner | data | catalog | channels (catalog status) | \
@@ -360,7 +361,7 @@ fn tool_table(tools: &[&ToolRow], out: &mut dyn Write) -> io::Result<()> {
             opt(tool.vendor.as_deref()),
             opt(tool.owner.as_deref()),
             opt(tool.data_classification.as_deref()),
-            channels(tool),
+            channels(&tool),
             tool.configured.unwrap_or("-"),
             if findings.is_empty() {
                 "-".to_owned()

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::{FindingRow, Risk, ToolRow};
+use super::{FindingRow, Risk, Tools};
 use crate::finding::SuppressionKind;
 
 pub use crate::outcome::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
@@ -74,7 +74,7 @@ fn diff<T: Clone, K: Eq + std::hash::Hash>(
 pub fn compare(
     previous: &Previous,
     today: &str,
-    tools: &[ToolRow],
+    tools: &Tools,
     findings: &[FindingRow],
     risks: &[Risk],
 ) -> Changes {

@@ -23,17 +23,18 @@ use serde::{Deserialize, Serialize};
 use crate::Outcome;
 use crate::coverage::Coverage;
 use crate::date::Date;
-use crate::finding::{Finding, Severity, SuppressionKind};
+use crate::finding::{Severity, SuppressionKind};
 
 pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub(crate) use controls::status as control_status;
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
 pub use header::{Header, Repository, sha256_hex};
-use rows::{open_findings, risks, tool_rows};
+pub use rows::Tools;
+use rows::{open_findings, risks};
 pub use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
 pub use verdict::{by_action, by_reason};
-use verdict::{tool_outcome, verdict};
+use verdict::verdict;
 
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
 /// Version 2: per-tool outcomes `at-risk` and `not-examined` (for `unclassified`), control
@@ -45,11 +46,11 @@ pub(crate) const SOON_DAYS: i64 = crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub struct Report<'o> {
     pub version: u32,
     pub header: Header,
     pub summary: ReportSummary,
-    pub tools: Vec<ToolRow>,
+    pub tools: Tools<'o>,
     pub accepted_risks: Vec<Risk>,
     pub controls: Vec<ControlRow>,
     /// Open (unsuppressed) findings, in output order.
@@ -64,7 +65,7 @@ pub struct Report {
     pub catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
-impl Report {
+impl Report<'_> {
     /// The verdict sentence, saying when it rests on catalog overrides: "Compliant: no open
     /// finding, with 2 catalog overrides."
     pub(crate) fn verdict_line(&self) -> String {
@@ -232,7 +233,7 @@ impl ChannelStatus {
 
 /// Texts are shared with the outcome (`Arc<str>`): a 100,000-tool report holds no second copy
 /// of every name, message and catalog scope.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ToolRow {
     /// The repository the tool was listed in (a merged report; `file` is then `REPO: PATH`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -273,7 +274,7 @@ pub struct ToolRow {
     pub sources: Arc<[String]>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ToolFinding {
     pub rule: Arc<str>,
     pub severity: Severity,
@@ -348,23 +349,27 @@ pub struct PathErrorRow {
     pub message: String,
 }
 
-/// Computes the report: linear in the tools and findings.
-pub fn build(outcome: &Outcome) -> Report {
+/// Computes the report: linear in the tools and findings. Tool rows are made as renderers
+/// reach them (see [`Tools`]).
+pub fn build(outcome: &Outcome) -> Report<'_> {
     let today = outcome.evaluated_on.as_deref().and_then(Date::parse);
     let threshold = outcome.fail_on.threshold().unwrap_or(Severity::Error);
-    let mut tools = tool_rows(outcome);
+    let mut listed = rows::tools(outcome);
     // Each finding goes to its tool: by file and tool id, and among tools sharing an id to the
     // last one listed before the finding's location.
-    let mut by_id: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (i, row) in tools.iter().enumerate() {
-        by_id.entry((&row.file, &row.id)).or_default().push(i);
-    }
-    let mut offsets: Vec<usize> = Vec::with_capacity(tools.len());
+    let mut by_id: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
+    let mut index = 0u32;
     for file in &outcome.files {
-        offsets.extend(file.tools.iter().map(|t| t.span.offset));
+        for tool in &file.tools {
+            by_id
+                .entry((file.source.name.as_str(), &*tool.id))
+                .or_default()
+                .push(index);
+            index += 1;
+        }
     }
-    let mut assigned: Vec<(usize, &Finding)> = Vec::new();
-    for finding in &outcome.findings {
+    let mut assigned: Vec<(u32, u32)> = Vec::new();
+    for (number, finding) in outcome.findings.iter().enumerate() {
         let Some(tool) = &finding.tool else { continue };
         let Some(candidates) = by_id.get(&(finding.source.name.as_str(), &*tool.id)) else {
             continue;
@@ -372,35 +377,23 @@ pub fn build(outcome: &Outcome) -> Report {
         let at = finding.span.offset;
         // Candidates of one file are in listing order, so by offset: a binary search, not a
         // scan per finding (100,000 `Slack`s on one line share one id).
-        let before = candidates.partition_point(|&i| offsets.get(i).is_some_and(|&o| o <= at));
+        let before = candidates
+            .partition_point(|&i| listed.offset(i as usize).is_some_and(|o| o <= at));
         let index = before
             .checked_sub(1)
             .and_then(|k| candidates.get(k))
             .or(candidates.first());
         if let Some(&index) = index {
-            assigned.push((index, finding));
+            assigned.push((index, number as u32));
         }
     }
     drop(by_id);
-    for (index, finding) in assigned {
-        if let Some(row) = tools.get_mut(index) {
-            row.findings.push(ToolFinding {
-                rule: Arc::clone(&finding.rule),
-                severity: finding.severity,
-                state: if finding.suppressed.is_some() {
-                    "accepted"
-                } else {
-                    "open"
-                },
-                message: Arc::clone(&finding.message),
-            });
-        }
-    }
+    listed.assign(assigned);
     let mut counts = OutcomeCounts::default();
-    for row in &mut tools {
-        row.outcome = tool_outcome(row);
-        counts.add(row.outcome);
+    for &outcome in listed.outcomes() {
+        counts.add(outcome);
     }
+    let tools = Tools::Listed(Box::new(listed));
 
     let summary = outcome.summary();
     let coverage = outcome.coverage();
@@ -432,7 +425,7 @@ pub fn build(outcome: &Outcome) -> Report {
         version: VERSION,
         header: header::build(outcome),
         summary: report_summary,
-        sources: sources(outcome, &tools),
+        sources: sources(outcome),
         tools,
         accepted_risks,
         controls,
@@ -451,9 +444,11 @@ pub fn build(outcome: &Outcome) -> Report {
 }
 
 /// The catalog entries the tools matched, in catalog order.
-fn sources(outcome: &Outcome, tools: &[ToolRow]) -> Vec<SourceRow> {
-    let used: std::collections::HashSet<&str> = tools
+fn sources(outcome: &Outcome) -> Vec<SourceRow> {
+    let used: std::collections::HashSet<&str> = outcome
+        .files
         .iter()
+        .flat_map(|f| &f.tools)
         .filter_map(|t| t.catalog_id.as_deref())
         .collect();
     outcome

@@ -7,7 +7,7 @@ mod chart;
 
 use std::io::{self, Write};
 
-use super::evidence::{Report, Risk, ToolOutcome, ToolRow, kind_text};
+use super::evidence::{Report, Risk, ToolOutcome, Tools, kind_text};
 use super::report::hidden;
 
 /// The page's Content-Security-Policy: nothing may load or run; inline styles only.
@@ -293,7 +293,7 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</div></div></section>")
 }
 
-fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
+fn tools(tools: &Tools, out: &mut dyn Write) -> io::Result<()> {
     let (listed, folded) = super::evidence::by_action(tools);
     writeln!(
         out,
@@ -303,7 +303,7 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
          <th>channels (catalog status)</th><th>configured</th><th>outcome</th><th>findings</th>\
          </tr></thead><tbody>"
     )?;
-    for t in listed {
+    for t in listed.iter().filter_map(|&i| tools.get(i)) {
         let catalog = match (&t.catalog_name, &t.reviewed, &t.catalog_id) {
             (Some(name), Some(reviewed), Some(id)) => format!(
                 "<a href=\"#src-{}\">{}</a><br><small>reviewed {}</small>",
@@ -372,15 +372,13 @@ fn tools(tools: &[ToolRow], out: &mut dyn Write) -> io::Result<()> {
             "<details id=\"not-applicable\"><summary>{} tool(s) not applicable</summary><ul>",
             folded.len()
         )?;
-        for (reason, names) in super::evidence::by_reason(&folded) {
-            let names: Vec<String> = names.iter().map(|n| esc(n)).collect();
-            writeln!(
-                out,
-                "<li>{} ({}): {}</li>",
-                esc(reason),
-                names.len(),
-                names.join(", ")
-            )?;
+        for (reason, names) in super::evidence::by_reason(tools, &folded) {
+            write!(out, "<li>{} ({}): ", esc(&reason), names.len())?;
+            for (i, name) in names.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                write!(out, "{sep}{}", esc(name))?;
+            }
+            writeln!(out, "</li>")?;
         }
         writeln!(out, "</ul></details>")?;
     }

@@ -101,7 +101,7 @@ pub(super) struct Observation<'a> {
     pub(super) methods: [&'static str; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) props: Vec<Prop>,
-    pub(super) relevant_evidence: [Evidence<'a>; 1],
+    pub(super) relevant_evidence: Vec<Evidence<'a>>,
     pub(super) title: String,
     pub(super) uuid: String,
 }
@@ -122,7 +122,7 @@ pub(super) struct RiskItem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) props: Vec<Prop>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) related_observations: Option<[Related; 1]>,
+    pub(super) related_observations: Option<Vec<Related>>,
     pub(super) statement: String,
     pub(super) status: &'static str,
     pub(super) title: String,
@@ -142,7 +142,7 @@ pub(super) struct FindingItem<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) props: Vec<Prop>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) related_observations: Option<[Related; 1]>,
+    pub(super) related_observations: Option<Vec<Related>>,
     pub(super) target: Target<'a>,
     pub(super) title: String,
     pub(super) uuid: String,
