@@ -22,9 +22,9 @@ use crate::coverage::{Coverage, ReasonCount};
 use crate::finding::Severity;
 use crate::output::evidence::header::{CatalogFacts, Generator, InputFile, PolicyText};
 use crate::output::evidence::{
-    self, ControlRow, FindingRow, Header, OutcomeCounts, PathErrorRow, Report, ReportSummary,
-    Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, Tools, VerdictFacts, control_status,
-    sha256_hex, verdict_from_facts,
+    self, ControlRow, FindingRow, Findings, Header, OutcomeCounts, PathErrorRow, Report,
+    ReportSummary, Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, Tools,
+    VerdictFacts, control_status, sha256_hex, verdict_from_facts,
 };
 
 /// A control's counts summed over the runs.
@@ -440,7 +440,7 @@ impl Merger {
             tools: Tools::Rows(self.tools),
             accepted_risks: self.risks,
             controls,
-            findings: self.findings,
+            findings: Findings::Rows(self.findings),
             sources: self.sources.into_values().collect(),
             path_errors: self.path_errors,
             changes: None,

@@ -10,7 +10,8 @@ mod header;
 use std::io::{self, Write};
 
 use super::evidence::{
-    PreviousFinding, PreviousRisk, PreviousTool, Report, Risk, ToolOutcome, ToolRow, Tools, kind_text,
+    PreviousFinding, PreviousRisk, PreviousTool, Report, Risk, ToolOutcome, ToolRow, Tools,
+    kind_text,
 };
 
 /// Escapes inventory text for a Markdown table cell or list item: Markdown punctuation gets a
@@ -360,7 +361,7 @@ fn findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "| severity | rule | tool | location | finding |\n|---|---|---|---|---|"
     )?;
-    for f in &report.findings {
+    for f in report.findings.iter() {
         writeln!(
             out,
             "| {} | `{}` | {} | {}:{}:{} | {} |",

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::{FindingRow, Risk, Tools};
+use super::{Findings, Risk, Tools};
 use crate::finding::SuppressionKind;
 
 pub use crate::outcome::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
@@ -75,7 +75,7 @@ pub fn compare(
     previous: &Previous,
     today: &str,
     tools: &Tools,
-    findings: &[FindingRow],
+    findings: &Findings,
     risks: &[Risk],
 ) -> Changes {
     let tools_now: Vec<PreviousTool> = tools

@@ -186,10 +186,8 @@ pub fn rows(outcome: &Outcome, tools: &Tools, threshold: Severity) -> Vec<Contro
             } else {
                 Kind::Inventory
             };
-            let (rules, not_enabled): (Vec<&str>, Vec<&str>) = mapped
-                .iter()
-                .map(|r| &*r.id)
-                .partition(|id| !disabled(id));
+            let (rules, not_enabled): (Vec<&str>, Vec<&str>) =
+                mapped.iter().map(|r| &*r.id).partition(|id| !disabled(id));
             let (mut fail, mut accepted) = (0, 0);
             for (rule, suppressed) in &toolless {
                 if rules.contains(rule) {

@@ -15,7 +15,6 @@ pub(crate) mod header;
 mod rows;
 mod verdict;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -29,12 +28,12 @@ pub use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool
 pub(crate) use controls::status as control_status;
 pub use controls::{ControlRow, frameworks, matches as framework_matches};
 pub use header::{Header, Repository, sha256_hex};
-pub use rows::Tools;
+pub use rows::{Findings, Tools};
 use rows::{open_findings, risks};
 pub use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
-pub use verdict::{by_action, by_reason};
 use verdict::verdict;
+pub use verdict::{by_action, by_reason};
 
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
 /// Version 2: per-tool outcomes `at-risk` and `not-examined` (for `unclassified`), control
@@ -54,7 +53,7 @@ pub struct Report<'o> {
     pub accepted_risks: Vec<Risk>,
     pub controls: Vec<ControlRow>,
     /// Open (unsuppressed) findings, in output order.
-    pub findings: Vec<FindingRow>,
+    pub findings: Findings<'o>,
     /// The catalog entries the tools matched, with their sources.
     pub sources: Vec<SourceRow>,
     pub path_errors: Vec<PathErrorRow>,
@@ -315,7 +314,7 @@ impl Risk {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct FindingRow {
     pub file: Arc<str>,
     pub line: usize,
@@ -356,34 +355,35 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
     let threshold = outcome.fail_on.threshold().unwrap_or(Severity::Error);
     let mut listed = rows::tools(outcome);
     // Each finding goes to its tool: by file and tool id, and among tools sharing an id to the
-    // last one listed before the finding's location.
-    let mut by_id: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
-    let mut index = 0u32;
+    // last one listed before the finding's location. The tools sorted by (file, id, listing
+    // order) make each finding's candidates one range: 32 bytes a tool, no map of lists.
+    let mut by_id: Vec<(&str, &str, u32)> = Vec::with_capacity(listed.outcomes().len());
     for file in &outcome.files {
         for tool in &file.tools {
-            by_id
-                .entry((file.source.name.as_str(), &*tool.id))
-                .or_default()
-                .push(index);
-            index += 1;
+            let index = by_id.len() as u32;
+            by_id.push((file.source.name.as_str(), &*tool.id, index));
         }
     }
+    by_id.sort_unstable();
     let mut assigned: Vec<(u32, u32)> = Vec::new();
     for (number, finding) in outcome.findings.iter().enumerate() {
         let Some(tool) = &finding.tool else { continue };
-        let Some(candidates) = by_id.get(&(finding.source.name.as_str(), &*tool.id)) else {
+        let key = (finding.source.name.as_str(), &*tool.id);
+        let from = by_id.partition_point(|&(file, id, _)| (file, id) < key);
+        let to = from + by_id[from..].partition_point(|&(file, id, _)| (file, id) == key);
+        let Some(candidates) = by_id.get(from..to).filter(|c| !c.is_empty()) else {
             continue;
         };
         let at = finding.span.offset;
         // Candidates of one file are in listing order, so by offset: a binary search, not a
         // scan per finding (100,000 `Slack`s on one line share one id).
         let before = candidates
-            .partition_point(|&i| listed.offset(i as usize).is_some_and(|o| o <= at));
+            .partition_point(|&(_, _, i)| listed.offset(i as usize).is_some_and(|o| o <= at));
         let index = before
             .checked_sub(1)
             .and_then(|k| candidates.get(k))
             .or(candidates.first());
-        if let Some(&index) = index {
+        if let Some(&(_, _, index)) = index {
             assigned.push((index, number as u32));
         }
     }

@@ -188,14 +188,14 @@ impl Listed<'_> {
 
     fn row(&self, index: usize) -> Option<ToolRow> {
         let outcome = self.outcome;
-        let f = self.file_starts.partition_point(|&s| s <= index).checked_sub(1)?;
+        let f = self
+            .file_starts
+            .partition_point(|&s| s <= index)
+            .checked_sub(1)?;
         let file = outcome.files.get(f)?;
         let tool = file.tools.get(index - self.file_starts[f])?;
         let scope = self.scopes.get(f)?.get(index - self.file_starts[f])?;
-        let shared = tool
-            .catalog_id
-            .as_deref()
-            .and_then(|id| self.texts.get(id));
+        let shared = tool.catalog_id.as_deref().and_then(|id| self.texts.get(id));
         let from = *self.finding_starts.get(index)? as usize;
         let to = *self.finding_starts.get(index + 1)? as usize;
         let findings = self
@@ -238,14 +238,23 @@ impl Listed<'_> {
             communication: scope.scope.is_communication(),
             findings,
             reviewed: shared.map(|t| Arc::clone(&t.reviewed)),
-            sources: shared.map_or_else(|| Arc::clone(&self.no_sources), |t| Arc::clone(&t.sources)),
+            sources: shared
+                .map_or_else(|| Arc::clone(&self.no_sources), |t| Arc::clone(&t.sources)),
         })
     }
 
     /// The span offset of each tool, in index order, for placing findings.
     pub(super) fn offset(&self, index: usize) -> Option<usize> {
-        let f = self.file_starts.partition_point(|&s| s <= index).checked_sub(1)?;
-        let tool = self.outcome.files.get(f)?.tools.get(index - self.file_starts[f])?;
+        let f = self
+            .file_starts
+            .partition_point(|&s| s <= index)
+            .checked_sub(1)?;
+        let tool = self
+            .outcome
+            .files
+            .get(f)?
+            .tools
+            .get(index - self.file_starts[f])?;
         Some(tool.span.offset)
     }
 }
@@ -284,34 +293,77 @@ pub(super) fn risks(outcome: &Outcome, today: Option<Date>) -> Vec<Risk> {
         .collect()
 }
 
-pub(super) fn open_findings(outcome: &Outcome) -> Vec<FindingRow> {
-    let locator = crate::text::locate::Locator::new();
-    // Findings come sorted by file: one shared name per run of one file's findings.
-    let mut file: Option<(&Arc<crate::source::SourceFile>, Arc<str>)> = None;
-    outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none())
-        .map(|f| {
-            let at = locator.line_col(&f.source, f.span.offset);
-            let name = match &file {
-                Some((source, name)) if Arc::ptr_eq(source, &f.source) => Arc::clone(name),
-                _ => {
-                    let name: Arc<str> = Arc::from(f.source.name.as_str());
-                    file = Some((&f.source, Arc::clone(&name)));
-                    name
-                }
-            };
-            FindingRow {
-                file: name,
-                line: at.line,
-                column: at.column,
-                tool: f.tool.as_ref().map(|t| Arc::clone(&t.name)),
-                tool_id: f.tool.as_ref().map(|t| Arc::clone(&t.id)),
-                rule: Arc::clone(&f.rule),
-                severity: f.severity,
-                message: Arc::clone(&f.message),
-            }
-        })
-        .collect()
+/// A report's open findings: rows read back (a merged report), or made one at a time from the
+/// outcome's unsuppressed findings as a renderer reaches them.
+pub enum Findings<'o> {
+    Rows(Vec<FindingRow>),
+    Open(Box<OpenFindings<'o>>),
+}
+
+pub struct OpenFindings<'o> {
+    outcome: &'o Outcome,
+    count: usize,
+    locator: crate::text::locate::Locator,
+}
+
+impl Findings<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Findings::Rows(rows) => rows.len(),
+            Findings::Open(open) => open.count,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Cow<'_, FindingRow>> + '_> {
+        match self {
+            Findings::Rows(rows) => Box::new(rows.iter().map(Cow::Borrowed)),
+            Findings::Open(open) => Box::new(
+                open.outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.suppressed.is_none())
+                    .map(|f| {
+                        let at = open.locator.line_col(&f.source, f.span.offset);
+                        Cow::Owned(FindingRow {
+                            file: Arc::from(f.source.name.as_str()),
+                            line: at.line,
+                            column: at.column,
+                            tool: f.tool.as_ref().map(|t| Arc::clone(&t.name)),
+                            tool_id: f.tool.as_ref().map(|t| Arc::clone(&t.id)),
+                            rule: Arc::clone(&f.rule),
+                            severity: f.severity,
+                            message: Arc::clone(&f.message),
+                        })
+                    }),
+            ),
+        }
+    }
+}
+
+impl serde::Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl std::fmt::Debug for Findings<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+pub(super) fn open_findings(outcome: &Outcome) -> Findings<'_> {
+    Findings::Open(Box::new(OpenFindings {
+        outcome,
+        count: outcome
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .count(),
+        locator: crate::text::locate::Locator::new(),
+    }))
 }

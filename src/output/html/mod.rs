@@ -336,7 +336,7 @@ fn findings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "<table><thead><tr><th>severity</th><th>rule</th><th>tool</th><th>location</th>\
          <th>finding</th></tr></thead><tbody>"
     )?;
-    for f in &report.findings {
+    for f in report.findings.iter() {
         writeln!(
             out,
             "<tr><td class=\"sev-{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}:{4}:{5}</td><td>{6}</td></tr>",

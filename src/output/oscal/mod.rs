@@ -126,8 +126,7 @@ impl Objectives {
     fn touch(&mut self, rule: &str, index: u32) {
         if !self.of_rule.contains_key(rule) {
             // A rule with no control in the selection is an objective of its own.
-            self.of_rule
-                .insert(rule.to_owned(), vec![self.list.len()]);
+            self.of_rule.insert(rule.to_owned(), vec![self.list.len()]);
             self.list.push(Objective {
                 target: format!("rule-{rule}"),
                 control: format!("rule {rule}"),
