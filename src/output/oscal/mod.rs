@@ -280,8 +280,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     // What the findings section needs from the observations: each one's UUID and the open
     // findings' rules it carries, by index (4 bytes a reference, not a copy of any text).
     let mut observation_uuids: Vec<Uuid> = Vec::with_capacity(report.tools.len());
-    // By file, then tool id: a tool's first observation, for accepted risks to refer to.
+    // By file, then tool id: a tool's first observation, for accepted risks to refer to (only
+    // the tools some risk names are kept).
     let mut observation_of: HashMap<Arc<str>, HashMap<Arc<str>, u32>> = HashMap::new();
+    let risky: std::collections::HashSet<(&str, &str)> = report
+        .accepted_risks
+        .iter()
+        .filter_map(|r| Some((r.file.as_str(), r.tool_id.as_deref()?)))
+        .collect();
     let mut objectives = Objectives::new(&report.controls);
     let mut items = Items::new("observations");
     for tool in report.tools.iter() {
@@ -291,11 +297,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ));
         let index = observation_uuids.len() as u32;
         observation_uuids.push(uuid);
-        observation_of
-            .entry(Arc::clone(&tool.file))
-            .or_default()
-            .entry(Arc::clone(&tool.id))
-            .or_insert(index);
+        if risky.contains(&(&*tool.file, &*tool.id)) {
+            observation_of
+                .entry(Arc::clone(&tool.file))
+                .or_default()
+                .entry(Arc::clone(&tool.id))
+                .or_insert(index);
+        }
         let classification = match (&tool.catalog_name, &tool.reviewed) {
             (Some(name), Some(reviewed)) => format!(
                 "Catalog classification of {name} (reviewed {reviewed}): {}.",
@@ -461,14 +469,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .filter_map(|rule| prop("rule", rule))
                 .collect(),
-            related_observations: Some(
-                objective
-                    .observations
-                    .iter()
-                    .filter_map(|&i| observation_uuids.get(i as usize))
-                    .map(related)
-                    .collect(),
-            ),
+            related_observations: RelatedList {
+                uuids: &observation_uuids,
+                indices: &objective.observations,
+            },
             target: Target {
                 status: State {
                     state: "not-satisfied",
