@@ -117,7 +117,7 @@ fn tool_names_cannot_control_any_text_output() {
     // JSON is the data contract: the name as written.
     let json = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
     let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    assert_eq!(json["findings"][0]["tool"], HOSTILE_NAME);
+    assert_eq!(common::named(json)["findings"][0]["tool"], HOSTILE_NAME);
 }
 
 #[test]
@@ -198,11 +198,17 @@ fn huge_names_are_cut_in_human_output_and_whole_in_json() {
         "{} bytes of human output for 5 findings",
         human.stderr.len()
     );
-    let json = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
-    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let text = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    // The name is the tools' identity, kept whole once per tool (five entries, five ids), in
+    // `tools`: findings refer to it by index, and no message copies it.
+    let tools = json["tools"].as_array().expect("tools");
+    assert_eq!(tools.len(), 5, "one entry per tool");
+    assert!(tools.iter().all(|t| t["name"] == name.as_str()));
+    assert_eq!(text.matches(&name).count(), 5, "the name once per tool");
+    let json = common::named(json);
     let findings = json["findings"].as_array().expect("findings");
     assert!(findings.len() >= 5);
-    // The name is the finding's identity, kept whole once; the message does not copy it.
     assert!(findings.iter().all(|f| f["tool"] == name.as_str()));
     assert!(
         findings
@@ -210,6 +216,19 @@ fn huge_names_are_cut_in_human_output_and_whole_in_json() {
             .all(|f| f["message"].as_str().is_some_and(|m| m.len() < 1_000)),
         "messages copy the huge name"
     );
+    // The same name on three entries with no id (one tool listed three times): one entry in
+    // `tools`, the name once in the whole document, however many findings are about it.
+    let name = "ab ".repeat(70_000);
+    let name = name.trim_end();
+    let mut inventory = format!("version: 1\ntools:\n  - name: &big {name}\n");
+    inventory.push_str(&"  - name: *big\n".repeat(2));
+    let path = write(dir.path(), "same.yaml", &inventory);
+    let text = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(json["tools"].as_array().map(Vec::len), Some(1), "{}", json["tools"]);
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(findings.len() >= 2, "{} findings", findings.len());
+    assert_eq!(text.matches(name).count(), 1, "the name once");
 }
 
 /// All tools on one flow-sequence line: every finding's location is given in words, with the

@@ -1,4 +1,7 @@
-//! The JSON contract, version 1: stable output types, never a dump of internal ones.
+//! The JSON contract, version 2: stable output types, never a dump of internal ones.
+//!
+//! A tool's name and id are written once, in `tools`; each finding refers to its tool by index
+//! there, so a long name that 99 findings are about is not written 99 times.
 
 use std::io::{self, Write};
 
@@ -9,14 +12,16 @@ use crate::Outcome;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
 
-/// Bumped only on incompatible changes; additions keep the version.
-pub(crate) const VERSION: u32 = 1;
+/// Bumped only on incompatible changes; additions keep the version. Version 2: findings refer
+/// to `tools` by index (`tool`) rather than repeating the tool's name and id.
+pub(crate) const VERSION: u32 = 2;
 
 /// The document's shape. [`render`] writes it piecewise; a test holds the two to the same bytes.
 #[cfg_attr(not(test), allow(dead_code))]
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
+    tools: Vec<JsonTool<'a>>,
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -26,14 +31,22 @@ struct Output<'a> {
     catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
+/// A tool some finding is about: its name exactly as written, and its id.
+#[derive(Serialize)]
+struct JsonTool<'a> {
+    file: &'a str,
+    name: &'a str,
+    id: &'a str,
+}
+
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
     message: &'a str,
     file: &'a str,
-    tool: Option<&'a str>,
-    tool_id: Option<&'a str>,
+    /// The finding's tool: an index into `tools`.
+    tool: Option<u32>,
     catalog_id: Option<&'a str>,
     span: JsonSpan,
     labels: Vec<JsonLabel<'a>>,
@@ -117,14 +130,53 @@ struct JsonPathError<'a> {
     message: &'a str,
 }
 
-fn finding<'a>(f: &'a Finding, locator: &Locator) -> JsonFinding<'a> {
+/// The tools the findings are about, each once (by file, name and id), in order of first
+/// mention, and each finding's index into them.
+fn tools(outcome: &Outcome) -> (Vec<JsonTool<'_>>, Vec<Option<u32>>) {
+    use std::collections::HashMap;
+    let mut tools = Vec::new();
+    // Findings of one tool share its texts (`Arc`s): the addresses find most repeats without
+    // hashing a long name again; the texts themselves catch equal names stored twice.
+    let mut by_address: HashMap<(usize, usize, usize), u32> = HashMap::new();
+    let mut by_text: HashMap<(&str, &str, &str), u32> = HashMap::new();
+    let indices = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let tool = f.tool.as_ref()?;
+            let address = (
+                std::sync::Arc::as_ptr(&f.source) as usize,
+                tool.name.as_ptr() as usize,
+                tool.id.as_ptr() as usize,
+            );
+            if let Some(&index) = by_address.get(&address) {
+                return Some(index);
+            }
+            let next = tools.len() as u32;
+            let index = *by_text
+                .entry((f.source.name.as_str(), &*tool.name, &*tool.id))
+                .or_insert_with(|| {
+                    tools.push(JsonTool {
+                        file: &f.source.name,
+                        name: &tool.name,
+                        id: &tool.id,
+                    });
+                    next
+                });
+            by_address.insert(address, index);
+            Some(index)
+        })
+        .collect();
+    (tools, indices)
+}
+
+fn finding<'a>(f: &'a Finding, tool: Option<u32>, locator: &Locator) -> JsonFinding<'a> {
     JsonFinding {
         rule: &f.rule,
         severity: f.severity,
         message: &f.message,
         file: &f.source.name,
-        tool: f.tool.as_ref().map(|t| &*t.name),
-        tool_id: f.tool.as_ref().map(|t| &*t.id),
+        tool,
         catalog_id: f.catalog_id.as_deref(),
         span: JsonSpan::locate(locator, &f.source, f.span),
         labels: f
@@ -203,16 +255,23 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
     // One locator for every thread, so a long line's character table is built once.
     let locator = Locator::new();
-    let render_chunk = |bytes: &mut Vec<u8>, chunk: &[Finding]| {
+    let (tools, indices) = tools(outcome);
+    let render_chunk = |bytes: &mut Vec<u8>, chunk: &[Finding], tools: &[Option<u32>]| {
         bytes.clear();
         for (i, f) in chunk.iter().enumerate() {
             if i > 0 {
                 bytes.extend_from_slice(b",\n    ");
             }
-            pretty_nested(&finding(f, &locator), 2, bytes);
+            let tool = tools.get(i).copied().flatten();
+            pretty_nested(&finding(f, tool, &locator), 2, bytes);
         }
     };
-    write!(out, "{{\n  \"version\": {VERSION},\n  \"findings\": [")?;
+    write!(out, "{{\n  \"version\": {VERSION},\n  \"tools\": ")?;
+    let mut head = Vec::new();
+    pretty_nested(&tools, 1, &mut head);
+    out.write_all(&head)?;
+    drop(head);
+    out.write_all(b",\n  \"findings\": [")?;
     if !outcome.findings.is_empty() {
         out.write_all(b"\n    ")?;
         // A few chunks per thread at a time: parallel, without holding the whole document.
@@ -220,12 +279,13 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         // faulting them in was a visible share of the system time.
         let slots = 2 * rayon::current_num_threads().max(1);
         let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); slots];
-        for (w, findings) in outcome.findings.chunks(CHUNK * slots).enumerate() {
+        let waves = outcome.findings.chunks(CHUNK * slots);
+        for (w, (findings, tools)) in waves.zip(indices.chunks(CHUNK * slots)).enumerate() {
             let used = findings.len().div_ceil(CHUNK);
             buffers[..used]
                 .par_iter_mut()
-                .zip(findings.par_chunks(CHUNK))
-                .for_each(|(bytes, chunk)| render_chunk(bytes, chunk));
+                .zip(findings.par_chunks(CHUNK).zip(tools.par_chunks(CHUNK)))
+                .for_each(|(bytes, (chunk, tools))| render_chunk(bytes, chunk, tools));
             for (i, chunk) in buffers[..used].iter().enumerate() {
                 if w > 0 || i > 0 {
                     out.write_all(b",\n    ")?;
@@ -258,12 +318,15 @@ mod tests {
 
     /// The documented shape, serialized the plain way.
     fn reference(outcome: &Outcome) -> String {
+        let (tools, indices) = tools(outcome);
         let output = Output {
             version: VERSION,
+            tools,
             findings: outcome
                 .findings
                 .iter()
-                .map(|f| finding(f, &Locator::new()))
+                .zip(indices)
+                .map(|(f, tool)| finding(f, tool, &Locator::new()))
                 .collect(),
             summary: summary(outcome),
             errors: path_errors(outcome),

@@ -79,7 +79,7 @@ pub(crate) fn catalog_changes(outcome: &Outcome) -> Vec<crate::outcome::CatalogC
 pub enum Format {
     /// rustc-style diagnostics on standard error, then a summary line.
     Human,
-    /// The versioned JSON contract (`"version": 1`).
+    /// The versioned JSON contract (`"version": 2`).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
