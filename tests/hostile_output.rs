@@ -216,6 +216,20 @@ fn huge_names_are_cut_in_human_output_and_whole_in_json() {
             .all(|f| f["message"].as_str().is_some_and(|m| m.len() < 1_000)),
         "messages copy the huge name"
     );
+    // SARIF repeats the tool per result: its `properties.tool` is cut like a message.
+    let sarif = e2ee_lint(&["check", &path, "--isolated", "--format", "sarif"]).stdout;
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(results.len() >= 5);
+    for result in results {
+        let tool = result["properties"]["tool"]
+            .as_str()
+            .expect("properties.tool");
+        assert!(
+            tool.ends_with("… (200000 bytes)") && tool.len() < 1_000,
+            "{tool}"
+        );
+    }
     // The same name on three entries with no id (one tool listed three times): one entry in
     // `tools`, the name once in the whole document, however many findings are about it.
     let name = "ab ".repeat(70_000);
@@ -225,7 +239,12 @@ fn huge_names_are_cut_in_human_output_and_whole_in_json() {
     let path = write(dir.path(), "same.yaml", &inventory);
     let text = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
     let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-    assert_eq!(json["tools"].as_array().map(Vec::len), Some(1), "{}", json["tools"]);
+    assert_eq!(
+        json["tools"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        json["tools"]
+    );
     let findings = json["findings"].as_array().expect("findings");
     assert!(findings.len() >= 2, "{} findings", findings.len());
     assert_eq!(text.matches(name).count(), 1, "the name once");

@@ -11,7 +11,8 @@
 //!
 //! Message texts go through [`sanitize::line`]: JSON encoding keeps control characters out of
 //! the file but not bidi controls out of the viewer that shows the text. The result's
-//! `properties.tool` keeps the name as written.
+//! `properties.tool` and `toolId` keep the name and id as written, up to 120 characters (then
+//! "… (N bytes)"): a result repeats them, and the location points at the whole value.
 
 mod rules;
 
@@ -189,8 +190,8 @@ struct Suppression<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
-    tool: &'a str,
-    tool_id: &'a str,
+    tool: std::borrow::Cow<'a, str>,
+    tool_id: std::borrow::Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     catalog_id: Option<&'a str>,
 }
@@ -313,8 +314,8 @@ fn result<'a>(
         partial_fingerprints,
         suppressions: suppression(finding),
         properties: finding.tool.as_ref().map(|tool| ResultProperties {
-            tool: &tool.name,
-            tool_id: &tool.id,
+            tool: crate::text::echoed(&tool.name),
+            tool_id: crate::text::echoed(&tool.id),
             catalog_id: finding.catalog_id.as_deref(),
         }),
     }
