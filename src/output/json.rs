@@ -131,43 +131,88 @@ struct JsonPathError<'a> {
 }
 
 /// The tools the findings are about, each once (by file, name and id), in order of first
-/// mention, and each finding's index into them.
-fn tools(outcome: &Outcome) -> (Vec<JsonTool<'_>>, Vec<Option<u32>>) {
-    use std::collections::HashMap;
-    let mut tools = Vec::new();
-    // Findings of one tool share its texts (`Arc`s): the addresses find most repeats without
-    // hashing a long name again; the texts themselves catch equal names stored twice.
-    let mut by_address: HashMap<(usize, usize, usize), u32> = HashMap::new();
-    let mut by_text: HashMap<(&str, &str, &str), u32> = HashMap::new();
+/// mention, as the index of the finding that first names each; and each finding's index into
+/// them. About 16 bytes a tool: a 100,000-tool file's list is not held as text.
+fn tools(outcome: &Outcome) -> (Vec<u32>, Vec<Option<u32>>) {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    fn identity(f: &Finding) -> Option<(&str, &str, &str)> {
+        f.tool
+            .as_ref()
+            .map(|t| (f.source.name.as_str(), &*t.name, &*t.id))
+    }
+    let hasher = std::collections::hash_map::RandomState::new();
+    let mut first: Vec<u32> = Vec::new();
+    // By a hash of the identity; a hash shared by two identities (checked against the texts)
+    // only gives the second its own entries, never the first one's index.
+    let mut by_hash: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    // Findings of one tool are mostly adjacent and share its texts: the last one's addresses
+    // spare hashing a long name again.
+    let mut last: Option<((usize, usize, usize), u32)> = None;
     let indices = outcome
         .findings
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(number, f)| {
             let tool = f.tool.as_ref()?;
             let address = (
                 std::sync::Arc::as_ptr(&f.source) as usize,
                 tool.name.as_ptr() as usize,
                 tool.id.as_ptr() as usize,
             );
-            if let Some(&index) = by_address.get(&address) {
+            if let Some((seen, index)) = last
+                && seen == address
+            {
                 return Some(index);
             }
-            let next = tools.len() as u32;
-            let index = *by_text
-                .entry((f.source.name.as_str(), &*tool.name, &*tool.id))
-                .or_insert_with(|| {
-                    tools.push(JsonTool {
-                        file: &f.source.name,
-                        name: &tool.name,
-                        id: &tool.id,
-                    });
-                    next
-                });
-            by_address.insert(address, index);
+            let key = identity(f);
+            let mut state = hasher.build_hasher();
+            key.hash(&mut state);
+            let hash = state.finish();
+            let known = by_hash.get(&hash).copied().filter(|&index| {
+                first
+                    .get(index as usize)
+                    .and_then(|&n| outcome.findings.get(n as usize))
+                    .is_some_and(|other| identity(other) == key)
+            });
+            let index = known.unwrap_or_else(|| {
+                let index = first.len() as u32;
+                first.push(number as u32);
+                by_hash.entry(hash).or_insert(index);
+                index
+            });
+            last = Some((address, index));
             Some(index)
         })
         .collect();
-    (tools, indices)
+    (first, indices)
+}
+
+/// Writes `tools` item by item, each as it appears two levels deep.
+fn write_tools(outcome: &Outcome, first: &[u32], out: &mut dyn Write) -> io::Result<()> {
+    if first.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    let mut bytes = Vec::new();
+    for (i, &n) in first.iter().enumerate() {
+        let Some(f) = outcome.findings.get(n as usize) else {
+            continue;
+        };
+        let Some(tool) = &f.tool else { continue };
+        bytes.clear();
+        pretty_nested(
+            &JsonTool {
+                file: &f.source.name,
+                name: &tool.name,
+                id: &tool.id,
+            },
+            2,
+            &mut bytes,
+        );
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        out.write_all(&bytes)?;
+    }
+    out.write_all(b"\n  ]")
 }
 
 fn finding<'a>(f: &'a Finding, tool: Option<u32>, locator: &Locator) -> JsonFinding<'a> {
@@ -267,10 +312,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         }
     };
     write!(out, "{{\n  \"version\": {VERSION},\n  \"tools\": ")?;
-    let mut head = Vec::new();
-    pretty_nested(&tools, 1, &mut head);
-    out.write_all(&head)?;
-    drop(head);
+    write_tools(outcome, &tools, out)?;
     out.write_all(b",\n  \"findings\": [")?;
     if !outcome.findings.is_empty() {
         out.write_all(b"\n    ")?;
@@ -318,10 +360,21 @@ mod tests {
 
     /// The documented shape, serialized the plain way.
     fn reference(outcome: &Outcome) -> String {
-        let (tools, indices) = tools(outcome);
+        let (first, indices) = tools(outcome);
         let output = Output {
             version: VERSION,
-            tools,
+            tools: first
+                .iter()
+                .map(|&n| {
+                    let f = &outcome.findings[n as usize];
+                    let tool = f.tool.as_ref().unwrap();
+                    JsonTool {
+                        file: &f.source.name,
+                        name: &tool.name,
+                        id: &tool.id,
+                    }
+                })
+                .collect(),
             findings: outcome
                 .findings
                 .iter()
