@@ -134,7 +134,7 @@ struct JsonPathError<'a> {
 /// mention, as the index of the finding that first names each; and each finding's index into
 /// them. About 16 bytes a tool: a 100,000-tool file's list is not held as text.
 fn tools(outcome: &Outcome) -> (Vec<u32>, Vec<Option<u32>>) {
-    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::hash::BuildHasher;
     fn identity(f: &Finding) -> Option<(&str, &str, &str)> {
         f.tool
             .as_ref()
@@ -165,9 +165,7 @@ fn tools(outcome: &Outcome) -> (Vec<u32>, Vec<Option<u32>>) {
                 return Some(index);
             }
             let key = identity(f);
-            let mut state = hasher.build_hasher();
-            key.hash(&mut state);
-            let hash = state.finish();
+            let hash = hasher.hash_one(key);
             let known = by_hash.get(&hash).copied().filter(|&index| {
                 first
                     .get(index as usize)

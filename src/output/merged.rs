@@ -40,7 +40,7 @@ fn across(report: &Report) -> Vec<(String, Vec<(String, ToolOutcome)>)> {
         .into_values()
         .filter(|(_, repositories)| repositories.len() > 1)
         .map(|(name, repositories)| {
-            let list = repositories.into_iter().map(|(r, o)| (r, o)).collect();
+            let list = repositories.into_iter().collect();
             (name, list)
         })
         .collect()
