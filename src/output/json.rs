@@ -280,7 +280,7 @@ const CHUNK: usize = 512;
 /// Pretty-prints `value` as it would appear nested `depth` levels deep in a pretty document.
 pub(super) fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
     // Serializing our own types into memory cannot fail.
-    let text = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let text = super::json_text::to_vec_pretty(value).unwrap_or_default();
     let indent = "  ".repeat(depth);
     for (i, line) in text.split(|&b| b == b'\n').enumerate() {
         if i > 0 {
@@ -383,7 +383,7 @@ mod tests {
             errors: path_errors(outcome),
             catalog_overrides: crate::output::catalog_changes(outcome),
         };
-        serde_json::to_string_pretty(&output).unwrap() + "\n"
+        String::from_utf8(crate::output::json_text::to_vec_pretty(&output).unwrap()).unwrap() + "\n"
     }
 
     fn rendered(outcome: &Outcome) -> String {

@@ -8,6 +8,7 @@ pub(crate) mod gitlab;
 pub(crate) mod html;
 pub mod human;
 pub mod json;
+pub(crate) mod json_text;
 pub(crate) mod junit;
 pub(crate) mod merged;
 pub(crate) mod oscal;

@@ -22,7 +22,7 @@ impl Json {
         depth: usize,
     ) -> io::Result<()> {
         let mut indenting = Indenting { out, depth };
-        serde_json::to_writer_pretty(&mut indenting, value).map_err(io::Error::other)
+        crate::output::json_text::to_writer_pretty(&mut indenting, value).map_err(io::Error::other)
     }
 
     /// Writes an object's fields (without braces) at `depth` levels of indentation.
@@ -33,7 +33,8 @@ impl Json {
         depth: usize,
     ) -> io::Result<()> {
         self.buffer.clear();
-        serde_json::to_writer_pretty(&mut self.buffer, object).map_err(io::Error::other)?;
+        crate::output::json_text::to_writer_pretty(&mut self.buffer, object)
+            .map_err(io::Error::other)?;
         // `{\n  "a": 1,\n  "b": 2\n}`: the fields are between the braces, one level in.
         let inner = self
             .buffer

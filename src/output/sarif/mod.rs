@@ -332,7 +332,7 @@ pub fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     // run, so everything after its `[]` is the closing of the run and the log. The results are
     // then written one by one, as `to_vec_pretty` of the whole log would (a test holds the two
     // to the same bytes): a 100,000-tool run never holds them all, rendered, at once.
-    let frame = serde_json::to_vec_pretty(&log).map_err(io::Error::other)?;
+    let frame = super::json_text::to_vec_pretty(&log).map_err(io::Error::other)?;
     let marker = b"\"results\": []";
     let cut = frame
         .windows(marker.len())
@@ -464,7 +464,8 @@ mod tests {
                 .zip(&fingerprints)
                 .map(|(f, fp)| result(f, fp, index.get(&*f.rule).copied(), &locator))
                 .collect();
-            serde_json::to_string_pretty(&log).unwrap() + "\n"
+            String::from_utf8(crate::output::json_text::to_vec_pretty(&log).unwrap()).unwrap()
+                + "\n"
         };
         assert_eq!(rendered(render, &outcome), reference(&outcome));
         outcome.findings.clear();
