@@ -110,6 +110,21 @@ fn tool_names_cannot_control_any_text_output() {
         );
         assert!(text.contains("\\u{202e}"), "{format}: {text}");
     }
+    // The JSON formats as files: no hazard raw in the bytes (JSON escapes it), and the parsed
+    // data keeps the name as written.
+    for format in ["json", "sarif", "gitlab", "report-json", "oscal"] {
+        let out = e2ee_lint(&["check", &path, "--isolated", "--format", format]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        let hazards: Vec<char> = raw_hazards(&out.stdout)
+            .into_iter()
+            .filter(|c| *c != '\r' && *c != '\t')
+            .collect();
+        assert!(hazards.is_empty(), "{format} writes {hazards:?} raw");
+        let parsed: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        if format == "json" {
+            assert_eq!(parsed["tools"][0]["name"], HOSTILE_NAME);
+        }
+    }
     // GitHub: one workflow command, whatever the name holds.
     let github = e2ee_lint(&["check", &path, "--isolated", "--format", "github"]).stdout;
     assert_eq!(github.lines().count(), 1, "{github}");
