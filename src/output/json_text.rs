@@ -22,6 +22,10 @@ impl Formatter for Escaping<'_> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Every escaped character is outside ASCII: most fragments are written as they are.
+        if fragment.is_ascii() {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (at, c) in fragment.char_indices() {
             if escaped(c) {
