@@ -3,7 +3,7 @@
 # (one 20-tool file), a monorepo (1,000 files of 100 tools), one 100,000-tool file with JSON
 # written to a file, each beside granit-parser reading the same files into events (the parser's
 # floor, `examples/parse-only.rs`); one thread against all threads for the monorepo; peak
-# memory for the large file. Then the cases whose
+# memory for the large file, and per output format (MEMORY=0 skips it). Then the cases whose
 # cost once grew faster than the input (issue 12), in the default human output: 10,000 and
 # 50,000 tools, 100,000 tools on one flow-sequence line (human and JSON), and a stale baseline
 # of 100,000 entries. Set HUMAN=0 to skip them. Before those, the policy-size cases (issue 20):
@@ -93,6 +93,24 @@ echo "|---|---|---|---|---|"
 echo "| pre-commit: 1 file, 20 tools | ${t_small} ms | ${p_small} ms | $(ratio "$t_small" "$p_small") | human output |"
 echo "| monorepo: 1,000 files x 100 tools | ${t_mono} ms | ${p_mono} ms | $(ratio "$t_mono" "$p_mono") | one thread: ${t_mono1} ms ($(ratio "$t_mono1" "$t_mono") slower) |"
 echo "| 1 file, 100,000 tools (${large_mb} MB) | ${t_large} ms | ${p_large} ms | $(ratio "$t_large" "$p_large") | JSON to a file; peak memory ${m_large} MB ($(ratio "$m_large" "$large_mb") the input) |"
+
+# Peak memory per output format on the 100,000-tool file, each written to a file by standard
+# output, as a ratio of the input's size (issue 20: at most 4x); human output goes to standard
+# error. The JSON is the floor: the loaded tree and the findings every renderer reads.
+# MEMORY=0 skips it.
+peak_to() { { /usr/bin/time -f %M "${@:2}" 2>&1 >"$1" || true; } | tail -n1 | awk '{ printf "%.0f", $1 / 1024 }'; }
+if [ "${MEMORY:-1}" = 1 ]; then
+    echo
+    echo "| format, 100,000 tools (${large_mb} MB) | peak memory | ÷ input | output |"
+    echo "|---|---|---|---|"
+    for format in human json sarif junit github gitlab markdown html csv report-json oscal; do
+        m=$(peak_to "$data/out" "$lint" check "$large" --isolated --format "$format")
+        size=$(awk -v b="$(stat -c %s "$data/out")" 'BEGIN { printf "%.1f MB", b / 1048576 }')
+        [ "$format" = human ] && size="(standard error)"
+        echo "| $format | ${m} MB | $(ratio "$m" "$large_mb") | $size |"
+    done
+    rm -f "$data/out"
+fi
 
 # Policy size (issue 20): company rule files and config exceptions must cost time linear in
 # their count. 1,000 and 5,000 rule files (each matching one of 20 tools), and 1,000 and 8,000

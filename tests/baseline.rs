@@ -132,7 +132,7 @@ fn write_baseline_reports_unreadable_paths_and_writes_every_output() {
         out.stderr
     );
     let json: Value = serde_json::from_str(&out.stdout).expect("--format json was written");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     assert!(dir.path().join("out.sarif").is_file(), "-o was written");
     assert_eq!(entry_files(&dir.path().join("b.json")), ["inventory.yaml"]);
     // Without an unreadable path too: every requested output is written.

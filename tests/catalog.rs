@@ -8,7 +8,7 @@ use e2ee_lint::catalog::{Catalog, Match};
 
 fn findings(stdout: &str) -> Vec<serde_json::Value> {
     let json: serde_json::Value = serde_json::from_str(stdout).expect("JSON output");
-    json["findings"].as_array().unwrap().clone()
+    common::named(json)["findings"].as_array().unwrap().clone()
 }
 
 #[test]

@@ -83,7 +83,7 @@ fn json_spans_point_where_the_rule_says() {
     use e2ee_lint::engine::rule::{Registry, Target};
     let registry = Registry::embedded().unwrap();
     let out = e2ee_lint(&["check", "fixtures/acme.yaml", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let json = common::named(serde_json::from_str(&out.stdout).unwrap());
     let text = std::fs::read_to_string(common::root().join("fixtures/acme.yaml")).unwrap();
     let mut at_names = 0;
     for finding in json["findings"].as_array().unwrap() {

@@ -511,24 +511,57 @@ fn oscal_counts_match_the_report_and_uuids_are_stable_v5() {
     assert_eq!(results.len(), 1);
     let result = &results[0];
     let len = |v: &Value| v.as_array().map_or(0, Vec::len);
-    assert_eq!(len(&result["observations"]), len(&report["tools"]));
+    // One observation per tool, and per open finding about no tool.
+    let toolless = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["tool_id"].is_null())
+        .count();
+    assert_eq!(
+        len(&result["observations"]),
+        len(&report["tools"]) + toolless
+    );
     assert_eq!(len(&result["risks"]), len(&report["accepted_risks"]));
-    let controls_of = |rule: &str| {
-        report["controls"]
+    // One finding per control objective an open finding's rule maps to (a rule mapped to no
+    // control is an objective of its own), each finding's text written once, in an observation.
+    let mut objectives: Vec<String> = Vec::new();
+    for f in report["findings"].as_array().unwrap() {
+        let rule = f["rule"].as_str().unwrap();
+        let controls: Vec<String> = report["controls"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|c| c["rules"].as_array().unwrap().iter().any(|r| r == rule))
-            .count()
-            .max(1)
-    };
-    let expected: usize = report["findings"]
+            .map(|c| c["control_id"].as_str().unwrap().to_owned())
+            .collect();
+        if controls.is_empty() {
+            objectives.push(format!("rule-{rule}"));
+        }
+        objectives.extend(controls);
+    }
+    objectives.sort();
+    objectives.dedup();
+    let mut targets: Vec<String> = result["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| controls_of(f["rule"].as_str().unwrap()))
+        .map(|f| f["target"]["target-id"].as_str().unwrap().to_owned())
+        .collect();
+    targets.sort();
+    assert_eq!(targets, objectives);
+    let evidence = |o: &Value| len(&o["relevant-evidence"]);
+    let open_evidence: usize = result["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| evidence(o) - 1)
         .sum();
-    assert_eq!(len(&result["findings"]), expected);
+    assert_eq!(
+        open_evidence + toolless,
+        len(&report["findings"]),
+        "each open finding once"
+    );
     let text = render(fixture, "oscal").stdout;
     let mut uuids: Vec<&str> = text
         .match_indices("uuid\": \"")

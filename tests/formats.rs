@@ -550,9 +550,10 @@ fn junit_has_a_suite_per_file_and_a_case_per_tool() {
     assert_eq!(xml.matches("<testsuite ").count(), 2);
     // acme: 9 tools plus the file's own case. A case fails only for a finding at or above the
     // default `--fail-on` (error): count those tools from the JSON output of the same run.
-    let json: Value =
+    let json: Value = common::named(
         serde_json::from_str(&e2ee_lint(&["check", "fixtures/acme.yaml", "-f", "json"]).stdout)
-            .unwrap();
+            .unwrap(),
+    );
     let mut failing: Vec<&str> = json["findings"]
         .as_array()
         .unwrap()

@@ -84,7 +84,7 @@ fn json_check(path: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
     let out = run(&args);
     let json = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("{path:?}: {e}: {} / {}", out.stdout, out.stderr));
-    (out, json)
+    (out, common::named(json))
 }
 
 /// Asserts one located `invalid-inventory` finding and exit 1; returns its message.

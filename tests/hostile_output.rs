@@ -110,6 +110,21 @@ fn tool_names_cannot_control_any_text_output() {
         );
         assert!(text.contains("\\u{202e}"), "{format}: {text}");
     }
+    // The JSON formats as files: no hazard raw in the bytes (JSON escapes it), and the parsed
+    // data keeps the name as written.
+    for format in ["json", "sarif", "gitlab", "report-json", "oscal"] {
+        let out = e2ee_lint(&["check", &path, "--isolated", "--format", format]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        let hazards: Vec<char> = raw_hazards(&out.stdout)
+            .into_iter()
+            .filter(|c| *c != '\r' && *c != '\t')
+            .collect();
+        assert!(hazards.is_empty(), "{format} writes {hazards:?} raw");
+        let parsed: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        if format == "json" {
+            assert_eq!(parsed["tools"][0]["name"], HOSTILE_NAME);
+        }
+    }
     // GitHub: one workflow command, whatever the name holds.
     let github = e2ee_lint(&["check", &path, "--isolated", "--format", "github"]).stdout;
     assert_eq!(github.lines().count(), 1, "{github}");
@@ -117,7 +132,7 @@ fn tool_names_cannot_control_any_text_output() {
     // JSON is the data contract: the name as written.
     let json = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
     let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    assert_eq!(json["findings"][0]["tool"], HOSTILE_NAME);
+    assert_eq!(common::named(json)["findings"][0]["tool"], HOSTILE_NAME);
 }
 
 #[test]
@@ -198,11 +213,17 @@ fn huge_names_are_cut_in_human_output_and_whole_in_json() {
         "{} bytes of human output for 5 findings",
         human.stderr.len()
     );
-    let json = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
-    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let text = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    // The name is the tools' identity, kept whole once per tool (five entries, five ids), in
+    // `tools`: findings refer to it by index, and no message copies it.
+    let tools = json["tools"].as_array().expect("tools");
+    assert_eq!(tools.len(), 5, "one entry per tool");
+    assert!(tools.iter().all(|t| t["name"] == name.as_str()));
+    assert_eq!(text.matches(&name).count(), 5, "the name once per tool");
+    let json = common::named(json);
     let findings = json["findings"].as_array().expect("findings");
     assert!(findings.len() >= 5);
-    // The name is the finding's identity, kept whole once; the message does not copy it.
     assert!(findings.iter().all(|f| f["tool"] == name.as_str()));
     assert!(
         findings
@@ -210,6 +231,38 @@ fn huge_names_are_cut_in_human_output_and_whole_in_json() {
             .all(|f| f["message"].as_str().is_some_and(|m| m.len() < 1_000)),
         "messages copy the huge name"
     );
+    // SARIF repeats the tool per result: its `properties.tool` is cut like a message.
+    let sarif = e2ee_lint(&["check", &path, "--isolated", "--format", "sarif"]).stdout;
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(results.len() >= 5);
+    for result in results {
+        let tool = result["properties"]["tool"]
+            .as_str()
+            .expect("properties.tool");
+        assert!(
+            tool.ends_with("… (200000 bytes)") && tool.len() < 1_000,
+            "{tool}"
+        );
+    }
+    // The same name on three entries with no id (one tool listed three times): one entry in
+    // `tools`, the name once in the whole document, however many findings are about it.
+    let name = "ab ".repeat(70_000);
+    let name = name.trim_end();
+    let mut inventory = format!("version: 1\ntools:\n  - name: &big {name}\n");
+    inventory.push_str(&"  - name: *big\n".repeat(2));
+    let path = write(dir.path(), "same.yaml", &inventory);
+    let text = e2ee_lint(&["check", &path, "--isolated", "--format", "json"]).stdout;
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        json["tools"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        json["tools"]
+    );
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(findings.len() >= 2, "{} findings", findings.len());
+    assert_eq!(text.matches(name).count(), 1, "the name once");
 }
 
 /// All tools on one flow-sequence line: every finding's location is given in words, with the

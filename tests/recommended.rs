@@ -12,7 +12,7 @@ fn findings(inventory: &str) -> Vec<serde_json::Value> {
     std::fs::write(&path, inventory).unwrap();
     let out = common::e2ee_lint(&["check", path.to_str().unwrap(), "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect(&out.stderr);
-    json["findings"].as_array().unwrap().clone()
+    common::named(json)["findings"].as_array().unwrap().clone()
 }
 
 #[test]

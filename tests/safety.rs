@@ -204,7 +204,7 @@ fn output_dash_writes_standard_output() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(!dir.path().join("-").exists(), "no file named `-`");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     // --format json already writes standard output: two writers of one stream are refused.
     let out = e2ee_lint_in(dir.path(), &["check", "-f", "sarif", "-o", "json=-"], &[]);
     refused(&out);

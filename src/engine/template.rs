@@ -130,24 +130,7 @@ impl Template {
     }
 }
 
-/// The most characters of one input value (a tool's name, a field, a label) that a message,
-/// label or help repeats.
-pub(crate) const ECHO_CHARS: usize = 120;
-
-/// Appends an input value as a message repeats it: whole up to [`ECHO_CHARS`] characters,
-/// else its first [`ECHO_CHARS`] characters and "… (N bytes)", N being the whole value's size.
-/// A 2.6 MB name used by 99 tools would otherwise be copied into every message about them; the
-/// finding's span still covers the whole value, and machine formats keep the full name once, in
-/// the finding's `tool` field.
-pub(crate) fn echo(out: &mut String, value: &str) {
-    match value.char_indices().nth(ECHO_CHARS) {
-        None => out.push_str(value),
-        Some((cut, _)) => {
-            out.push_str(&value[..cut]);
-            let _ = std::fmt::Write::write_fmt(out, format_args!("… ({} bytes)", value.len()));
-        }
-    }
-}
+pub(crate) use crate::text::echo;
 
 /// "text", "text and voice", "text, voice and video".
 pub(crate) fn join_words<S: AsRef<str>>(words: &[S]) -> String {
@@ -164,6 +147,7 @@ pub(crate) fn join_words<S: AsRef<str>>(words: &[S]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::ECHO_CHARS;
 
     #[test]
     fn renders_variables_and_braces() {

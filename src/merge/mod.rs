@@ -22,9 +22,9 @@ use crate::coverage::{Coverage, ReasonCount};
 use crate::finding::Severity;
 use crate::output::evidence::header::{CatalogFacts, Generator, InputFile, PolicyText};
 use crate::output::evidence::{
-    self, ControlRow, FindingRow, Header, OutcomeCounts, PathErrorRow, Report, ReportSummary,
-    Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, VerdictFacts, control_status,
-    sha256_hex, verdict_from_facts,
+    self, ControlRow, FindingRow, Findings, Header, OutcomeCounts, PathErrorRow, Report,
+    ReportSummary, Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, Tools,
+    VerdictFacts, control_status, sha256_hex, verdict_from_facts,
 };
 
 /// A control's counts summed over the runs.
@@ -283,7 +283,7 @@ impl Merger {
     }
 
     /// The merged evidence model; `organization` wins over the runs' organizations.
-    pub(crate) fn finish(mut self, organization: Option<String>) -> Report {
+    pub(crate) fn finish(mut self, organization: Option<String>) -> Report<'static> {
         // One order whatever the order of the inputs: repositories by name, each tool's rows
         // together across repositories (by id, then repository), findings by place.
         self.repositories.sort_by(|a, b| a.name.cmp(&b.name));
@@ -437,10 +437,10 @@ impl Merger {
                 verdict,
                 verdict_text,
             },
-            tools: self.tools,
+            tools: Tools::Rows(self.tools),
             accepted_risks: self.risks,
             controls,
-            findings: self.findings,
+            findings: Findings::Rows(self.findings),
             sources: self.sources.into_values().collect(),
             path_errors: self.path_errors,
             changes: None,

@@ -98,8 +98,8 @@ fn row(tool: &ToolRow) -> Vec<String> {
 
 pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write!(out, "{}\r\n", header().join(","))?;
-    for tool in &report.tools {
-        let mut cells: Vec<String> = row(tool).iter().map(|c| cell(c)).collect();
+    for tool in report.tools.iter() {
+        let mut cells: Vec<String> = row(&tool).iter().map(|c| cell(c)).collect();
         // The company's changes to this tool's catalog entry, which its outcome rests on.
         let overrides = tool
             .catalog_id

@@ -142,7 +142,8 @@ mod tests {
             let fingerprints = fingerprint::fingerprints(&outcome.findings);
             let locator = Locator::new();
             let all: Vec<Issue> = issues(outcome, &fingerprints, &locator).collect();
-            serde_json::to_string_pretty(&all).unwrap() + "\n"
+            String::from_utf8(crate::output::json_text::to_vec_pretty(&all).unwrap()).unwrap()
+                + "\n"
         };
         assert_eq!(rendered(render, &outcome), reference(&outcome));
         outcome.findings.clear();

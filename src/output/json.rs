@@ -1,4 +1,7 @@
-//! The JSON contract, version 1: stable output types, never a dump of internal ones.
+//! The JSON contract, version 2: stable output types, never a dump of internal ones.
+//!
+//! A tool's name and id are written once, in `tools`; each finding refers to its tool by index
+//! there, so a long name that 99 findings are about is not written 99 times.
 
 use std::io::{self, Write};
 
@@ -9,14 +12,16 @@ use crate::Outcome;
 use crate::finding::{Finding, Severity, SuppressionKind};
 use crate::source::{SourceFile, Span};
 
-/// Bumped only on incompatible changes; additions keep the version.
-pub(crate) const VERSION: u32 = 1;
+/// Bumped only on incompatible changes; additions keep the version. Version 2: findings refer
+/// to `tools` by index (`tool`) rather than repeating the tool's name and id.
+pub(crate) const VERSION: u32 = 2;
 
 /// The document's shape. [`render`] writes it piecewise; a test holds the two to the same bytes.
 #[cfg_attr(not(test), allow(dead_code))]
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
+    tools: Vec<JsonTool<'a>>,
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -26,14 +31,22 @@ struct Output<'a> {
     catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
+/// A tool some finding is about: its name exactly as written, and its id.
+#[derive(Serialize)]
+struct JsonTool<'a> {
+    file: &'a str,
+    name: &'a str,
+    id: &'a str,
+}
+
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
     message: &'a str,
     file: &'a str,
-    tool: Option<&'a str>,
-    tool_id: Option<&'a str>,
+    /// The finding's tool: an index into `tools`.
+    tool: Option<u32>,
     catalog_id: Option<&'a str>,
     span: JsonSpan,
     labels: Vec<JsonLabel<'a>>,
@@ -117,14 +130,96 @@ struct JsonPathError<'a> {
     message: &'a str,
 }
 
-fn finding<'a>(f: &'a Finding, locator: &Locator) -> JsonFinding<'a> {
+/// The tools the findings are about, each once (by file, name and id), in order of first
+/// mention, as the index of the finding that first names each; and each finding's index into
+/// them. About 16 bytes a tool: a 100,000-tool file's list is not held as text.
+fn tools(outcome: &Outcome) -> (Vec<u32>, Vec<Option<u32>>) {
+    use std::hash::BuildHasher;
+    fn identity(f: &Finding) -> Option<(&str, &str, &str)> {
+        f.tool
+            .as_ref()
+            .map(|t| (f.source.name.as_str(), &*t.name, &*t.id))
+    }
+    let hasher = std::collections::hash_map::RandomState::new();
+    let mut first: Vec<u32> = Vec::new();
+    // By a hash of the identity; a hash shared by two identities (checked against the texts)
+    // only gives the second its own entries, never the first one's index.
+    let mut by_hash: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    // Findings of one tool are mostly adjacent and share its texts: the last one's addresses
+    // spare hashing a long name again.
+    let mut last: Option<((usize, usize, usize), u32)> = None;
+    let indices = outcome
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(number, f)| {
+            let tool = f.tool.as_ref()?;
+            let address = (
+                std::sync::Arc::as_ptr(&f.source) as usize,
+                tool.name.as_ptr() as usize,
+                tool.id.as_ptr() as usize,
+            );
+            if let Some((seen, index)) = last
+                && seen == address
+            {
+                return Some(index);
+            }
+            let key = identity(f);
+            let hash = hasher.hash_one(key);
+            let known = by_hash.get(&hash).copied().filter(|&index| {
+                first
+                    .get(index as usize)
+                    .and_then(|&n| outcome.findings.get(n as usize))
+                    .is_some_and(|other| identity(other) == key)
+            });
+            let index = known.unwrap_or_else(|| {
+                let index = first.len() as u32;
+                first.push(number as u32);
+                by_hash.entry(hash).or_insert(index);
+                index
+            });
+            last = Some((address, index));
+            Some(index)
+        })
+        .collect();
+    (first, indices)
+}
+
+/// Writes `tools` item by item, each as it appears two levels deep.
+fn write_tools(outcome: &Outcome, first: &[u32], out: &mut dyn Write) -> io::Result<()> {
+    if first.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    let mut bytes = Vec::new();
+    for (i, &n) in first.iter().enumerate() {
+        let Some(f) = outcome.findings.get(n as usize) else {
+            continue;
+        };
+        let Some(tool) = &f.tool else { continue };
+        bytes.clear();
+        pretty_nested(
+            &JsonTool {
+                file: &f.source.name,
+                name: &tool.name,
+                id: &tool.id,
+            },
+            2,
+            &mut bytes,
+        );
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        out.write_all(&bytes)?;
+    }
+    out.write_all(b"\n  ]")
+}
+
+fn finding<'a>(f: &'a Finding, tool: Option<u32>, locator: &Locator) -> JsonFinding<'a> {
     JsonFinding {
         rule: &f.rule,
         severity: f.severity,
         message: &f.message,
         file: &f.source.name,
-        tool: f.tool.as_ref().map(|t| &*t.name),
-        tool_id: f.tool.as_ref().map(|t| &*t.id),
+        tool,
         catalog_id: f.catalog_id.as_deref(),
         span: JsonSpan::locate(locator, &f.source, f.span),
         labels: f
@@ -185,7 +280,7 @@ const CHUNK: usize = 512;
 /// Pretty-prints `value` as it would appear nested `depth` levels deep in a pretty document.
 pub(super) fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
     // Serializing our own types into memory cannot fail.
-    let text = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let text = super::json_text::to_vec_pretty(value).unwrap_or_default();
     let indent = "  ".repeat(depth);
     for (i, line) in text.split(|&b| b == b'\n').enumerate() {
         if i > 0 {
@@ -203,16 +298,20 @@ pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
     // One locator for every thread, so a long line's character table is built once.
     let locator = Locator::new();
-    let render_chunk = |bytes: &mut Vec<u8>, chunk: &[Finding]| {
+    let (tools, indices) = tools(outcome);
+    let render_chunk = |bytes: &mut Vec<u8>, chunk: &[Finding], tools: &[Option<u32>]| {
         bytes.clear();
         for (i, f) in chunk.iter().enumerate() {
             if i > 0 {
                 bytes.extend_from_slice(b",\n    ");
             }
-            pretty_nested(&finding(f, &locator), 2, bytes);
+            let tool = tools.get(i).copied().flatten();
+            pretty_nested(&finding(f, tool, &locator), 2, bytes);
         }
     };
-    write!(out, "{{\n  \"version\": {VERSION},\n  \"findings\": [")?;
+    write!(out, "{{\n  \"version\": {VERSION},\n  \"tools\": ")?;
+    write_tools(outcome, &tools, out)?;
+    out.write_all(b",\n  \"findings\": [")?;
     if !outcome.findings.is_empty() {
         out.write_all(b"\n    ")?;
         // A few chunks per thread at a time: parallel, without holding the whole document.
@@ -220,12 +319,13 @@ pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         // faulting them in was a visible share of the system time.
         let slots = 2 * rayon::current_num_threads().max(1);
         let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); slots];
-        for (w, findings) in outcome.findings.chunks(CHUNK * slots).enumerate() {
+        let waves = outcome.findings.chunks(CHUNK * slots);
+        for (w, (findings, tools)) in waves.zip(indices.chunks(CHUNK * slots)).enumerate() {
             let used = findings.len().div_ceil(CHUNK);
             buffers[..used]
                 .par_iter_mut()
-                .zip(findings.par_chunks(CHUNK))
-                .for_each(|(bytes, chunk)| render_chunk(bytes, chunk));
+                .zip(findings.par_chunks(CHUNK).zip(tools.par_chunks(CHUNK)))
+                .for_each(|(bytes, (chunk, tools))| render_chunk(bytes, chunk, tools));
             for (i, chunk) in buffers[..used].iter().enumerate() {
                 if w > 0 || i > 0 {
                     out.write_all(b",\n    ")?;
@@ -258,18 +358,32 @@ mod tests {
 
     /// The documented shape, serialized the plain way.
     fn reference(outcome: &Outcome) -> String {
+        let (first, indices) = tools(outcome);
         let output = Output {
             version: VERSION,
+            tools: first
+                .iter()
+                .map(|&n| {
+                    let f = &outcome.findings[n as usize];
+                    let tool = f.tool.as_ref().unwrap();
+                    JsonTool {
+                        file: &f.source.name,
+                        name: &tool.name,
+                        id: &tool.id,
+                    }
+                })
+                .collect(),
             findings: outcome
                 .findings
                 .iter()
-                .map(|f| finding(f, &Locator::new()))
+                .zip(indices)
+                .map(|(f, tool)| finding(f, tool, &Locator::new()))
                 .collect(),
             summary: summary(outcome),
             errors: path_errors(outcome),
             catalog_overrides: crate::output::catalog_changes(outcome),
         };
-        serde_json::to_string_pretty(&output).unwrap() + "\n"
+        String::from_utf8(crate::output::json_text::to_vec_pretty(&output).unwrap()).unwrap() + "\n"
     }
 
     fn rendered(outcome: &Outcome) -> String {

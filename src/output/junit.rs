@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::json::JsonSpan;
 use super::locate::Locator;
@@ -43,62 +43,79 @@ pub(crate) fn xml_text(text: &str, attribute: bool) -> String {
         .collect()
 }
 
-/// A test case: a tool of the file, or the file itself. `failures` holds every active
-/// finding of the case; [`render`] splits them at the threshold.
-struct Case<'a> {
+/// One file's test cases: the file itself (case 0) and each tool (case `i` is tool `i - 1`),
+/// with every active finding beside its case, sorted by case (stably, so each case keeps its
+/// findings' order). 16 bytes a finding, nothing per tool: a 100,000-tool file holds no list
+/// per case.
+struct Suite<'a> {
     name: &'a str,
-    failures: Vec<&'a Finding>,
+    tools: &'a [ToolSummary],
+    assigned: Vec<(usize, &'a Finding)>,
 }
 
-impl Case<'_> {
-    /// Whether the case fails: a finding at or above the threshold (none when it is `never`).
-    fn fails(&self, threshold: Option<Severity>) -> bool {
-        self.failures
+impl<'a> Suite<'a> {
+    fn tests(&self) -> usize {
+        self.tools.len() + 1
+    }
+
+    fn case_name(&self, case: usize) -> &'a str {
+        match case.checked_sub(1).and_then(|i| self.tools.get(i)) {
+            Some(tool) => &tool.name,
+            None => self.name,
+        }
+    }
+
+    /// The cases that fail: a finding at or above the threshold (none when it is `never`).
+    fn failures(&self, threshold: Option<Severity>) -> usize {
+        let mut failing: Vec<usize> = self
+            .assigned
             .iter()
-            .any(|f| threshold.is_some_and(|t| f.severity >= t))
+            .filter(|(_, f)| threshold.is_some_and(|t| f.severity >= t))
+            .map(|&(case, _)| case)
+            .collect();
+        failing.dedup();
+        failing.len()
     }
 }
 
 /// Assigns each active finding to its tool's case, or to the file's case. Two entries may have
 /// the same name and id (a duplicate); the finding goes to the nearest one.
-fn cases<'a>(name: &'a str, tools: &'a [ToolSummary], findings: &[&'a Finding]) -> Vec<Case<'a>> {
-    let mut cases = vec![Case {
+fn suite<'a>(name: &'a str, tools: &'a [ToolSummary], findings: Vec<&'a Finding>) -> Suite<'a> {
+    // Tools sorted by identity, then position: each finding's candidates are one range, and
+    // the nearest of many same-named entries (100,000 `Slack`s on one line) is a binary search.
+    let mut by_identity: Vec<(&str, &str, usize, usize)> = tools
+        .iter()
+        .enumerate()
+        .map(|(index, tool)| (&*tool.name, &*tool.id, tool.span.offset, index))
+        .collect();
+    by_identity.sort_unstable();
+    let mut assigned: Vec<(usize, &Finding)> = findings
+        .into_iter()
+        .map(|finding| {
+            let index = finding.tool.as_ref().and_then(|tool| {
+                let key = (&*tool.name, &*tool.id);
+                let from = by_identity.partition_point(|&(n, i, _, _)| (n, i) < key);
+                let same = by_identity.get(from..)?;
+                let candidates = same.get(..same.partition_point(|&(n, i, _, _)| (n, i) == key))?;
+                let at = finding.span.offset;
+                let next = candidates.partition_point(|&(_, _, offset, _)| offset <= at);
+                // The nearest is the last entry at or before the finding, or the first after it.
+                [next.checked_sub(1), Some(next)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|k| candidates.get(k))
+                    .min_by_key(|&&(_, _, offset, _)| offset.abs_diff(at))
+                    .map(|&(_, _, _, i)| i + 1)
+            });
+            (index.unwrap_or(0), finding)
+        })
+        .collect();
+    assigned.sort_by_key(|&(case, _)| case);
+    Suite {
         name,
-        failures: Vec::new(),
-    }];
-    cases.extend(tools.iter().map(|tool| Case {
-        name: &tool.name,
-        failures: Vec::new(),
-    }));
-    // Case indexes by tool identity, so a 100,000-tool file is not searched once per finding.
-    let mut by_identity: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (index, tool) in tools.iter().enumerate() {
-        by_identity
-            .entry((&tool.name, &tool.id))
-            .or_default()
-            .push(index);
+        tools,
+        assigned,
     }
-    // Sorted by position, so the nearest of many same-named entries (100,000 `Slack`s on one
-    // line) is a binary search, not a scan per finding.
-    for indexes in by_identity.values_mut() {
-        indexes.sort_by_key(|&i| tools[i].span.offset);
-    }
-    for &finding in findings {
-        let index = finding.tool.as_ref().and_then(|tool| {
-            let indexes = by_identity.get(&(&*tool.name, &*tool.id))?;
-            let at = finding.span.offset;
-            let next = indexes.partition_point(|&i| tools[i].span.offset <= at);
-            // The nearest is the last entry at or before the finding, or the first after it.
-            [next.checked_sub(1), Some(next)]
-                .into_iter()
-                .flatten()
-                .filter_map(|k| indexes.get(k).copied())
-                .min_by_key(|&i| tools[i].span.offset.abs_diff(at))
-                .map(|i| i + 1)
-        });
-        cases[index.unwrap_or(0)].failures.push(finding);
-    }
-    cases
 }
 
 fn start<'a>(name: &'a str, attributes: &[(&str, &str)]) -> BytesStart<'a> {
@@ -147,10 +164,10 @@ pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for file in &outcome.files {
         let name = file.source.name.as_str();
         let findings = by_file.remove(name).unwrap_or_default();
-        suites.push((name, cases(name, &file.tools, &findings)));
+        suites.push(suite(name, &file.tools, findings));
     }
     for (name, findings) in by_file {
-        suites.push((name, cases(name, &[], &findings)));
+        suites.push(suite(name, &[], findings));
     }
     let threshold = outcome.fail_on.threshold();
     let coverage = outcome.coverage();
@@ -179,31 +196,22 @@ pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         ("coverage.not_applicable_reasons", reasons.to_string()),
         ("fail_on", outcome.fail_on.as_str().to_owned()),
     ];
-    let count = |pred: &dyn Fn(&Case) -> bool| {
-        suites
-            .iter()
-            .flat_map(|(_, cases)| cases)
-            .filter(|c| pred(c))
-            .count()
-            .to_string()
-    };
+    let tests: usize = suites.iter().map(Suite::tests).sum();
+    let failures: usize = suites.iter().map(|s| s.failures(threshold)).sum();
     xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     xml.write_event(Event::Start(start(
         "testsuites",
         &[
             ("name", "e2ee-lint"),
-            ("tests", &count(&|_| true)),
-            ("failures", &count(&|c| c.fails(threshold))),
+            ("tests", &tests.to_string()),
+            ("failures", &failures.to_string()),
             ("errors", "0"),
         ],
     )))?;
-    for (name, cases) in &suites {
-        let tests = cases.len().to_string();
-        let failures = cases
-            .iter()
-            .filter(|c| c.fails(threshold))
-            .count()
-            .to_string();
+    for suite in &suites {
+        let name = suite.name;
+        let tests = suite.tests().to_string();
+        let failures = suite.failures(threshold).to_string();
         xml.write_event(Event::Start(start(
             "testsuite",
             &[
@@ -224,16 +232,23 @@ pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         }
         write_catalog_changes(&mut xml, outcome)?;
         xml.write_event(Event::End(BytesEnd::new("properties")))?;
-        for case in cases {
-            let tag = start("testcase", &[("name", case.name), ("classname", name)]);
-            if case.failures.is_empty() {
+        let mut rest = suite.assigned.as_slice();
+        for case in 0..suite.tests() {
+            let count = rest.iter().take_while(|&&(c, _)| c == case).count();
+            let (of_case, after) = rest.split_at(count);
+            rest = after;
+            let tag = start(
+                "testcase",
+                &[("name", suite.case_name(case)), ("classname", name)],
+            );
+            if of_case.is_empty() {
                 xml.write_event(Event::Empty(tag))?;
                 continue;
             }
             xml.write_event(Event::Start(tag))?;
-            let (failing, advice): (Vec<&Finding>, Vec<&Finding>) = case
-                .failures
+            let (failing, advice): (Vec<&Finding>, Vec<&Finding>) = of_case
                 .iter()
+                .map(|&(_, f)| f)
                 .partition(|f| threshold.is_some_and(|t| f.severity >= t));
             for finding in &failing {
                 let message = format!("{}: {}", finding.rule, finding.message);

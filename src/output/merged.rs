@@ -17,7 +17,7 @@ fn key(tool: &ToolRow) -> &str {
 /// In-scope tools listed in more than one repository: key, shown name, repositories with the
 /// outcome in each (worst first within a repository), in key order.
 fn across(report: &Report) -> Vec<(String, Vec<(String, ToolOutcome)>)> {
-    let mut groups: BTreeMap<&str, (String, BTreeMap<&str, ToolOutcome>)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (String, BTreeMap<String, ToolOutcome>)> = BTreeMap::new();
     for tool in report
         .tools
         .iter()
@@ -31,19 +31,16 @@ fn across(report: &Report) -> Vec<(String, Vec<(String, ToolOutcome)>)> {
             .as_deref()
             .map_or_else(|| tool.name.to_string(), str::to_owned);
         let entry = groups
-            .entry(key(tool))
+            .entry(key(&tool).to_owned())
             .or_insert_with(|| (name, BTreeMap::new()));
-        let outcome = entry.1.entry(repository).or_insert(tool.outcome);
+        let outcome = entry.1.entry(repository.to_owned()).or_insert(tool.outcome);
         *outcome = (*outcome).min(tool.outcome);
     }
     groups
         .into_values()
         .filter(|(_, repositories)| repositories.len() > 1)
         .map(|(name, repositories)| {
-            let list = repositories
-                .into_iter()
-                .map(|(r, o)| (r.to_owned(), o))
-                .collect();
+            let list = repositories.into_iter().collect();
             (name, list)
         })
         .collect()

@@ -10,6 +10,7 @@ mod help_links;
 pub(crate) mod html;
 pub(crate) mod human;
 pub(crate) mod json;
+pub(crate) mod json_text;
 pub(crate) mod junit;
 pub(crate) mod merged;
 pub(crate) mod oscal;
@@ -78,7 +79,7 @@ pub(crate) fn catalog_changes(outcome: &Outcome) -> Vec<crate::outcome::CatalogC
 pub enum Format {
     /// rustc-style diagnostics on standard error, then a summary line.
     Human,
-    /// The versioned JSON contract (`"version": 1`).
+    /// The versioned JSON contract (`"version": 2`).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,

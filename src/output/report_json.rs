@@ -6,6 +6,6 @@ use std::io::{self, Write};
 use super::evidence::Report;
 
 pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
+    super::json_text::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
     out.write_all(b"\n")
 }

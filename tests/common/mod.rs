@@ -86,14 +86,43 @@ pub fn json_rules(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// Runs with `--format json` added: the exit code and the parsed report.
+/// Runs with `--format json` added: the exit code and the parsed report, its findings'
+/// tools resolved ([`named`]).
 pub fn json(args: &[&str]) -> (i32, serde_json::Value) {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
     let out = e2ee_lint(&all);
     let value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
-    (out.code, value)
+    (out.code, named(value))
+}
+
+/// A JSON output (version 2) with each finding's `tool` index replaced by the tool's name from
+/// `tools`, and its id added as `tool_id`, as tests read them. Panics when an index points
+/// nowhere or at a tool of another file.
+pub fn named(mut json: serde_json::Value) -> serde_json::Value {
+    assert_eq!(json["version"], 2, "JSON format version");
+    let tools = json["tools"].as_array().expect("tools").clone();
+    for finding in json["findings"].as_array_mut().expect("findings") {
+        let tool = match finding["tool"].as_u64() {
+            Some(i) => tools
+                .get(i as usize)
+                .expect("a tool index in range")
+                .clone(),
+            None => {
+                assert!(finding["tool"].is_null(), "{finding}");
+                finding["tool_id"] = serde_json::Value::Null;
+                continue;
+            }
+        };
+        assert_eq!(
+            tool["file"], finding["file"],
+            "a finding's tool is in its file"
+        );
+        finding["tool"] = tool["name"].clone();
+        finding["tool_id"] = tool["id"].clone();
+    }
+    json
 }
 
 /// Runs the binary from `dir` (not the crate root), with `env` set and `stdin` as its input.

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::{FindingRow, Risk, ToolRow};
+use super::{Findings, Risk, Tools};
 use crate::finding::SuppressionKind;
 
 pub(crate) use crate::outcome::{Previous, PreviousFinding, PreviousRisk, PreviousTool};
@@ -74,8 +74,8 @@ fn diff<T: Clone, K: Eq + std::hash::Hash>(
 pub(super) fn compare(
     previous: &Previous,
     today: &str,
-    tools: &[ToolRow],
-    findings: &[FindingRow],
+    tools: &Tools,
+    findings: &Findings,
     risks: &[Risk],
 ) -> Changes {
     let tools_now: Vec<PreviousTool> = tools

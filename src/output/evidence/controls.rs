@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{ToolOutcome, ToolRow};
+use super::{ToolOutcome, Tools};
 use crate::Outcome;
 use crate::finding::{Severity, SuppressionKind};
 use crate::outcome::RuleInfo;
@@ -139,7 +139,7 @@ enum Kind {
     Inventory,
 }
 
-pub(super) fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) -> Vec<ControlRow> {
+pub(super) fn rows(outcome: &Outcome, tools: &Tools, threshold: Severity) -> Vec<ControlRow> {
     let wanted = outcome.evidence.framework.as_deref();
     let mut rules_by_control: BTreeMap<&str, Vec<&RuleInfo>> = BTreeMap::new();
     for rule in outcome.rules.iter() {
@@ -162,7 +162,16 @@ pub(super) fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) ->
         .filter(|f| f.tool.is_none() && (f.suppressed.is_some() || f.severity >= threshold))
         .map(|f| (&*f.rule, f.suppressed.is_some()))
         .collect();
-    rules_by_control
+    struct Tally<'r> {
+        control: &'r str,
+        kind: Kind,
+        rules: Vec<&'r str>,
+        not_enabled: Vec<&'r str>,
+        pass: usize,
+        fail: usize,
+        accepted: usize,
+    }
+    let mut tallies: Vec<Tally> = rules_by_control
         .into_iter()
         .map(|(control, mapped)| {
             let enabled: Vec<&&RuleInfo> = mapped.iter().filter(|r| !disabled(&r.id)).collect();
@@ -177,11 +186,9 @@ pub(super) fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) ->
             } else {
                 Kind::Inventory
             };
-            let (rules, not_enabled): (Vec<&str>, Vec<&str>) = mapped
-                .iter()
-                .map(|r| &*r.id)
-                .partition(|id| !disabled(id));
-            let (mut pass, mut fail, mut accepted) = (0, 0, 0);
+            let (rules, not_enabled): (Vec<&str>, Vec<&str>) =
+                mapped.iter().map(|r| &*r.id).partition(|id| !disabled(id));
+            let (mut fail, mut accepted) = (0, 0);
             for (rule, suppressed) in &toolless {
                 if rules.contains(rule) {
                     if *suppressed {
@@ -191,27 +198,54 @@ pub(super) fn rows(outcome: &Outcome, tools: &[ToolRow], threshold: Severity) ->
                     }
                 }
             }
-            for tool in tools {
-                let relevant = || tool.findings.iter().filter(|f| rules.contains(&&*f.rule));
-                let failed = relevant().any(|f| f.state == "open" && f.severity >= threshold);
-                let in_scope = match kind {
-                    Kind::Encryption => tool.communication,
-                    Kind::Inventory => true,
-                    // Risk treatment is judged on the risk process, not on tools.
-                    Kind::RiskTreatment => false,
-                };
-                if failed {
-                    fail += 1;
-                } else if relevant().any(|f| f.state == "accepted") {
-                    accepted += 1;
-                } else if in_scope
-                    && (kind != Kind::Encryption || tool.judged)
-                    && tool.outcome != ToolOutcome::NotExamined
-                {
-                    // A tool that was not read whole, or not classified, is no evidence.
-                    pass += 1;
-                }
+            Tally {
+                control,
+                kind,
+                rules,
+                not_enabled,
+                pass: 0,
+                fail,
+                accepted,
             }
+        })
+        .collect();
+    // One pass over the tools (each row is made once), counting for every control.
+    for tool in tools.iter() {
+        for t in &mut tallies {
+            let rules = &t.rules;
+            let relevant = || tool.findings.iter().filter(|f| rules.contains(&&*f.rule));
+            let failed = relevant().any(|f| f.state == "open" && f.severity >= threshold);
+            let in_scope = match t.kind {
+                Kind::Encryption => tool.communication,
+                Kind::Inventory => true,
+                // Risk treatment is judged on the risk process, not on tools.
+                Kind::RiskTreatment => false,
+            };
+            if failed {
+                t.fail += 1;
+            } else if relevant().any(|f| f.state == "accepted") {
+                t.accepted += 1;
+            } else if in_scope
+                && (t.kind != Kind::Encryption || tool.judged)
+                && tool.outcome != ToolOutcome::NotExamined
+            {
+                // A tool that was not read whole, or not classified, is no evidence.
+                t.pass += 1;
+            }
+        }
+    }
+    tallies
+        .into_iter()
+        .map(|t| {
+            let Tally {
+                control,
+                kind,
+                rules,
+                not_enabled,
+                mut pass,
+                fail,
+                accepted,
+            } = t;
             if kind == Kind::RiskTreatment && risk_process && !rules.is_empty() {
                 // The entries of the risk process on record.
                 pass = exceptions

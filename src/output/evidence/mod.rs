@@ -15,7 +15,6 @@ pub(crate) mod header;
 mod rows;
 mod verdict;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -23,17 +22,18 @@ use serde::{Deserialize, Serialize};
 use crate::Outcome;
 use crate::coverage::Coverage;
 use crate::date::Date;
-use crate::finding::{Finding, Severity, SuppressionKind};
+use crate::finding::{Severity, SuppressionKind};
 
 pub(crate) use changes::{Changes, Previous, PreviousFinding, PreviousRisk, PreviousTool};
 pub(crate) use controls::status as control_status;
 pub(crate) use controls::{ControlRow, frameworks, matches as framework_matches};
 pub(crate) use header::{Header, Repository, sha256_hex};
-use rows::{open_findings, risks, tool_rows};
+pub(crate) use rows::{Findings, Tools};
+use rows::{open_findings, risks};
 pub(crate) use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
+use verdict::verdict;
 pub(crate) use verdict::{by_action, by_reason};
-use verdict::{tool_outcome, verdict};
 
 /// Bumped only on incompatible changes to `report-json`; additions keep the version.
 /// Version 2: per-tool outcomes `at-risk` and `not-examined` (for `unclassified`), control
@@ -45,15 +45,15 @@ pub(crate) const SOON_DAYS: i64 = crate::outcome::EXPIRING_WITHIN_DAYS;
 
 /// The whole report.
 #[derive(Debug, Serialize)]
-pub(crate) struct Report {
-    pub(crate) version: u32,
-    pub(crate) header: Header,
+pub(crate) struct Report<'o> {
+    pub version: u32,
+    pub header: Header,
     pub summary: ReportSummary,
-    pub(crate) tools: Vec<ToolRow>,
-    pub(crate) accepted_risks: Vec<Risk>,
-    pub(crate) controls: Vec<ControlRow>,
+    pub tools: Tools<'o>,
+    pub accepted_risks: Vec<Risk>,
+    pub controls: Vec<ControlRow>,
     /// Open (unsuppressed) findings, in output order.
-    pub findings: Vec<FindingRow>,
+    pub findings: Findings<'o>,
     /// The catalog entries the tools matched, with their sources.
     pub(crate) sources: Vec<SourceRow>,
     pub(crate) path_errors: Vec<PathErrorRow>,
@@ -64,7 +64,7 @@ pub(crate) struct Report {
     pub(crate) catalog_overrides: Vec<crate::outcome::CatalogChange>,
 }
 
-impl Report {
+impl Report<'_> {
     /// The verdict sentence, saying when it rests on catalog overrides: "Compliant: no open
     /// finding, with 2 catalog overrides."
     pub(crate) fn verdict_line(&self) -> String {
@@ -232,7 +232,7 @@ impl ChannelStatus {
 
 /// Texts are shared with the outcome (`Arc<str>`): a 100,000-tool report holds no second copy
 /// of every name, message and catalog scope.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct ToolRow {
     /// The repository the tool was listed in (a merged report; `file` is then `REPO: PATH`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -273,9 +273,9 @@ pub(crate) struct ToolRow {
     pub(crate) sources: Arc<[String]>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct ToolFinding {
-    pub(crate) rule: Arc<str>,
+    pub rule: Arc<str>,
     pub severity: Severity,
     /// `open` or `accepted`.
     pub(crate) state: &'static str,
@@ -314,14 +314,14 @@ impl Risk {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct FindingRow {
-    pub(crate) file: Arc<str>,
-    pub(crate) line: usize,
-    pub(crate) column: usize,
-    pub(crate) tool: Option<Arc<str>>,
-    pub(crate) tool_id: Option<Arc<str>>,
-    pub(crate) rule: Arc<str>,
+    pub file: Arc<str>,
+    pub line: usize,
+    pub column: usize,
+    pub tool: Option<Arc<str>>,
+    pub tool_id: Option<Arc<str>>,
+    pub rule: Arc<str>,
     pub severity: Severity,
     pub message: Arc<str>,
 }
@@ -348,59 +348,52 @@ pub(crate) struct PathErrorRow {
     pub message: String,
 }
 
-/// Computes the report: linear in the tools and findings.
-pub(crate) fn build(outcome: &Outcome) -> Report {
+/// Computes the report: linear in the tools and findings. Tool rows are made as renderers
+/// reach them (see [`Tools`]).
+pub(crate) fn build(outcome: &Outcome) -> Report<'_> {
     let today = outcome.evaluated_on.as_deref().and_then(Date::parse);
     let threshold = outcome.fail_on.threshold().unwrap_or(Severity::Error);
-    let mut tools = tool_rows(outcome);
+    let mut listed = rows::tools(outcome);
     // Each finding goes to its tool: by file and tool id, and among tools sharing an id to the
-    // last one listed before the finding's location.
-    let mut by_id: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (i, row) in tools.iter().enumerate() {
-        by_id.entry((&row.file, &row.id)).or_default().push(i);
-    }
-    let mut offsets: Vec<usize> = Vec::with_capacity(tools.len());
+    // last one listed before the finding's location. The tools sorted by (file, id, listing
+    // order) make each finding's candidates one range: 32 bytes a tool, no map of lists.
+    let mut by_id: Vec<(&str, &str, u32)> = Vec::with_capacity(listed.outcomes().len());
     for file in &outcome.files {
-        offsets.extend(file.tools.iter().map(|t| t.span.offset));
+        for tool in &file.tools {
+            let index = by_id.len() as u32;
+            by_id.push((file.source.name.as_str(), &*tool.id, index));
+        }
     }
-    let mut assigned: Vec<(usize, &Finding)> = Vec::new();
-    for finding in &outcome.findings {
+    by_id.sort_unstable();
+    let mut assigned: Vec<(u32, u32)> = Vec::new();
+    for (number, finding) in outcome.findings.iter().enumerate() {
         let Some(tool) = &finding.tool else { continue };
-        let Some(candidates) = by_id.get(&(finding.source.name.as_str(), &*tool.id)) else {
+        let key = (finding.source.name.as_str(), &*tool.id);
+        let from = by_id.partition_point(|&(file, id, _)| (file, id) < key);
+        let to = from + by_id[from..].partition_point(|&(file, id, _)| (file, id) == key);
+        let Some(candidates) = by_id.get(from..to).filter(|c| !c.is_empty()) else {
             continue;
         };
         let at = finding.span.offset;
         // Candidates of one file are in listing order, so by offset: a binary search, not a
         // scan per finding (100,000 `Slack`s on one line share one id).
-        let before = candidates.partition_point(|&i| offsets.get(i).is_some_and(|&o| o <= at));
+        let before = candidates
+            .partition_point(|&(_, _, i)| listed.offset(i as usize).is_some_and(|o| o <= at));
         let index = before
             .checked_sub(1)
             .and_then(|k| candidates.get(k))
             .or(candidates.first());
-        if let Some(&index) = index {
-            assigned.push((index, finding));
+        if let Some(&(_, _, index)) = index {
+            assigned.push((index, number as u32));
         }
     }
     drop(by_id);
-    for (index, finding) in assigned {
-        if let Some(row) = tools.get_mut(index) {
-            row.findings.push(ToolFinding {
-                rule: Arc::clone(&finding.rule),
-                severity: finding.severity,
-                state: if finding.suppressed.is_some() {
-                    "accepted"
-                } else {
-                    "open"
-                },
-                message: Arc::clone(&finding.message),
-            });
-        }
-    }
+    listed.assign(assigned);
     let mut counts = OutcomeCounts::default();
-    for row in &mut tools {
-        row.outcome = tool_outcome(row);
-        counts.add(row.outcome);
+    for &outcome in listed.outcomes() {
+        counts.add(outcome);
     }
+    let tools = Tools::Listed(Box::new(listed));
 
     let summary = outcome.summary();
     let coverage = outcome.coverage();
@@ -432,7 +425,7 @@ pub(crate) fn build(outcome: &Outcome) -> Report {
         version: VERSION,
         header: header::build(outcome),
         summary: report_summary,
-        sources: sources(outcome, &tools),
+        sources: sources(outcome),
         tools,
         accepted_risks,
         controls,
@@ -451,9 +444,11 @@ pub(crate) fn build(outcome: &Outcome) -> Report {
 }
 
 /// The catalog entries the tools matched, in catalog order.
-fn sources(outcome: &Outcome, tools: &[ToolRow]) -> Vec<SourceRow> {
-    let used: std::collections::HashSet<&str> = tools
+fn sources(outcome: &Outcome) -> Vec<SourceRow> {
+    let used: std::collections::HashSet<&str> = outcome
+        .files
         .iter()
+        .flat_map(|f| &f.tools)
         .filter_map(|t| t.catalog_id.as_deref())
         .collect();
     outcome

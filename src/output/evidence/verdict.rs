@@ -1,7 +1,9 @@
 //! Per-tool outcomes and the run's verdict: the words a report uses for what was examined,
 //! and the order HTML and Markdown list the tools in.
 
-use super::{ToolOutcome, ToolRow};
+use std::sync::Arc;
+
+use super::{ToolOutcome, ToolRow, Tools};
 use crate::Outcome;
 use crate::coverage::{AMBIGUOUS, Coverage, INVALID, UNCLASSIFIED};
 use crate::finding::Severity;
@@ -104,28 +106,29 @@ pub(super) fn tool_outcome(row: &ToolRow) -> ToolOutcome {
     }
 }
 
-/// The tools as HTML and Markdown reports list them: those in scope, the ones that need action
-/// first (non-compliant, at risk, not examined) and otherwise in inventory order; then the
-/// not-applicable ones, folded apart.
-pub(crate) fn by_action(tools: &[ToolRow]) -> (Vec<&ToolRow>, Vec<&ToolRow>) {
-    let (mut listed, folded): (Vec<&ToolRow>, Vec<&ToolRow>) = tools
-        .iter()
-        .partition(|t| t.outcome != ToolOutcome::NotApplicable);
-    listed.sort_by_key(|t| {
-        (
-            !t.outcome.needs_action(),
-            t.outcome.needs_action().then_some(t.outcome),
-        )
+/// The tools as HTML and Markdown reports list them, by index: those in scope, the ones that
+/// need action first (non-compliant, at risk, not examined) and otherwise in inventory order;
+/// then the not-applicable ones, folded apart.
+pub(crate) fn by_action(tools: &Tools) -> (Vec<usize>, Vec<usize>) {
+    let outcome = |i: &usize| tools.outcome(*i).unwrap_or(ToolOutcome::NotApplicable);
+    let (mut listed, folded): (Vec<usize>, Vec<usize>) =
+        (0..tools.len()).partition(|i| outcome(i) != ToolOutcome::NotApplicable);
+    listed.sort_by_key(|i| {
+        let o = outcome(i);
+        (!o.needs_action(), o.needs_action().then_some(o))
     });
     (listed, folded)
 }
 
 /// Not-applicable tools' names by reason, reasons sorted, names in inventory order.
-pub(crate) fn by_reason<'r>(tools: &[&'r ToolRow]) -> Vec<(&'r str, Vec<&'r str>)> {
-    let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-    for tool in tools {
+pub(crate) fn by_reason(tools: &Tools, folded: &[usize]) -> Vec<(String, Vec<Arc<str>>)> {
+    let mut groups: std::collections::BTreeMap<String, Vec<Arc<str>>> = Default::default();
+    for tool in folded.iter().filter_map(|&i| tools.get(i)) {
         let reason = tool.reason.as_deref().unwrap_or("not a communication tool");
-        groups.entry(reason).or_default().push(&tool.name);
+        groups
+            .entry(reason.to_owned())
+            .or_default()
+            .push(Arc::clone(&tool.name));
     }
     groups.into_iter().collect()
 }

@@ -65,7 +65,7 @@ pub(super) fn outcomes(report: &Report) -> String {
 /// One stacked bar per channel: how many tools in scope use it with each catalog status.
 pub(super) fn channels(report: &Report) -> String {
     let mut counts = [[0usize; STATUSES.len()]; CHANNELS.len()];
-    for tool in &report.tools {
+    for tool in report.tools.iter() {
         if tool.outcome == ToolOutcome::NotApplicable {
             continue;
         }

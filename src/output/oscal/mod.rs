@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use uuid::Uuid;
 
@@ -78,12 +79,84 @@ fn md(value: &str) -> String {
     super::report::cell(value)
 }
 
-fn related(uuid: Option<&Uuid>) -> Option<[Related; 1]> {
-    uuid.map(|u| {
-        [Related {
-            observation_uuid: u.to_string(),
-        }]
-    })
+fn related(uuid: &Uuid) -> Related {
+    Related {
+        observation_uuid: uuid.to_string(),
+    }
+}
+
+/// The objectives findings target: each selected control, and each rule mapped to none, with
+/// the observations holding an open finding of their rules (each observation once).
+struct Objectives {
+    /// Per control (in the report's order), then per unmapped rule (in first-seen order).
+    list: Vec<Objective>,
+    /// The objectives each rule's findings count against, by rule.
+    of_rule: HashMap<String, Vec<usize>>,
+}
+
+struct Objective {
+    target: String,
+    control: String,
+    rules: Vec<String>,
+    observations: Vec<u32>,
+}
+
+impl Objectives {
+    fn new(controls: &[ControlRow]) -> Objectives {
+        let mut of_rule: HashMap<String, Vec<usize>> = HashMap::new();
+        let list = controls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                for rule in &c.rules {
+                    of_rule.entry(rule.clone()).or_default().push(i);
+                }
+                Objective {
+                    target: c.control_id.clone(),
+                    control: c.control.clone(),
+                    rules: Vec::new(),
+                    observations: Vec::new(),
+                }
+            })
+            .collect();
+        Objectives { list, of_rule }
+    }
+
+    /// Records that observation `index` holds an open finding of `rule`.
+    fn touch(&mut self, rule: &str, index: u32) {
+        if !self.of_rule.contains_key(rule) {
+            // A rule with no control in the selection is an objective of its own.
+            self.of_rule.insert(rule.to_owned(), vec![self.list.len()]);
+            self.list.push(Objective {
+                target: format!("rule-{rule}"),
+                control: format!("rule {rule}"),
+                rules: Vec::new(),
+                observations: Vec::new(),
+            });
+        }
+        for &i in self.of_rule.get(rule).into_iter().flatten() {
+            if let Some(objective) = self.list.get_mut(i) {
+                if !objective.rules.iter().any(|r| r == rule) {
+                    objective.rules.push(rule.to_owned());
+                }
+                // Observations are numbered in writing order, so a repeat is the last one.
+                if objective.observations.last() != Some(&index) {
+                    objective.observations.push(index);
+                }
+            }
+        }
+    }
+
+    /// The objectives with an open finding: controls in the report's order, then rules.
+    fn touched(self) -> impl Iterator<Item = Objective> {
+        self.list
+            .into_iter()
+            .filter(|o| !o.observations.is_empty())
+            .map(|mut o| {
+                o.rules.sort();
+                o
+            })
+    }
 }
 
 /// Writes the document. Observations, risks and findings are written one at a time from typed
@@ -204,14 +277,33 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b",\n    \"results\": [\n      {")?;
     json.fields(out, &result, 4)?;
 
-    let mut observation_of: HashMap<(&str, &str), Uuid> = HashMap::new();
+    // What the findings section needs from the observations: each one's UUID and the open
+    // findings' rules it carries, by index (4 bytes a reference, not a copy of any text).
+    let mut observation_uuids: Vec<Uuid> = Vec::with_capacity(report.tools.len());
+    // By file, then tool id: a tool's first observation, for accepted risks to refer to (only
+    // the tools some risk names are kept).
+    let mut observation_of: HashMap<Arc<str>, HashMap<Arc<str>, u32>> = HashMap::new();
+    let risky: std::collections::HashSet<(&str, &str)> = report
+        .accepted_risks
+        .iter()
+        .filter_map(|r| Some((r.file.as_str(), r.tool_id.as_deref()?)))
+        .collect();
+    let mut objectives = Objectives::new(&report.controls);
     let mut items = Items::new("observations");
-    for tool in &report.tools {
+    for tool in report.tools.iter() {
         let uuid = ids.of(&format!(
             "observation\n{}\n{}\n{}",
             tool.file, tool.line, tool.id
         ));
-        observation_of.entry((&tool.file, &tool.id)).or_insert(uuid);
+        let index = observation_uuids.len() as u32;
+        observation_uuids.push(uuid);
+        if risky.contains(&(&*tool.file, &*tool.id)) {
+            observation_of
+                .entry(Arc::clone(&tool.file))
+                .or_default()
+                .entry(Arc::clone(&tool.id))
+                .or_insert(index);
+        }
         let classification = match (&tool.catalog_name, &tool.reviewed) {
             (Some(name), Some(reviewed)) => format!(
                 "Catalog classification of {name} (reviewed {reviewed}): {}.",
@@ -227,6 +319,12 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             ),
             _ => "The catalog has no entry for this tool.".to_owned(),
         };
+        // The tool's open findings are evidence of this observation, each written once; the
+        // findings section refers to the observation from every control their rules map to.
+        let open: Vec<_> = tool.findings.iter().filter(|f| f.state == "open").collect();
+        for f in &open {
+            objectives.touch(&f.rule, index);
+        }
         let title = text(&tool.name, &tool.id);
         let observation = Observation {
             collected: &when,
@@ -251,23 +349,57 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .into_iter()
             .flatten()
             .collect(),
-            relevant_evidence: [Evidence {
+            relevant_evidence: std::iter::once(Evidence {
                 description: classification,
                 href: tool.sources.first().map(|url| &**url),
-            }],
+            })
+            .chain(open.iter().map(|f| Evidence {
+                description: format!(
+                    "Open finding {} ({}): {}",
+                    f.rule,
+                    f.severity,
+                    text(&f.message, &f.rule)
+                ),
+                href: None,
+            }))
+            .collect(),
             title,
+            uuid: uuid.to_string(),
+        };
+        items.push(out, &mut json, &observation)?;
+    }
+    // A finding about no tool (a file without a tool list, say) is its own observation.
+    for f in report.findings.iter().filter(|f| f.tool_id.is_none()) {
+        let uuid = ids.of(&format!(
+            "observation\n{}\n{}\n{}\n{}",
+            f.file, f.line, f.column, f.rule
+        ));
+        let index = observation_uuids.len() as u32;
+        observation_uuids.push(uuid);
+        objectives.touch(&f.rule, index);
+        let observation = Observation {
+            collected: &when,
+            description: format!(
+                "{} ({} at {}:{}:{}).",
+                text(&f.message, &f.rule),
+                f.severity,
+                md(&f.file),
+                f.line,
+                f.column
+            ),
+            methods: ["EXAMINE"],
+            props: prop("rule", &f.rule).into_iter().collect(),
+            relevant_evidence: vec![Evidence {
+                description: format!("Open finding {} ({}).", f.rule, f.severity),
+                href: None,
+            }],
+            title: format!("{}: {}", f.rule, md(&f.file)),
             uuid: uuid.to_string(),
         };
         items.push(out, &mut json, &observation)?;
     }
     items.end(out)?;
 
-    let mut controls_of: HashMap<&str, Vec<&ControlRow>> = HashMap::new();
-    for control in &report.controls {
-        for rule in &control.rules {
-            controls_of.entry(rule).or_default().push(control);
-        }
-    }
     let mut items = Items::new("risks");
     for r in &report.accepted_risks {
         let tool = r.tool.as_deref().unwrap_or("");
@@ -296,11 +428,12 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .into_iter()
             .flatten()
             .collect(),
-            related_observations: related(
-                r.tool_id
-                    .as_deref()
-                    .and_then(|id| observation_of.get(&(r.file.as_str(), id))),
-            ),
+            related_observations: r
+                .tool_id
+                .as_deref()
+                .and_then(|id| observation_of.get(r.file.as_str())?.get(id))
+                .and_then(|&i| observation_uuids.get(i as usize))
+                .map(|u| vec![related(u)]),
             statement,
             status: "deviation-approved",
             title: format!("Accepted risk: {} for {}", r.rule, text(tool, &r.file)),
@@ -319,57 +452,40 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     items.end(out)?;
 
+    // One finding per control objective (or per rule mapped to no control) with an open
+    // finding, referring to the observations that hold those findings: a finding's text is
+    // written once, in its observation, however many controls its rule maps to.
     let mut items = Items::new("findings");
-    for f in &report.findings {
-        let observation = f
-            .tool_id
-            .as_deref()
-            .and_then(|id| observation_of.get(&(&*f.file, id)));
-        let by_rule;
-        let targets: Vec<(&str, &str)> = match controls_of.get(&*f.rule) {
-            Some(controls) => controls
+    for objective in objectives.touched() {
+        let finding = FindingItem {
+            description: format!(
+                "{} observation(s) with an open finding of {}, against {}.",
+                objective.observations.len(),
+                objective.rules.join(", "),
+                objective.control
+            ),
+            props: objective
+                .rules
                 .iter()
-                .map(|c| (c.control_id.as_str(), c.control.as_str()))
+                .filter_map(|rule| prop("rule", rule))
                 .collect(),
-            None => {
-                by_rule = (format!("rule-{}", f.rule), format!("rule {}", f.rule));
-                vec![(by_rule.0.as_str(), by_rule.1.as_str())]
-            }
-        };
-        let title = format!(
-            "{}: {}",
-            f.rule,
-            text(f.tool.as_deref().unwrap_or(""), &f.file)
-        );
-        let message = text(&f.message, &f.rule);
-        for (target, control) in targets {
-            let finding = FindingItem {
-                description: format!(
-                    "{message} ({} at {}:{}:{}), against {control}.",
-                    f.severity,
-                    md(&f.file),
-                    f.line,
-                    f.column
-                ),
-                props: prop("rule", &f.rule).into_iter().collect(),
-                related_observations: related(observation),
-                target: Target {
-                    status: State {
-                        state: "not-satisfied",
-                    },
-                    target_id: target,
-                    kind: "objective-id",
+            related_observations: RelatedList {
+                uuids: &observation_uuids,
+                indices: &objective.observations,
+            },
+            target: Target {
+                status: State {
+                    state: "not-satisfied",
                 },
-                title: title.clone(),
-                uuid: ids
-                    .of(&format!(
-                        "finding\n{}\n{}\n{}\n{}\n{}\n{target}",
-                        f.file, f.line, f.column, f.rule, f.message
-                    ))
-                    .to_string(),
-            };
-            items.push(out, &mut json, &finding)?;
-        }
+                target_id: &objective.target,
+                kind: "objective-id",
+            },
+            title: format!("Not satisfied: {}", objective.control),
+            uuid: ids
+                .of(&format!("finding\n{}", objective.target))
+                .to_string(),
+        };
+        items.push(out, &mut json, &finding)?;
     }
     items.end(out)?;
 

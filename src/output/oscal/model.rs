@@ -101,7 +101,7 @@ pub(super) struct Observation<'a> {
     pub(super) methods: [&'static str; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) props: Vec<Prop>,
-    pub(super) relevant_evidence: [Evidence<'a>; 1],
+    pub(super) relevant_evidence: Vec<Evidence<'a>>,
     pub(super) title: String,
     pub(super) uuid: String,
 }
@@ -122,7 +122,7 @@ pub(super) struct RiskItem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) props: Vec<Prop>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) related_observations: Option<[Related; 1]>,
+    pub(super) related_observations: Option<Vec<Related>>,
     pub(super) statement: String,
     pub(super) status: &'static str,
     pub(super) title: String,
@@ -141,8 +141,7 @@ pub(super) struct FindingItem<'a> {
     pub(super) description: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) props: Vec<Prop>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) related_observations: Option<[Related; 1]>,
+    pub(super) related_observations: RelatedList<'a>,
     pub(super) target: Target<'a>,
     pub(super) title: String,
     pub(super) uuid: String,
@@ -160,4 +159,23 @@ pub(super) struct Target<'a> {
 #[derive(Serialize)]
 pub(super) struct State {
     pub(super) state: &'static str,
+}
+
+/// Observations by index into the document's UUIDs, each made as it is written.
+pub(super) struct RelatedList<'a> {
+    pub(super) uuids: &'a [uuid::Uuid],
+    pub(super) indices: &'a [u32],
+}
+
+impl Serialize for RelatedList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.indices
+                .iter()
+                .filter_map(|&i| self.uuids.get(i as usize))
+                .map(|u| Related {
+                    observation_uuid: u.to_string(),
+                }),
+        )
+    }
 }

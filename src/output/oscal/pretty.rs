@@ -12,17 +12,17 @@ pub(super) struct Json {
 }
 
 impl Json {
-    /// Writes `value` as it appears nested `depth` levels deep. JSON strings escape their line
-    /// breaks, so every `\n` in the buffer is the printer's own.
+    /// Writes `value` as it appears nested `depth` levels deep, straight to `out` (an item
+    /// may refer to 100,000 observations: no copy of it is held). JSON strings escape their
+    /// line breaks, so every `\n` the printer writes is its own.
     pub(super) fn nested<T: Serialize>(
         &mut self,
         out: &mut dyn Write,
         value: &T,
         depth: usize,
     ) -> io::Result<()> {
-        self.buffer.clear();
-        serde_json::to_writer_pretty(&mut self.buffer, value).map_err(io::Error::other)?;
-        indented(out, &self.buffer, depth)
+        let mut indenting = Indenting { out, depth };
+        crate::output::json_text::to_writer_pretty(&mut indenting, value).map_err(io::Error::other)
     }
 
     /// Writes an object's fields (without braces) at `depth` levels of indentation.
@@ -33,7 +33,8 @@ impl Json {
         depth: usize,
     ) -> io::Result<()> {
         self.buffer.clear();
-        serde_json::to_writer_pretty(&mut self.buffer, object).map_err(io::Error::other)?;
+        crate::output::json_text::to_writer_pretty(&mut self.buffer, object)
+            .map_err(io::Error::other)?;
         // `{\n  "a": 1,\n  "b": 2\n}`: the fields are between the braces, one level in.
         let inner = self
             .buffer
@@ -41,6 +42,33 @@ impl Json {
             .and_then(|b| b.strip_suffix(b"\n}"))
             .unwrap_or_default();
         indented(out, inner, depth.saturating_sub(1))
+    }
+}
+
+/// Indents every line after the first by `depth` levels as it passes through.
+struct Indenting<'w> {
+    out: &'w mut dyn Write,
+    depth: usize,
+}
+
+impl Write for Indenting<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let mut lines = bytes.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.write_all(first)?;
+        }
+        for line in lines {
+            self.out.write_all(b"\n")?;
+            for _ in 0..self.depth {
+                self.out.write_all(b"  ")?;
+            }
+            self.out.write_all(line)?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 

@@ -11,7 +11,8 @@
 //!
 //! Message texts go through [`sanitize::line`]: JSON encoding keeps control characters out of
 //! the file but not bidi controls out of the viewer that shows the text. The result's
-//! `properties.tool` keeps the name as written.
+//! `properties.tool` and `toolId` keep the name and id as written, up to 120 characters (then
+//! "… (N bytes)"): a result repeats them, and the location points at the whole value.
 
 mod rules;
 
@@ -189,8 +190,8 @@ struct Suppression<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
-    tool: &'a str,
-    tool_id: &'a str,
+    tool: std::borrow::Cow<'a, str>,
+    tool_id: std::borrow::Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     catalog_id: Option<&'a str>,
 }
@@ -313,8 +314,8 @@ fn result<'a>(
         partial_fingerprints,
         suppressions: suppression(finding),
         properties: finding.tool.as_ref().map(|tool| ResultProperties {
-            tool: &tool.name,
-            tool_id: &tool.id,
+            tool: crate::text::echoed(&tool.name),
+            tool_id: crate::text::echoed(&tool.id),
             catalog_id: finding.catalog_id.as_deref(),
         }),
     }
@@ -331,7 +332,7 @@ pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     // run, so everything after its `[]` is the closing of the run and the log. The results are
     // then written one by one, as `to_vec_pretty` of the whole log would (a test holds the two
     // to the same bytes): a 100,000-tool run never holds them all, rendered, at once.
-    let frame = serde_json::to_vec_pretty(&log).map_err(io::Error::other)?;
+    let frame = super::json_text::to_vec_pretty(&log).map_err(io::Error::other)?;
     let marker = b"\"results\": []";
     let cut = frame
         .windows(marker.len())
@@ -463,7 +464,8 @@ mod tests {
                 .zip(&fingerprints)
                 .map(|(f, fp)| result(f, fp, index.get(&*f.rule).copied(), &locator))
                 .collect();
-            serde_json::to_string_pretty(&log).unwrap() + "\n"
+            String::from_utf8(crate::output::json_text::to_vec_pretty(&log).unwrap()).unwrap()
+                + "\n"
         };
         assert_eq!(rendered(render, &outcome), reference(&outcome));
         outcome.findings.clear();
