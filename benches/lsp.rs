@@ -1,7 +1,7 @@
 //! The language server's latency from a change to its diagnostics (issue 11: within 50 ms for a
 //! 1,000-tool inventory): a `didChange` of the whole text, then the lint and the
-//! `publishDiagnostics` message, through the same state machine the stdio loop drives. The
-//! stdio loop adds its debounce (`e2ee_lint::lsp::DEBOUNCE`) on top.
+//! `publishDiagnostics` message, through the same state machine and framing the stdio loop
+//! drives (`Server::feed`). The stdio loop adds its debounce on top.
 //!
 //! Run: `cargo bench --bench lsp`
 
@@ -25,6 +25,12 @@ fn settings() -> e2ee_lint::policy::Settings {
     e2ee_lint::policy::Settings::new(today)
 }
 
+/// `message` as a client writes it: a `Content-Length` header, then the body.
+fn frame(message: &serde_json::Value) -> Vec<u8> {
+    let body = message.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
 /// One edit of a `tools`-tool inventory, linted and published.
 #[divan::bench(args = SIZES, sample_count = 20)]
 fn change_to_diagnostics(bencher: Bencher, tools: usize) {
@@ -34,20 +40,13 @@ fn change_to_diagnostics(bencher: Bencher, tools: usize) {
     let uri = format!("file://{}", path.display());
     let text = gen_inventory::inventory(tools, 1);
     let mut server = Server::new(settings());
-    let send = |server: &mut Server, message: serde_json::Value| {
-        server.handle_bytes(message.to_string().as_bytes());
-    };
-    send(
-        &mut server,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
-    );
-    send(
-        &mut server,
-        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+    server.feed(&frame(
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+    ));
+    server.feed(&frame(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
             "uri": uri, "languageId": "yaml", "version": 1, "text": text}}}),
-    );
-    server.flush();
-    server.take_outgoing();
+    ));
     let mut version = 1;
     let edited = format!("{text}\n");
     bencher.bench_local(|| {
@@ -55,9 +54,7 @@ fn change_to_diagnostics(bencher: Bencher, tools: usize) {
         let change = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
             "textDocument": {"uri": uri, "version": version},
             "contentChanges": [{"text": if version % 2 == 0 { &edited } else { &text }}]}});
-        send(&mut server, change);
-        server.flush();
-        let out = server.take_outgoing();
+        let out = server.feed(&frame(&change));
         assert!(out.iter().any(|m| m.contains("publishDiagnostics")));
         out
     });

@@ -8,7 +8,7 @@
 
 #![no_main]
 
-use e2ee_lint::lsp::{Server, transport};
+use e2ee_lint::lsp::Server;
 use libfuzzer_sys::fuzz_target;
 
 fn settings() -> e2ee_lint::policy::Settings {
@@ -20,24 +20,22 @@ fn settings() -> e2ee_lint::policy::Settings {
     }
 }
 
+/// `body` as a client writes it: a `Content-Length` header, then the body.
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    framed.extend_from_slice(body);
+    framed
+}
+
 const OPEN: &str = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///fuzz/inventory.yaml","languageId":"yaml","version":1,"text":"tools:\n  - name: Teams\n    chanels: [text]\n"}}}"#;
 
 fuzz_target!(|data: &[u8]| {
     let mut server = Server::new(settings());
-    server.handle_bytes(
+    let _ = server.feed(&frame(
         br#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{}}}"#,
-    );
-    server.handle_bytes(OPEN.as_bytes());
-    // The bytes as a framed stream, and as one bare body.
-    let mut input = std::io::Cursor::new(data);
-    loop {
-        match transport::read(&mut input) {
-            transport::Frame::Body(body) => server.handle_bytes(&body),
-            transport::Frame::Bad(reason) => server.bad_frame(&reason),
-            transport::Frame::End => break,
-        }
-    }
-    server.handle_bytes(data);
-    server.flush();
-    let _ = server.take_outgoing();
+    ));
+    let _ = server.feed(&frame(OPEN.as_bytes()));
+    // The bytes as a framed stream, and as one framed body.
+    let _ = server.feed(data);
+    let _ = server.feed(&frame(data));
 });

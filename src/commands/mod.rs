@@ -1,8 +1,8 @@
-//! The commands behind the binary's subcommands, one documented function each, reachable without
-//! the command line: each takes the library's own types (a [`Request`], paths, a [`Style`]),
-//! prints its results, draws every error the user can cause, and returns the exit code (or one
-//! error line for the caller to print, exit 2). The binary only parses arguments, picks the
-//! style and calls one of these.
+//! The commands behind the binary's subcommands, reachable without the command line: one
+//! [`Command`] value per subcommand, on the library's own types (a [`Request`], paths), and one
+//! [`run`] that prints its results, draws every error the user can cause with a [`Style`], and
+//! returns the exit code (or one error line for the caller to print, exit 2). The binary only
+//! parses arguments into a `Command`, picks the style and calls `run`.
 
 mod catalog_cmd;
 mod check;
@@ -13,7 +13,7 @@ mod merge_cmd;
 mod test_rules;
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::Outcome;
 use crate::date::Date;
@@ -33,65 +33,78 @@ pub struct OutputTarget {
     pub path: PathBuf,
 }
 
-/// `check`: runs the pipeline on `request`, applies or shows fixes, writes every output the
-/// options ask for (the `--format` stream, `--output` files, the baseline) and returns the exit
-/// code: 2 when an input or an output failed, 1 when findings reach `--fail-on`, else 0.
-pub fn check(request: &Request, options: &CheckOptions, style: Style) -> Result<u8, String> {
-    check::check(request, options, style)
+/// One command of the binary, on library types: what its arguments asked for.
+#[derive(Debug)]
+pub enum Command {
+    /// `check`: runs the pipeline on `request`, applies or shows fixes, writes every output
+    /// the options ask for (the `--format` stream, `--output` files, the baseline). Exit 2
+    /// when an input or an output failed, 1 when findings reach `--fail-on`, else 0.
+    Check {
+        request: Box<Request>,
+        options: Box<CheckOptions>,
+    },
+    /// `merge`: merges the runs' `report-json` files into one evidence report in every
+    /// requested format.
+    Merge(MergeOptions),
+    /// `rules`: the rules that apply in the working directory (built-in, `rule_files` of the
+    /// config there, and `rule_files` given), as a table or Markdown.
+    Rules {
+        format: RulesFormat,
+        rule_files: Vec<PathBuf>,
+    },
+    /// `explain`: one rule's documentation, by id.
+    Explain {
+        id: String,
+        rule_files: Vec<PathBuf>,
+    },
+    /// `catalog`: the effective catalog of the working directory, one system in full with a
+    /// `name`, or all of it.
+    Catalog {
+        name: Option<String>,
+        format: CatalogFormat,
+        config: ConfigChoice,
+    },
+    /// `config`: validates the config that applies in the working directory; with `show`,
+    /// prints the effective config with each value's origin.
+    Config { show: bool, config: ConfigChoice },
+    /// `test-rules`: runs the annotated example inventories under `paths`; exit 1 on a
+    /// mismatch.
+    TestRules {
+        paths: Vec<PathBuf>,
+        rule_files: Vec<PathBuf>,
+        today: Option<Date>,
+    },
+    /// `init`: writes the starter config at `path`, never over an existing file.
+    Init { path: PathBuf },
+    /// `schema`: the JSON Schema of the inventory or the config format on standard output.
+    Schema(crate::schema::SchemaKind),
+    /// `server`: the language server on standard input and output, until `exit`.
+    Server,
 }
 
-/// `merge`: merges the runs' `report-json` files into one evidence report in every requested
-/// format.
-pub fn merge(options: &MergeOptions, style: Style) -> Result<u8, String> {
-    merge_cmd::run(options, style)
-}
-
-/// `rules`: the rules that apply in the working directory (built-in, `rule_files` of the
-/// config there, and `rule_files` given), as a table or Markdown.
-pub fn rules(format: RulesFormat, rule_files: &[PathBuf], style: Style) -> Result<u8, String> {
-    docs::rules(format, rule_files, style)
-}
-
-/// `explain`: one rule's documentation, by id.
-pub fn explain(id: &str, rule_files: &[PathBuf], style: Style) -> Result<u8, String> {
-    docs::explain(id, rule_files, style)
-}
-
-/// `catalog`: the effective catalog of the working directory, one system in full with a
-/// `name`, or all of it.
-pub fn catalog(
-    name: Option<&str>,
-    format: CatalogFormat,
-    choice: &ConfigChoice,
-    style: Style,
-) -> Result<u8, String> {
-    catalog_cmd::run(name, format, choice, style)
-}
-
-/// `config`: validates the config that applies in the working directory; with `show`, prints
-/// the effective config with each value's origin.
-pub fn config(show: bool, choice: &ConfigChoice, style: Style) -> Result<u8, String> {
-    config_cmd::run(show, choice, style)
-}
-
-/// `test-rules`: runs the annotated example inventories under `paths`; exit 1 on a mismatch.
-pub fn test_rules(
-    paths: &[PathBuf],
-    rule_files: &[PathBuf],
-    today: Option<Date>,
-    style: Style,
-) -> Result<u8, String> {
-    test_rules::run(paths, rule_files, today, style)
-}
-
-/// `init`: writes the starter config at `path`, never over an existing file.
-pub fn init(path: &Path) -> Result<u8, String> {
-    policy::init::run(path)
-}
-
-/// `schema`: the JSON Schema of the inventory or the config format on standard output.
-pub fn schema(which: crate::schema::SchemaKind) -> Result<u8, String> {
-    print_stdout(&crate::schema::text(which))
+/// Runs `command`: prints its results, draws every error the user can cause with `style`, and
+/// returns the exit code, or one error line for the caller to print (exit 2).
+pub fn run(command: Command, style: Style) -> Result<u8, String> {
+    match command {
+        Command::Check { request, options } => check::check(&request, &options, style),
+        Command::Merge(options) => merge_cmd::run(&options, style),
+        Command::Rules { format, rule_files } => docs::rules(format, &rule_files, style),
+        Command::Explain { id, rule_files } => docs::explain(&id, &rule_files, style),
+        Command::Catalog {
+            name,
+            format,
+            config,
+        } => catalog_cmd::run(name.as_deref(), format, &config, style),
+        Command::Config { show, config } => config_cmd::run(show, &config, style),
+        Command::TestRules {
+            paths,
+            rule_files,
+            today,
+        } => test_rules::run(&paths, &rule_files, today, style),
+        Command::Init { path } => policy::init::run(&path),
+        Command::Schema(which) => print_stdout(&crate::schema::text(which)),
+        Command::Server => crate::lsp::run_stdio(),
+    }
 }
 
 /// The exit code of a finished run: unreadable paths first, then the outcome's threshold.

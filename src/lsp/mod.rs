@@ -2,10 +2,11 @@
 //! people type; catalog hovers, completion from the field table, and code actions.
 //!
 //! Built on the crates rust-analyzer uses: `lsp-types` for the protocol's types and
-//! `lsp-server`'s message types, with the framing in [`transport`] (see there why). The server
-//! is a plain state machine ([`Server`]): bytes in, messages out, and [`Server::flush`] lints
-//! what changed. The stdio loop below feeds it and decides when to flush, which is also what
-//! tests, the benchmark and the fuzzer drive directly.
+//! `lsp-server`'s message types, with the framing in `transport` (see there why). The server
+//! is a plain state machine ([`Server`]): bytes in, messages out, and a flush lints what
+//! changed. The stdio loop below feeds it frames and decides when to flush (the debounce);
+//! [`Server::feed`] is the same machine for one write, which the benchmark and the fuzzer
+//! drive.
 
 mod actions;
 mod completion;
@@ -13,7 +14,7 @@ pub(crate) mod diagnostics;
 pub(crate) mod documents;
 mod hover;
 mod server;
-pub mod transport;
+mod transport;
 
 use std::io::{self, Write};
 use std::sync::mpsc;
@@ -28,7 +29,7 @@ pub(crate) const DEBOUNCE: Duration = Duration::from_millis(8);
 pub(crate) const MAX_DELAY: Duration = Duration::from_millis(150);
 
 /// Runs the server on standard input and output until `exit` or the end of input.
-pub fn run_stdio() -> Result<u8, String> {
+pub(crate) fn run_stdio() -> Result<u8, String> {
     let settings = crate::policy::Settings::new(crate::date::Date::default_today()?);
     let mut server = Server::new(settings);
     // A reader thread, so the main thread can wait for input with a timeout (the debounce).

@@ -46,6 +46,7 @@ pub struct Server {
 type Failure = (i32, String);
 
 impl Server {
+    /// A server for a plain session on `settings`' date, before `initialize`.
     pub fn new(settings: Settings) -> Server {
         Server {
             settings,
@@ -61,12 +62,30 @@ impl Server {
         }
     }
 
+    /// What an editor's session of one write sees: `input`, a stream of `Content-Length`
+    /// framed messages as the client writes them, handled in order (a bad frame answered with
+    /// a parse error), then every changed document linted, as the stdio loop does when the
+    /// client pauses; returns the messages to send, in order, as JSON bodies. The benchmark and
+    /// the fuzz target drive the server through this one door, with the stdio loop's framing.
+    pub fn feed(&mut self, input: &[u8]) -> Vec<String> {
+        let mut input = input;
+        loop {
+            match super::transport::read(&mut input) {
+                super::transport::Frame::Body(body) => self.handle_bytes(&body),
+                super::transport::Frame::Bad(reason) => self.bad_frame(&reason),
+                super::transport::Frame::End => break,
+            }
+        }
+        self.flush();
+        self.take_outgoing()
+    }
+
     /// Messages to send, in order, as JSON bodies.
-    pub fn take_outgoing(&mut self) -> Vec<String> {
+    pub(crate) fn take_outgoing(&mut self) -> Vec<String> {
         std::mem::take(&mut self.outgoing)
     }
 
-    /// Whether some document waits for [`Server::flush`].
+    /// Whether some document waits for `flush`.
     pub(crate) fn has_pending(&self) -> bool {
         !self.pending.is_empty()
     }
@@ -95,7 +114,7 @@ impl Server {
     }
 
     /// A frame that is no message at all: answered with a parse error, as JSON-RPC asks.
-    pub fn bad_frame(&mut self, reason: &str) {
+    pub(crate) fn bad_frame(&mut self, reason: &str) {
         self.reply(
             Value::Null,
             Err((ErrorCode::ParseError as i32, reason.to_owned())),
@@ -103,7 +122,7 @@ impl Server {
     }
 
     /// Handles one message body.
-    pub fn handle_bytes(&mut self, body: &[u8]) {
+    pub(crate) fn handle_bytes(&mut self, body: &[u8]) {
         let value: Value = match serde_json::from_slice(body) {
             Ok(value) => value,
             Err(e) => return self.bad_frame(&format!("not JSON: {e}")),
@@ -371,7 +390,7 @@ impl Server {
 
     /// Lints every pending document at its latest version and publishes its diagnostics:
     /// inventories first, since a config shows what the policy found while checking them.
-    pub fn flush(&mut self) {
+    pub(crate) fn flush(&mut self) {
         let pending = std::mem::take(&mut self.pending);
         let (configs, inventories): (Vec<String>, Vec<String>) = pending
             .into_iter()

@@ -12,7 +12,7 @@ pub(crate) const MAX_MESSAGE: usize = 256 * 1024 * 1024;
 
 /// What the reader got.
 #[derive(Debug)]
-pub enum Frame {
+pub(crate) enum Frame {
     /// One message body.
     Body(Vec<u8>),
     /// A frame that could not be read as a message (bad headers, too large): the reason.
@@ -22,7 +22,7 @@ pub enum Frame {
 }
 
 /// Reads one frame. I/O errors end the stream.
-pub fn read(input: &mut impl BufRead) -> Frame {
+pub(crate) fn read(input: &mut impl BufRead) -> Frame {
     let mut length: Option<usize> = None;
     let mut bad = None;
     let mut saw_header = false;

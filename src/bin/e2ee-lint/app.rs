@@ -15,38 +15,55 @@ use crate::cli::{CheckArgs, Cli, ColorChoice, Command, MergeArgs};
 /// Runs the command; every error the user can cause is printed here as one line.
 pub fn run(cli: Cli) -> u8 {
     let style = stderr_style(cli.color);
-    let result = match cli.command {
-        Command::Check(args) => {
-            request(&args).and_then(|request| commands::check(&request, &options(*args), style))
-        }
-        Command::Merge(args) => commands::merge(&merge_options(*args), style),
-        Command::Rules { format, rules } => commands::rules(format, &rules, style),
-        Command::Explain { rule, rules } => commands::explain(&rule, &rules, style),
+    let command = match cli.command {
+        Command::Check(args) => request(&args).map(|request| commands::Command::Check {
+            request: Box::new(request),
+            options: Box::new(options(*args)),
+        }),
+        Command::Merge(args) => Ok(commands::Command::Merge(merge_options(*args))),
+        Command::Rules { format, rules } => Ok(commands::Command::Rules {
+            format,
+            rule_files: rules,
+        }),
+        Command::Explain { rule, rules } => Ok(commands::Command::Explain {
+            id: rule,
+            rule_files: rules,
+        }),
         Command::Catalog {
             name,
             format,
             config,
             isolated,
-        } => commands::catalog(
-            name.as_deref(),
+        } => Ok(commands::Command::Catalog {
+            name,
             format,
-            &config_choice(config, isolated),
-            style,
-        ),
-        Command::Config { show, config } => {
-            commands::config(show, &config_choice(config, false), style)
-        }
+            config: config_choice(config, isolated),
+        }),
+        Command::Config { show, config } => Ok(commands::Command::Config {
+            show,
+            config: config_choice(config, false),
+        }),
         Command::TestRules {
             paths,
             rules,
             today,
-        } => commands::test_rules(&paths, &rules, today, style),
-        Command::Init { path } => commands::init(&path),
-        Command::Schema { which } => commands::schema(which),
-        Command::Completions { shell } => crate::generate::run_completions(shell),
-        Command::Server => e2ee_lint::lsp::run_stdio(),
-        Command::Manpage { dir } => crate::generate::run_manpage(dir.as_deref()),
+        } => Ok(commands::Command::TestRules {
+            paths,
+            rule_files: rules,
+            today,
+        }),
+        Command::Init { path } => Ok(commands::Command::Init { path }),
+        Command::Schema { which } => Ok(commands::Command::Schema(which)),
+        Command::Server => Ok(commands::Command::Server),
+        // Drawn from the command line itself, so they live with it in the binary.
+        Command::Completions { shell } => return finish(crate::generate::run_completions(shell)),
+        Command::Manpage { dir } => return finish(crate::generate::run_manpage(dir.as_deref())),
     };
+    finish(command.and_then(|command| commands::run(command, style)))
+}
+
+/// The exit code of a finished command; its one error line, if any, printed (exit 2).
+fn finish(result: Result<u8, String>) -> u8 {
     match result {
         Ok(code) => code,
         Err(message) => {
