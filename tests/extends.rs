@@ -4,7 +4,6 @@
 mod common;
 
 use common::{e2ee_lint_in, put, repo};
-use e2ee_lint::policy::config;
 
 const SHARED: &str = "fail_on: warning
 max_exception_days: 400
@@ -49,89 +48,6 @@ fn shared_repo() -> tempfile::TempDir {
     put(dir.path(), "team/e2ee-lint.yaml", TEAM);
     put(dir.path(), "team/policy/z.yaml", &quiet_rule("z"));
     dir
-}
-
-fn rule_ids() -> Vec<String> {
-    e2ee_lint::engine::rule::Registry::embedded()
-        .unwrap()
-        .rules()
-        .map(|r| r.info.id.to_string())
-        .collect()
-}
-
-fn load(path: &std::path::Path) -> Result<config::Config, Vec<config::ConfigError>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let source = e2ee_lint::source::SourceFile::new(path.display().to_string(), path, text);
-    let ids = rule_ids();
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    config::load(std::sync::Arc::new(source), &ids)
-}
-
-/// `path` absolute, with `.` and `..` resolved as text (the loader keeps what configs wrote).
-fn lexical(path: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let mut out = std::path::PathBuf::new();
-    for component in std::path::absolute(path).unwrap().components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-#[test]
-fn the_nearer_file_wins_key_by_key_and_lists_accumulate() {
-    let dir = shared_repo();
-    let config = load(&dir.path().join("team/e2ee-lint.yaml")).unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!(config.fail_on, Some(e2ee_lint::policy::FailOn::Error));
-    assert_eq!(config.max_exception_days, 400, "inherited");
-    assert_eq!(
-        config.rules.get("unclassified-tool"),
-        Some(&config::RuleLevel::On(
-            e2ee_lint::finding::Severity::Warning
-        ))
-    );
-    assert_eq!(
-        config.rules.get("stale-classification"),
-        Some(&config::RuleLevel::Off),
-        "rules merge entry by entry"
-    );
-    assert_eq!(
-        config.levels.as_ref().unwrap().names,
-        ["green", "amber", "red"]
-    );
-    assert_eq!(config.exceptions.len(), 1);
-    assert!(
-        config.exceptions[0]
-            .source
-            .path
-            .ends_with("security/e2ee-policy.yaml")
-    );
-    // Rule files: the extended file's first, each glob sorted.
-    let names: Vec<String> = config
-        .rule_files
-        .iter()
-        .map(|p| {
-            lexical(p)
-                .strip_prefix(lexical(dir.path()))
-                .unwrap()
-                .display()
-                .to_string()
-        })
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "security/rules/a.yaml",
-            "security/rules/b.yaml",
-            "team/policy/z.yaml"
-        ]
-    );
-    assert_eq!(config.files.len(), 2);
 }
 
 #[test]
@@ -189,52 +105,6 @@ fn an_inherited_exception_suppresses_and_points_into_the_shared_file() {
         .unwrap_or_else(|| panic!("{report:#}"));
     assert_eq!(unused["file"], "security/e2ee-policy.yaml");
     assert_eq!(unused["span"]["line"], 10);
-}
-
-#[test]
-fn value_translations_are_checked_against_inherited_levels() {
-    let dir = shared_repo();
-    put(
-        dir.path(),
-        "team/e2ee-lint.yaml",
-        &TEAM.replace("{Red: red}", "{Red: restricted}"),
-    );
-    let errors = load(&dir.path().join("team/e2ee-lint.yaml")).unwrap_err();
-    assert_eq!(errors.len(), 1);
-    assert!(
-        errors[0].message.contains("`restricted` is not a valid"),
-        "{}",
-        errors[0].message
-    );
-}
-
-#[test]
-fn a_diamond_is_merged_once() {
-    let dir = shared_repo();
-    put(
-        dir.path(),
-        "security/b.yaml",
-        "extends: e2ee-lint-base.yaml\n",
-    );
-    put(
-        dir.path(),
-        "security/c.yaml",
-        "extends: [e2ee-lint-base.yaml]\n",
-    );
-    put(
-        dir.path(),
-        "security/e2ee-lint-base.yaml",
-        &SHARED.replace("rules/*.yaml", "rules/a.yaml"),
-    );
-    put(
-        dir.path(),
-        "team/e2ee-lint.yaml",
-        "extends: [../security/b.yaml, ../security/c.yaml]\n",
-    );
-    let config = load(&dir.path().join("team/e2ee-lint.yaml")).unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!(config.exceptions.len(), 1);
-    assert_eq!(config.rule_files.len(), 1);
-    assert_eq!(config.files.len(), 4);
 }
 
 /// Runs `check` in `dir` and returns the exit code and standard error.

@@ -9,7 +9,7 @@ use crate::yaml::{Node, NodeKind};
 
 /// Where a file's tool entries are, in the company's shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ToolsAt {
+pub(crate) enum ToolsAt {
     /// A list under this top-level key (`tools` in format v1); a bare top-level list is read too.
     Key(String),
     /// The document itself is the list (`tools: .`).
@@ -22,7 +22,7 @@ pub enum ToolsAt {
 
 /// What to do with a key that no field is mapped to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnknownFields {
+pub(crate) enum UnknownFields {
     /// An `unknown-field` finding (the default).
     Warn,
     /// Nothing: the company's extra keys are theirs.
@@ -35,7 +35,7 @@ pub enum UnknownFields {
 /// fields it feeds, and a value may be translated (`Red` -> `restricted`) before the field is
 /// validated. Spans stay on the company's own keys and values.
 #[derive(Debug, Clone)]
-pub struct Mapping {
+pub(crate) struct Mapping {
     pub(crate) tools: ToolsAt,
     /// For each field of [`fields::FIELDS`] (same index), the company's key, if any.
     keys: Vec<Option<String>>,
@@ -91,7 +91,7 @@ impl Mapping {
     /// listed keeps its own name as key, unless a listed field took that key.
     /// `values` maps our field names to value translations. Unknown field names are ignored
     /// (the config loader rejects them first).
-    pub fn new(
+    pub(crate) fn new(
         tools: ToolsAt,
         fields: &[(String, String)],
         unknown_fields: UnknownFields,

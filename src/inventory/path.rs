@@ -25,7 +25,7 @@ pub(crate) enum Step {
 
 /// Where the tools are: a path of steps from the document, e.g. `categories[*].services[*]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolsPath {
+pub(crate) struct ToolsPath {
     pub(crate) text: String,
     pub(crate) steps: Vec<Step>,
 }

@@ -8,7 +8,7 @@
 
 pub(crate) mod baseline;
 mod candidates;
-pub mod config;
+pub(crate) mod config;
 mod files;
 pub(crate) use crate::confine;
 pub(crate) use crate::discover::parent_dir;

@@ -12,7 +12,7 @@ use crate::yaml::{Node, NodeKind};
 
 /// One accepted risk: reasoned, owned and dated.
 #[derive(Debug, Clone)]
-pub struct Exception {
+pub(crate) struct Exception {
     /// The config file that wrote it (with `extends`, maybe not the nearest one): where its
     /// findings point and what its `files` are relative to.
     pub source: Arc<SourceFile>,

@@ -29,6 +29,8 @@ mod extends;
 mod load;
 mod node_de;
 mod show;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use exception::Exception;
 pub(crate) use show::{Shown, render as show};
@@ -76,7 +78,7 @@ pub(crate) const RULE_LEVELS: &[&str] = &["error", "warning", "info", "off"];
 
 /// What the config sets a rule to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleLevel {
+pub(crate) enum RuleLevel {
     Off,
     On(Severity),
 }
@@ -95,7 +97,7 @@ impl RuleLevel {
 
 /// A loaded, valid config: the file with everything it `extends` merged in.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// The file itself (the nearest one, where the chain starts).
     pub source: Arc<SourceFile>,
     pub fail_on: Option<FailOn>,
@@ -130,7 +132,7 @@ impl Config {
 }
 
 /// A mistake in a config (or baseline) file: the one located error, coded `invalid-config`.
-pub type ConfigError = crate::located::LocatedError;
+pub(crate) type ConfigError = crate::located::LocatedError;
 
 /// A config problem at `span` of `source`, with the words under the span.
 pub(crate) fn config_error(
@@ -152,7 +154,7 @@ pub(crate) fn config_error(
 
 /// Loads a config file and everything it `extends`; `rule_ids` are the ids `rules:` and
 /// `exceptions:` may name. Extended files are read with the default size limit.
-pub fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<ConfigError>> {
+pub(crate) fn load(source: Arc<SourceFile>, rule_ids: &[&str]) -> Result<Config, Vec<ConfigError>> {
     load_with(source, rule_ids, crate::discover::DEFAULT_MAX_FILE_SIZE)
 }
 
