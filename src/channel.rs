@@ -42,10 +42,6 @@ impl Channel {
         Channel::NAMES[self as usize]
     }
 
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
     /// The channels an inventory word names: format v1's `text` is both text channels.
     pub(crate) fn from_inventory(word: &str) -> &'static [Channel] {
         match word {

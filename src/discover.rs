@@ -32,7 +32,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// A path that could not be used. Reported as one line; the run exits 2.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
-pub struct PathError {
+pub(crate) struct PathError {
     pub path: String,
     pub message: String,
 }

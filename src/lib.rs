@@ -66,7 +66,9 @@ pub(crate) mod text;
 pub(crate) mod write;
 pub mod yaml;
 
-pub use discover::{DEFAULT_MAX_FILE_SIZE, PathError};
+pub use discover::DEFAULT_MAX_FILE_SIZE;
+#[cfg(test)]
+pub(crate) use discover::PathError;
 pub use outcome::{FileReport, Outcome, Summary};
 #[cfg(test)]
 pub(crate) use pipeline::check_files;

@@ -175,7 +175,7 @@ pub struct Summary {
 
 impl Outcome {
     /// An outcome with nothing found yet.
-    pub fn new(rules: Arc<[RuleInfo]>, catalog: Arc<Catalog>) -> Outcome {
+    pub(crate) fn new(rules: Arc<[RuleInfo]>, catalog: Arc<Catalog>) -> Outcome {
         let catalog_changes = catalog.changes().to_vec();
         Outcome {
             files: Vec::new(),

@@ -57,7 +57,7 @@ impl NodeKind<'_> {
 }
 
 impl<'a> Node<'a> {
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),
             _ => None,
@@ -65,7 +65,7 @@ impl<'a> Node<'a> {
     }
 
     /// Looks a key up in a mapping node by its string value.
-    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node<'a>> {
         match &self.kind {
             NodeKind::Map(entries) => entries
                 .iter()

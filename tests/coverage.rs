@@ -30,7 +30,10 @@ fn top_keys(path: &str) -> Vec<String> {
     match &documents[0].kind {
         e2ee_lint::yaml::NodeKind::Map(entries) => entries
             .iter()
-            .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+            .filter_map(|(k, _)| match &k.kind {
+                e2ee_lint::yaml::NodeKind::Str(key) => Some(key.to_string()),
+                _ => None,
+            })
             .collect(),
         other => panic!("{path} is not a mapping: {other:?}"),
     }

@@ -45,7 +45,7 @@ pub enum MatchKind {
 }
 
 impl MatchKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             MatchKind::Pinned => "pinned",
             MatchKind::Exact => "exact",

@@ -37,7 +37,7 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    pub fn new(file: &Arc<SourceFile>, span: Span) -> Provenance {
+    pub(crate) fn new(file: &Arc<SourceFile>, span: Span) -> Provenance {
         let span = file.first_line(span);
         Provenance {
             config: format!("{}:{}", file.name, file.line_col(span.offset).line),

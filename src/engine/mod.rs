@@ -46,7 +46,7 @@ pub(crate) mod ids {
 
 /// The company's ordered data classification levels and the level from which E2EE is required.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Levels {
+pub(crate) struct Levels {
     /// Least to most sensitive.
     pub names: Vec<String>,
     /// Index into `names` of the first level that requires E2EE.
