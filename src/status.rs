@@ -3,16 +3,34 @@
 
 use std::io::{self, Write};
 
-/// Exit codes; the README documents the same table.
-pub mod exit {
+/// The exit codes; the README documents the same table. The binary reads them as `u8`
+/// (`u8::from(Exit::Usage)`), and so do the commands, through [`exit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
     /// Nothing at or above `--fail-on`.
-    pub const OK: u8 = 0;
+    Ok = 0,
     /// Findings at or above `--fail-on`.
-    pub(crate) const FINDINGS: u8 = 1;
+    Findings = 1,
     /// Usage error, unreadable path, invalid configuration.
-    pub const USAGE: u8 = 2;
+    Usage = 2,
     /// A bug in e2ee-lint (a panic).
-    pub const INTERNAL: u8 = 3;
+    Internal = 3,
+}
+
+impl From<Exit> for u8 {
+    fn from(exit: Exit) -> u8 {
+        exit as u8
+    }
+}
+
+/// [`Exit`]'s codes as the `u8` the commands return.
+pub(crate) mod exit {
+    use super::Exit;
+
+    pub(crate) const OK: u8 = Exit::Ok as u8;
+    pub(crate) const FINDINGS: u8 = Exit::Findings as u8;
+    pub(crate) const USAGE: u8 = Exit::Usage as u8;
 }
 
 /// Prints `e2ee-lint: error: MESSAGE` on standard error: the one shape of every error line.

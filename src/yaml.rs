@@ -213,7 +213,7 @@ pub struct ParseError {
 /// YAML 1.2 booleans only (`no` stays a string). The node and event budgets are raised so that
 /// a 100,000-tool inventory loads, while alias expansion, nesting depth and scalar bytes keep
 /// serde-saphyr's bounds against alias bombs and deep nesting.
-pub fn options() -> serde_saphyr::Options {
+pub(crate) fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         strict_indentation: STRICT_INDENTATION,

@@ -176,7 +176,7 @@ fn mapping_configs_validate_against_the_schema() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     let load = |path: &str| -> Value {
         let text = std::fs::read_to_string(common::root().join(path)).unwrap();
-        serde_saphyr::from_str_with_options(&text, e2ee_lint::yaml::options()).unwrap()
+        common::yaml_value(&text)
     };
     for dir in ["gitlab", "single"] {
         let value = load(&format!("fixtures/policy/mapping/{dir}/e2ee-lint.yaml"));

@@ -497,8 +497,8 @@ fn validator(which: &str) -> jsonschema::Validator {
 
 fn yaml_value(path: &Path) -> Value {
     let text = fs::read_to_string(path).unwrap();
-    // The same YAML 1.2 reading as e2ee-lint (`off` is a string, not a boolean).
-    serde_saphyr::from_str_with_options::<Value>(&text, e2ee_lint::yaml::options())
+    // YAML 1.2, as e2ee-lint and schema-checking editors read it (`off` is a string).
+    serde_saphyr::from_str_with_options::<Value>(&text, common::yaml_options())
         .unwrap_or(Value::Null)
 }
 
@@ -545,9 +545,7 @@ fn fixtures_validate_against_the_schemas() {
         let errors: Vec<String> = config.iter_errors(&value).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{dir}: {errors:?}");
     }
-    let starter: Value =
-        serde_saphyr::from_str_with_options(&common::starter_config(), e2ee_lint::yaml::options())
-            .unwrap();
+    let starter: Value = common::yaml_value(&common::starter_config());
     assert!(config.is_valid(&starter));
     for bad in [
         "unknown-key",

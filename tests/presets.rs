@@ -107,8 +107,7 @@ fn the_nested_list_maps_with_a_path_and_judges_its_messaging_services() {
     let mapping = "  tools: categories[*].sections[*].services[*]\n  fields:\n    notes: description\n    category: ^.name\n  unknown_fields: ignore\n  values:\n    category:\n      Encrypted Messaging: messaging\n      P2P Messaging: messaging\n      \"*\": ~\n";
     let (_, json) = check(input, mapping, "report-json");
     // One tool per service, none of the categories or sections (counted on the parsed file).
-    let parsed: Value =
-        serde_saphyr::from_str_with_options(&text, e2ee_lint::yaml::options()).unwrap();
+    let parsed: Value = common::yaml_value(&text);
     let services: usize = parsed["categories"]
         .as_array()
         .unwrap()
@@ -273,9 +272,7 @@ fn preset_and_path_configs_validate_against_the_schema() {
     ))
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let load = |text: &str| -> Value {
-        serde_saphyr::from_str_with_options(text, e2ee_lint::yaml::options()).unwrap()
-    };
+    let load = |text: &str| -> Value { common::yaml_value(text) };
     for name in preset_names() {
         let config = load(&format!("inventory:\n  preset: {name}\n"));
         assert!(validator.is_valid(&config), "{name}");

@@ -216,3 +216,15 @@ pub fn starter_config() -> String {
     assert_eq!(out.code, 0, "init: {}", out.stderr);
     std::fs::read_to_string(dir.path().join("e2ee-lint.yaml")).expect("init wrote the file")
 }
+
+/// YAML read the way an editor validating a file against the published schemas reads it:
+/// YAML 1.2 booleans only (`off` and `no` stay strings), as e2ee-lint reads it too.
+pub fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! { strict_booleans: true }
+}
+
+/// A YAML text as a value, read with [`yaml_options`].
+pub fn yaml_value<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_saphyr::from_str_with_options(text, yaml_options())
+        .unwrap_or_else(|e| panic!("not YAML: {e}\n{text}"))
+}

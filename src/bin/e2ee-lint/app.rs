@@ -8,7 +8,7 @@ use e2ee_lint::commands::{self, CheckOptions, MergeOptions};
 use e2ee_lint::date::Date;
 use e2ee_lint::output::Style;
 use e2ee_lint::policy::{ConfigChoice, Settings};
-use e2ee_lint::status::{error_line, exit};
+use e2ee_lint::status::{Exit, error_line};
 
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, MergeArgs};
 
@@ -68,7 +68,7 @@ fn finish(result: Result<u8, String>) -> u8 {
         Ok(code) => code,
         Err(message) => {
             error_line(&message);
-            exit::USAGE
+            u8::from(Exit::Usage)
         }
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use clap_complete::Shell;
+use e2ee_lint::status::Exit;
 
 use crate::cli::Cli;
 
@@ -31,7 +32,7 @@ pub fn run_manpage(dir: Option<&Path>) -> Result<u8, String> {
             for path in written {
                 eprintln!("wrote {}", path.display());
             }
-            Ok(e2ee_lint::status::exit::OK)
+            Ok(u8::from(Exit::Ok))
         }
         None => {
             let mut text = Vec::new();
@@ -43,9 +44,9 @@ pub fn run_manpage(dir: Option<&Path>) -> Result<u8, String> {
 
 fn print_stdout(bytes: &[u8]) -> Result<u8, String> {
     match io::stdout().lock().write_all(bytes) {
-        Ok(()) => Ok(e2ee_lint::status::exit::OK),
+        Ok(()) => Ok(u8::from(Exit::Ok)),
         // A reader that stops early (`| head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(e2ee_lint::status::exit::OK),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(u8::from(Exit::Ok)),
         Err(e) => Err(format!("cannot write output: {e}")),
     }
 }

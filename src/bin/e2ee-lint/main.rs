@@ -11,6 +11,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
+use e2ee_lint::status::Exit;
 
 fn main() -> ExitCode {
     // A bug must never show a backtrace to a CI log: one line, and the documented exit code.
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
             std::io::stderr(),
             "e2ee-lint: internal error{location}, please report it: {message}"
         );
-        std::process::exit(i32::from(e2ee_lint::status::exit::INTERNAL));
+        std::process::exit(i32::from(u8::from(Exit::Internal)));
     }));
     #[cfg(feature = "internal-test-panic")]
     if std::env::var_os("E2EE_LINT_INTERNAL_TEST_PANIC").is_some() {
@@ -42,8 +43,8 @@ fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             return ExitCode::from(match error.exit_code() {
-                0 => e2ee_lint::status::exit::OK,
-                _ => e2ee_lint::status::exit::USAGE,
+                0 => u8::from(Exit::Ok),
+                _ => u8::from(Exit::Usage),
             });
         }
     };
