@@ -11,7 +11,7 @@ use crate::channel::Channel;
 
 /// How a field's value is read and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Free text; a YAML number or boolean is taken as its text as written (`id: 2024`).
     Text,
     /// One word of a fixed vocabulary.
@@ -26,7 +26,7 @@ pub enum Kind {
 
 /// One field of a tool entry.
 #[derive(Debug, Clone, Copy)]
-pub struct Spec {
+pub(crate) struct Spec {
     pub name: &'static str,
     /// What one value is called in messages ("unknown e2ee setting `x`").
     pub(crate) noun: &'static str,
@@ -62,7 +62,7 @@ pub(crate) const BACKUPS: &[&str] = &["disabled", "e2ee-enforced", "enabled", "u
 pub(crate) const MODE: &[&str] = &["off", "on", "unknown"];
 
 /// Every field of a tool entry, in the order the README documents them.
-pub const FIELDS: &[Spec] = &[
+pub(crate) const FIELDS: &[Spec] = &[
     Spec {
         name: "name",
         noun: "name",

@@ -44,7 +44,7 @@ pub(crate) mod coverage;
 pub mod date;
 pub(crate) mod discover;
 pub mod engine;
-pub mod fields;
+pub(crate) mod fields;
 pub mod finding;
 pub(crate) mod fix;
 pub(crate) mod inventory;

@@ -25,7 +25,7 @@ pub enum SchemaKind {
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// The schema as `e2ee-lint schema` prints it: pretty JSON with a final newline.
-pub fn text(which: SchemaKind) -> String {
+pub(crate) fn text(which: SchemaKind) -> String {
     let value = match which {
         SchemaKind::Inventory => inventory(),
         SchemaKind::Config => config(),

@@ -169,10 +169,7 @@ fn mapping_config_errors() {
 
 #[test]
 fn mapping_configs_validate_against_the_schema() {
-    let schema: Value = serde_json::from_str(&e2ee_lint::schema::text(
-        e2ee_lint::schema::SchemaKind::Config,
-    ))
-    .unwrap();
+    let schema: Value = serde_json::from_str(&common::schema("config")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let load = |path: &str| -> Value {
         let text = std::fs::read_to_string(common::root().join(path)).unwrap();

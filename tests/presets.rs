@@ -38,10 +38,7 @@ fn rules(json: &Value) -> BTreeMap<String, usize> {
 /// The presets there are, as the config schema enumerates them (src/schema.rs tests that the
 /// enumeration is the preset table).
 fn preset_names() -> Vec<String> {
-    let schema: Value = serde_json::from_str(&e2ee_lint::schema::text(
-        e2ee_lint::schema::SchemaKind::Config,
-    ))
-    .unwrap();
+    let schema: Value = serde_json::from_str(&common::schema("config")).unwrap();
     let names = schema["$defs"]["inventory"]["properties"]["preset"]["enum"]
         .as_array()
         .expect("the config schema enumerates the presets");
@@ -267,10 +264,7 @@ fn a_relative_field_path_reads_below_the_tool() {
 /// name does not.
 #[test]
 fn preset_and_path_configs_validate_against_the_schema() {
-    let schema: Value = serde_json::from_str(&e2ee_lint::schema::text(
-        e2ee_lint::schema::SchemaKind::Config,
-    ))
-    .unwrap();
+    let schema: Value = serde_json::from_str(&common::schema("config")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let load = |text: &str| -> Value { common::yaml_value(text) };
     for name in preset_names() {

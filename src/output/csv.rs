@@ -27,7 +27,7 @@ const TRAILING: &[&str] = &[
 
 /// The columns, in order: one per evidence field of the field table
 /// (`outcome::evidence_fields`) between the tool's identity and its verdict.
-pub fn header() -> Vec<&'static str> {
+pub(crate) fn header() -> Vec<&'static str> {
     let fields = crate::outcome::evidence_fields().map(|f| f.name());
     LEADING
         .iter()
@@ -114,7 +114,39 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{cell, header};
+    use crate::fields::{FIELDS, Kind};
+
+    /// The CSV of a run begins with exactly these columns.
+    #[test]
+    fn the_rendered_header_is_the_header() {
+        let engine = crate::engine::Engine::embedded().unwrap();
+        let outcome = crate::Outcome::for_engine(&engine);
+        let mut text = Vec::new();
+        crate::output::render(
+            crate::output::Format::Csv,
+            &outcome,
+            crate::output::Style::PLAIN,
+            &mut text,
+        )
+        .unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(text.lines().next(), Some(header().join(",").as_str()));
+    }
+
+    /// Every one-value field of the field table is a column, with no list of columns to keep
+    /// in step (`notes`, `system` and `backups` were once missing); `name` and `id` are the
+    /// leading `tool` and `tool_id`, and `e2ee` is read into the outcome's columns.
+    #[test]
+    fn every_one_value_field_is_a_column() {
+        let header = header();
+        for field in FIELDS {
+            let one_value = matches!(field.kind, Kind::Text | Kind::Keyword(_) | Kind::Level);
+            if one_value && !["name", "id", "e2ee"].contains(&field.name) {
+                assert!(header.contains(&field.name), "no `{}` column", field.name);
+            }
+        }
+    }
 
     #[test]
     fn formulas_are_neutralised_and_quotes_doubled() {

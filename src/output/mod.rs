@@ -1,6 +1,6 @@
 //! Renderers: one module per output format. None of them knows any rule.
 
-pub mod csv;
+pub(crate) mod csv;
 pub(crate) mod evidence;
 pub(crate) mod fingerprint;
 pub(crate) mod github;

@@ -228,3 +228,10 @@ pub fn yaml_value<T: serde::de::DeserializeOwned>(text: &str) -> T {
     serde_saphyr::from_str_with_options(text, yaml_options())
         .unwrap_or_else(|e| panic!("not YAML: {e}\n{text}"))
 }
+
+/// The JSON Schema `e2ee-lint schema WHICH` prints (`inventory` or `config`).
+pub fn schema(which: &str) -> String {
+    let out = e2ee_lint(&["schema", which]);
+    assert_eq!(out.code, 0, "schema {which}: {}", out.stderr);
+    out.stdout
+}
