@@ -38,7 +38,7 @@ impl Channel {
         "backups",
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         Channel::NAMES[self as usize]
     }
 

@@ -43,7 +43,7 @@ impl std::ops::Deref for LocatedError {
 
 impl LocatedError {
     /// A problem at `span` of `source`; the label is the message when none is given.
-    pub fn new(
+    pub(crate) fn new(
         code: &'static str,
         source: &SourceFile,
         span: Span,

@@ -11,32 +11,21 @@ use crate::pipeline::{self, Request};
 use crate::write::{self, FileId, Target};
 use crate::{Outcome, discover, policy};
 
-/// What `check` does besides running the pipeline: the outputs, the baseline to write, fixes,
-/// standard input's name and the evidence reports' context.
+/// What `check` does besides running the pipeline: [`super::Command::Check`]'s fields, which
+/// document them.
 #[derive(Debug, Clone)]
-pub struct CheckOptions {
-    /// Standard output's format (`human` draws on standard error).
-    pub format: Format,
-    /// More formats, each to its file (`-`: standard output).
-    pub outputs: Vec<OutputTarget>,
-    /// Write the open findings as a baseline to this file.
-    pub write_baseline: Option<std::path::PathBuf>,
-    /// Apply the safe fixes in place.
-    pub fix: bool,
-    /// Print the safe fixes as a unified diff.
-    pub diff: bool,
-    /// Standard input is this file: its path finds the config and names it.
-    pub stdin_filename: Option<std::path::PathBuf>,
-    /// The framework whose controls the evidence reports show.
-    pub framework: Option<String>,
-    /// An earlier `report-json` to compare with.
-    pub since: Option<std::path::PathBuf>,
-    /// The commit the evidence is about (else `GITHUB_SHA`, `CI_COMMIT_SHA`).
-    pub evidence_commit: Option<String>,
-    /// The organization the evidence is about.
-    pub organization: Option<String>,
-    /// The repository the evidence is about (else `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`).
-    pub repository: Option<String>,
+pub(super) struct CheckOptions {
+    pub(super) format: Format,
+    pub(super) outputs: Vec<OutputTarget>,
+    pub(super) write_baseline: Option<std::path::PathBuf>,
+    pub(super) fix: bool,
+    pub(super) diff: bool,
+    pub(super) stdin_filename: Option<std::path::PathBuf>,
+    pub(super) framework: Option<String>,
+    pub(super) since: Option<std::path::PathBuf>,
+    pub(super) evidence_commit: Option<String>,
+    pub(super) organization: Option<String>,
+    pub(super) repository: Option<String>,
 }
 
 pub(super) fn check(request: &Request, args: &CheckOptions, style: Style) -> Result<u8, String> {

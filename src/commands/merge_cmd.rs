@@ -20,19 +20,14 @@ use crate::output::{self, Format, Style};
 use crate::source::display_name;
 use crate::write::{self, Target};
 
-/// What `merge` reads and writes.
+/// What `merge` reads and writes: [`super::Command::Merge`]'s fields, which document them.
 #[derive(Debug, Clone)]
-pub struct MergeOptions {
-    /// The `report-json` files of the runs.
-    pub reports: Vec<std::path::PathBuf>,
-    /// The format on standard output.
-    pub format: Format,
-    /// More formats, each to its file.
-    pub outputs: Vec<super::OutputTarget>,
-    /// The organization's name in the merged report's header.
-    pub organization: Option<String>,
-    /// Reports larger than this many bytes are refused.
-    pub max_file_size: u64,
+pub(super) struct MergeOptions {
+    pub(super) reports: Vec<std::path::PathBuf>,
+    pub(super) format: Format,
+    pub(super) outputs: Vec<super::OutputTarget>,
+    pub(super) organization: Option<String>,
+    pub(super) max_file_size: u64,
 }
 
 /// The formats a merged report renders: the evidence formats.

@@ -22,9 +22,9 @@ use crate::pipeline::Request;
 use crate::policy::{self, ConfigChoice};
 use crate::status::{error_line, exit, line};
 pub use catalog_cmd::CatalogFormat;
-pub use check::CheckOptions;
+use check::CheckOptions;
 pub use docs::RulesFormat;
-pub use merge_cmd::MergeOptions;
+use merge_cmd::MergeOptions;
 
 /// One `--output FORMAT=PATH`: a format and the file it is written to (`-`: standard output).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,19 +33,53 @@ pub struct OutputTarget {
     pub path: PathBuf,
 }
 
-/// One command of the binary, on library types: what its arguments asked for.
+/// One command of the binary, on library types: what its arguments asked for. Built once per
+/// process, so its size does not matter.
 #[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "one value per process")]
 pub enum Command {
     /// `check`: runs the pipeline on `request`, applies or shows fixes, writes every output
-    /// the options ask for (the `--format` stream, `--output` files, the baseline). Exit 2
-    /// when an input or an output failed, 1 when findings reach `--fail-on`, else 0.
+    /// asked for (the `format` stream, `outputs` files, the baseline). Exit 2 when an input or
+    /// an output failed, 1 when findings reach `--fail-on`, else 0.
     Check {
-        request: Box<Request>,
-        options: Box<CheckOptions>,
+        request: Request,
+        /// Standard output's format (`human` draws on standard error).
+        format: Format,
+        /// More formats, each to its file (`-`: standard output).
+        outputs: Vec<OutputTarget>,
+        /// Write the open findings as a baseline to this file.
+        write_baseline: Option<PathBuf>,
+        /// Apply the safe fixes in place.
+        fix: bool,
+        /// Print the safe fixes as a unified diff.
+        diff: bool,
+        /// Standard input is this file: its path finds the config and names it.
+        stdin_filename: Option<PathBuf>,
+        /// The framework whose controls the evidence reports show.
+        framework: Option<String>,
+        /// An earlier `report-json` to compare with.
+        since: Option<PathBuf>,
+        /// The commit the evidence is about (else `GITHUB_SHA`, `CI_COMMIT_SHA`).
+        evidence_commit: Option<String>,
+        /// The organization the evidence is about.
+        organization: Option<String>,
+        /// The repository the evidence is about (else `GITHUB_REPOSITORY`, `CI_PROJECT_PATH`).
+        repository: Option<String>,
     },
     /// `merge`: merges the runs' `report-json` files into one evidence report in every
     /// requested format.
-    Merge(MergeOptions),
+    Merge {
+        /// The `report-json` files of the runs.
+        reports: Vec<PathBuf>,
+        /// The format on standard output.
+        format: Format,
+        /// More formats, each to its file.
+        outputs: Vec<OutputTarget>,
+        /// The organization's name in the merged report's header.
+        organization: Option<String>,
+        /// Reports larger than this many bytes are refused.
+        max_file_size: u64,
+    },
     /// `rules`: the rules that apply in the working directory (built-in, `rule_files` of the
     /// config there, and `rule_files` given), as a table or Markdown.
     Rules {
@@ -86,8 +120,51 @@ pub enum Command {
 /// returns the exit code, or one error line for the caller to print (exit 2).
 pub fn run(command: Command, style: Style) -> Result<u8, String> {
     match command {
-        Command::Check { request, options } => check::check(&request, &options, style),
-        Command::Merge(options) => merge_cmd::run(&options, style),
+        Command::Check {
+            request,
+            format,
+            outputs,
+            write_baseline,
+            fix,
+            diff,
+            stdin_filename,
+            framework,
+            since,
+            evidence_commit,
+            organization,
+            repository,
+        } => {
+            let options = CheckOptions {
+                format,
+                outputs,
+                write_baseline,
+                fix,
+                diff,
+                stdin_filename,
+                framework,
+                since,
+                evidence_commit,
+                organization,
+                repository,
+            };
+            check::check(&request, &options, style)
+        }
+        Command::Merge {
+            reports,
+            format,
+            outputs,
+            organization,
+            max_file_size,
+        } => {
+            let options = MergeOptions {
+                reports,
+                format,
+                outputs,
+                organization,
+                max_file_size,
+            };
+            merge_cmd::run(&options, style)
+        }
         Command::Rules { format, rule_files } => docs::rules(format, &rule_files, style),
         Command::Explain { id, rule_files } => docs::explain(&id, &rule_files, style),
         Command::Catalog {

@@ -16,7 +16,7 @@ impl FailOn {
     /// The spellings, for config validation and documentation.
     pub(crate) const NAMES: &[&str] = &["error", "warning", "info", "never"];
 
-    pub fn parse(text: &str) -> Option<FailOn> {
+    pub(crate) fn parse(text: &str) -> Option<FailOn> {
         match text {
             "error" => Some(FailOn::Error),
             "warning" => Some(FailOn::Warning),
@@ -26,7 +26,7 @@ impl FailOn {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FailOn::Error => "error",
             FailOn::Warning => "warning",

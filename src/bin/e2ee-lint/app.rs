@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal};
 
 use e2ee_lint::Request;
-use e2ee_lint::commands::{self, CheckOptions, MergeOptions};
+use e2ee_lint::commands;
 use e2ee_lint::date::Date;
 use e2ee_lint::output::Style;
 use e2ee_lint::policy::{ConfigChoice, Settings};
@@ -16,11 +16,8 @@ use crate::cli::{CheckArgs, Cli, ColorChoice, Command, MergeArgs};
 pub fn run(cli: Cli) -> u8 {
     let style = stderr_style(cli.color);
     let command = match cli.command {
-        Command::Check(args) => request(&args).map(|request| commands::Command::Check {
-            request: Box::new(request),
-            options: Box::new(options(*args)),
-        }),
-        Command::Merge(args) => Ok(commands::Command::Merge(merge_options(*args))),
+        Command::Check(args) => request(&args).map(|request| check(request, *args)),
+        Command::Merge(args) => Ok(merge(*args)),
         Command::Rules { format, rules } => Ok(commands::Command::Rules {
             format,
             rule_files: rules,
@@ -128,9 +125,10 @@ fn request(args: &CheckArgs) -> Result<Request, String> {
     })
 }
 
-/// `check`'s arguments beyond the request.
-fn options(args: CheckArgs) -> CheckOptions {
-    CheckOptions {
+/// `check` with its arguments beyond the request.
+fn check(request: Request, args: CheckArgs) -> commands::Command {
+    commands::Command::Check {
+        request,
         format: args.format,
         outputs: args.outputs,
         write_baseline: args.write_baseline,
@@ -145,8 +143,8 @@ fn options(args: CheckArgs) -> CheckOptions {
     }
 }
 
-fn merge_options(args: MergeArgs) -> MergeOptions {
-    MergeOptions {
+fn merge(args: MergeArgs) -> commands::Command {
+    commands::Command::Merge {
         reports: args.reports,
         format: args.format,
         outputs: args.outputs,
