@@ -8,30 +8,33 @@
 //! # What is public, and why
 //! Everything else is `pub(crate)`: `unreachable_pub` is on (an error under clippy's `-D
 //! warnings`), so an item written `pub` is one that code outside the crate can reach, by path or
-//! through a public signature or field. `tests/modules.rs` counts them (152; issue 19 aims at
-//! 100) and fails if the count grows. Each item below is public because the binary, a benchmark,
-//! a fuzz target or an integration test reads it, or a public signature names it (the types
-//! behind `Outcome`'s findings and files, `Settings`' mapping, `Config`'s exceptions).
-//! - the pipeline: [`check`] with its [`Request`] and [`Outcome`] (with [`FileReport`],
-//!   [`Summary`] and [`PathError`]), [`lint_source`] for one file (benchmarks, fuzz targets) and
-//!   [`DEFAULT_MAX_FILE_SIZE`];
-//! - [`commands`]: one function per command on library types (`check`, `merge`, `rules`,
-//!   `explain`, `catalog`, `config`, `test_rules`, `init`, `schema`), which the binary calls
-//!   after parsing its arguments, with their options and format choices;
-//! - [`status`]: the exit codes and the one shape of an error line, shared by the commands and
-//!   the binary;
-//! - [`output`]: `render`, `Format` and `Style`, and `csv::header` (the CSV columns, which a
-//!   test holds against the field table);
-//! - [`lsp`]: the language server (`run_stdio` for the binary, `Server` and `transport` for the
-//!   benchmark and the fuzz target);
-//! - [`policy`]: `Settings`, `ConfigChoice` and `FailOn` (the request's policy half), and
-//!   `config::load` with `Config`, the config file's model (fuzz target, config tests);
-//! - [`catalog`] (`Catalog` with `embedded`, `systems`, `by_id` and `resolve`; `System` with
-//!   its cells and statuses), [`engine`] (`Engine`, `rule::Registry`, `rule::RuleInfo`,
-//!   `rule::Target`), [`fields`] (the field table), [`finding`], [`source`], [`date`]: the catalog
-//!   and rule types custom tooling, the benchmarks and the fuzz targets build on;
-//! - [`yaml`]: the parser's tree, for the benchmarks and the YAML tests; [`schema`]: the JSON
-//!   Schemas the `schema` command prints and `schemas/` commits;
+//! through a public signature or field. `tests/modules.rs` counts them (100, down from 152 and
+//! 644 before that) and fails if the count grows. Each item below is public because the binary,
+//! a benchmark, a fuzz target or an integration test reads it, or a public signature names it;
+//! tests that need anything else are unit tests beside it.
+//! - the pipeline: [`check`] with its [`Request`] and `pipeline::Error`, [`Outcome`] (with
+//!   [`FileReport`], [`Summary`] and `for_engine`, `rule`, `summary`), [`lint_source`] for one
+//!   file (benchmarks, fuzz targets, format tests) and [`DEFAULT_MAX_FILE_SIZE`] (a `--max-file-size`
+//!   default);
+//! - [`commands`]: one [`commands::Command`] per subcommand (its fields are the options, with
+//!   [`commands::OutputTarget`], `CatalogFormat` and `RulesFormat`, which the binary's clap
+//!   definitions parse into) and [`commands::run`]; [`status`]: the [`status::Exit`] codes and
+//!   `error_line`, the one shape of an error line, which the binary prints too;
+//! - [`output`]: `render`, `Format` and `Style` (`Style::PLAIN`), to render an `Outcome`;
+//! - [`lsp`]: the language server, [`lsp::Server`] with `new` and `feed` (framed bytes in,
+//!   messages out; the stdio loop is `Command::Server`), for the benchmark and the fuzz target;
+//! - [`policy`]: `Settings` (with `new`), `ConfigChoice` and `FailOn`: the request's policy half;
+//! - the catalog and rule types custom tooling, the benchmarks and the fuzz targets build on:
+//!   [`catalog`] (`Catalog` with `embedded`, `systems`, `by_id` and `resolve`, its `Match` and
+//!   `MatchKind`; `System` with its `Cell`s, `Support`, `Channel` and the `Provenance` of an added
+//!   system), [`engine`] (`Engine` with `embedded` and `with_rules`; `rule::Registry` with
+//!   `embedded`, `from_files`, `get`, `rules` and `infos`; `rule::Rule`, `rule::RuleInfo` and
+//!   `rule::Target`, whose field target is a `FieldId` with its `name`), [`finding`] (`Finding`,
+//!   `Severity`, `Suppression`, `SuppressionKind`), [`source`] (`SourceFile`, `Span`), [`date`]
+//!   (`Date` with `parse` and `default_today`), and the `LocatedError` (with its `Problem`) that
+//!   rule-file and config errors are;
+//! - [`yaml`]: `parse` and its spanned tree (`Node`, `NodeKind`, `ParseError`), for the parser
+//!   benchmark and the YAML test suite; [`schema`]: `SchemaKind`, which `Command::Schema` takes;
 //! - [`manual`]: the book's generated pages, which `tests/generated.rs` writes and checks.
 
 #![warn(unreachable_pub)]

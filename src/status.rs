@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 /// The exit codes; the README documents the same table. The binary reads them as `u8`
-/// (`u8::from(Exit::Usage)`), and so do the commands, through [`exit`].
+/// (`u8::from(Exit::Usage)`), and so do the commands, through `status::exit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Exit {

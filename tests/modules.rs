@@ -469,11 +469,13 @@ fn public_items(src: &Path) -> usize {
 }
 
 /// A small public API: the count may only shrink. Issue 19 measured 644 `pub` items at the
-/// start (one of them, `unreachable_pub` now says, was reachable for every four written) and
-/// aims at 100; lower the ceiling whenever an item becomes `pub(crate)`.
+/// start (one of them, `unreachable_pub` later said, was reachable for every four written),
+/// 152 once every written `pub` was reachable, and 100 after the API was redesigned (one
+/// `commands::Command`, `lsp::Server::feed`, the config loader, field table and CSV columns
+/// crate-internal); lower the ceiling whenever an item becomes `pub(crate)`.
 #[test]
 fn the_public_api_does_not_grow() {
-    const CEILING: usize = 152;
+    const CEILING: usize = 100;
     let lib = std::fs::read_to_string(common::root().join("src/lib.rs")).unwrap();
     assert!(
         lib.contains("#![warn(unreachable_pub)]"),
