@@ -280,15 +280,7 @@ const CHUNK: usize = 512;
 /// Pretty-prints `value` as it would appear nested `depth` levels deep in a pretty document.
 pub(super) fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
     // Serializing our own types into memory cannot fail.
-    let text = super::json_text::to_vec_pretty(value).unwrap_or_default();
-    let indent = "  ".repeat(depth);
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(indent.as_bytes());
-        }
-        out.extend_from_slice(line);
-    }
+    let _ = super::json_text::to_writer_nested(out, value, depth);
 }
 
 /// Writes the same bytes as `serde_json::to_writer_pretty` on [`Output`] (a test holds them
