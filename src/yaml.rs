@@ -201,6 +201,11 @@ pub(crate) fn parse_streaming<'a>(
     events::stream(text, key, sink)
 }
 
+/// [`parse_streaming`] split over two threads: [`parse_in_batches`] runs the parser on one,
+/// handing its events to [`stream_events`] on the other, which builds each list item and calls
+/// `sink` there. Same result as [`parse_streaming`].
+pub(crate) use events::{Parsed, parse_in_batches, stream_events};
+
 /// A YAML file that could not be parsed, located at the first offending byte.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {

@@ -4,7 +4,7 @@
 use super::loader::Loader;
 use super::{Inventory, Mapping, Problem, ProblemKind, Tool, ToolsAt};
 use crate::source::SourceFile;
-use crate::yaml::{self, Node};
+use crate::yaml;
 
 /// Parses and loads one inventory file (format v1), collecting every problem found.
 #[cfg(test)]
@@ -86,30 +86,23 @@ fn load_streaming(
         (document, loader.problems)
     } else {
         std::thread::scope(|scope| {
-            // Entries travel in batches: one hand-over per entry costs more in thread wake-ups
-            // than converting the entry does.
-            const BATCH: usize = 512;
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Node<'_>>>(2);
+            // The parser (most of the time) runs here and does nothing else; the tree, the
+            // conversion and the checks run on the other thread, from its events.
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<yaml::Parsed<'_>>>(4);
             let worker = scope.spawn(move || {
                 let mut loader = Loader::new(source, mapping);
-                for item in receiver.into_iter().flatten() {
+                let events = receiver.into_iter().flatten();
+                let document = yaml::stream_events(text, events, key, &mut |item| {
                     if let Some(tool) = loader.tool(&item) {
                         on(Loaded::Tool(tool));
                     }
-                }
-                loader.problems
+                });
+                (document, loader.problems)
             });
-            let mut batch = Vec::with_capacity(BATCH);
-            let document = yaml::parse_streaming(text, key, &mut |item| {
-                batch.push(item);
-                if batch.len() == BATCH {
-                    // The worker only stops early by panicking, which `join` passes on below.
-                    let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                }
-            });
-            let _ = sender.send(batch);
+            // A send fails only once the worker has stopped reading (it declined the file).
+            yaml::parse_in_batches(text, &mut |batch| sender.send(batch).is_ok());
             drop(sender);
-            let problems = worker
+            let (document, problems) = worker
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             document.map(|document| (document, problems))

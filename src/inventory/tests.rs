@@ -34,6 +34,51 @@ fn streaming_and_the_full_tree_agree() {
     assert!(checked > 10);
 }
 
+/// A large file (parsed on one thread, its tree built and checked on the other) whose end
+/// the fast path declines: the tools already handed over are forgotten and the file is loaded
+/// again from the full tree, with the same result and the error where it is.
+#[test]
+fn a_large_file_declined_late_is_loaded_from_the_tree() {
+    let entry = "- name: Signal\n  owner: IT\n";
+    let body = entry.repeat(PIPELINE_MIN_BYTES / entry.len() + 1);
+    let endings = [
+        // An alias: the fast path declines it, the tree path loads it.
+        ("- &a {name: Zoom}\n- *a\n", false),
+        // A syntax error: reported from the tree path, at its place.
+        ("- name: [Zoom\n", true),
+    ];
+    for (ending, invalid) in endings {
+        let text = format!("{body}{ending}");
+        let source = SourceFile::new("t.yaml", "t.yaml", text);
+        let (tree, tree_problems) = load_from_tree(&source, &Mapping::default());
+        let mut tools = Vec::new();
+        let mut restarts = 0;
+        let (_, problems) = load_each(&source, &Mapping::default(), &mut |loaded| match loaded {
+            Loaded::Tool(tool) => tools.push(tool),
+            Loaded::Restart => {
+                restarts += 1;
+                tools.clear();
+            }
+        });
+        assert_eq!(restarts, 1, "{ending}");
+        assert_eq!(
+            format!("{tools:?}"),
+            format!("{:?}", tree.tools),
+            "{ending}"
+        );
+        assert_eq!(problems, tree_problems, "{ending}");
+        match invalid {
+            false => assert_eq!(tools.len(), body.len() / entry.len() + 2),
+            true => {
+                assert!(tools.is_empty());
+                let problem = &problems[0];
+                assert_eq!(problem.kind, ProblemKind::Invalid);
+                assert!(problem.span.offset >= body.len(), "{problem:?}");
+            }
+        }
+    }
+}
+
 fn gitlab_mapping() -> Mapping {
     let colours = [("Red", "restricted"), ("Green", "public")]
         .map(|(a, b)| (a.to_owned(), b.to_owned()))

@@ -280,15 +280,7 @@ const CHUNK: usize = 512;
 /// Pretty-prints `value` as it would appear nested `depth` levels deep in a pretty document.
 pub(super) fn pretty_nested<T: Serialize>(value: &T, depth: usize, out: &mut Vec<u8>) {
     // Serializing our own types into memory cannot fail.
-    let text = super::json_text::to_vec_pretty(value).unwrap_or_default();
-    let indent = "  ".repeat(depth);
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(indent.as_bytes());
-        }
-        out.extend_from_slice(line);
-    }
+    let _ = super::json_text::to_writer_nested(out, value, depth);
 }
 
 /// Writes the same bytes as `serde_json::to_writer_pretty` on [`Output`] (a test holds them
@@ -315,23 +307,65 @@ pub(crate) fn render(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     if !outcome.findings.is_empty() {
         out.write_all(b"\n    ")?;
         // A few chunks per thread at a time: parallel, without holding the whole document.
-        // The chunks' buffers are reused from wave to wave: fresh ones were fresh pages, and
-        // faulting them in was a visible share of the system time.
         let slots = 2 * rayon::current_num_threads().max(1);
-        let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); slots];
         let waves = outcome.findings.chunks(CHUNK * slots);
-        for (w, (findings, tools)) in waves.zip(indices.chunks(CHUNK * slots)).enumerate() {
-            let used = findings.len().div_ceil(CHUNK);
-            buffers[..used]
+        let waves = waves.zip(indices.chunks(CHUNK * slots));
+        let render_wave = |buffers: &mut Vec<Vec<u8>>, (findings, tools): (&[Finding], &[_])| {
+            buffers.resize_with(findings.len().div_ceil(CHUNK), Vec::new);
+            buffers
                 .par_iter_mut()
                 .zip(findings.par_chunks(CHUNK).zip(tools.par_chunks(CHUNK)))
                 .for_each(|(bytes, (chunk, tools))| render_chunk(bytes, chunk, tools));
-            for (i, chunk) in buffers[..used].iter().enumerate() {
-                if w > 0 || i > 0 {
+        };
+        let mut first = true;
+        let mut write_wave = |buffers: &[Vec<u8>]| -> io::Result<()> {
+            for chunk in buffers {
+                if !first {
                     out.write_all(b",\n    ")?;
                 }
+                first = false;
                 out.write_all(chunk)?;
             }
+            Ok(())
+        };
+        if outcome.findings.len() <= CHUNK * slots {
+            let mut buffers = Vec::new();
+            for wave in waves {
+                render_wave(&mut buffers, wave);
+                write_wave(&buffers)?;
+            }
+        } else {
+            // Writing a wave (a large output's copy into the kernel) overlaps rendering the
+            // next: two sets of buffers go round between this thread and the renderer, reused
+            // from wave to wave (fresh ones were fresh pages, and faulting them in was a
+            // visible share of the system time).
+            std::thread::scope(|scope| -> io::Result<()> {
+                use std::sync::mpsc::sync_channel;
+                let (rendered, written) = sync_channel::<Vec<Vec<u8>>>(1);
+                let (free, reuse) = sync_channel::<Vec<Vec<u8>>>(2);
+                for _ in 0..2 {
+                    let _ = free.send(Vec::new());
+                }
+                scope.spawn(move || {
+                    for wave in waves {
+                        // Either fails only once the writer stopped (a write error).
+                        let Ok(mut buffers) = reuse.recv() else {
+                            return;
+                        };
+                        render_wave(&mut buffers, wave);
+                        if rendered.send(buffers).is_err() {
+                            return;
+                        }
+                    }
+                });
+                // On a write error both channels close here, so the renderer stops and the
+                // scope's join returns.
+                for buffers in written {
+                    write_wave(&buffers)?;
+                    let _ = free.send(buffers);
+                }
+                Ok(())
+            })?;
         }
         out.write_all(b"\n  ")?;
     }
@@ -411,11 +445,15 @@ mod tests {
             path: "missing.yaml".into(),
             message: "no such file or directory".into(),
         });
-        // Enough findings for several chunks.
+        // Enough findings for several chunks in one wave, then for several waves (rendered
+        // on another thread while this one writes).
         let base = outcome.findings.clone();
-        while outcome.findings.len() < CHUNK * 2 + 7 {
-            outcome.findings.extend(base.iter().cloned());
+        let wave = CHUNK * 2 * rayon::current_num_threads().max(1);
+        for size in [CHUNK * 2 + 7, 2 * wave + 7] {
+            while outcome.findings.len() < size {
+                outcome.findings.extend(base.iter().cloned());
+            }
+            assert_eq!(rendered(&outcome), reference(&outcome));
         }
-        assert_eq!(rendered(&outcome), reference(&outcome));
     }
 }

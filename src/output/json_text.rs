@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 
 /// Characters serde_json writes raw that must not reach a file raw: C1 controls, bidi and other
 /// invisible format characters (the set the text formats show as `\u{...}`), line separators.
@@ -13,10 +13,41 @@ fn escaped(c: char) -> bool {
     super::report::hidden(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-/// serde_json's pretty printer, with [`escaped`] characters as `\uXXXX`.
-struct Escaping<'a>(PrettyFormatter<'a>);
+/// serde_json's pretty printer (two spaces), with [`escaped`] characters as `\uXXXX`, that can
+/// start some levels deep: a value nested in a larger document is written in place, where
+/// re-indenting a standalone rendering line by line copied every byte of the JSON output twice.
+/// Its layout is serde_json's `PrettyFormatter`'s, line for line (a test holds them equal).
+struct Escaping {
+    current_indent: usize,
+    has_value: bool,
+}
 
-impl Formatter for Escaping<'_> {
+impl Escaping {
+    fn at_depth(depth: usize) -> Self {
+        Escaping {
+            current_indent: depth,
+            has_value: false,
+        }
+    }
+
+    fn new_line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(writer, self.current_indent)
+    }
+}
+
+fn indent<W: ?Sized + Write>(writer: &mut W, depth: usize) -> io::Result<()> {
+    const SPACES: &[u8] = b"                                                                ";
+    let mut left = depth * 2;
+    while left > 0 {
+        let step = left.min(SPACES.len());
+        writer.write_all(&SPACES[..step])?;
+        left -= step;
+    }
+    Ok(())
+}
+
+impl Formatter for Escaping {
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         writer: &mut W,
@@ -39,11 +70,18 @@ impl Formatter for Escaping<'_> {
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_array(writer)
+        self.current_indent += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
     }
 
     fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array(writer)
+        self.current_indent -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            indent(writer, self.current_indent)?;
+        }
+        writer.write_all(b"]")
     }
 
     fn begin_array_value<W: ?Sized + Write>(
@@ -51,19 +89,27 @@ impl Formatter for Escaping<'_> {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        self.0.begin_array_value(writer, first)
+        self.new_line(writer, first)
     }
 
-    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array_value(writer)
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object(writer)
+        self.current_indent += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object(writer)
+        self.current_indent -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            indent(writer, self.current_indent)?;
+        }
+        writer.write_all(b"}")
     }
 
     fn begin_object_key<W: ?Sized + Write>(
@@ -71,16 +117,28 @@ impl Formatter for Escaping<'_> {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        self.0.begin_object_key(writer, first)
+        self.new_line(writer, first)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(writer)
+        writer.write_all(b": ")
     }
 
-    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object_value(writer)
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
+}
+
+/// Writes `value` pretty-printed as it appears nested `depth` levels deep in a pretty document
+/// (its first line unindented, as the caller places it after a key or a comma).
+pub(crate) fn to_writer_nested<W: Write, T: ?Sized + Serialize>(
+    writer: W,
+    value: &T,
+    depth: usize,
+) -> serde_json::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(writer, Escaping::at_depth(depth));
+    value.serialize(&mut serializer)
 }
 
 /// `serde_json::to_writer_pretty` with [`Escaping`].
@@ -88,9 +146,7 @@ pub(crate) fn to_writer_pretty<W: Write, T: ?Sized + Serialize>(
     writer: W,
     value: &T,
 ) -> serde_json::Result<()> {
-    let mut serializer =
-        serde_json::Serializer::with_formatter(writer, Escaping(PrettyFormatter::new()));
-    value.serialize(&mut serializer)
+    to_writer_nested(writer, value, 0)
 }
 
 /// `serde_json::to_vec_pretty` with [`Escaping`].
@@ -112,5 +168,26 @@ mod tests {
         assert!(json.contains('é'), "other characters stay as they are");
         let back: String = serde_json::from_str(&json).unwrap();
         assert_eq!(back, text);
+    }
+
+    /// The layout is serde_json's own pretty printer's, at the top and nested: empty and full
+    /// arrays and objects, nested several levels.
+    #[test]
+    fn layout_is_serde_jsons_at_any_depth() {
+        let value = serde_json::json!({
+            "a": [], "b": {}, "c": [1, [2, []], {"d": {"e": [null, true, "x"]}}],
+            "f": {"g": [{}], "h": "i"}
+        });
+        let theirs = serde_json::to_vec_pretty(&value).unwrap();
+        assert_eq!(super::to_vec_pretty(&value).unwrap(), theirs);
+        for depth in [1, 2, 5, 40] {
+            let mut nested = Vec::new();
+            super::to_writer_nested(&mut nested, &value, depth).unwrap();
+            let pad = "  ".repeat(depth);
+            let expected = String::from_utf8(theirs.clone())
+                .unwrap()
+                .replace('\n', &format!("\n{pad}"));
+            assert_eq!(String::from_utf8(nested).unwrap(), expected);
+        }
     }
 }

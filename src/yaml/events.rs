@@ -105,7 +105,9 @@ enum FrameKind {
 /// Every document's tree, or `None` to take the serde-saphyr path.
 pub(super) fn parse(text: &str) -> Option<Vec<Node<'_>>> {
     let mut documents = Vec::new();
-    load(text, None, &mut |document| documents.push(document))?;
+    load(text, parser(text), None, &mut |document| {
+        documents.push(document)
+    })?;
     Some(documents)
 }
 
@@ -118,7 +120,57 @@ pub(super) fn stream<'a>(
 ) -> Option<Node<'a>> {
     let mut top = None;
     let mut count = 0;
-    load(text, Some(Stream { key, sink }), &mut |document| {
+    load(
+        text,
+        parser(text),
+        Some(Stream { key, sink }),
+        &mut |document| {
+            count += 1;
+            top = Some(document);
+        },
+    )?;
+    if count != 1 {
+        return None;
+    }
+    top
+}
+
+/// One parser event, or `None` for a syntax error (which declines).
+pub(crate) type Parsed<'a> = Option<(Event<'a>, granit_parser::Span)>;
+
+/// Parser events in batches, for [`stream_events`] on another thread: the parser is most of a
+/// large file's time, so the thread that runs it does nothing else, and the tree is built and
+/// its tools checked beside it. Stops after a syntax error, or when `send` says the receiver
+/// is gone (it declined).
+pub(crate) fn parse_in_batches<'a>(text: &'a str, send: &mut dyn FnMut(Vec<Parsed<'a>>) -> bool) {
+    // Big enough that a hand-over (a thread wake-up) costs little per event, small enough that
+    // the events waiting between the threads stay a few megabytes.
+    const BATCH: usize = 4096;
+    let mut batch = Vec::with_capacity(BATCH);
+    for item in parser(text) {
+        let failed = item.is_err();
+        batch.push(item.ok());
+        if failed {
+            break;
+        }
+        if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
+            return;
+        }
+    }
+    send(batch);
+}
+
+/// [`stream`] over events parsed elsewhere ([`parse_in_batches`]), in order.
+pub(crate) fn stream_events<'a>(
+    text: &'a str,
+    events: impl Iterator<Item = Parsed<'a>>,
+    key: Option<&str>,
+    sink: &mut dyn FnMut(Node<'a>),
+) -> Option<Node<'a>> {
+    let mut top = None;
+    let mut count = 0;
+    let events = events.map(|event| event.ok_or(()));
+    load(text, events, Some(Stream { key, sink }), &mut |document| {
         count += 1;
         top = Some(document);
     })?;
@@ -128,9 +180,14 @@ pub(super) fn stream<'a>(
     top
 }
 
-/// Runs the parser, handing each non-null document's root to `document`.
-fn load<'a>(
+fn parser(text: &str) -> Parser<'_, granit_parser::StrInput<'_>> {
+    Parser::new_from_str_with_options(text, parser_options())
+}
+
+/// Reads the parser's events, handing each non-null document's root to `document`.
+fn load<'a, E>(
     text: &'a str,
+    parsed: impl Iterator<Item = Result<(Event<'a>, granit_parser::Span), E>>,
     mut stream: Option<Stream<'_, 'a>>,
     document: &mut dyn FnMut(Node<'a>),
 ) -> Option<()> {
@@ -145,7 +202,7 @@ fn load<'a>(
     // The events comments would add, counted once the others come near the budget.
     let mut comment_events: Option<usize> = None;
     let mut documents = 0usize;
-    for item in Parser::new_from_str_with_options(text, parser_options()) {
+    for item in parsed {
         let (event, span) = item.ok()?;
         events += 1;
         if events.saturating_add(text.len()) >= MAX_EVENTS {
