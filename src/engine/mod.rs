@@ -232,9 +232,6 @@ impl<'c> ResolutionCache<'c> {
     }
 }
 
-/// From this many bytes, a tool's name and id are interned (see [`FileLint::tool`]).
-const LONG_TEXT: usize = 1024;
-
 impl<'e> FileLint<'e> {
     /// Checks one tool: its data classification, every condition rule (for a suite, on each
     /// component), and duplicates of the tools before it.
@@ -264,16 +261,13 @@ impl<'e> FileLint<'e> {
             None => Vec::new(),
         };
         let suite = system.filter(|s| s.is_suite());
-        // A long name or id is shared like the file's other repeated texts: a 2.6 MB name
-        // aliased by 99 tools was held 99 times (and its derived id 99 more). Short ones are
-        // not, so a 100,000-tool file keeps no table of every name.
-        let mut text = |value: &str| match value.len() > LONG_TEXT {
-            true => self.strings.get(value),
-            false => Arc::from(value),
-        };
+        // A name is shared like the file's other repeated texts (a large inventory repeats a
+        // few hundred spellings, and the interner stops remembering past its bound); the id,
+        // mostly distinct, is the loader's copy, which the loader shares between entries that
+        // reuse a long name through YAML aliases.
         let names = ToolRef {
-            name: text(&tool.name.value),
-            id: text(&tool.id.value),
+            name: self.strings.get(&tool.name.value),
+            id: Arc::clone(&tool.id.value),
         };
         let mut e2ee: Vec<(Channel, Support)> = Vec::new();
         let mut unknown_all: Vec<Channel> = Vec::new();

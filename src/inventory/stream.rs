@@ -115,11 +115,8 @@ fn load_streaming(
             document.map(|document| (document, problems))
         })?
     };
-    let mut loader = Loader {
-        source,
-        mapping,
-        problems,
-    };
+    let mut loader = Loader::new(source, mapping);
+    loader.problems = problems;
     let mut inventory = Inventory::default();
     loader.document(&document, &mut inventory);
     Some((inventory, loader.problems))

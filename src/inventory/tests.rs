@@ -65,10 +65,10 @@ fn mapped_streaming_and_the_full_tree_agree() {
         assert_eq!(streamed_problems, tree_problems);
         assert_eq!(streamed.tools.len(), 2 * copies);
         let zoom = &streamed.tools[0];
-        assert_eq!(zoom.name.value, "Zoom");
+        assert_eq!(&*zoom.name.value, "Zoom");
         assert_eq!(zoom.value(fields::OWNER), Some("IT"));
         let level = zoom.get(fields::DATA_CLASSIFICATION).unwrap();
-        assert_eq!(level.value, "restricted");
+        assert_eq!(&*level.value, "restricted");
         assert_eq!(
             source.slice(level.span),
             "Red",
@@ -105,7 +105,7 @@ fn a_mapped_list_file_must_be_a_list_and_single_is_one_tool() {
     let source = SourceFile::new("a.yaml", "a.yaml", "name: Signal\nwebsite: x\n".into());
     let (inventory, problems) = load_mapped(&source, &single);
     assert_eq!(problems, []);
-    assert_eq!(inventory.tools[0].name.value, "Signal");
+    assert_eq!(&*inventory.tools[0].name.value, "Signal");
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn loads_every_field_with_spans() {
     assert_eq!(problems, []);
     let tool = &inventory.tools[0];
     assert_eq!(&text[tool.name.span.offset..tool.name.span.end()], "Slack");
-    assert_eq!(tool.id.value, "slack");
+    assert_eq!(&*tool.id.value, "slack");
     assert_eq!(tool.e2ee(), Some(E2eeSetting::Enforced));
     // `text` is both text channels, each at the word's span.
     let channels: Vec<Channel> = tool
@@ -149,7 +149,7 @@ fn a_bare_list_is_an_inventory() {
 fn strict_booleans_keep_no_as_a_string() {
     let (inventory, problems) = load_text("- name: no\n");
     assert_eq!(problems, []);
-    assert_eq!(inventory.tools[0].name.value, "no");
+    assert_eq!(&*inventory.tools[0].name.value, "no");
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn reports_every_problem_and_keeps_the_rest() {
     let names: Vec<_> = inventory
         .tools
         .iter()
-        .map(|t| t.name.value.as_str())
+        .map(|t| &*t.name.value)
         .collect();
     assert_eq!(names, ["Slack", "Wire"]);
     let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
@@ -191,13 +191,13 @@ fn a_number_or_boolean_in_a_text_field_is_its_text_as_written() {
     let (inventory, problems) = load_text(text);
     assert_eq!(problems, Vec::new());
     let tool = &inventory.tools[0];
-    assert_eq!(tool.name.value, "2024");
-    assert_eq!(tool.id.value, "2024");
+    assert_eq!(&*tool.name.value, "2024");
+    assert_eq!(&*tool.id.value, "2024");
     assert!(tool.id_is_explicit);
     let value = |field: crate::fields::FieldId| {
         tool.values[field.index()]
             .as_ref()
-            .map(|v| (v.value.as_str(), &text[v.span.offset..v.span.end()]))
+            .map(|v| (&*v.value, &text[v.span.offset..v.span.end()]))
     };
     assert_eq!(value(crate::fields::OWNER), Some(("42", "42")));
     assert_eq!(value(crate::fields::VENDOR), Some(("1.50", "1.50")));
@@ -235,7 +235,7 @@ fn a_nested_list_is_suggested_by_its_path_and_read_by_it() {
         .iter()
         .map(|t| {
             (
-                t.name.value.as_str(),
+                &*t.name.value,
                 &text[t.name.span.offset..t.name.span.end()],
             )
         })
