@@ -358,13 +358,18 @@ impl FieldValues {
     }
 
     pub(crate) fn get(&self, field: FieldId) -> Option<&str> {
+        self.shared(field).map(|v| &**v)
+    }
+
+    /// A field's value, to share.
+    pub(crate) fn shared(&self, field: FieldId) -> Option<&Arc<str>> {
         let bit = 1u32 << field.index();
         if self.present & bit == 0 {
             return None;
         }
         // The values before this one are those of the set bits below it.
         let at = (self.present & (bit - 1)).count_ones() as usize;
-        self.values.get(at).map(|v| &**v)
+        self.values.get(at)
     }
 
     /// The fields set, with their values, in table order.

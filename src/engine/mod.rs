@@ -109,17 +109,26 @@ pub(crate) struct ToolSummary {
     pub(crate) configured: Option<E2eeSetting>,
     /// One of [`inventory::CATEGORIES`] and [`inventory::STATUSES`]: no allocation per tool.
     pub(crate) category: Option<&'static str>,
-    /// Texts a file repeats (levels, vendors, teams), shared like finding messages.
-    pub(crate) data_classification: Option<Arc<str>>,
     pub status: Option<&'static str>,
-    pub(crate) vendor: Option<Arc<str>>,
-    pub(crate) owner: Option<Arc<str>>,
     /// Every evidence field the inventory gave ([`fields::evidence_fields`]), for the evidence
-    /// formats' columns.
+    /// formats' columns; texts a file repeats (levels, vendors, teams) are shared like finding
+    /// messages. The level, vendor and owner are read from here (below): one copy per tool.
     pub(crate) fields: fields::FieldValues,
 }
 
 impl ToolSummary {
+    pub(crate) fn data_classification(&self) -> Option<&Arc<str>> {
+        self.fields.shared(fields::DATA_CLASSIFICATION)
+    }
+
+    pub(crate) fn vendor(&self) -> Option<&Arc<str>> {
+        self.fields.shared(fields::VENDOR)
+    }
+
+    pub(crate) fn owner(&self) -> Option<&Arc<str>> {
+        self.fields.shared(fields::OWNER)
+    }
+
     /// The tool as its findings name it.
     pub(crate) fn tool_ref(&self) -> ToolRef {
         ToolRef {
@@ -328,10 +337,7 @@ impl<'e> FileLint<'e> {
             unknown: unknown_all.into(),
             configured: tool.e2ee(),
             category: vocabulary(tool, fields::CATEGORY),
-            data_classification: field(fields::DATA_CLASSIFICATION),
             status: vocabulary(tool, fields::STATUS),
-            vendor: field(fields::VENDOR),
-            owner: field(fields::OWNER),
             fields: fields::FieldValues::collect(&mut field),
             name: names.name,
             id: names.id,
@@ -362,6 +368,14 @@ impl<'e> FileLint<'e> {
                 .first
                 .remember(&self.summaries, system_id, &tool.id.value, index),
         }
+    }
+
+    /// Makes room for about `tools` tools, their summaries and findings allocated once (see
+    /// [`inventory::estimate_tools`]).
+    pub(crate) fn reserve(&mut self, tools: usize) {
+        self.summaries.reserve_exact(tools);
+        // About one finding per tool; pages of the reserve never written are never resident.
+        self.findings.reserve_exact(tools + tools / 4);
     }
 
     /// Reports a problem the loader found.

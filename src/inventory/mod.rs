@@ -21,7 +21,7 @@ use crate::catalog::Channel;
 use crate::fields::{self, FieldId};
 use crate::source::{Sp, Span};
 pub(crate) use mapping::{Mapping, ToolsAt, UnknownFields, scalar_key};
-pub(crate) use stream::{Loaded, load_each};
+pub(crate) use stream::{Loaded, estimate_tools, load_each};
 #[cfg(test)]
 pub(crate) use stream::{load, load_mapped};
 /// What the company configured for a tool's end-to-end encryption.
