@@ -22,7 +22,7 @@ use crate::inventory::{self, E2eeSetting, Inventory, Problem, Tool};
 use crate::source::{SourceFile, Span};
 use apply::Subject;
 pub(crate) use classify::active_weaker_modes;
-use classify::{COMMUNICATION_CATEGORIES, channels_in_use, notes_say_communication, vocabulary};
+use classify::{COMMUNICATION_CATEGORIES, channels_in_use, notes_say_communication};
 use duplicates::{Duplicate, FirstSeen};
 use intern::Interner;
 use rule::Registry;
@@ -107,9 +107,6 @@ pub(crate) struct ToolSummary {
     pub(crate) unknown: Box<[Channel]>,
     /// What the inventory says was configured (`e2ee:`).
     pub(crate) configured: Option<E2eeSetting>,
-    /// One of [`inventory::CATEGORIES`] and [`inventory::STATUSES`]: no allocation per tool.
-    pub(crate) category: Option<&'static str>,
-    pub status: Option<&'static str>,
     /// Every evidence field the inventory gave ([`fields::evidence_fields`]), for the evidence
     /// formats' columns; texts a file repeats (levels, vendors, teams) are shared like finding
     /// messages. The level, vendor and owner are read from here (below): one copy per tool.
@@ -127,6 +124,22 @@ impl ToolSummary {
 
     pub(crate) fn owner(&self) -> Option<&Arc<str>> {
         self.fields.shared(fields::OWNER)
+    }
+
+    /// The category as one of the field's words; read from `fields` (one copy per tool).
+    pub(crate) fn category(&self) -> Option<&'static str> {
+        self.word(fields::CATEGORY)
+    }
+
+    /// The status as one of the field's words; read from `fields` (one copy per tool).
+    pub(crate) fn status(&self) -> Option<&'static str> {
+        self.word(fields::STATUS)
+    }
+
+    /// The constant spelling of a field whose values the loader checked against its words.
+    fn word(&self, field: FieldId) -> Option<&'static str> {
+        let value = self.fields.get(field)?;
+        field.vocabulary()?.iter().copied().find(|w| *w == value)
     }
 
     /// The tool as its findings name it.
@@ -336,8 +349,6 @@ impl<'e> FileLint<'e> {
             e2ee: e2ee.into(),
             unknown: unknown_all.into(),
             configured: tool.e2ee(),
-            category: vocabulary(tool, fields::CATEGORY),
-            status: vocabulary(tool, fields::STATUS),
             fields: fields::FieldValues::collect(&mut field),
             name: names.name,
             id: names.id,

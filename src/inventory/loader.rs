@@ -326,11 +326,10 @@ impl<'a> Loader<'a> {
                 }
             }
             Kind::Keyword(words) => {
-                tool.values[field.index()] =
-                    self.keyword(value, spec.noun, words).map(|word| Sp {
-                        value: word.value.into(),
-                        span: word.span,
-                    });
+                tool.values[field.index()] = self.keyword(value, spec.noun, words).map(|word| Sp {
+                    value: word.value.into(),
+                    span: word.span,
+                });
             }
             Kind::Channels => tool.channels = self.channels(value, key),
             Kind::Labels => tool.labels = self.labels(value, key),

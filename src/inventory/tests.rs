@@ -156,11 +156,7 @@ fn strict_booleans_keep_no_as_a_string() {
 fn reports_every_problem_and_keeps_the_rest() {
     let text = "tools:\n  - name: Slack\n    e2ee: yes\n    colour: red\n  - vendor: x\n  - name: [42]\n  - name: Wire\n";
     let (inventory, problems) = load_text(text);
-    let names: Vec<_> = inventory
-        .tools
-        .iter()
-        .map(|t| &*t.name.value)
-        .collect();
+    let names: Vec<_> = inventory.tools.iter().map(|t| &*t.name.value).collect();
     assert_eq!(names, ["Slack", "Wire"]);
     let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
     assert_eq!(
@@ -233,12 +229,7 @@ fn a_nested_list_is_suggested_by_its_path_and_read_by_it() {
     let names: Vec<(&str, &str)> = inventory
         .tools
         .iter()
-        .map(|t| {
-            (
-                &*t.name.value,
-                &text[t.name.span.offset..t.name.span.end()],
-            )
-        })
+        .map(|t| (&*t.name.value, &text[t.name.span.offset..t.name.span.end()]))
         .collect();
     assert_eq!(names, [("Signal", "Signal"), ("Slack", "Slack")]);
 }
