@@ -233,3 +233,29 @@ fn a_nested_list_is_suggested_by_its_path_and_read_by_it() {
         .collect();
     assert_eq!(names, [("Signal", "Signal"), ("Slack", "Slack")]);
 }
+
+/// A long name reused through YAML aliases is one copy for every entry, and so is the id
+/// derived from it (a 2.6 MB name aliased by 99 tools was 198 copies); each entry keeps its
+/// own span, and a short name is not looked up.
+#[test]
+fn an_aliased_long_name_is_one_copy() {
+    let long = format!("Chat {}", "word ".repeat(300));
+    let text = format!("- name: &n {long}\n- name: *n\n- name: *n\n- name: Slack\n- name: Slack\n");
+    let (inventory, problems) = load_text(&text);
+    assert_eq!(problems, []);
+    let [first, second, third, slack, slack_again] = inventory.tools.as_slice() else {
+        panic!("five tools: {:?}", inventory.tools);
+    };
+    assert_eq!(&*first.name.value, long.trim_end());
+    assert_eq!(
+        first.id.value.len(),
+        "chat-".len() + "word-".len() * 300 - 1
+    );
+    for tool in [second, third] {
+        assert!(Arc::ptr_eq(&first.name.value, &tool.name.value));
+        assert!(Arc::ptr_eq(&first.id.value, &tool.id.value));
+    }
+    assert_ne!(first.name.span, second.name.span);
+    assert_eq!(&text[second.name.span.offset..second.name.span.end()], "*n");
+    assert!(!Arc::ptr_eq(&slack.name.value, &slack_again.name.value));
+}
