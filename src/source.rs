@@ -121,35 +121,53 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     pub(crate) text: Arc<String>,
-    /// Byte offset of the start of every [`LINES_PER_MARK`]th line (0, 16, 32, ...); the lines
-    /// between are found by scanning at most that many lines of the text. `u32`: spans from the
-    /// YAML parser address at most 4 GiB, and `discover::read` refuses larger files.
+    /// Byte offset of the start of every `stride`th line (0, 16, 32, ...); the lines between
+    /// are found by scanning at most that many lines of the text. `u32`: spans from the YAML
+    /// parser address at most 4 GiB, and `discover::read` refuses larger files.
     line_marks: Vec<u32>,
+    /// Lines per mark: 1 below [`SPARSE_FROM`] bytes, else [`LINES_PER_MARK`].
+    stride: usize,
     /// How many lines the text has (a text ending in a line break has an empty last line).
     lines: usize,
 }
 
-/// Lines per entry of a file's line index. One offset per line was 4 MB of a 100,000-tool
-/// file's peak (a million lines); one per 16 lines is 260 KB, and a lookup scans at most 15
-/// lines (a few hundred bytes) past its mark.
+/// Lines per entry of a large file's line index. One offset per line was 4 MB of a
+/// 100,000-tool file's peak (a million lines); one per 16 lines is 260 KB, and a lookup scans
+/// at most 15 lines (a few hundred bytes) past its mark.
 const LINES_PER_MARK: usize = 16;
+
+/// From this size a file's line index is sparse. A small file keeps a mark per line: its
+/// index is small anyway, and the human renderer's snippets look lines up many times each
+/// (the sparse index cost the 20-tool pre-commit run 9% more instructions).
+const SPARSE_FROM: usize = 1 << 20;
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
+        let stride = if text.len() < SPARSE_FROM {
+            1
+        } else {
+            LINES_PER_MARK
+        };
+        SourceFile::indexed(name.into(), path.into(), text, stride)
+    }
+
+    /// A file whose line index has a mark every `stride` lines.
+    fn indexed(name: String, path: PathBuf, text: String, stride: usize) -> Self {
         let mut line_marks = vec![0];
         let mut lines = 1;
         for start in line_breaks(&text) {
-            if lines % LINES_PER_MARK == 0 {
+            if lines % stride == 0 {
                 line_marks.push(u32::try_from(start).unwrap_or(u32::MAX));
             }
             lines += 1;
         }
         line_marks.shrink_to_fit();
         SourceFile {
-            name: name.into(),
-            path: path.into(),
+            name,
+            path,
             text: Arc::new(text),
             line_marks,
+            stride,
             lines,
         }
     }
@@ -189,8 +207,8 @@ impl SourceFile {
         if line >= self.lines {
             return None;
         }
-        let mut start = *self.line_marks.get(line / LINES_PER_MARK)? as usize;
-        for _ in 0..line % LINES_PER_MARK {
+        let mut start = *self.line_marks.get(line / self.stride)? as usize;
+        for _ in 0..line % self.stride {
             start = self.next_line_start(start)?;
         }
         Some(start)
@@ -219,14 +237,14 @@ impl SourceFile {
     }
 
     /// The 0-based line holding a byte offset (clamped into the text). O(log lines), then a
-    /// scan of at most [`LINES_PER_MARK`] lines.
+    /// scan of at most `stride` lines.
     pub(crate) fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
         let mark = self
             .line_marks
             .partition_point(|&start| start as usize <= offset)
             .saturating_sub(1);
-        let mut line = mark * LINES_PER_MARK;
+        let mut line = mark * self.stride;
         let mut start = self.line_marks.get(mark).map_or(0, |&s| s as usize);
         while let Some(next) = self.next_line_start(start)
             && next <= offset
@@ -283,8 +301,14 @@ mod tests {
             text.push_str(["\n", "\r\n", "\r", "\n\n"][i % 4]);
         }
         text.push_str("last");
-        let source = SourceFile::new("a", "a", text.clone());
-        let starts: Vec<usize> = std::iter::once(0).chain(line_breaks(&text)).collect();
+        for stride in [1, LINES_PER_MARK] {
+            let source = SourceFile::indexed("a".into(), "a".into(), text.clone(), stride);
+            lines_agree(&source, &text);
+        }
+    }
+
+    fn lines_agree(source: &SourceFile, text: &str) {
+        let starts: Vec<usize> = std::iter::once(0).chain(line_breaks(text)).collect();
         assert_eq!(source.line_count(), starts.len());
         for offset in 0..=text.len() + 2 {
             let line = starts.partition_point(|&s| s <= offset.min(text.len())) - 1;
