@@ -32,8 +32,9 @@ pub(super) struct Loader<'a> {
 /// reused through YAML aliases by 99 tools was 99 copies (and 99 of the id derived from it).
 const LONG_TEXT: usize = 1024;
 
-/// How many distinct long texts a file shares; past that, new ones are not remembered, so a
-/// file of many different long texts costs one copy each, as without sharing.
+/// How many distinct long texts a file shares; past that, a new one replaces the shortest
+/// remembered if it is longer, so a file of many different long texts costs one copy each, as
+/// without sharing, and the few longest stay shared.
 const LONG_TEXTS: usize = 16;
 
 impl NodeReader for Loader<'_> {
@@ -88,6 +89,15 @@ impl<'a> Loader<'a> {
         let text: Arc<str> = Arc::from(text);
         if self.long_texts.len() < LONG_TEXTS {
             self.long_texts.push(Arc::clone(&text));
+        } else if let Some(shortest) = self
+            .long_texts
+            .iter_mut()
+            .min_by_key(|t| t.len())
+            .filter(|t| t.len() < text.len())
+        {
+            // The longest are kept: texts interleaved between the uses of a long one cannot
+            // push it out unless they are longer still, so they cost more input than they save.
+            *shortest = Arc::clone(&text);
         }
         text
     }

@@ -259,3 +259,20 @@ fn an_aliased_long_name_is_one_copy() {
     assert_eq!(&text[second.name.span.offset..second.name.span.end()], "*n");
     assert!(!Arc::ptr_eq(&slack.name.value, &slack_again.name.value));
 }
+
+/// Shorter long texts between the uses of a long one do not push it out of the loader's
+/// memory: past the bound, the shortest remembered gives way.
+#[test]
+fn longer_texts_stay_shared_past_the_bound() {
+    let long = format!("Chat {}", "word ".repeat(2000));
+    let mut text = format!("- name: &n {long}\n");
+    for i in 0..40 {
+        text.push_str(&format!("- name: Tool {i} {}\n", "x".repeat(1100)));
+    }
+    text.push_str("- name: *n\n");
+    let (inventory, problems) = load_text(&text);
+    assert_eq!(problems, []);
+    let (first, last) = (&inventory.tools[0], &inventory.tools[41]);
+    assert_eq!(&*last.name.value, long.trim_end());
+    assert!(Arc::ptr_eq(&first.name.value, &last.name.value));
+}
