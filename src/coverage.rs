@@ -78,7 +78,7 @@ pub(crate) fn reason(tool: &ToolSummary, scope: Scope) -> Option<String> {
     match scope {
         Scope::OtherCategory => Some(format!(
             "category `{}` is not a communication category; no catalog match",
-            tool.category.unwrap_or_default()
+            tool.category().unwrap_or_default()
         )),
         Scope::NoCommunicationSign => Some(
             "no catalog match, no category, and no communication word in the name or notes"
@@ -184,11 +184,11 @@ impl Outcome {
                             Scope::Ambiguous
                         } else if unclassified.contains(&key)
                             || tool
-                                .category
+                                .category()
                                 .is_some_and(|c| COMMUNICATION_CATEGORIES.contains(&c))
                         {
                             Scope::Unclassified
-                        } else if tool.category.is_some() {
+                        } else if tool.category().is_some() {
                             Scope::OtherCategory
                         } else {
                             Scope::NoCommunicationSign

@@ -302,17 +302,44 @@ pub(crate) fn evidence_fields() -> impl Iterator<Item = FieldId> {
 
 /// A tool's [`evidence_fields`] that the inventory gave, in table order; serialized as a map
 /// from field name to value.
+///
+/// One is kept per tool for the whole run, so it is compact: which fields are set as bits, and
+/// their values in one exactly sized slice (16 bytes a value, where a list of pairs took 24
+/// and grew by doubling: about 10 MB of a 100,000-tool file's peak).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct FieldValues(Vec<(FieldId, Arc<str>)>);
+pub(crate) struct FieldValues {
+    /// Bit `i` set: field `i` has a value, the next one in `values`.
+    present: u32,
+    values: Box<[Arc<str>]>,
+}
+
+// Every field has a bit in `FieldValues::present`.
+const _: () = assert!(COUNT <= u32::BITS as usize);
 
 impl FieldValues {
     /// The values of `value(field)` that are set, for every evidence field.
     pub(crate) fn collect(mut value: impl FnMut(FieldId) -> Option<Arc<str>>) -> FieldValues {
-        FieldValues(
-            evidence_fields()
-                .filter_map(|f| value(f).map(|v| (f, v)))
-                .collect(),
-        )
+        let mut found: [Option<Arc<str>>; COUNT] = std::array::from_fn(|_| None);
+        for field in evidence_fields() {
+            found[field.index()] = value(field);
+        }
+        FieldValues::from_slots(found)
+    }
+
+    /// From one slot per field, in table order.
+    fn from_slots(found: [Option<Arc<str>>; COUNT]) -> FieldValues {
+        let mut present = 0;
+        let mut values = Vec::with_capacity(found.iter().flatten().count());
+        for (index, value) in found.into_iter().enumerate() {
+            if let Some(value) = value {
+                present |= 1 << index;
+                values.push(value);
+            }
+        }
+        FieldValues {
+            present,
+            values: values.into_boxed_slice(),
+        }
     }
 
     /// From names and values (a report-json read back); names this build does not know, or
@@ -320,25 +347,44 @@ impl FieldValues {
     pub(crate) fn from_names<'a>(
         values: impl IntoIterator<Item = (&'a str, Arc<str>)>,
     ) -> FieldValues {
-        let mut values: Vec<(FieldId, Arc<str>)> = values
-            .into_iter()
-            .filter_map(|(name, v)| FieldId::parse(name).map(|f| (f, v)))
-            .filter(|(f, _)| evidence_fields().any(|e| e == *f))
-            .collect();
-        values.sort_by_key(|(f, _)| *f);
-        FieldValues(values)
+        let mut found: [Option<Arc<str>>; COUNT] = std::array::from_fn(|_| None);
+        for (name, value) in values {
+            if let Some(field) = FieldId::parse(name).filter(|f| evidence_fields().any(|e| e == *f))
+            {
+                found[field.index()] = Some(value);
+            }
+        }
+        FieldValues::from_slots(found)
     }
 
     pub(crate) fn get(&self, field: FieldId) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, v)| &**v)
+        self.shared(field).map(|v| &**v)
+    }
+
+    /// A field's value, to share.
+    pub(crate) fn shared(&self, field: FieldId) -> Option<&Arc<str>> {
+        let bit = 1u32 << field.index();
+        if self.present & bit == 0 {
+            return None;
+        }
+        // The values before this one are those of the set bits below it.
+        let at = (self.present & (bit - 1)).count_ones() as usize;
+        self.values.get(at)
+    }
+
+    /// The fields set, with their values, in table order.
+    fn iter(&self) -> impl Iterator<Item = (FieldId, &Arc<str>)> {
+        FieldId::all()
+            .filter(|f| self.present & (1 << f.index()) != 0)
+            .zip(self.values.iter())
     }
 }
 
 impl serde::Serialize for FieldValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (field, value) in &self.0 {
+        let mut map = serializer.serialize_map(Some(self.values.len()))?;
+        for (field, value) in self.iter() {
             map.serialize_entry(field.name(), &**value)?;
         }
         map.end()

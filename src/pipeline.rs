@@ -245,6 +245,7 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
     let source = Arc::new(source);
     let keep_tools = source.text.contains(policy::ignores::MARKER);
     let mut lint = engine.file(&source);
+    lint.reserve(inventory::estimate_tools(&source, &engine.mapping));
     let mut kept = Vec::new();
     let mut loaded_tools = 0usize;
     let (mut inventory, mut problems) =

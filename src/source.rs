@@ -121,31 +121,62 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     pub(crate) text: Arc<String>,
-    /// Byte offset of each line's start. `u32` halves the index of a large file; spans from
-    /// the YAML parser address at most 4 GiB, and `discover::read` refuses larger files.
-    line_starts: Vec<u32>,
+    /// Byte offset of the start of every `stride`th line (0, 16, 32, ...); the lines between
+    /// are found by scanning at most that many lines of the text. `u32`: spans from the YAML
+    /// parser address at most 4 GiB, and `discover::read` refuses larger files.
+    line_marks: Vec<u32>,
+    /// Lines per mark: 1 below [`SPARSE_FROM`] bytes, else [`LINES_PER_MARK`].
+    stride: usize,
+    /// How many lines the text has (a text ending in a line break has an empty last line).
+    lines: usize,
 }
+
+/// Lines per entry of a large file's line index. One offset per line was 4 MB of a
+/// 100,000-tool file's peak (a million lines); one per 16 lines is 260 KB, and a lookup scans
+/// at most 15 lines (a few hundred bytes) past its mark.
+const LINES_PER_MARK: usize = 16;
+
+/// From this size a file's line index is sparse. A small file keeps a mark per line: its
+/// index is small anyway, and the human renderer's snippets look lines up many times each
+/// (the sparse index cost the 20-tool pre-commit run 9% more instructions).
+const SPARSE_FROM: usize = 1 << 20;
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(line_breaks(&text).map(|i| u32::try_from(i).unwrap_or(u32::MAX)));
+        let stride = if text.len() < SPARSE_FROM {
+            1
+        } else {
+            LINES_PER_MARK
+        };
+        SourceFile::indexed(name.into(), path.into(), text, stride)
+    }
+
+    /// A file whose line index has a mark every `stride` lines.
+    fn indexed(name: String, path: PathBuf, text: String, stride: usize) -> Self {
+        let mut line_marks = vec![0];
+        let mut lines = 1;
+        for start in line_breaks(&text) {
+            if lines % stride == 0 {
+                line_marks.push(u32::try_from(start).unwrap_or(u32::MAX));
+            }
+            lines += 1;
+        }
+        line_marks.shrink_to_fit();
         SourceFile {
-            name: name.into(),
-            path: path.into(),
+            name,
+            path,
             text: Arc::new(text),
-            line_starts,
+            line_marks,
+            stride,
+            lines,
         }
     }
 
     /// Line and character column of a byte offset (clamped into the text).
     pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self
-            .line_starts
-            .partition_point(|&start| start as usize <= offset)
-            .saturating_sub(1);
-        let start = (self.line_starts[line] as usize).min(offset);
+        let line = self.line_index(offset);
+        let start = self.line_start(line).unwrap_or(0).min(offset);
         let column = self
             .text
             .get(start..offset)
@@ -154,6 +185,33 @@ impl SourceFile {
             line: line + 1,
             column: column + 1,
         }
+    }
+
+    /// The start of the line after the line break at or after `from`, if there is one (the
+    /// one line model of [`line_breaks`]).
+    fn next_line_start(&self, from: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut i = from;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\n' => return Some(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    /// The byte offset where a 0-based line starts, or `None` past the last line.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        if line >= self.lines {
+            return None;
+        }
+        let mut start = *self.line_marks.get(line / self.stride)? as usize;
+        for _ in 0..line % self.stride {
+            start = self.next_line_start(start)?;
+        }
+        Some(start)
     }
 
     /// Narrows a (possibly multi-line) span to its first line, so labels stay readable.
@@ -175,25 +233,35 @@ impl SourceFile {
 impl SourceFile {
     /// How many lines the index holds (a text ending in a line break has an empty last line).
     pub(crate) fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines
     }
 
-    /// The 0-based line holding a byte offset (clamped into the text). O(log lines).
+    /// The 0-based line holding a byte offset (clamped into the text). O(log lines), then a
+    /// scan of at most `stride` lines.
     pub(crate) fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        self.line_starts
+        let mark = self
+            .line_marks
             .partition_point(|&start| start as usize <= offset)
-            .saturating_sub(1)
+            .saturating_sub(1);
+        let mut line = mark * self.stride;
+        let mut start = self.line_marks.get(mark).map_or(0, |&s| s as usize);
+        while let Some(next) = self.next_line_start(start)
+            && next <= offset
+        {
+            line += 1;
+            start = next;
+        }
+        line
     }
 
     /// The byte range of a 0-based line without its line break (`\n`, `\r\n` or `\r`), or
-    /// `None` past the last line. O(1): the end comes from the next line's start.
+    /// `None` past the last line.
     pub(crate) fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let start = (*self.line_starts.get(line)? as usize).min(self.text.len());
+        let start = self.line_start(line)?.min(self.text.len());
         let next = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.text.len(), |&s| (s as usize).min(self.text.len()));
+            .next_line_start(start)
+            .map_or(self.text.len(), |s| s.min(self.text.len()));
         let bytes = self.text.as_bytes();
         let mut end = next.max(start);
         if end > start && bytes[end - 1] == b'\n' {
@@ -221,6 +289,43 @@ mod tests {
         assert_eq!(at(5), (3, 1));
         assert_eq!(at(7), (4, 1));
         assert_eq!(source.first_line(Span::new(0, 3)), Span::new(0, 1));
+    }
+
+    /// The sparse index gives what one offset per line gives, at every offset and line,
+    /// across marks and with every kind of line break.
+    #[test]
+    fn the_sparse_index_agrees_with_every_line_break() {
+        let mut text = String::new();
+        for i in 0..100 {
+            text.push_str(&"é".repeat(i % 5));
+            text.push_str(["\n", "\r\n", "\r", "\n\n"][i % 4]);
+        }
+        text.push_str("last");
+        for stride in [1, LINES_PER_MARK] {
+            let source = SourceFile::indexed("a".into(), "a".into(), text.clone(), stride);
+            lines_agree(&source, &text);
+        }
+    }
+
+    fn lines_agree(source: &SourceFile, text: &str) {
+        let starts: Vec<usize> = std::iter::once(0).chain(line_breaks(text)).collect();
+        assert_eq!(source.line_count(), starts.len());
+        for offset in 0..=text.len() + 2 {
+            let line = starts.partition_point(|&s| s <= offset.min(text.len())) - 1;
+            assert_eq!(source.line_index(offset), line, "offset {offset}");
+            if text.is_char_boundary(offset) {
+                let column = text[starts[line]..offset].chars().count() + 1;
+                let at = source.line_col(offset);
+                assert_eq!((at.line, at.column), (line + 1, column), "offset {offset}");
+            }
+        }
+        for (line, &start) in starts.iter().enumerate() {
+            let next = starts.get(line + 1).copied().unwrap_or(text.len());
+            let content = text[start..next].trim_end_matches(['\n', '\r']);
+            let range = source.line_range(line).unwrap();
+            assert_eq!(&text[range], content, "line {line}");
+        }
+        assert_eq!(source.line_range(starts.len()), None);
     }
 
     #[test]

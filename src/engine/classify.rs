@@ -42,12 +42,6 @@ pub(crate) fn notes_say_communication(tool: &Tool) -> bool {
 /// candidate ("Matrix") resolves to it only under one of these.
 pub(crate) const COMMUNICATION_CATEGORIES: &[&str] = &["messaging", "video-conferencing", "voice"];
 
-/// The constant spelling of a field whose values the loader already checked against `words`.
-pub(super) fn vocabulary(tool: &Tool, field: FieldId) -> Option<&'static str> {
-    let value = tool.value(field)?;
-    field.vocabulary()?.iter().copied().find(|w| *w == value)
-}
-
 /// The channels the company uses a tool (or a suite's component) for, and those of them the
 /// catalog knows the system offers but has no sourced status for.
 ///

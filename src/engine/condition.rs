@@ -278,13 +278,11 @@ impl Condition {
 
 fn value_of<'a>(field: &Field, cx: &Context<'a>) -> Value<'a> {
     let tool = cx.tool;
-    let opt = |v: Option<&'a crate::source::Sp<String>>| {
-        v.map_or(Value::Missing, |s| Value::One(&s.value))
-    };
+    let opt = |v: Option<&'a str>| v.map_or(Value::Missing, Value::One);
     match field {
-        Field::Tool(field) => opt(tool.get(*field)),
-        Field::ToolLabel(key) => opt(tool.labels.get(key)),
-        Field::ToolExtra(key) => opt(tool.extra.get(key)),
+        Field::Tool(field) => opt(tool.value(*field)),
+        Field::ToolLabel(key) => opt(tool.labels.get(key).map(|s| s.value.as_str())),
+        Field::ToolExtra(key) => opt(tool.extra.get(key).map(|s| s.value.as_str())),
         Field::ToolChannels => {
             // Channels in use as inventory words, `text` when both text channels are.
             let mut words: Vec<&str> = cx.channels_in_use.iter().map(|c| c.as_str()).collect();

@@ -85,7 +85,7 @@ mod tests {
         assert!(Arc::ptr_eq(a, b));
         let tool = first.tool.as_ref().unwrap();
         assert!(Arc::ptr_eq(&tool.name, &summaries[0].name));
-        let (Some(a), Some(b)) = (&summaries[0].owner, &summaries[1].owner) else {
+        let (Some(a), Some(b)) = (summaries[0].owner(), summaries[1].owner()) else {
             panic!("owners are kept");
         };
         assert!(Arc::ptr_eq(a, b));

@@ -22,7 +22,7 @@ use crate::inventory::{self, E2eeSetting, Inventory, Problem, Tool};
 use crate::source::{SourceFile, Span};
 use apply::Subject;
 pub(crate) use classify::active_weaker_modes;
-use classify::{COMMUNICATION_CATEGORIES, channels_in_use, notes_say_communication, vocabulary};
+use classify::{COMMUNICATION_CATEGORIES, channels_in_use, notes_say_communication};
 use duplicates::{Duplicate, FirstSeen};
 use intern::Interner;
 use rule::Registry;
@@ -107,19 +107,41 @@ pub(crate) struct ToolSummary {
     pub(crate) unknown: Box<[Channel]>,
     /// What the inventory says was configured (`e2ee:`).
     pub(crate) configured: Option<E2eeSetting>,
-    /// One of [`inventory::CATEGORIES`] and [`inventory::STATUSES`]: no allocation per tool.
-    pub(crate) category: Option<&'static str>,
-    /// Texts a file repeats (levels, vendors, teams), shared like finding messages.
-    pub(crate) data_classification: Option<Arc<str>>,
-    pub status: Option<&'static str>,
-    pub(crate) vendor: Option<Arc<str>>,
-    pub(crate) owner: Option<Arc<str>>,
     /// Every evidence field the inventory gave ([`fields::evidence_fields`]), for the evidence
-    /// formats' columns.
+    /// formats' columns; texts a file repeats (levels, vendors, teams) are shared like finding
+    /// messages. The level, vendor and owner are read from here (below): one copy per tool.
     pub(crate) fields: fields::FieldValues,
 }
 
 impl ToolSummary {
+    pub(crate) fn data_classification(&self) -> Option<&Arc<str>> {
+        self.fields.shared(fields::DATA_CLASSIFICATION)
+    }
+
+    pub(crate) fn vendor(&self) -> Option<&Arc<str>> {
+        self.fields.shared(fields::VENDOR)
+    }
+
+    pub(crate) fn owner(&self) -> Option<&Arc<str>> {
+        self.fields.shared(fields::OWNER)
+    }
+
+    /// The category as one of the field's words; read from `fields` (one copy per tool).
+    pub(crate) fn category(&self) -> Option<&'static str> {
+        self.word(fields::CATEGORY)
+    }
+
+    /// The status as one of the field's words; read from `fields` (one copy per tool).
+    pub(crate) fn status(&self) -> Option<&'static str> {
+        self.word(fields::STATUS)
+    }
+
+    /// The constant spelling of a field whose values the loader checked against its words.
+    fn word(&self, field: FieldId) -> Option<&'static str> {
+        let value = self.fields.get(field)?;
+        field.vocabulary()?.iter().copied().find(|w| *w == value)
+    }
+
     /// The tool as its findings name it.
     pub(crate) fn tool_ref(&self) -> ToolRef {
         ToolRef {
@@ -232,9 +254,6 @@ impl<'c> ResolutionCache<'c> {
     }
 }
 
-/// From this many bytes, a tool's name and id are interned (see [`FileLint::tool`]).
-const LONG_TEXT: usize = 1024;
-
 impl<'e> FileLint<'e> {
     /// Checks one tool: its data classification, every condition rule (for a suite, on each
     /// component), and duplicates of the tools before it.
@@ -264,16 +283,13 @@ impl<'e> FileLint<'e> {
             None => Vec::new(),
         };
         let suite = system.filter(|s| s.is_suite());
-        // A long name or id is shared like the file's other repeated texts: a 2.6 MB name
-        // aliased by 99 tools was held 99 times (and its derived id 99 more). Short ones are
-        // not, so a 100,000-tool file keeps no table of every name.
-        let mut text = |value: &str| match value.len() > LONG_TEXT {
-            true => self.strings.get(value),
-            false => Arc::from(value),
-        };
+        // A name is shared like the file's other repeated texts (a large inventory repeats a
+        // few hundred spellings, and the interner stops remembering past its bound); the id,
+        // mostly distinct, is the loader's copy, which the loader shares between entries that
+        // reuse a long name through YAML aliases.
         let names = ToolRef {
-            name: text(&tool.name.value),
-            id: text(&tool.id.value),
+            name: self.strings.get(&tool.name.value),
+            id: Arc::clone(&tool.id.value),
         };
         let mut e2ee: Vec<(Channel, Support)> = Vec::new();
         let mut unknown_all: Vec<Channel> = Vec::new();
@@ -333,11 +349,6 @@ impl<'e> FileLint<'e> {
             e2ee: e2ee.into(),
             unknown: unknown_all.into(),
             configured: tool.e2ee(),
-            category: vocabulary(tool, fields::CATEGORY),
-            data_classification: field(fields::DATA_CLASSIFICATION),
-            status: vocabulary(tool, fields::STATUS),
-            vendor: field(fields::VENDOR),
-            owner: field(fields::OWNER),
             fields: fields::FieldValues::collect(&mut field),
             name: names.name,
             id: names.id,
@@ -368,6 +379,14 @@ impl<'e> FileLint<'e> {
                 .first
                 .remember(&self.summaries, system_id, &tool.id.value, index),
         }
+    }
+
+    /// Makes room for about `tools` tools, their summaries and findings allocated once (see
+    /// [`inventory::estimate_tools`]).
+    pub(crate) fn reserve(&mut self, tools: usize) {
+        self.summaries.reserve_exact(tools);
+        // About one finding per tool; pages of the reserve never written are never resident.
+        self.findings.reserve_exact(tools + tools / 4);
     }
 
     /// Reports a problem the loader found.

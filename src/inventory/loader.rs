@@ -2,6 +2,7 @@
 //! recorded with its span.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::path;
 use super::{
@@ -21,7 +22,20 @@ pub(super) struct Loader<'a> {
     pub(super) source: &'a SourceFile,
     pub(super) mapping: &'a Mapping,
     pub(super) problems: Vec<Problem>,
+    /// Long texts already read in this file, one shared copy each (see [`Loader::text`]).
+    long_texts: Vec<Arc<str>>,
+    /// The last name an id was derived from, and that id: aliased entries derive it once.
+    derived: Option<(Arc<str>, Arc<str>)>,
 }
+
+/// From this many bytes a text is looked up among the file's earlier long texts: a 2.6 MB name
+/// reused through YAML aliases by 99 tools was 99 copies (and 99 of the id derived from it).
+const LONG_TEXT: usize = 1024;
+
+/// How many distinct long texts a file shares; past that, a new one replaces the shortest
+/// remembered if it is longer, so a file of many different long texts costs one copy each, as
+/// without sharing, and the few longest stay shared.
+const LONG_TEXTS: usize = 16;
 
 impl NodeReader for Loader<'_> {
     fn source(&self) -> &SourceFile {
@@ -59,7 +73,45 @@ impl<'a> Loader<'a> {
             source,
             mapping,
             problems: Vec::new(),
+            long_texts: Vec::new(),
+            derived: None,
         }
+    }
+
+    /// A tool's text, shared with an equal long text read before in this file.
+    fn text(&mut self, text: &str) -> Arc<str> {
+        if text.len() <= LONG_TEXT {
+            return Arc::from(text);
+        }
+        if let Some(shared) = self.long_texts.iter().find(|t| ***t == *text) {
+            return Arc::clone(shared);
+        }
+        let text: Arc<str> = Arc::from(text);
+        if self.long_texts.len() < LONG_TEXTS {
+            self.long_texts.push(Arc::clone(&text));
+        } else if let Some(shortest) = self
+            .long_texts
+            .iter_mut()
+            .min_by_key(|t| t.len())
+            .filter(|t| t.len() < text.len())
+        {
+            // The longest are kept: texts interleaved between the uses of a long one cannot
+            // push it out unless they are longer still, so they cost more input than they save.
+            *shortest = Arc::clone(&text);
+        }
+        text
+    }
+
+    /// The id derived from `name`, computed once for a name shared by several entries.
+    fn derived_id(&mut self, name: &Arc<str>) -> Arc<str> {
+        if let Some((from, id)) = &self.derived
+            && Arc::ptr_eq(from, name)
+        {
+            return Arc::clone(id);
+        }
+        let id: Arc<str> = derive_id(name).into();
+        self.derived = Some((Arc::clone(name), Arc::clone(&id)));
+        id
     }
 
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
@@ -223,17 +275,17 @@ impl<'a> Loader<'a> {
     /// A string field, named by the company's key in messages. A number or boolean is taken
     /// as its text exactly as written (`id: 2024`, `owner: 42`, `version: 1.50` stays `1.50`):
     /// CMDB exports write ids as numbers, and the source bytes lose nothing, so no diagnostic.
-    fn field_string(&mut self, node: &Node, key: &str) -> Option<Sp<String>> {
+    fn field_string(&mut self, node: &Node, key: &str) -> Option<Sp<Arc<str>>> {
         match &node.kind {
             NodeKind::Str(s) => Some(Sp {
-                value: s.to_string(),
+                value: self.text(s),
                 span: node.span,
             }),
             NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_)
                 if let Some(text) = scalar_key(node, &self.source.text) =>
             {
                 Some(Sp {
-                    value: text,
+                    value: text.into(),
                     span: node.span,
                 })
             }
@@ -255,7 +307,7 @@ impl<'a> Loader<'a> {
         field: FieldId,
         key: &str,
         value: &Node,
-        name: &mut Option<Sp<String>>,
+        name: &mut Option<Sp<Arc<str>>>,
         name_missing_reported: &mut bool,
     ) {
         let translated = self.translate(field, value);
@@ -284,7 +336,10 @@ impl<'a> Loader<'a> {
                 }
             }
             Kind::Keyword(words) => {
-                tool.values[field.index()] = self.keyword(value, spec.noun, words);
+                tool.values[field.index()] = self.keyword(value, spec.noun, words).map(|word| Sp {
+                    value: word.value.into(),
+                    span: word.span,
+                });
             }
             Kind::Channels => tool.channels = self.channels(value, key),
             Kind::Labels => tool.labels = self.labels(value, key),
@@ -308,7 +363,7 @@ impl<'a> Loader<'a> {
         let mut tool = Tool::new(
             item.span,
             Sp {
-                value: String::new(),
+                value: Arc::from(""),
                 span: item.span,
             },
         );
@@ -386,7 +441,7 @@ impl<'a> Loader<'a> {
         }
         if !tool.id_is_explicit {
             tool.id = Sp {
-                value: derive_id(&name.value),
+                value: self.derived_id(&name.value),
                 span: name.span,
             };
         }

@@ -15,12 +15,13 @@ mod stream;
 mod tests;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::catalog::Channel;
 use crate::fields::{self, FieldId};
 use crate::source::{Sp, Span};
 pub(crate) use mapping::{Mapping, ToolsAt, UnknownFields, scalar_key};
-pub(crate) use stream::{Loaded, load_each};
+pub(crate) use stream::{Loaded, estimate_tools, load_each};
 #[cfg(test)]
 pub(crate) use stream::{load, load_mapped};
 /// What the company configured for a tool's end-to-end encryption.
@@ -61,12 +62,14 @@ impl E2eeSetting {
 pub(crate) struct Tool {
     /// The whole entry, for labels that cover it.
     pub(crate) entry: Span,
-    pub name: Sp<String>,
+    /// Shared, not owned: the engine keeps the loader's copy of a tool's texts rather than
+    /// copying them, and a long text used through YAML aliases is one copy for every use.
+    pub name: Sp<Arc<str>>,
     /// The stable id: as written, or derived from the name (then its span is the name's).
-    pub id: Sp<String>,
+    pub id: Sp<Arc<str>>,
     pub(crate) id_is_explicit: bool,
     /// Text, keyword and level fields by [`FieldId`] index (`name` and `id` are above).
-    pub(crate) values: [Option<Sp<String>>; fields::COUNT],
+    pub(crate) values: [Option<Sp<Arc<str>>>; fields::COUNT],
     /// The channels as written, each with its own span (`text` gives both text channels).
     pub channels: Option<Sp<Vec<Sp<Channel>>>>,
     pub(crate) labels: BTreeMap<String, Sp<String>>,
@@ -76,11 +79,11 @@ pub(crate) struct Tool {
 
 impl Tool {
     /// A tool with only a name, at `entry`.
-    pub(crate) fn new(entry: Span, name: Sp<String>) -> Tool {
+    pub(crate) fn new(entry: Span, name: Sp<Arc<str>>) -> Tool {
         Tool {
             entry,
             id: Sp {
-                value: derive_id(&name.value),
+                value: derive_id(&name.value).into(),
                 span: name.span,
             },
             name,
@@ -93,7 +96,7 @@ impl Tool {
     }
 
     /// A text, keyword or level field as written; `name` and `id` always have a value.
-    pub(crate) fn get(&self, field: FieldId) -> Option<&Sp<String>> {
+    pub(crate) fn get(&self, field: FieldId) -> Option<&Sp<Arc<str>>> {
         match field {
             fields::NAME => Some(&self.name),
             fields::ID => Some(&self.id),
@@ -103,7 +106,7 @@ impl Tool {
 
     /// A field's value as text.
     pub(crate) fn value(&self, field: FieldId) -> Option<&str> {
-        self.get(field).map(|v| v.value.as_str())
+        self.get(field).map(|v| &*v.value)
     }
 
     /// The span of a field as written (the id only when written), for findings and labels.

@@ -110,10 +110,10 @@ fn mapped_streaming_and_the_full_tree_agree() {
         assert_eq!(streamed_problems, tree_problems);
         assert_eq!(streamed.tools.len(), 2 * copies);
         let zoom = &streamed.tools[0];
-        assert_eq!(zoom.name.value, "Zoom");
+        assert_eq!(&*zoom.name.value, "Zoom");
         assert_eq!(zoom.value(fields::OWNER), Some("IT"));
         let level = zoom.get(fields::DATA_CLASSIFICATION).unwrap();
-        assert_eq!(level.value, "restricted");
+        assert_eq!(&*level.value, "restricted");
         assert_eq!(
             source.slice(level.span),
             "Red",
@@ -150,7 +150,7 @@ fn a_mapped_list_file_must_be_a_list_and_single_is_one_tool() {
     let source = SourceFile::new("a.yaml", "a.yaml", "name: Signal\nwebsite: x\n".into());
     let (inventory, problems) = load_mapped(&source, &single);
     assert_eq!(problems, []);
-    assert_eq!(inventory.tools[0].name.value, "Signal");
+    assert_eq!(&*inventory.tools[0].name.value, "Signal");
 }
 
 #[test]
@@ -167,7 +167,7 @@ fn loads_every_field_with_spans() {
     assert_eq!(problems, []);
     let tool = &inventory.tools[0];
     assert_eq!(&text[tool.name.span.offset..tool.name.span.end()], "Slack");
-    assert_eq!(tool.id.value, "slack");
+    assert_eq!(&*tool.id.value, "slack");
     assert_eq!(tool.e2ee(), Some(E2eeSetting::Enforced));
     // `text` is both text channels, each at the word's span.
     let channels: Vec<Channel> = tool
@@ -194,18 +194,14 @@ fn a_bare_list_is_an_inventory() {
 fn strict_booleans_keep_no_as_a_string() {
     let (inventory, problems) = load_text("- name: no\n");
     assert_eq!(problems, []);
-    assert_eq!(inventory.tools[0].name.value, "no");
+    assert_eq!(&*inventory.tools[0].name.value, "no");
 }
 
 #[test]
 fn reports_every_problem_and_keeps_the_rest() {
     let text = "tools:\n  - name: Slack\n    e2ee: yes\n    colour: red\n  - vendor: x\n  - name: [42]\n  - name: Wire\n";
     let (inventory, problems) = load_text(text);
-    let names: Vec<_> = inventory
-        .tools
-        .iter()
-        .map(|t| t.name.value.as_str())
-        .collect();
+    let names: Vec<_> = inventory.tools.iter().map(|t| &*t.name.value).collect();
     assert_eq!(names, ["Slack", "Wire"]);
     let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
     assert_eq!(
@@ -236,13 +232,13 @@ fn a_number_or_boolean_in_a_text_field_is_its_text_as_written() {
     let (inventory, problems) = load_text(text);
     assert_eq!(problems, Vec::new());
     let tool = &inventory.tools[0];
-    assert_eq!(tool.name.value, "2024");
-    assert_eq!(tool.id.value, "2024");
+    assert_eq!(&*tool.name.value, "2024");
+    assert_eq!(&*tool.id.value, "2024");
     assert!(tool.id_is_explicit);
     let value = |field: crate::fields::FieldId| {
         tool.values[field.index()]
             .as_ref()
-            .map(|v| (v.value.as_str(), &text[v.span.offset..v.span.end()]))
+            .map(|v| (&*v.value, &text[v.span.offset..v.span.end()]))
     };
     assert_eq!(value(crate::fields::OWNER), Some(("42", "42")));
     assert_eq!(value(crate::fields::VENDOR), Some(("1.50", "1.50")));
@@ -278,12 +274,50 @@ fn a_nested_list_is_suggested_by_its_path_and_read_by_it() {
     let names: Vec<(&str, &str)> = inventory
         .tools
         .iter()
-        .map(|t| {
-            (
-                t.name.value.as_str(),
-                &text[t.name.span.offset..t.name.span.end()],
-            )
-        })
+        .map(|t| (&*t.name.value, &text[t.name.span.offset..t.name.span.end()]))
         .collect();
     assert_eq!(names, [("Signal", "Signal"), ("Slack", "Slack")]);
+}
+
+/// A long name reused through YAML aliases is one copy for every entry, and so is the id
+/// derived from it (a 2.6 MB name aliased by 99 tools was 198 copies); each entry keeps its
+/// own span, and a short name is not looked up.
+#[test]
+fn an_aliased_long_name_is_one_copy() {
+    let long = format!("Chat {}", "word ".repeat(300));
+    let text = format!("- name: &n {long}\n- name: *n\n- name: *n\n- name: Slack\n- name: Slack\n");
+    let (inventory, problems) = load_text(&text);
+    assert_eq!(problems, []);
+    let [first, second, third, slack, slack_again] = inventory.tools.as_slice() else {
+        panic!("five tools: {:?}", inventory.tools);
+    };
+    assert_eq!(&*first.name.value, long.trim_end());
+    assert_eq!(
+        first.id.value.len(),
+        "chat-".len() + "word-".len() * 300 - 1
+    );
+    for tool in [second, third] {
+        assert!(Arc::ptr_eq(&first.name.value, &tool.name.value));
+        assert!(Arc::ptr_eq(&first.id.value, &tool.id.value));
+    }
+    assert_ne!(first.name.span, second.name.span);
+    assert_eq!(&text[second.name.span.offset..second.name.span.end()], "*n");
+    assert!(!Arc::ptr_eq(&slack.name.value, &slack_again.name.value));
+}
+
+/// Shorter long texts between the uses of a long one do not push it out of the loader's
+/// memory: past the bound, the shortest remembered gives way.
+#[test]
+fn longer_texts_stay_shared_past_the_bound() {
+    let long = format!("Chat {}", "word ".repeat(2000));
+    let mut text = format!("- name: &n {long}\n");
+    for i in 0..40 {
+        text.push_str(&format!("- name: Tool {i} {}\n", "x".repeat(1100)));
+    }
+    text.push_str("- name: *n\n");
+    let (inventory, problems) = load_text(&text);
+    assert_eq!(problems, []);
+    let (first, last) = (&inventory.tools[0], &inventory.tools[41]);
+    assert_eq!(&*last.name.value, long.trim_end());
+    assert!(Arc::ptr_eq(&first.name.value, &last.name.value));
 }

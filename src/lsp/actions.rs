@@ -104,7 +104,7 @@ pub(super) fn actions(
                 let Match::Ambiguous(candidates) =
                     outcome
                         .catalog
-                        .resolve(&tool.name, tool.vendor.as_deref(), None)
+                        .resolve(&tool.name, tool.vendor().map(|v| &**v), None)
                 else {
                     continue;
                 };

@@ -80,7 +80,7 @@ pub(super) fn tool_text(catalog: &Catalog, tool: &ToolSummary) -> String {
         }
         (None, "ambiguous") => {
             let Match::Ambiguous(candidates) =
-                catalog.resolve(&tool.name, tool.vendor.as_deref(), None)
+                catalog.resolve(&tool.name, tool.vendor().map(|v| &**v), None)
             else {
                 return format!("`{}` is ambiguous in the catalog", tool.name);
             };
@@ -99,7 +99,7 @@ pub(super) fn tool_text(catalog: &Catalog, tool: &ToolSummary) -> String {
         (None, _) => {
             let mut text = format!("**{}** is not in the e2ee-lint catalog.", tool.name);
             // A name close to one system (a typo, a contradicting vendor) names it first.
-            let suggestions = match catalog.resolve(&tool.name, tool.vendor.as_deref(), None) {
+            let suggestions = match catalog.resolve(&tool.name, tool.vendor().map(|v| &**v), None) {
                 Match::Near(near) => near.iter().map(|s| s.name.as_str()).collect(),
                 _ => catalog.suggest(&tool.name),
             };

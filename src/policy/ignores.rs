@@ -172,7 +172,7 @@ mod tests {
                     .tools
                     .iter()
                     .find(|t| Some(t.entry) == i.tool)
-                    .map(|t| t.name.value.clone());
+                    .map(|t| t.name.value.to_string());
                 (i, tool)
             })
             .collect()
