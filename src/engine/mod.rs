@@ -6,9 +6,11 @@ mod classify;
 pub(crate) mod condition;
 mod duplicates;
 mod intern;
+mod levels;
 mod pattern;
 mod registry;
 pub mod rule;
+mod summary;
 pub(crate) mod template;
 
 use std::collections::HashMap;
@@ -18,14 +20,16 @@ use crate::catalog::{Catalog, Channel, Match, Support, System};
 use crate::date::Date;
 use crate::fields::{self, FieldId};
 use crate::finding::{Finding, ToolRef};
-use crate::inventory::{self, E2eeSetting, Inventory, Problem, Tool};
+use crate::inventory::{self, Inventory, Problem, Tool};
 use crate::source::{SourceFile, Span};
 use apply::Subject;
 pub(crate) use classify::active_weaker_modes;
 use classify::{COMMUNICATION_CATEGORIES, channels_in_use, notes_say_communication};
 use duplicates::{Duplicate, FirstSeen};
 use intern::Interner;
+pub(crate) use levels::Levels;
 use rule::Registry;
+pub(crate) use summary::ToolSummary;
 
 /// Ids of the rules whose detection lives in the engine and the loader. Each has a file in
 /// `rules/` (tested, with the policy's own ids in [`crate::policy::ids`]).
@@ -42,113 +46,6 @@ pub(crate) mod ids {
         DUPLICATE_TOOL,
         EMPTY_INVENTORY,
     ];
-}
-
-/// The company's ordered data classification levels and the level from which E2EE is required.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Levels {
-    /// Least to most sensitive.
-    pub names: Vec<String>,
-    /// Index into `names` of the first level that requires E2EE.
-    pub(crate) threshold: usize,
-}
-
-impl Default for Levels {
-    fn default() -> Self {
-        Levels {
-            names: ["public", "internal", "confidential", "restricted"]
-                .map(String::from)
-                .to_vec(),
-            threshold: 2,
-        }
-    }
-}
-
-impl Levels {
-    pub(crate) fn index(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
-    }
-
-    /// Whether `value` is a known level at or above `level`.
-    pub(crate) fn at_least(&self, value: &str, level: &str) -> bool {
-        matches!((self.index(value), self.index(level)), (Some(v), Some(l)) if v >= l)
-    }
-
-    /// Whether the tool's data requires E2EE under this policy.
-    pub(crate) fn is_sensitive(&self, tool: &Tool) -> bool {
-        tool.value(fields::DATA_CLASSIFICATION)
-            .and_then(|c| self.index(c))
-            .is_some_and(|i| i >= self.threshold)
-    }
-
-    pub(crate) fn threshold_name(&self) -> &str {
-        self.names.get(self.threshold).map_or("", String::as_str)
-    }
-}
-
-/// A tool as classified, for outputs that list every tool (JUnit, reports).
-#[derive(Debug, Clone)]
-pub(crate) struct ToolSummary {
-    /// Shared with the tool's findings ([`ToolRef`]).
-    pub name: Arc<str>,
-    pub id: Arc<str>,
-    pub span: Span,
-    /// Whether the id was written in the inventory (else derived from the name).
-    pub(crate) id_is_explicit: bool,
-    pub(crate) catalog_id: Option<Arc<str>>,
-    /// How the name was matched (`exact`, `vendor`, `decorated`, `confusable`, `pinned`,
-    /// `ambiguous` or `none`).
-    pub(crate) matched: &'static str,
-    /// The catalog's E2EE status of each channel the company uses the tool for, in channel
-    /// order; channels the catalog has no sourced status for are absent. For a suite, the
-    /// weakest status among its components.
-    pub(crate) e2ee: Box<[(Channel, Support)]>,
-    /// Channels in use that the catalog lists as offered but unsourced.
-    pub(crate) unknown: Box<[Channel]>,
-    /// What the inventory says was configured (`e2ee:`).
-    pub(crate) configured: Option<E2eeSetting>,
-    /// Every evidence field the inventory gave ([`fields::evidence_fields`]), for the evidence
-    /// formats' columns; texts a file repeats (levels, vendors, teams) are shared like finding
-    /// messages. The level, vendor and owner are read from here (below): one copy per tool.
-    pub(crate) fields: fields::FieldValues,
-}
-
-impl ToolSummary {
-    pub(crate) fn data_classification(&self) -> Option<&Arc<str>> {
-        self.fields.shared(fields::DATA_CLASSIFICATION)
-    }
-
-    pub(crate) fn vendor(&self) -> Option<&Arc<str>> {
-        self.fields.shared(fields::VENDOR)
-    }
-
-    pub(crate) fn owner(&self) -> Option<&Arc<str>> {
-        self.fields.shared(fields::OWNER)
-    }
-
-    /// The category as one of the field's words; read from `fields` (one copy per tool).
-    pub(crate) fn category(&self) -> Option<&'static str> {
-        self.word(fields::CATEGORY)
-    }
-
-    /// The status as one of the field's words; read from `fields` (one copy per tool).
-    pub(crate) fn status(&self) -> Option<&'static str> {
-        self.word(fields::STATUS)
-    }
-
-    /// The constant spelling of a field whose values the loader checked against its words.
-    fn word(&self, field: FieldId) -> Option<&'static str> {
-        let value = self.fields.get(field)?;
-        field.vocabulary()?.iter().copied().find(|w| *w == value)
-    }
-
-    /// The tool as its findings name it.
-    pub(crate) fn tool_ref(&self) -> ToolRef {
-        ToolRef {
-            name: Arc::clone(&self.name),
-            id: Arc::clone(&self.id),
-        }
-    }
 }
 
 /// Everything the engine needs besides the file.
