@@ -532,3 +532,59 @@ fn a_verdict_rule_turned_off_leaves_tools_not_examined_never_compliant() {
         }
     }
 }
+
+/// `--fail-on never` keeps the exit code at 0 for a run that only collects evidence; it does not
+/// turn the report's verdict into "compliant" over a tool the same report calls non-compliant,
+/// in one run or in a merge of that run.
+#[test]
+fn fail_on_never_keeps_the_exit_code_but_never_makes_the_verdict_compliant() {
+    let dir = common::repo();
+    common::put(
+        dir.path(),
+        "inventory.yaml",
+        "tools:\n  - name: Slack\n    data_classification: confidential\n",
+    );
+    let run = |args: &[&str]| common::run_with(dir.path(), args, &[], |_| {});
+    for fail_on in ["error", "never"] {
+        let out = run(&[
+            "check",
+            "inventory.yaml",
+            "--fail-on",
+            fail_on,
+            "-f",
+            "report-json",
+            "--repository",
+            "acme/chat",
+        ]);
+        assert_eq!(out.code, i32::from(fail_on == "error"), "{}", out.stderr);
+        let report: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(report["tools"][0]["outcome"], "non-compliant", "{report}");
+        assert_eq!(
+            report["summary"]["verdict"], "non-compliant",
+            "--fail-on {fail_on}: {}",
+            report["summary"]
+        );
+        common::put(dir.path(), "run.json", &out.stdout);
+        let merged = run(&["merge", "run.json", "-f", "report-json"]);
+        let merged: Value = serde_json::from_str(&merged.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", merged.stderr));
+        assert_eq!(
+            merged["summary"]["verdict"], "non-compliant",
+            "merge of a --fail-on {fail_on} run: {}",
+            merged["summary"]
+        );
+        let markdown = run(&[
+            "check",
+            "inventory.yaml",
+            "--fail-on",
+            fail_on,
+            "-f",
+            "markdown",
+        ]);
+        assert!(
+            markdown.stdout.contains("Verdict: **Not compliant"),
+            "--fail-on {fail_on}: {}",
+            markdown.stdout
+        );
+    }
+}
