@@ -588,3 +588,74 @@ fn fail_on_never_keeps_the_exit_code_but_never_makes_the_verdict_compliant() {
         );
     }
 }
+
+/// A company's own rule, in a rule file, mapped to encryption controls: it judges tools that
+/// are not communication tools, but those never count as a pass of an encryption control.
+#[test]
+fn a_company_rule_on_an_encryption_control_does_not_let_other_tools_pass_it() {
+    let dir = common::repo();
+    common::put(
+        dir.path(),
+        "inventory.yaml",
+        "tools:\n  - {name: Grafana, category: other, owner: ops}\n  - {name: Jira, category: other, owner: ops}\n",
+    );
+    let run = |args: &[&str]| common::run_with(dir.path(), args, &[], |_| {});
+    let report = |args: &[&str]| -> Value {
+        let out = run(args);
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr))
+    };
+    // The encryption controls, as the built-in rules map them.
+    let before = report(&["check", "inventory.yaml", "-f", "report-json"]);
+    let encryption: Vec<String> = before["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["basis"]
+                .as_str()
+                .unwrap()
+                .starts_with("communication tools")
+        })
+        .map(|c| c["control"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!encryption.is_empty(), "{before}");
+    let rule = std::fs::read_to_string(
+        common::root().join("fixtures/custom-rules/rules/acme-unowned-tool.yaml"),
+    )
+    .unwrap();
+    let controls: Vec<String> = encryption.iter().map(|c| format!("{c:?}")).collect();
+    let rule: String = rule
+        .lines()
+        .map(|line| {
+            if line.starts_with("controls:") {
+                format!("controls: [{}]", controls.join(", "))
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    common::put(dir.path(), "rules/acme-unowned-tool.yaml", &(rule + "\n"));
+    common::put(
+        dir.path(),
+        "e2ee-lint.yaml",
+        "rule_files: [\"rules/*.yaml\"]\n",
+    );
+    let after = report(&["check", "inventory.yaml", "-f", "report-json"]);
+    assert_eq!(after["summary"]["coverage"]["communication"], 0, "{after}");
+    for control in after["controls"].as_array().unwrap() {
+        if !encryption.iter().any(|c| control["control"] == c.as_str()) {
+            continue;
+        }
+        assert!(
+            control["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "acme-unowned-tool"),
+            "{control}"
+        );
+        assert_eq!(control["pass"], 0, "{control}");
+        assert_eq!(control["status"], "not-tested", "{control}");
+    }
+}
