@@ -154,6 +154,7 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
         .map(|r| r.id.to_string())
         .collect();
     assert!(!off.is_empty(), "the registry has a rule off by default");
+    let mut listed_apart = BTreeSet::new();
     for path in fixture_files() {
         let (_, json) = report(&["check", &path]);
         let judged = json["summary"]["coverage"]["judged"].as_u64().unwrap();
@@ -174,6 +175,12 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
                 .collect();
             for rule in &rules {
                 assert!(!off.contains(*rule), "{path}: {rule} is off: {control}");
+            }
+            // Rules that are off are listed apart, and only those.
+            for rule in control["not_enabled"].as_array().unwrap() {
+                let rule = rule.as_str().unwrap();
+                assert!(off.contains(rule), "{path}: {rule} is on: {control}");
+                listed_apart.insert(rule.to_owned());
             }
             assert!(
                 control["pass"].as_u64().unwrap() <= examined,
@@ -214,6 +221,10 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
             .expect("ISO 27001 6.1.3 is mapped");
         assert_eq!(treatment["status"], "not-tested", "{path}: {treatment}");
     }
+    assert!(
+        !listed_apart.is_empty(),
+        "a rule off by default and mapped to a control is listed as not enabled"
+    );
 }
 
 #[test]
