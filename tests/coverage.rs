@@ -670,3 +670,48 @@ fn a_company_rule_on_an_encryption_control_does_not_let_other_tools_pass_it() {
         assert_eq!(control["status"], "not-tested", "{control}");
     }
 }
+
+/// A field of the wrong type (a list where a level is expected, a mapping where a list of
+/// channels is) is an `invalid-inventory` error inside the tool's entry: the tool was not read
+/// whole, so it is not examined and no control passes on it, like an unknown level.
+#[test]
+fn a_tool_with_a_field_of_the_wrong_type_is_not_examined() {
+    for field in [
+        "data_classification: [confidential]",
+        "channels: {text_1to1: yes}",
+        "e2ee: [enforced]",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let inventory = dir.path().join("inventory.yaml");
+        std::fs::write(
+            &inventory,
+            format!("tools:\n  - name: Signal\n    category: messaging\n    {field}\n  - name: Grafana\n    category: other\n"),
+        )
+        .unwrap();
+        let (code, json) = report(&["check", inventory.to_str().unwrap(), "--isolated"]);
+        assert_eq!(code, 1, "{field}: {json}");
+        let signal = &json["tools"][0];
+        assert!(
+            signal["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "invalid-inventory"),
+            "{field}: the error is the tool's: {signal}"
+        );
+        assert_eq!(signal["outcome"], "not-examined", "{field}: {signal}");
+        let coverage = &json["summary"]["coverage"];
+        assert_eq!(coverage["invalid"], 1, "{field}: {coverage}");
+        assert_eq!(coverage["judged"], 0, "{field}: {coverage}");
+        assert_ne!(json["summary"]["verdict"], "compliant", "{field}");
+        for control in json["controls"].as_array().unwrap() {
+            if control["basis"]
+                .as_str()
+                .unwrap()
+                .starts_with("communication tools")
+            {
+                assert_eq!(control["pass"], 0, "{field}: {control}");
+            }
+        }
+    }
+}
