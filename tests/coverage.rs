@@ -653,21 +653,38 @@ fn a_company_rule_on_an_encryption_control_does_not_let_other_tools_pass_it() {
         "rule_files: [\"rules/*.yaml\"]\n",
     );
     let after = report(&["check", "inventory.yaml", "-f", "report-json"]);
-    assert_eq!(after["summary"]["coverage"]["communication"], 0, "{after}");
-    for control in after["controls"].as_array().unwrap() {
-        if !encryption.iter().any(|c| control["control"] == c.as_str()) {
-            continue;
+    // The same rule's finding on a tool outside the scope, accepted by an exception, is no
+    // "pass with accepted risk" of an encryption control either.
+    common::put(
+        dir.path(),
+        "inventory.yaml",
+        "tools:\n  - {name: Grafana, category: other, owner: ops}\n  - {name: Jira, category: other, data_classification: restricted}\n",
+    );
+    common::put(
+        dir.path(),
+        "e2ee-lint.yaml",
+        "rule_files: [\"rules/*.yaml\"]\nexceptions:\n  - {rule: acme-unowned-tool, tool: Jira, reason: owner being hired, approved_by: ciso@example.com, expires: 2099-01-01}\n",
+    );
+    let accepted = report(&["check", "inventory.yaml", "-f", "report-json"]);
+    assert_eq!(accepted["summary"]["accepted_risks"], 1, "{accepted}");
+    for after in [after, accepted] {
+        assert_eq!(after["summary"]["coverage"]["communication"], 0, "{after}");
+        for control in after["controls"].as_array().unwrap() {
+            if !encryption.iter().any(|c| control["control"] == c.as_str()) {
+                continue;
+            }
+            assert!(
+                control["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r == "acme-unowned-tool"),
+                "{control}"
+            );
+            assert_eq!(control["pass"], 0, "{control}");
+            assert_eq!(control["accepted_risk"], 0, "{control}");
+            assert_eq!(control["status"], "not-tested", "{control}");
         }
-        assert!(
-            control["rules"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|r| r == "acme-unowned-tool"),
-            "{control}"
-        );
-        assert_eq!(control["pass"], 0, "{control}");
-        assert_eq!(control["status"], "not-tested", "{control}");
     }
 }
 

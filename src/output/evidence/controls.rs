@@ -225,7 +225,10 @@ pub(super) fn rows(outcome: &Outcome, tools: &Tools, threshold: Severity) -> Vec
             };
             if failed {
                 t.fail += 1;
-            } else if relevant().any(|f| f.state == "accepted") {
+            } else if relevant().any(|f| f.state == "accepted")
+                && (t.kind != Kind::Encryption || tool.communication)
+            {
+                // An accepted risk is a kind of pass: outside the scope it is no evidence.
                 t.accepted += 1;
             } else if in_scope
                 && (t.kind != Kind::Encryption || tool.judged)
