@@ -154,6 +154,7 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
         .map(|r| r.id.to_string())
         .collect();
     assert!(!off.is_empty(), "the registry has a rule off by default");
+    let mut listed_apart = BTreeSet::new();
     for path in fixture_files() {
         let (_, json) = report(&["check", &path]);
         let judged = json["summary"]["coverage"]["judged"].as_u64().unwrap();
@@ -174,6 +175,12 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
                 .collect();
             for rule in &rules {
                 assert!(!off.contains(*rule), "{path}: {rule} is off: {control}");
+            }
+            // Rules that are off are listed apart, and only those.
+            for rule in control["not_enabled"].as_array().unwrap() {
+                let rule = rule.as_str().unwrap();
+                assert!(off.contains(rule), "{path}: {rule} is on: {control}");
+                listed_apart.insert(rule.to_owned());
             }
             assert!(
                 control["pass"].as_u64().unwrap() <= examined,
@@ -214,6 +221,10 @@ fn no_control_passes_with_nothing_tested_and_checked_by_lists_only_enabled_rules
             .expect("ISO 27001 6.1.3 is mapped");
         assert_eq!(treatment["status"], "not-tested", "{path}: {treatment}");
     }
+    assert!(
+        !listed_apart.is_empty(),
+        "a rule off by default and mapped to a control is listed as not enabled"
+    );
 }
 
 #[test]
@@ -529,6 +540,195 @@ fn a_verdict_rule_turned_off_leaves_tools_not_examined_never_compliant() {
         });
         for control in encryption {
             assert_ne!(control["status"], "pass", "{rule}: {control}");
+        }
+    }
+}
+
+/// `--fail-on never` keeps the exit code at 0 for a run that only collects evidence; it does not
+/// turn the report's verdict into "compliant" over a tool the same report calls non-compliant,
+/// in one run or in a merge of that run.
+#[test]
+fn fail_on_never_keeps_the_exit_code_but_never_makes_the_verdict_compliant() {
+    let dir = common::repo();
+    common::put(
+        dir.path(),
+        "inventory.yaml",
+        "tools:\n  - name: Slack\n    data_classification: confidential\n",
+    );
+    let run = |args: &[&str]| common::run_with(dir.path(), args, &[], |_| {});
+    for fail_on in ["error", "never"] {
+        let out = run(&[
+            "check",
+            "inventory.yaml",
+            "--fail-on",
+            fail_on,
+            "-f",
+            "report-json",
+            "--repository",
+            "acme/chat",
+        ]);
+        assert_eq!(out.code, i32::from(fail_on == "error"), "{}", out.stderr);
+        let report: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(report["tools"][0]["outcome"], "non-compliant", "{report}");
+        assert_eq!(
+            report["summary"]["verdict"], "non-compliant",
+            "--fail-on {fail_on}: {}",
+            report["summary"]
+        );
+        common::put(dir.path(), "run.json", &out.stdout);
+        let merged = run(&["merge", "run.json", "-f", "report-json"]);
+        let merged: Value = serde_json::from_str(&merged.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", merged.stderr));
+        assert_eq!(
+            merged["summary"]["verdict"], "non-compliant",
+            "merge of a --fail-on {fail_on} run: {}",
+            merged["summary"]
+        );
+        let markdown = run(&[
+            "check",
+            "inventory.yaml",
+            "--fail-on",
+            fail_on,
+            "-f",
+            "markdown",
+        ]);
+        assert!(
+            markdown.stdout.contains("Verdict: **Not compliant"),
+            "--fail-on {fail_on}: {}",
+            markdown.stdout
+        );
+    }
+}
+
+/// A company's own rule, in a rule file, mapped to encryption controls: it judges tools that
+/// are not communication tools, but those never count as a pass of an encryption control.
+#[test]
+fn a_company_rule_on_an_encryption_control_does_not_let_other_tools_pass_it() {
+    let dir = common::repo();
+    common::put(
+        dir.path(),
+        "inventory.yaml",
+        "tools:\n  - {name: Grafana, category: other, owner: ops}\n  - {name: Jira, category: other, owner: ops}\n",
+    );
+    let run = |args: &[&str]| common::run_with(dir.path(), args, &[], |_| {});
+    let report = |args: &[&str]| -> Value {
+        let out = run(args);
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr))
+    };
+    // The encryption controls, as the built-in rules map them.
+    let before = report(&["check", "inventory.yaml", "-f", "report-json"]);
+    let encryption: Vec<String> = before["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["basis"]
+                .as_str()
+                .unwrap()
+                .starts_with("communication tools")
+        })
+        .map(|c| c["control"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!encryption.is_empty(), "{before}");
+    let rule = std::fs::read_to_string(
+        common::root().join("fixtures/custom-rules/rules/acme-unowned-tool.yaml"),
+    )
+    .unwrap();
+    let controls: Vec<String> = encryption.iter().map(|c| format!("{c:?}")).collect();
+    let rule: String = rule
+        .lines()
+        .map(|line| {
+            if line.starts_with("controls:") {
+                format!("controls: [{}]", controls.join(", "))
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    common::put(dir.path(), "rules/acme-unowned-tool.yaml", &(rule + "\n"));
+    common::put(
+        dir.path(),
+        "e2ee-lint.yaml",
+        "rule_files: [\"rules/*.yaml\"]\n",
+    );
+    let after = report(&["check", "inventory.yaml", "-f", "report-json"]);
+    // The same rule's finding on a tool outside the scope, accepted by an exception, is no
+    // "pass with accepted risk" of an encryption control either.
+    common::put(
+        dir.path(),
+        "inventory.yaml",
+        "tools:\n  - {name: Grafana, category: other, owner: ops}\n  - {name: Jira, category: other, data_classification: restricted}\n",
+    );
+    common::put(
+        dir.path(),
+        "e2ee-lint.yaml",
+        "rule_files: [\"rules/*.yaml\"]\nexceptions:\n  - {rule: acme-unowned-tool, tool: Jira, reason: owner being hired, approved_by: ciso@example.com, expires: 2099-01-01}\n",
+    );
+    let accepted = report(&["check", "inventory.yaml", "-f", "report-json"]);
+    assert_eq!(accepted["summary"]["accepted_risks"], 1, "{accepted}");
+    for after in [after, accepted] {
+        assert_eq!(after["summary"]["coverage"]["communication"], 0, "{after}");
+        for control in after["controls"].as_array().unwrap() {
+            if !encryption.iter().any(|c| control["control"] == c.as_str()) {
+                continue;
+            }
+            assert!(
+                control["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r == "acme-unowned-tool"),
+                "{control}"
+            );
+            assert_eq!(control["pass"], 0, "{control}");
+            assert_eq!(control["accepted_risk"], 0, "{control}");
+            assert_eq!(control["status"], "not-tested", "{control}");
+        }
+    }
+}
+
+/// A field of the wrong type (a list where a level is expected, a mapping where a list of
+/// channels is) is an `invalid-inventory` error inside the tool's entry: the tool was not read
+/// whole, so it is not examined and no control passes on it, like an unknown level.
+#[test]
+fn a_tool_with_a_field_of_the_wrong_type_is_not_examined() {
+    for field in [
+        "data_classification: [confidential]",
+        "channels: {text_1to1: yes}",
+        "e2ee: [enforced]",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let inventory = dir.path().join("inventory.yaml");
+        std::fs::write(
+            &inventory,
+            format!("tools:\n  - name: Signal\n    category: messaging\n    {field}\n  - name: Grafana\n    category: other\n"),
+        )
+        .unwrap();
+        let (code, json) = report(&["check", inventory.to_str().unwrap(), "--isolated"]);
+        assert_eq!(code, 1, "{field}: {json}");
+        let signal = &json["tools"][0];
+        assert!(
+            signal["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "invalid-inventory"),
+            "{field}: the error is the tool's: {signal}"
+        );
+        assert_eq!(signal["outcome"], "not-examined", "{field}: {signal}");
+        let coverage = &json["summary"]["coverage"];
+        assert_eq!(coverage["invalid"], 1, "{field}: {coverage}");
+        assert_eq!(coverage["judged"], 0, "{field}: {coverage}");
+        assert_ne!(json["summary"]["verdict"], "compliant", "{field}");
+        for control in json["controls"].as_array().unwrap() {
+            if control["basis"]
+                .as_str()
+                .unwrap()
+                .starts_with("communication tools")
+            {
+                assert_eq!(control["pass"], 0, "{field}: {control}");
+            }
         }
     }
 }

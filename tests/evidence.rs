@@ -268,6 +268,33 @@ fn report_json_validates_against_its_schema() {
     assert!(!validator.is_valid(&broken));
 }
 
+/// The version `--help` and the formats page promise is the one the schema fixes and the
+/// report carries (merge refuses any other).
+#[test]
+fn the_documented_report_json_version_is_the_schemas() {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(common::root().join("schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let version = schema["properties"]["version"]["const"]
+        .as_u64()
+        .expect("the schema fixes the version");
+    assert_eq!(report_json(&["check", FIXTURES[0]])["version"], version);
+    let promise = format!("versioned JSON (`\"version\": {version}`");
+    let help = common::e2ee_lint(&["check", "--help"]).stdout;
+    let line = help
+        .lines()
+        .find(|l| l.contains("- report-json:"))
+        .expect("--help describes report-json");
+    assert!(line.contains(&promise), "{line}");
+    let page = fs::read_to_string(common::root().join("docs/src/formats.md")).unwrap();
+    let row = page
+        .lines()
+        .find(|l| l.starts_with("| `report-json` |"))
+        .expect("the formats page has a report-json row");
+    assert!(row.contains(&promise), "{row}");
+}
+
 #[test]
 fn header_records_inputs_with_their_digests_and_the_commit() {
     use sha2::Digest;

@@ -309,3 +309,58 @@ fn the_merged_report_json_validates_against_the_report_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// A merge input comes from another repository's CI job, so a hostile one is normal: its
+/// error snippet escapes control and bidi characters and cuts long lines, as an inventory's or
+/// a config's does, in the human output and in every merged format's list of unread inputs.
+#[test]
+fn a_hostile_input_is_located_with_escaped_and_cut_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = run(dir.path(), "acme/chat", &["fixtures/acme.yaml"]);
+    let not_json = dir.path().join("not-json.json");
+    std::fs::write(&not_json, "\u{1b}[31mnot json\u{7}\n").unwrap();
+    let long = dir.path().join("long.json");
+    std::fs::write(
+        &long,
+        format!(
+            "{{\"version\": 2, \"header\": \"\u{1b}]0;pwned\u{7}\u{202e}{}\n",
+            "x".repeat(5_000)
+        ),
+    )
+    .unwrap();
+    // A well-formed report whose `fail_on` word is hostile: the message quotes it.
+    let mut report = json(&std::fs::read_to_string(&good).unwrap());
+    report["header"]["policy"]["fail_on"] = Value::from("\u{1b}[2J\u{202e}never");
+    let word = dir.path().join("word.json");
+    std::fs::write(&word, report.to_string()).unwrap();
+    for format in ["markdown", "html", "csv", "report-json", "oscal"] {
+        let out = merge(&[
+            good.to_str().unwrap(),
+            not_json.to_str().unwrap(),
+            long.to_str().unwrap(),
+            word.to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert_eq!(
+            out.stderr.matches("error[unreadable-report]").count(),
+            3,
+            "{}",
+            out.stderr
+        );
+        for (stream, text) in [("stderr", &out.stderr), ("stdout", &out.stdout)] {
+            for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+                assert!(
+                    !text.contains(raw),
+                    "{format} {stream}: raw {raw:?}:\n{text}"
+                );
+            }
+            assert!(
+                !text.contains(&"x".repeat(500)),
+                "{format} {stream}: a 5,000-byte line printed whole"
+            );
+        }
+        assert!(out.stderr.contains("\\u{1b}"), "{}", out.stderr);
+    }
+}

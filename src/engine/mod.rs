@@ -100,6 +100,9 @@ pub(crate) struct FileLint<'e> {
     /// Findings about a suite's components, with the component's id: dropped at the end for a
     /// component the file also lists on its own (it is judged there, as written).
     suite_findings: Vec<(String, Finding)>,
+    /// Each summary's whole entry, by the same index: a loader problem inside an entry (a
+    /// field of the wrong type) belongs to that tool, which was then not read whole.
+    entries: Vec<Span>,
     /// Texts already used in this file, so findings and summaries share one copy of each.
     strings: Interner,
     /// Resolutions already made in this file: a large inventory repeats a few dozen spellings,
@@ -250,6 +253,7 @@ impl<'e> FileLint<'e> {
             name: names.name,
             id: names.id,
         });
+        self.entries.push(tool.entry);
         let index = self.summaries.len() - 1;
         let system_id = system.map(|s| s.id.as_str());
         let earlier = self.first.earlier(
@@ -298,10 +302,12 @@ impl<'e> FileLint<'e> {
         self.summaries.clear();
         self.first.clear();
         self.suite_findings.clear();
+        self.entries.clear();
         self.strings.clear();
     }
 
     pub(crate) fn finish(mut self) -> (Vec<Finding>, Vec<ToolSummary>) {
+        self.attach_loader_problems();
         let listed = &self.first.by_system;
         self.findings.extend(
             self.suite_findings
@@ -316,6 +322,27 @@ impl<'e> FileLint<'e> {
         self.summaries.shrink_to_fit();
         (self.findings, self.summaries)
     }
+
+    /// Gives each `invalid-inventory` problem the loader found inside a tool's entry (a field of
+    /// the wrong type) to that tool, so the tool counts as not read whole, never as judged.
+    /// Entries are in file order; tools reach the lint before or after the loader's problems.
+    fn attach_loader_problems(&mut self) {
+        let (entries, summaries) = (&self.entries, &self.summaries);
+        for finding in &mut self.findings {
+            if finding.tool.is_some() || &*finding.rule != ids::INVALID_INVENTORY {
+                continue;
+            }
+            let at = finding.span.offset;
+            let after = entries.partition_point(|entry| entry.offset <= at);
+            let Some(index) = after.checked_sub(1) else {
+                continue;
+            };
+            let entry = entries[index];
+            if at < entry.offset + entry.len {
+                finding.tool = Some(summaries[index].tool_ref());
+            }
+        }
+    }
 }
 
 impl Engine {
@@ -328,6 +355,7 @@ impl Engine {
             summaries: Vec::new(),
             first: FirstSeen::default(),
             suite_findings: Vec::new(),
+            entries: Vec::new(),
             strings: Interner::default(),
             resolved: ResolutionCache::default(),
         }

@@ -1,21 +1,40 @@
-//! A `report-json` that `merge` cannot read: a located diagnostic naming the file.
+//! A `report-json` that `merge` cannot read: a located diagnostic naming the file. The input
+//! comes from another repository's CI job, so its snippet goes through the one escaped and cut
+//! snippet path ([`Snippet`]) and its message is escaped, as for any other input.
 
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::Diagnostic;
+
+use crate::source::{SourceFile, Span};
+use crate::text::excerpt::Snippet;
+use crate::text::sanitize;
 
 /// One unreadable, malformed or truncated input; the other inputs still merge.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {message}")]
+#[derive(Debug)]
 pub(crate) struct InputError {
     pub(crate) file: String,
+    /// Escaped and cut: it may quote the input (a JSON error, a word of the report).
     pub message: String,
-    /// The text and the place in it, when the file was read.
+    /// The lines around the place in the text, when the file was read.
     /// Boxed: errors travel in `Result`s, and most inputs have none.
-    pub(crate) located: Option<Box<(NamedSource<Arc<String>>, SourceSpan)>>,
+    pub(crate) located: Option<Box<Snippet>>,
     pub(crate) label: String,
     pub(crate) help: String,
 }
+
+impl std::fmt::Display for InputError {
+    /// `file: message`; where the line cannot be drawn, its location in words.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", sanitize::cut(&self.file), self.message)?;
+        if let Some(snippet) = self.located.as_deref().filter(|s| !s.is_drawn()) {
+            write!(f, "\n  at {} (line not shown)", snippet.at)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
 
 impl Diagnostic for InputError {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
@@ -25,15 +44,11 @@ impl Diagnostic for InputError {
         Some(Box::new(&self.help))
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.located
-            .as_ref()
-            .map(|located| &located.0 as &dyn miette::SourceCode)
+        self.located.as_deref()?.source_code()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.located.as_deref()?.1;
-        Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_with_span(Some(self.label.clone()), span),
-        )))
+        let label = self.located.as_deref()?.label(Some(self.label.clone()))?;
+        Some(Box::new(std::iter::once(label)))
     }
 }
 
@@ -42,7 +57,7 @@ impl InputError {
     pub(crate) fn unreadable(file: &str, message: String) -> InputError {
         InputError {
             file: file.to_owned(),
-            message,
+            message: sanitize::cut(&message).into_owned(),
             located: None,
             label: String::new(),
             help: "pass the `report-json` file each repository's run wrote \
@@ -66,13 +81,11 @@ impl InputError {
             offset_of(&text, line, column)
         };
         let length = usize::from(offset < text.len());
+        let source = SourceFile::new(file, file, String::clone(&text));
         InputError {
             file: file.to_owned(),
-            message,
-            located: Some(Box::new((
-                NamedSource::new(file, Arc::clone(&text)),
-                (offset, length).into(),
-            ))),
+            message: sanitize::cut(&message).into_owned(),
+            located: Some(Box::new(Snippet::new(&source, Span::new(offset, length)))),
             label: if truncated {
                 "the file ends here".into()
             } else {
@@ -94,7 +107,7 @@ impl InputError {
     pub(crate) fn semantic(file: &str, message: String) -> InputError {
         InputError {
             file: file.to_owned(),
-            message,
+            message: sanitize::cut(&message).into_owned(),
             located: None,
             label: String::new(),
             help: "write the report with this e2ee-lint version (`e2ee-lint check --output \

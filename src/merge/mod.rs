@@ -57,6 +57,8 @@ pub(crate) struct Merger {
     organizations: BTreeSet<String>,
     fail_ons: BTreeSet<String>,
     fails: bool,
+    /// Open findings at or above each run's threshold, `error` for a run with `never`.
+    verdict_fails: bool,
     catalog_systems: usize,
     reviewed: BTreeSet<String>,
     catalog_versions: BTreeSet<String>,
@@ -154,6 +156,9 @@ impl Merger {
         self.catalog_overrides.extend(overrides);
         self.names.insert(name.clone());
         self.fails |= threshold.is_some_and(|t| run.findings.iter().any(|f| f.severity >= t));
+        // As in one run's report: `never` keeps the exit code, the verdict is judged at `error`.
+        let judged_at = threshold.unwrap_or(Severity::Error);
+        self.verdict_fails |= run.findings.iter().any(|f| f.severity >= judged_at);
         self.findings
             .extend(run.findings.into_iter().map(|f| FindingRow {
                 file: at(&f.file),
@@ -322,7 +327,7 @@ impl Merger {
         let facts = VerdictFacts {
             unreadable_paths: self.path_errors.len(),
             files_without_tools: coverage.files_without_tools,
-            fails: self.fails,
+            fails: self.verdict_fails,
             open_findings: !self.findings.is_empty(),
         };
         let (verdict, verdict_text) = verdict_from_facts(&facts, &coverage);

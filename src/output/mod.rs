@@ -97,7 +97,7 @@ pub enum Format {
     Html,
     /// The report's tools table as CSV, one row per tool.
     Csv,
-    /// The compliance report as versioned JSON (`"version": 1`, schemas/report.schema.json).
+    /// The compliance report as versioned JSON (`"version": 2`, schemas/report.schema.json).
     ReportJson,
     /// An OSCAL 1.1.2 assessment-results document, for GRC platforms.
     Oscal,

@@ -1,4 +1,4 @@
-//! `report-json`: the evidence report as versioned JSON (`"version": 1`), the contract that
+//! `report-json`: the evidence report as versioned JSON (`"version": 2`), the contract that
 //! `schemas/report.schema.json` describes and `--since` reads back.
 
 use std::io::{self, Write};

@@ -175,13 +175,15 @@ pub(super) fn rows(outcome: &Outcome, tools: &Tools, threshold: Severity) -> Vec
         .into_iter()
         .map(|(control, mapped)| {
             let enabled: Vec<&&RuleInfo> = mapped.iter().filter(|r| !disabled(&r.id)).collect();
-            let all_tagged = |tag: &str| {
-                let tagged = |r: &&&RuleInfo| r.tags.iter().any(|t| t == tag);
-                !enabled.is_empty() && enabled.iter().all(tagged)
-            };
+            let tagged = |tag: &'static str| move |r: &&&RuleInfo| r.tags.iter().any(|t| t == tag);
+            let all_tagged = |tag| !enabled.is_empty() && enabled.iter().all(tagged(tag));
+            let any_tagged = |tag| enabled.iter().any(tagged(tag));
+            // One rule about encryption makes it an encryption control: a company's rule (not
+            // tagged `e2ee`) mapped to CIS 3.10 must not let Grafana pass it. Rules about the
+            // inventory's coverage (A.5.9, CM-8) make it a control over every tool listed.
             let kind = if all_tagged("policy") {
                 Kind::RiskTreatment
-            } else if all_tagged("e2ee") {
+            } else if any_tagged("e2ee") && !any_tagged("coverage") {
                 Kind::Encryption
             } else {
                 Kind::Inventory
@@ -223,7 +225,10 @@ pub(super) fn rows(outcome: &Outcome, tools: &Tools, threshold: Severity) -> Vec
             };
             if failed {
                 t.fail += 1;
-            } else if relevant().any(|f| f.state == "accepted") {
+            } else if relevant().any(|f| f.state == "accepted")
+                && (t.kind != Kind::Encryption || tool.communication)
+            {
+                // An accepted risk is a kind of pass: outside the scope it is no evidence.
                 t.accepted += 1;
             } else if in_scope
                 && (t.kind != Kind::Encryption || tool.judged)

@@ -1,6 +1,6 @@
 //! The evidence report's facts, computed once from the [`Outcome`]: every evidence format
 //! (`markdown`, `html`, `csv`, `report-json`, `oscal`) renders this one model, so they all
-//! carry the same facts. Serialized as is, it is the `report-json` contract (`"version": 1`).
+//! carry the same facts. Serialized as is, it is the `report-json` contract (`"version": 2`).
 //!
 //! Per-tool outcome, in order of precedence (the README documents the same list):
 //! `banned` (the inventory says `status: banned`); `non-compliant` (an open error, other than

@@ -15,10 +15,14 @@ const NOT_EXAMINED_RULES: &[&str] = &[INVALID, UNCLASSIFIED, AMBIGUOUS];
 /// The run's verdict and the sentence that says why. Compliant only when a communication
 /// tool was judged, no open finding reaches the threshold and nothing was left unread.
 pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, String) {
+    // `--fail-on never` keeps the exit code at 0 for a run that only collects evidence; the
+    // verdict is still judged at `error`, the level the tool outcomes and controls use, so it
+    // never calls compliant a run whose tools it lists as non-compliant.
+    let threshold = outcome.fail_on.threshold().unwrap_or(Severity::Error);
     let facts = Facts {
         unreadable_paths: outcome.path_errors.len(),
         files_without_tools: outcome.empty_files(),
-        fails: outcome.fails(),
+        fails: outcome.worst().is_some_and(|worst| worst >= threshold),
         open_findings: outcome.worst().is_some(),
     };
     from_facts(&facts, coverage)
@@ -28,7 +32,7 @@ pub(super) fn verdict(outcome: &Outcome, coverage: &Coverage) -> (&'static str, 
 pub(crate) struct Facts {
     pub(crate) unreadable_paths: usize,
     pub(crate) files_without_tools: usize,
-    /// Open findings at or above the failure threshold.
+    /// Open findings at or above the failure threshold (`error` under `--fail-on never`).
     pub(crate) fails: bool,
     pub(crate) open_findings: bool,
 }
