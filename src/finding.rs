@@ -114,22 +114,25 @@ impl Finding {
             suppressed: None,
         }
     }
-
-    /// The order every output uses: file, then offset, then rule, then message.
-    pub(crate) fn sort_key(&self) -> (&str, usize, &str, &str) {
-        (
-            &self.source.name,
-            self.span.offset,
-            &self.rule,
-            &self.message,
-        )
-    }
 }
 
-/// Sorts findings into output order, so the same input always gives the same bytes.
+/// Sorts findings into output order (file, then offset, then rule, then message), so the same
+/// input always gives the same bytes.
 ///
 /// Unstable: a stable sort takes a buffer of half the findings (11 MB for 110,000), and the
 /// input order of equal keys is itself deterministic, so the result is too.
 pub(crate) fn sort(findings: &mut [Finding]) {
-    findings.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The file's name is compared only between different files (the findings of one file share
+    // its `Arc`): on a large file nearly every comparison is within one.
+    let order = |a: &Finding, b: &Finding| {
+        let file = if Arc::ptr_eq(&a.source, &b.source) {
+            std::cmp::Ordering::Equal
+        } else {
+            a.source.name.cmp(&b.source.name)
+        };
+        file.then(a.span.offset.cmp(&b.span.offset))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    };
+    findings.sort_unstable_by(order);
 }

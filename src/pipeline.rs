@@ -243,7 +243,7 @@ impl Checked {
 /// ignore comments, which are matched to tool entries afterwards.
 pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Finding>) {
     let source = Arc::new(source);
-    let keep_tools = source.text.contains(policy::ignores::MARKER);
+    let keep_tools = policy::ignores::has_marker(&source.text);
     let mut lint = engine.file(&source);
     lint.reserve(inventory::estimate_tools(&source, &engine.mapping));
     let mut kept = Vec::new();

@@ -99,10 +99,9 @@ pub(crate) fn name_bytes(name: &str) -> Cow<'_, [u8]> {
 /// the human renderer draws (`text::excerpt`) all use it.
 pub(crate) fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().filter_map(|(i, &b)| match b {
-        b'\n' => Some(i + 1),
-        b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
-        _ => None,
+    memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(move |i| match bytes[i] {
+        b'\r' if bytes.get(i + 1) == Some(&b'\n') => None,
+        _ => Some(i + 1),
     })
 }
 
@@ -175,8 +174,8 @@ impl SourceFile {
     /// Line and character column of a byte offset (clamped into the text).
     pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_index(offset);
-        let start = self.line_start(line).unwrap_or(0).min(offset);
+        let (line, start) = self.line_and_start(offset);
+        let start = start.min(offset);
         let column = self
             .text
             .get(start..offset)
@@ -191,15 +190,13 @@ impl SourceFile {
     /// one line model of [`line_breaks`]).
     fn next_line_start(&self, from: usize) -> Option<usize> {
         let bytes = self.text.as_bytes();
-        let mut i = from;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'\n' => return Some(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => return Some(i + 1),
-                _ => i += 1,
-            }
-        }
-        None
+        let at = from + memchr::memchr2(b'\n', b'\r', bytes.get(from..)?)?;
+        // `\r\n` is one line break.
+        let end = match bytes.get(at..at + 2) {
+            Some(b"\r\n") => at + 1,
+            _ => at,
+        };
+        Some(end + 1)
     }
 
     /// The byte offset where a 0-based line starts, or `None` past the last line.
@@ -239,6 +236,11 @@ impl SourceFile {
     /// The 0-based line holding a byte offset (clamped into the text). O(log lines), then a
     /// scan of at most `stride` lines.
     pub(crate) fn line_index(&self, offset: usize) -> usize {
+        self.line_and_start(offset).0
+    }
+
+    /// [`Self::line_index`] and the byte offset where that line starts, in one scan.
+    pub(crate) fn line_and_start(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let mark = self
             .line_marks
@@ -252,7 +254,7 @@ impl SourceFile {
             line += 1;
             start = next;
         }
-        line
+        (line, start)
     }
 
     /// The byte range of a 0-based line without its line break (`\n`, `\r\n` or `\r`), or

@@ -13,11 +13,17 @@ pub(crate) const MARKER: &str = "e2ee-lint:";
 
 pub(crate) use crate::outcome::Ignore;
 
+/// Whether a text holds an ignore comment's marker anywhere (a SIMD search: it reads the
+/// whole of a large file before anything else happens to it).
+pub(crate) fn has_marker(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_some()
+}
+
 /// Finds every ignore comment of a file and attaches each to its tool: the tool whose `name:`
 /// is on the comment's line, or whose entry starts on the next line.
 pub(crate) fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
     // Most files have no ignore at all; skip the per-tool work for them.
-    if !source.text.contains(MARKER) {
+    if !has_marker(&source.text) {
         return Vec::new();
     }
     let mut strings = string_spans(inventory);

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::source::{LineCol, SourceFile};
+use crate::source::{LineCol, SourceFile, Span};
 
 /// Bytes per checkpoint of the character table; also the line length above which it is used.
 pub(crate) const BLOCK: usize = 1024;
@@ -101,14 +101,33 @@ impl Locator {
         self.chars_before(source, to) - self.chars_before(source, from)
     }
 
+    /// The line and column of `span`'s start and of its end, as [`Self::line_col`] gives each;
+    /// an end on the start's line (nearly every span) is counted from the start.
+    pub(crate) fn span_line_cols(&self, source: &SourceFile, span: Span) -> (LineCol, LineCol) {
+        let start = self.line_col(source, span.offset);
+        let text = source.text.as_str();
+        let (from, to) = (span.offset.min(text.len()), span.end().min(text.len()));
+        let end = match text.get(from..to) {
+            Some(inside)
+                if inside.len() <= 2 * BLOCK
+                    && memchr::memchr2(b'\n', b'\r', inside.as_bytes()).is_none() =>
+            {
+                LineCol {
+                    line: start.line,
+                    column: start.column + self.count(inside.as_bytes()),
+                }
+            }
+            // Across a line break, not on character boundaries, or long: the general way.
+            _ => self.line_col(source, span.end()),
+        };
+        (start, end)
+    }
+
     /// The same answer as [`SourceFile::line_col`], without reading more than a block.
     pub(crate) fn line_col(&self, source: &SourceFile, offset: usize) -> LineCol {
         let offset = offset.min(source.text.len());
-        let line = source.line_index(offset);
-        let start = source
-            .line_range(line)
-            .map_or(0, |range| range.start)
-            .min(offset);
+        let (line, start) = source.line_and_start(offset);
+        let start = start.min(offset);
         // As `line_col`: a column that does not fall on a character boundary counts bytes.
         let column = if !source.text.is_char_boundary(offset) {
             offset - start
@@ -160,6 +179,31 @@ mod tests {
                 locator.chars_between(&source, 1, text.len()),
                 count_chars(text.as_bytes().get(1..).unwrap_or_default())
             );
+        }
+    }
+
+    #[test]
+    fn span_ends_agree_with_looking_each_end_up() {
+        let long = format!("k: [{}]\n", "{name: é€𝄞}, ".repeat(200));
+        let texts = [
+            "a\nb\r\nc é\r\rd\n".to_owned(),
+            long.clone() + "tail\n" + &long,
+        ];
+        for text in &texts {
+            let source = file(text);
+            let locator = Locator::new();
+            // Every offset of the short text; a sample of the long lines' (both sides of 2 KiB).
+            let step = if text.len() > 100 { 17 } else { 1 };
+            for offset in (0..=text.len() + 1).step_by(step) {
+                for len in [0, 1, 2, 3, 7, 40, 3000] {
+                    let span = Span::new(offset, len);
+                    assert_eq!(
+                        locator.span_line_cols(&source, span),
+                        (source.line_col(span.offset), source.line_col(span.end())),
+                        "{span:?} of {text:.20?}"
+                    );
+                }
+            }
         }
     }
 
