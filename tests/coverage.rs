@@ -389,19 +389,45 @@ fn junit_fails_exactly_the_tools_with_findings_at_or_above_fail_on() {
 
 #[test]
 fn every_format_states_the_coverage_of_the_json_output() {
-    for path in [format!("{DIR}/mixed.yaml"), format!("{DIR}/websites.yaml")] {
-        let (_, json) = common::json(&["check", &path]);
+    // One run with a tool of every kind: in the catalog, unclassified, ambiguous, not
+    // applicable, with an invalid field, and a file with no tool and a path not read.
+    let dir = tempfile::tempdir().unwrap();
+    let unclassified = dir.path().join("unclassified.yaml");
+    std::fs::write(
+        &unclassified,
+        "tools:\n  - name: Acme Intercom\n    category: messaging\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.yaml");
+    let every_kind: Vec<String> = ["mixed", "ambiguous", "invalid-tool", "websites"]
+        .iter()
+        .map(|name| format!("{DIR}/{name}.yaml"))
+        .chain([unclassified, missing].map(|p| p.to_str().unwrap().to_owned()))
+        .collect();
+    let cases = [
+        vec![format!("{DIR}/mixed.yaml")],
+        vec![format!("{DIR}/websites.yaml")],
+        every_kind,
+    ];
+    for paths in &cases {
+        let run = |more: &[&str]| {
+            let mut args = vec!["check"];
+            args.extend(paths.iter().map(String::as_str));
+            args.extend(more);
+            e2ee_lint(&args)
+        };
+        let path = paths.join(" ");
+        let json: Value = serde_json::from_str(&run(&["-f", "json"]).stdout).unwrap();
         let coverage = &json["summary"]["coverage"];
-        let (_, report) = report(&["check", &path]);
+        let report: Value = serde_json::from_str(&run(&["-f", "report-json"]).stdout).unwrap();
         assert_eq!(&report["summary"]["coverage"], coverage, "report-json");
-        let sarif: Value =
-            serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "sarif"]).stdout).unwrap();
+        let sarif: Value = serde_json::from_str(&run(&["-f", "sarif"]).stdout).unwrap();
         assert_eq!(
             &sarif["runs"][0]["properties"]["coverage"], coverage,
             "sarif"
         );
         let n = |key: &str| coverage[key].as_u64().unwrap();
-        let junit = e2ee_lint(&["check", &path, "-f", "junit"]).stdout;
+        let junit = run(&["-f", "junit"]).stdout;
         for key in [
             "tools",
             "communication",
@@ -417,7 +443,7 @@ fn every_format_states_the_coverage_of_the_json_output() {
                 "junit {key}: {junit}"
             );
         }
-        let human = e2ee_lint(&["check", &path]).stderr;
+        let human = run(&[]).stderr;
         assert!(
             human.contains(&format!(
                 "coverage: {} tool(s), {} communication ({} in the catalog, {} unclassified, {} ambiguous), {} judged, {} not applicable",
@@ -425,7 +451,7 @@ fn every_format_states_the_coverage_of_the_json_output() {
             )),
             "{human}"
         );
-        let markdown = e2ee_lint(&["check", &path, "-f", "markdown"]).stdout;
+        let markdown = run(&["-f", "markdown"]).stdout;
         assert!(markdown.contains(&format!("| communication tools judged | {} |", n("judged"))));
         assert!(markdown.contains(&format!(
             "| tools not applicable | {} |",
@@ -435,13 +461,12 @@ fn every_format_states_the_coverage_of_the_json_output() {
             "| files with no tool | {} |",
             n("files_without_tools")
         )));
-        let html = e2ee_lint(&["check", &path, "-f", "html"]).stdout;
+        let html = run(&["-f", "html"]).stdout;
         assert!(html.contains(&format!(
             "<th scope=\"row\">Communication tools judged</th><td>{}</td>",
             n("judged")
         )));
-        let oscal: Value =
-            serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "oscal"]).stdout).unwrap();
+        let oscal: Value = serde_json::from_str(&run(&["-f", "oscal"]).stdout).unwrap();
         let props = oscal["assessment-results"]["results"][0]["props"]
             .as_array()
             .unwrap();
@@ -450,15 +475,110 @@ fn every_format_states_the_coverage_of_the_json_output() {
             let prop = props.iter().find(|p| p["name"] == name.as_str()).unwrap();
             assert_eq!(prop["value"], n(key).to_string(), "oscal {name}");
         }
-        let csv = e2ee_lint(&["check", &path, "-f", "csv"]).stdout;
-        let rows = csv.lines().count().saturating_sub(1) as u64;
-        assert_eq!(rows, n("tools"), "csv has one row per tool counted");
-        let not_applicable = csv
-            .lines()
-            .filter(|l| l.contains(",not-applicable,"))
-            .count() as u64;
-        assert_eq!(not_applicable, n("not_applicable"), "{csv}");
+        let csv = run(&["-f", "csv"]).stdout;
+        let from_rows = csv_coverage(&csv);
+        for (key, value) in coverage.as_object().unwrap() {
+            assert_eq!(
+                &from_rows[key], value,
+                "{path}: {key} from the CSV rows:\n{csv}"
+            );
+        }
     }
+    let every_kind = &json_coverage(&cases[2]);
+    for key in [
+        "catalog",
+        "unclassified",
+        "ambiguous",
+        "not_applicable",
+        "invalid",
+        "files_without_tools",
+        "unreadable_paths",
+    ] {
+        assert_ne!(
+            every_kind[key], 0,
+            "the run has a case of {key}: {every_kind}"
+        );
+    }
+}
+
+fn json_coverage(paths: &[String]) -> Value {
+    let mut args = vec!["check", "-f", "json"];
+    args.extend(paths.iter().map(String::as_str));
+    let json: Value = serde_json::from_str(&e2ee_lint(&args).stdout).unwrap();
+    json["summary"]["coverage"].clone()
+}
+
+/// The run's coverage counted from its CSV rows, as docs/src/formats.md says to count it.
+fn csv_coverage(text: &str) -> Value {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<std::collections::HashMap<String, String>> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .map(str::to_owned)
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect();
+    let names = |row: &std::collections::HashMap<String, String>, rule: &str| {
+        let named = |column: &str| {
+            row[column]
+                .split("; ")
+                .any(|f| f.starts_with(&format!("{rule}: ")))
+        };
+        named("open_findings") || named("accepted_findings")
+    };
+    let (tools, others): (Vec<_>, Vec<_>) = rows.iter().partition(|r| !r["tool_id"].is_empty());
+    let (unread, without_tools): (Vec<_>, Vec<_>) = others
+        .iter()
+        .partition(|r| r["open_findings"].starts_with("path not read: "));
+    let files: BTreeSet<&str> = tools
+        .iter()
+        .chain(&without_tools)
+        .map(|r| r["file"].as_str())
+        .collect();
+    let catalog: Vec<_> = tools
+        .iter()
+        .filter(|r| !r["catalog_id"].is_empty())
+        .collect();
+    let mut reasons: std::collections::BTreeMap<&str, u64> = Default::default();
+    for row in &tools {
+        if !row["not_applicable_reason"].is_empty() {
+            *reasons.entry(&row["not_applicable_reason"]).or_default() += 1;
+        }
+    }
+    let not_applicable: u64 = reasons.values().sum();
+    let communication = tools.len() as u64 - not_applicable;
+    let ambiguous = tools
+        .iter()
+        .filter(|r| r["catalog_id"].is_empty() && r["not_applicable_reason"].is_empty())
+        .filter(|r| names(r, "ambiguous-tool"))
+        .count() as u64;
+    let invalid = |r: &&&std::collections::HashMap<String, String>| {
+        r["open_findings"]
+            .split("; ")
+            .any(|f| f.starts_with("invalid-inventory: "))
+    };
+    serde_json::json!({
+        "files": files.len(),
+        "files_without_tools": without_tools.len(),
+        "unreadable_paths": unread.len(),
+        "tools": tools.len(),
+        "communication": communication,
+        "catalog": catalog.len(),
+        "unclassified": communication - catalog.len() as u64 - ambiguous,
+        "ambiguous": ambiguous,
+        "judged": catalog.iter().filter(|r| !invalid(r)).count(),
+        "invalid": tools.iter().filter(invalid).count(),
+        "not_applicable": not_applicable,
+        "not_applicable_reasons": reasons
+            .iter()
+            .map(|(reason, tools)| serde_json::json!({"reason": reason, "tools": tools}))
+            .collect::<Vec<_>>(),
+    })
 }
 
 #[test]

@@ -448,6 +448,8 @@ impl Merger {
             findings: Findings::Rows(self.findings),
             sources: self.sources.into_values().collect(),
             path_errors: self.path_errors,
+            // `merge` writes no CSV, the one format that lists these as rows.
+            files_without_tools: Vec::new(),
             changes: None,
         }
     }

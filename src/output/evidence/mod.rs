@@ -57,6 +57,10 @@ pub(crate) struct Report<'o> {
     /// The catalog entries the tools matched, with their sources.
     pub(crate) sources: Vec<SourceRow>,
     pub(crate) path_errors: Vec<PathErrorRow>,
+    /// The files read that yielded no tool, for the CSV's rows (the other formats list their
+    /// findings and count them in the coverage).
+    #[serde(skip)]
+    pub(crate) files_without_tools: Vec<EmptyFileRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) changes: Option<Changes>,
     /// The company's changes to the catalog the verdict rests on (absent when none).
@@ -342,6 +346,16 @@ pub(crate) struct SourceRef {
     pub(crate) date: String,
 }
 
+/// A file read that yielded no tool, with the findings about it (its `empty-inventory` error,
+/// unless the config allows it to be empty).
+#[derive(Debug)]
+pub(crate) struct EmptyFileRow {
+    pub(crate) file: Arc<str>,
+    /// The line of its first finding, `empty-inventory` first.
+    pub(crate) line: Option<usize>,
+    pub(crate) findings: Vec<ToolFinding>,
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct PathErrorRow {
     pub path: String,
@@ -438,9 +452,58 @@ pub(crate) fn build(outcome: &Outcome) -> Report<'_> {
                 message: e.message.clone(),
             })
             .collect(),
+        files_without_tools: files_without_tools(outcome),
         changes,
         catalog_overrides: crate::output::catalog_changes(outcome),
     }
+}
+
+/// The files that yielded no tool, in the order read, each with the findings about it.
+fn files_without_tools(outcome: &Outcome) -> Vec<EmptyFileRow> {
+    let empty: Vec<&crate::outcome::FileReport> = outcome
+        .files
+        .iter()
+        .filter(|f| f.tools.is_empty())
+        .collect();
+    if empty.is_empty() {
+        return Vec::new();
+    }
+    let mut about: std::collections::HashMap<&str, Vec<&crate::finding::Finding>> =
+        Default::default();
+    for finding in outcome.findings.iter().filter(|f| f.tool.is_none()) {
+        about
+            .entry(finding.source.name.as_str())
+            .or_default()
+            .push(finding);
+    }
+    empty
+        .into_iter()
+        .map(|file| {
+            let name = file.source.name.as_str();
+            let findings = about.remove(name).unwrap_or_default();
+            let first = findings
+                .iter()
+                .find(|f| *f.rule == *crate::outcome::rule_ids::EMPTY_INVENTORY)
+                .or(findings.first());
+            EmptyFileRow {
+                file: Arc::from(name),
+                line: first.map(|f| f.source.line_col(f.span.offset).line),
+                findings: findings
+                    .iter()
+                    .map(|f| ToolFinding {
+                        rule: Arc::clone(&f.rule),
+                        severity: f.severity,
+                        state: if f.suppressed.is_some() {
+                            "accepted"
+                        } else {
+                            "open"
+                        },
+                        message: Arc::clone(&f.message),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// The catalog entries the tools matched, in catalog order.
