@@ -97,7 +97,7 @@ fn row(tool: &ToolRow) -> Vec<String> {
             .collect::<Vec<_>>()
             .join("; "),
         opt(tool.configured),
-        tool.outcome.as_str().to_owned(),
+        tool.outcome_text(),
         opt(tool.reason.as_deref()),
         findings(tool, "open"),
         findings(tool, "accepted"),

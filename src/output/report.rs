@@ -242,8 +242,8 @@ fn tool_table<'t>(
             .map(|f| format!("`{}` ({}, {})", f.rule, f.severity, f.state))
             .collect();
         let outcome = match tool.outcome {
-            o if o.needs_action() => format!("**{}**", o.as_str()),
-            other => other.as_str().to_owned(),
+            o if o.needs_action() => format!("**{}**", tool.outcome_text()),
+            _ => tool.outcome_text(),
         };
         writeln!(
             out,

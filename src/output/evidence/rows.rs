@@ -43,6 +43,9 @@ pub(crate) struct Listed<'o> {
     finding_ids: Vec<u32>,
     outcomes: Vec<ToolOutcome>,
     no_sources: Arc<[String]>,
+    /// The verdict rules lowered below `threshold`, for each row's note.
+    lowered: Vec<super::lowered::Lowering>,
+    threshold: crate::finding::Severity,
 }
 
 impl<'o> Tools<'o> {
@@ -86,7 +89,11 @@ impl std::fmt::Debug for Tools<'_> {
     }
 }
 
-pub(super) fn tools(outcome: &Outcome) -> Listed<'_> {
+pub(super) fn tools<'o>(
+    outcome: &'o Outcome,
+    lowered: &[super::lowered::Lowering],
+    threshold: crate::finding::Severity,
+) -> Listed<'o> {
     let catalog = &outcome.catalog;
     let mut texts: HashMap<&str, SystemTexts> = HashMap::new();
     type Channels = Vec<(crate::outcome::Channel, &'static str)>;
@@ -152,6 +159,8 @@ pub(super) fn tools(outcome: &Outcome) -> Listed<'_> {
         finding_ids: Vec::new(),
         outcomes: vec![ToolOutcome::Compliant; count],
         no_sources: Arc::from(Vec::new()),
+        lowered: lowered.to_vec(),
+        threshold,
     }
 }
 
@@ -210,7 +219,15 @@ impl Listed<'_> {
                 },
                 message: Arc::clone(&finding.message),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let lowered_verdict_rules = super::lowered::cleared_rules(
+            findings
+                .iter()
+                .filter(|f| f.state == "open")
+                .map(|f| (&f.rule, f.severity)),
+            &self.lowered,
+            self.threshold,
+        );
         Some(ToolRow {
             repository: None,
             file: Arc::clone(self.file_names.get(f)?),
@@ -233,6 +250,7 @@ impl Listed<'_> {
             judged: scope.judged(),
             communication: scope.scope.is_communication(),
             findings,
+            lowered_verdict_rules,
             reviewed: shared.map(|t| Arc::clone(&t.reviewed)),
             sources: shared
                 .map_or_else(|| Arc::clone(&self.no_sources), |t| Arc::clone(&t.sources)),

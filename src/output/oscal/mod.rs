@@ -224,6 +224,13 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|c| prop("catalog-override", &c.line())),
         )
+        .chain(
+            // Each severity override that lowers a verdict rule below the threshold.
+            report
+                .lowered_verdict_rules
+                .iter()
+                .map(|l| prop("verdict-rule-lowered", &l.words())),
+        )
         .flatten()
         .collect(),
         reviewed_controls: ReviewedControls {
@@ -332,7 +339,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "{title} ({}:{}): outcome {}.",
                 md(&tool.file),
                 tool.line,
-                tool.outcome.as_str()
+                tool.outcome_text()
             ),
             methods: ["EXAMINE"],
             props: [
