@@ -852,3 +852,119 @@ fn a_tool_with_a_field_of_the_wrong_type_is_not_examined() {
         }
     }
 }
+
+/// A config that lowers a verdict rule below the failure threshold makes Slack at
+/// `confidential` compliant: every evidence format says so in the verdict and on Slack's row.
+/// Without the override, or lowering a rule the verdict does not rest on (`backups-not-e2ee`,
+/// which WhatsApp triggers), none of them has such words.
+#[test]
+fn a_verdict_rule_lowered_below_the_threshold_is_named_in_every_evidence_format() {
+    let inventory = "tools:\n  - name: Slack\n    data_classification: confidential\n  - name: \
+                     WhatsApp\n    data_classification: confidential\n";
+    for (rules, lowered) in [
+        (Some("no-e2ee: info"), true),
+        (None, false),
+        (Some("backups-not-e2ee: info"), false),
+    ] {
+        let dir = common::repo();
+        common::put(dir.path(), "inventory.yaml", inventory);
+        if let Some(rules) = rules {
+            common::put(
+                dir.path(),
+                "e2ee-lint.yaml",
+                &format!("rules:\n  {rules}\n"),
+            );
+        }
+        let run = |args: &[&str]| {
+            let out = common::run_with(dir.path(), args, &[], |_| {});
+            assert!(out.code == 0 || out.code == 1, "{args:?}: {}", out.stderr);
+            out.stdout
+        };
+        let check = |format: &str| {
+            run(&[
+                "check",
+                "inventory.yaml",
+                "-f",
+                format,
+                "--repository",
+                "acme/chat",
+            ])
+        };
+        let report: Value = serde_json::from_str(&check("report-json")).unwrap();
+        let slack = &report["tools"][0];
+        assert_eq!(slack["name"], "Slack");
+        common::put(dir.path(), "run.json", &check("report-json"));
+        let merged = run(&["merge", "run.json", "-f", "markdown"]);
+        let merged_json = run(&["merge", "run.json", "-f", "report-json"]);
+        let verdict =
+            "Compliant under a policy that lowers no-e2ee to info (config e2ee-lint.yaml)";
+        let texts = [
+            ("markdown", check("markdown"), verdict.to_owned()),
+            ("html", check("html"), verdict.to_owned()),
+            ("oscal", check("oscal"), verdict.to_owned()),
+            (
+                "merge",
+                merged,
+                verdict.replace("(config", "(acme/chat: config"),
+            ),
+        ];
+        if lowered {
+            assert_eq!(report["summary"]["verdict"], "compliant", "{report}");
+            assert_eq!(
+                report["lowered_verdict_rules"],
+                serde_json::json!([{"rule": "no-e2ee", "level": "info", "by": "config e2ee-lint.yaml"}])
+            );
+            assert_eq!(
+                slack["lowered_verdict_rules"],
+                serde_json::json!(["no-e2ee"])
+            );
+            assert_eq!(
+                slack["outcome"], "compliant",
+                "the vocabulary stays one word"
+            );
+            let schema: Value = serde_json::from_str(
+                &std::fs::read_to_string(common::root().join("schemas/report.schema.json"))
+                    .unwrap(),
+            )
+            .unwrap();
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            for document in [&report, &serde_json::from_str(&merged_json).unwrap()] {
+                let errors: Vec<String> = validator
+                    .iter_errors(document)
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{errors:?}");
+            }
+            for (format, text, verdict) in &texts {
+                assert!(text.contains(verdict.as_str()), "{format}: {text}");
+                assert!(
+                    text.contains("compliant (policy lowers no-e2ee)"),
+                    "{format}: Slack's outcome: {text}"
+                );
+            }
+            let oscal: Value = serde_json::from_str(&check("oscal")).unwrap();
+            let props = &oscal["assessment-results"]["results"][0]["props"];
+            assert!(
+                props
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == "verdict-rule-lowered"
+                        && p["value"] == "no-e2ee to info (config e2ee-lint.yaml)"),
+                "{props}"
+            );
+            let csv = check("csv");
+            let row = csv.lines().find(|l| l.contains(",Slack,")).unwrap();
+            assert!(row.contains(",compliant (policy lowers no-e2ee),"), "{row}");
+        } else {
+            assert!(report.get("lowered_verdict_rules").is_none(), "{report}");
+            assert!(slack.get("lowered_verdict_rules").is_none(), "{slack}");
+            let csv = check("csv");
+            for (format, text, _) in texts.iter().chain([&("csv", csv, String::new())]) {
+                assert!(!text.contains("policy lowers"), "{format}: {text}");
+                assert!(!text.contains("lowers no-e2ee"), "{format}");
+                assert!(!text.contains("lowers backups-not-e2ee"), "{format}");
+            }
+        }
+    }
+}
