@@ -137,7 +137,10 @@ mod tests {
             by: "config e2ee-lint.yaml".into(),
         };
         assert_eq!(
-            name_in_verdict("Compliant: no open finding; 1 judged.", &[lowering.clone()]),
+            name_in_verdict(
+                "Compliant: no open finding; 1 judged.",
+                std::slice::from_ref(&lowering)
+            ),
             "Compliant under a policy that lowers no-e2ee to info (config e2ee-lint.yaml): \
              no open finding; 1 judged."
         );

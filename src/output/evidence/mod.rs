@@ -29,7 +29,7 @@ pub(crate) use changes::{Changes, Previous, PreviousFinding, PreviousRisk, Previ
 pub(crate) use controls::status as control_status;
 pub(crate) use controls::{ControlRow, frameworks, matches as framework_matches};
 pub(crate) use header::{Header, Repository, sha256_hex};
-pub(crate) use rows::{Findings, Tools};
+pub(crate) use rows::{EmptyFileRow, Findings, Tools};
 use rows::{open_findings, risks};
 pub(crate) use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
@@ -377,16 +377,6 @@ pub(crate) struct SourceRef {
     pub(crate) date: String,
 }
 
-/// A file read that yielded no tool, with the findings about it (its `empty-inventory` error,
-/// unless the config allows it to be empty).
-#[derive(Debug)]
-pub(crate) struct EmptyFileRow {
-    pub(crate) file: Arc<str>,
-    /// The line of its first finding, `empty-inventory` first.
-    pub(crate) line: Option<usize>,
-    pub(crate) findings: Vec<ToolFinding>,
-}
-
 #[derive(Debug, Serialize)]
 pub(crate) struct PathErrorRow {
     pub path: String,
@@ -484,59 +474,11 @@ pub(crate) fn build(outcome: &Outcome) -> Report<'_> {
                 message: e.message.clone(),
             })
             .collect(),
-        files_without_tools: files_without_tools(outcome),
+        files_without_tools: rows::files_without_tools(outcome),
         changes,
         catalog_overrides: crate::output::catalog_changes(outcome),
         lowered_verdict_rules,
     }
-}
-
-/// The files that yielded no tool, in the order read, each with the findings about it.
-fn files_without_tools(outcome: &Outcome) -> Vec<EmptyFileRow> {
-    let empty: Vec<&crate::outcome::FileReport> = outcome
-        .files
-        .iter()
-        .filter(|f| f.tools.is_empty())
-        .collect();
-    if empty.is_empty() {
-        return Vec::new();
-    }
-    let mut about: std::collections::HashMap<&str, Vec<&crate::finding::Finding>> =
-        Default::default();
-    for finding in outcome.findings.iter().filter(|f| f.tool.is_none()) {
-        about
-            .entry(finding.source.name.as_str())
-            .or_default()
-            .push(finding);
-    }
-    empty
-        .into_iter()
-        .map(|file| {
-            let name = file.source.name.as_str();
-            let findings = about.remove(name).unwrap_or_default();
-            let first = findings
-                .iter()
-                .find(|f| *f.rule == *crate::outcome::rule_ids::EMPTY_INVENTORY)
-                .or(findings.first());
-            EmptyFileRow {
-                file: Arc::from(name),
-                line: first.map(|f| f.source.line_col(f.span.offset).line),
-                findings: findings
-                    .iter()
-                    .map(|f| ToolFinding {
-                        rule: Arc::clone(&f.rule),
-                        severity: f.severity,
-                        state: if f.suppressed.is_some() {
-                            "accepted"
-                        } else {
-                            "open"
-                        },
-                        message: Arc::clone(&f.message),
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
 }
 
 /// The catalog entries the tools matched, in catalog order.

@@ -1,5 +1,5 @@
-//! The report's rows, one per tool, accepted risk and open finding, sharing the outcome's
-//! texts rather than copying them.
+//! The report's rows, one per tool, accepted risk, open finding and file with no tool, sharing
+//! the outcome's texts rather than copying them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -380,4 +380,62 @@ pub(super) fn open_findings(outcome: &Outcome) -> Findings<'_> {
             .count(),
         locator: crate::text::locate::Locator::new(),
     }))
+}
+
+/// A file read that yielded no tool, with the findings about it (its `empty-inventory` error,
+/// unless the config allows it to be empty).
+#[derive(Debug)]
+pub(crate) struct EmptyFileRow {
+    pub(crate) file: Arc<str>,
+    /// The line of its first finding, `empty-inventory` first.
+    pub(crate) line: Option<usize>,
+    pub(crate) findings: Vec<ToolFinding>,
+}
+
+/// The files that yielded no tool, in the order read, each with the findings about it.
+pub(super) fn files_without_tools(outcome: &Outcome) -> Vec<EmptyFileRow> {
+    let empty: Vec<&crate::outcome::FileReport> = outcome
+        .files
+        .iter()
+        .filter(|f| f.tools.is_empty())
+        .collect();
+    if empty.is_empty() {
+        return Vec::new();
+    }
+    let mut about: std::collections::HashMap<&str, Vec<&crate::finding::Finding>> =
+        Default::default();
+    for finding in outcome.findings.iter().filter(|f| f.tool.is_none()) {
+        about
+            .entry(finding.source.name.as_str())
+            .or_default()
+            .push(finding);
+    }
+    empty
+        .into_iter()
+        .map(|file| {
+            let name = file.source.name.as_str();
+            let findings = about.remove(name).unwrap_or_default();
+            let first = findings
+                .iter()
+                .find(|f| *f.rule == *crate::outcome::rule_ids::EMPTY_INVENTORY)
+                .or(findings.first());
+            EmptyFileRow {
+                file: Arc::from(name),
+                line: first.map(|f| f.source.line_col(f.span.offset).line),
+                findings: findings
+                    .iter()
+                    .map(|f| ToolFinding {
+                        rule: Arc::clone(&f.rule),
+                        severity: f.severity,
+                        state: if f.suppressed.is_some() {
+                            "accepted"
+                        } else {
+                            "open"
+                        },
+                        message: Arc::clone(&f.message),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
