@@ -968,3 +968,35 @@ fn a_verdict_rule_lowered_below_the_threshold_is_named_in_every_evidence_format(
         }
     }
 }
+
+/// The lowering names the config file it was set in: a file name's markup is escaped in the
+/// verdict line like any other input text.
+#[test]
+fn a_lowering_names_its_config_escaped() {
+    let dir = common::repo();
+    common::put(
+        dir.path(),
+        "team*<i>x</i>*/inventory.yaml",
+        "tools:\n  - name: Slack\n    data_classification: confidential\n",
+    );
+    common::put(
+        dir.path(),
+        "team*<i>x</i>*/e2ee-lint.yaml",
+        "rules:\n  no-e2ee: info\n",
+    );
+    let run = |format: &str| {
+        let args = ["check", "team*<i>x</i>*/inventory.yaml", "-f", format];
+        common::run_with(dir.path(), &args, &[], |_| {}).stdout
+    };
+    let markdown = run("markdown");
+    assert!(
+        markdown
+            .contains("lowers no-e2ee to info (config team\\*\\<i\\>x\\</i\\>\\*/e2ee-lint.yaml)"),
+        "{markdown}"
+    );
+    let html = run("html");
+    assert!(
+        html.contains("lowers no-e2ee to info (config team*&lt;i&gt;x&lt;/i&gt;*/e2ee-lint.yaml)"),
+        "{html}"
+    );
+}

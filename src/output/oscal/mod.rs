@@ -208,7 +208,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             h.generator.version,
             report.summary.tools_listed,
             report.summary.files,
-            report.verdict_line()
+            md(&report.verdict_line())
         ),
         props: [
             prop("verdict", report.summary.verdict),
