@@ -389,19 +389,45 @@ fn junit_fails_exactly_the_tools_with_findings_at_or_above_fail_on() {
 
 #[test]
 fn every_format_states_the_coverage_of_the_json_output() {
-    for path in [format!("{DIR}/mixed.yaml"), format!("{DIR}/websites.yaml")] {
-        let (_, json) = common::json(&["check", &path]);
+    // One run with a tool of every kind: in the catalog, unclassified, ambiguous, not
+    // applicable, with an invalid field, and a file with no tool and a path not read.
+    let dir = tempfile::tempdir().unwrap();
+    let unclassified = dir.path().join("unclassified.yaml");
+    std::fs::write(
+        &unclassified,
+        "tools:\n  - name: Acme Intercom\n    category: messaging\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.yaml");
+    let every_kind: Vec<String> = ["mixed", "ambiguous", "invalid-tool", "websites"]
+        .iter()
+        .map(|name| format!("{DIR}/{name}.yaml"))
+        .chain([unclassified, missing].map(|p| p.to_str().unwrap().to_owned()))
+        .collect();
+    let cases = [
+        vec![format!("{DIR}/mixed.yaml")],
+        vec![format!("{DIR}/websites.yaml")],
+        every_kind,
+    ];
+    for paths in &cases {
+        let run = |more: &[&str]| {
+            let mut args = vec!["check"];
+            args.extend(paths.iter().map(String::as_str));
+            args.extend(more);
+            e2ee_lint(&args)
+        };
+        let path = paths.join(" ");
+        let json: Value = serde_json::from_str(&run(&["-f", "json"]).stdout).unwrap();
         let coverage = &json["summary"]["coverage"];
-        let (_, report) = report(&["check", &path]);
+        let report: Value = serde_json::from_str(&run(&["-f", "report-json"]).stdout).unwrap();
         assert_eq!(&report["summary"]["coverage"], coverage, "report-json");
-        let sarif: Value =
-            serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "sarif"]).stdout).unwrap();
+        let sarif: Value = serde_json::from_str(&run(&["-f", "sarif"]).stdout).unwrap();
         assert_eq!(
             &sarif["runs"][0]["properties"]["coverage"], coverage,
             "sarif"
         );
         let n = |key: &str| coverage[key].as_u64().unwrap();
-        let junit = e2ee_lint(&["check", &path, "-f", "junit"]).stdout;
+        let junit = run(&["-f", "junit"]).stdout;
         for key in [
             "tools",
             "communication",
@@ -417,7 +443,7 @@ fn every_format_states_the_coverage_of_the_json_output() {
                 "junit {key}: {junit}"
             );
         }
-        let human = e2ee_lint(&["check", &path]).stderr;
+        let human = run(&[]).stderr;
         assert!(
             human.contains(&format!(
                 "coverage: {} tool(s), {} communication ({} in the catalog, {} unclassified, {} ambiguous), {} judged, {} not applicable",
@@ -425,7 +451,7 @@ fn every_format_states_the_coverage_of_the_json_output() {
             )),
             "{human}"
         );
-        let markdown = e2ee_lint(&["check", &path, "-f", "markdown"]).stdout;
+        let markdown = run(&["-f", "markdown"]).stdout;
         assert!(markdown.contains(&format!("| communication tools judged | {} |", n("judged"))));
         assert!(markdown.contains(&format!(
             "| tools not applicable | {} |",
@@ -435,13 +461,12 @@ fn every_format_states_the_coverage_of_the_json_output() {
             "| files with no tool | {} |",
             n("files_without_tools")
         )));
-        let html = e2ee_lint(&["check", &path, "-f", "html"]).stdout;
+        let html = run(&["-f", "html"]).stdout;
         assert!(html.contains(&format!(
             "<th scope=\"row\">Communication tools judged</th><td>{}</td>",
             n("judged")
         )));
-        let oscal: Value =
-            serde_json::from_str(&e2ee_lint(&["check", &path, "-f", "oscal"]).stdout).unwrap();
+        let oscal: Value = serde_json::from_str(&run(&["-f", "oscal"]).stdout).unwrap();
         let props = oscal["assessment-results"]["results"][0]["props"]
             .as_array()
             .unwrap();
@@ -450,15 +475,110 @@ fn every_format_states_the_coverage_of_the_json_output() {
             let prop = props.iter().find(|p| p["name"] == name.as_str()).unwrap();
             assert_eq!(prop["value"], n(key).to_string(), "oscal {name}");
         }
-        let csv = e2ee_lint(&["check", &path, "-f", "csv"]).stdout;
-        let rows = csv.lines().count().saturating_sub(1) as u64;
-        assert_eq!(rows, n("tools"), "csv has one row per tool counted");
-        let not_applicable = csv
-            .lines()
-            .filter(|l| l.contains(",not-applicable,"))
-            .count() as u64;
-        assert_eq!(not_applicable, n("not_applicable"), "{csv}");
+        let csv = run(&["-f", "csv"]).stdout;
+        let from_rows = csv_coverage(&csv);
+        for (key, value) in coverage.as_object().unwrap() {
+            assert_eq!(
+                &from_rows[key], value,
+                "{path}: {key} from the CSV rows:\n{csv}"
+            );
+        }
     }
+    let every_kind = &json_coverage(&cases[2]);
+    for key in [
+        "catalog",
+        "unclassified",
+        "ambiguous",
+        "not_applicable",
+        "invalid",
+        "files_without_tools",
+        "unreadable_paths",
+    ] {
+        assert_ne!(
+            every_kind[key], 0,
+            "the run has a case of {key}: {every_kind}"
+        );
+    }
+}
+
+fn json_coverage(paths: &[String]) -> Value {
+    let mut args = vec!["check", "-f", "json"];
+    args.extend(paths.iter().map(String::as_str));
+    let json: Value = serde_json::from_str(&e2ee_lint(&args).stdout).unwrap();
+    json["summary"]["coverage"].clone()
+}
+
+/// The run's coverage counted from its CSV rows, as docs/src/formats.md says to count it.
+fn csv_coverage(text: &str) -> Value {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<std::collections::HashMap<String, String>> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .map(str::to_owned)
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect();
+    let names = |row: &std::collections::HashMap<String, String>, rule: &str| {
+        let named = |column: &str| {
+            row[column]
+                .split("; ")
+                .any(|f| f.starts_with(&format!("{rule}: ")))
+        };
+        named("open_findings") || named("accepted_findings")
+    };
+    let (tools, others): (Vec<_>, Vec<_>) = rows.iter().partition(|r| !r["tool_id"].is_empty());
+    let (unread, without_tools): (Vec<_>, Vec<_>) = others
+        .iter()
+        .partition(|r| r["open_findings"].starts_with("path not read: "));
+    let files: BTreeSet<&str> = tools
+        .iter()
+        .chain(&without_tools)
+        .map(|r| r["file"].as_str())
+        .collect();
+    let catalog: Vec<_> = tools
+        .iter()
+        .filter(|r| !r["catalog_id"].is_empty())
+        .collect();
+    let mut reasons: std::collections::BTreeMap<&str, u64> = Default::default();
+    for row in &tools {
+        if !row["not_applicable_reason"].is_empty() {
+            *reasons.entry(&row["not_applicable_reason"]).or_default() += 1;
+        }
+    }
+    let not_applicable: u64 = reasons.values().sum();
+    let communication = tools.len() as u64 - not_applicable;
+    let ambiguous = tools
+        .iter()
+        .filter(|r| r["catalog_id"].is_empty() && r["not_applicable_reason"].is_empty())
+        .filter(|r| names(r, "ambiguous-tool"))
+        .count() as u64;
+    let invalid = |r: &&&std::collections::HashMap<String, String>| {
+        r["open_findings"]
+            .split("; ")
+            .any(|f| f.starts_with("invalid-inventory: "))
+    };
+    serde_json::json!({
+        "files": files.len(),
+        "files_without_tools": without_tools.len(),
+        "unreadable_paths": unread.len(),
+        "tools": tools.len(),
+        "communication": communication,
+        "catalog": catalog.len(),
+        "unclassified": communication - catalog.len() as u64 - ambiguous,
+        "ambiguous": ambiguous,
+        "judged": catalog.iter().filter(|r| !invalid(r)).count(),
+        "invalid": tools.iter().filter(invalid).count(),
+        "not_applicable": not_applicable,
+        "not_applicable_reasons": reasons
+            .iter()
+            .map(|(reason, tools)| serde_json::json!({"reason": reason, "tools": tools}))
+            .collect::<Vec<_>>(),
+    })
 }
 
 #[test]
@@ -731,4 +851,152 @@ fn a_tool_with_a_field_of_the_wrong_type_is_not_examined() {
             }
         }
     }
+}
+
+/// A config that lowers a verdict rule below the failure threshold makes Slack at
+/// `confidential` compliant: every evidence format says so in the verdict and on Slack's row.
+/// Without the override, or lowering a rule the verdict does not rest on (`backups-not-e2ee`,
+/// which WhatsApp triggers), none of them has such words.
+#[test]
+fn a_verdict_rule_lowered_below_the_threshold_is_named_in_every_evidence_format() {
+    let inventory = "tools:\n  - name: Slack\n    data_classification: confidential\n  - name: \
+                     WhatsApp\n    data_classification: confidential\n";
+    for (rules, lowered) in [
+        (Some("no-e2ee: info"), true),
+        (None, false),
+        (Some("backups-not-e2ee: info"), false),
+    ] {
+        let dir = common::repo();
+        common::put(dir.path(), "inventory.yaml", inventory);
+        if let Some(rules) = rules {
+            common::put(
+                dir.path(),
+                "e2ee-lint.yaml",
+                &format!("rules:\n  {rules}\n"),
+            );
+        }
+        let run = |args: &[&str]| {
+            let out = common::run_with(dir.path(), args, &[], |_| {});
+            assert!(out.code == 0 || out.code == 1, "{args:?}: {}", out.stderr);
+            out.stdout
+        };
+        let check = |format: &str| {
+            run(&[
+                "check",
+                "inventory.yaml",
+                "-f",
+                format,
+                "--repository",
+                "acme/chat",
+            ])
+        };
+        let report: Value = serde_json::from_str(&check("report-json")).unwrap();
+        let slack = &report["tools"][0];
+        assert_eq!(slack["name"], "Slack");
+        common::put(dir.path(), "run.json", &check("report-json"));
+        let merged = run(&["merge", "run.json", "-f", "markdown"]);
+        let merged_json = run(&["merge", "run.json", "-f", "report-json"]);
+        let verdict =
+            "Compliant under a policy that lowers no-e2ee to info (config e2ee-lint.yaml)";
+        let texts = [
+            ("markdown", check("markdown"), verdict.to_owned()),
+            ("html", check("html"), verdict.to_owned()),
+            ("oscal", check("oscal"), verdict.to_owned()),
+            (
+                "merge",
+                merged,
+                verdict.replace("(config", "(acme/chat: config"),
+            ),
+        ];
+        if lowered {
+            assert_eq!(report["summary"]["verdict"], "compliant", "{report}");
+            assert_eq!(
+                report["lowered_verdict_rules"],
+                serde_json::json!([{"rule": "no-e2ee", "level": "info", "by": "config e2ee-lint.yaml"}])
+            );
+            assert_eq!(
+                slack["lowered_verdict_rules"],
+                serde_json::json!(["no-e2ee"])
+            );
+            assert_eq!(
+                slack["outcome"], "compliant",
+                "the vocabulary stays one word"
+            );
+            let schema: Value = serde_json::from_str(
+                &std::fs::read_to_string(common::root().join("schemas/report.schema.json"))
+                    .unwrap(),
+            )
+            .unwrap();
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            for document in [&report, &serde_json::from_str(&merged_json).unwrap()] {
+                let errors: Vec<String> = validator
+                    .iter_errors(document)
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{errors:?}");
+            }
+            for (format, text, verdict) in &texts {
+                assert!(text.contains(verdict.as_str()), "{format}: {text}");
+                assert!(
+                    text.contains("compliant (policy lowers no-e2ee)"),
+                    "{format}: Slack's outcome: {text}"
+                );
+            }
+            let oscal: Value = serde_json::from_str(&check("oscal")).unwrap();
+            let props = &oscal["assessment-results"]["results"][0]["props"];
+            assert!(
+                props
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == "verdict-rule-lowered"
+                        && p["value"] == "no-e2ee to info (config e2ee-lint.yaml)"),
+                "{props}"
+            );
+            let csv = check("csv");
+            let row = csv.lines().find(|l| l.contains(",Slack,")).unwrap();
+            assert!(row.contains(",compliant (policy lowers no-e2ee),"), "{row}");
+        } else {
+            assert!(report.get("lowered_verdict_rules").is_none(), "{report}");
+            assert!(slack.get("lowered_verdict_rules").is_none(), "{slack}");
+            let csv = check("csv");
+            for (format, text, _) in texts.iter().chain([&("csv", csv, String::new())]) {
+                assert!(!text.contains("policy lowers"), "{format}: {text}");
+                assert!(!text.contains("lowers no-e2ee"), "{format}");
+                assert!(!text.contains("lowers backups-not-e2ee"), "{format}");
+            }
+        }
+    }
+}
+
+/// The lowering names the config file it was set in: a file name's markup is escaped in the
+/// verdict line like any other input text.
+#[test]
+fn a_lowering_names_its_config_escaped() {
+    let dir = common::repo();
+    common::put(
+        dir.path(),
+        "team*<i>x</i>*/inventory.yaml",
+        "tools:\n  - name: Slack\n    data_classification: confidential\n",
+    );
+    common::put(
+        dir.path(),
+        "team*<i>x</i>*/e2ee-lint.yaml",
+        "rules:\n  no-e2ee: info\n",
+    );
+    let run = |format: &str| {
+        let args = ["check", "team*<i>x</i>*/inventory.yaml", "-f", format];
+        common::run_with(dir.path(), &args, &[], |_| {}).stdout
+    };
+    let markdown = run("markdown");
+    assert!(
+        markdown
+            .contains("lowers no-e2ee to info (config team\\*\\<i\\>x\\</i\\>\\*/e2ee-lint.yaml)"),
+        "{markdown}"
+    );
+    let html = run("html");
+    assert!(
+        html.contains("lowers no-e2ee to info (config team*&lt;i&gt;x&lt;/i&gt;*/e2ee-lint.yaml)"),
+        "{html}"
+    );
 }

@@ -28,6 +28,9 @@ pub(super) struct Run {
     /// The run's changes to the catalog (issue 18): a merge must show every one of them.
     #[serde(default)]
     pub(crate) catalog_overrides: Vec<CatalogOverride>,
+    /// The run's severity overrides that lower a verdict rule below its threshold.
+    #[serde(default)]
+    pub(crate) lowered_verdict_rules: Vec<crate::output::evidence::lowered::Lowering>,
 }
 
 /// One company change to the catalog as a run's report-json states it.
@@ -106,6 +109,9 @@ pub(super) struct Tool {
     pub reason: Option<String>,
     #[serde(default)]
     pub findings: Vec<ToolFinding>,
+    /// Verdict rules a lowering cleared this tool of.
+    #[serde(default)]
+    pub(crate) lowered_verdict_rules: Vec<String>,
     pub(crate) reviewed: Option<String>,
     #[serde(default)]
     pub(crate) sources: Vec<String>,

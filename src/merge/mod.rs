@@ -21,11 +21,13 @@ pub(crate) use error::InputError;
 use crate::coverage::{Coverage, ReasonCount};
 use crate::finding::Severity;
 use crate::output::evidence::header::{CatalogFacts, Generator, InputFile, PolicyText};
+use crate::output::evidence::lowered::Lowering;
 use crate::output::evidence::{
     self, ControlRow, FindingRow, Findings, Header, OutcomeCounts, PathErrorRow, Report,
     ReportSummary, Repository, Risk, SeverityCounts, SourceRef, SourceRow, ToolRow, Tools,
     VerdictFacts, control_status, sha256_hex, verdict_from_facts,
 };
+use input::word;
 
 /// A control's counts summed over the runs.
 #[derive(Default)]
@@ -67,6 +69,8 @@ pub(crate) struct Merger {
     files: usize,
     /// Every run's catalog changes, with the repository in their `config` place.
     catalog_overrides: Vec<CatalogChange>,
+    /// Every run's verdict-rule lowerings, with the repository before where they were set.
+    lowered_verdict_rules: Vec<Lowering>,
 }
 
 impl Merger {
@@ -152,8 +156,15 @@ impl Merger {
             .map(|o| catalog_change(&repo, o))
             .collect::<Result<Vec<_>, String>>()
             .map_err(|e| format!("catalog_overrides: {e}"))?;
+        let lowered = run
+            .lowered_verdict_rules
+            .into_iter()
+            .map(|l| lowering(&repo, l))
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| format!("lowered_verdict_rules: {e}"))?;
         // Commit: nothing below fails.
         self.catalog_overrides.extend(overrides);
+        self.lowered_verdict_rules.extend(lowered);
         self.names.insert(name.clone());
         self.fails |= threshold.is_some_and(|t| run.findings.iter().any(|f| f.severity >= t));
         // As in one run's report: `never` keeps the exit code, the verdict is judged at `error`.
@@ -429,6 +440,7 @@ impl Merger {
         Report {
             version: evidence::VERSION,
             catalog_overrides: self.catalog_overrides,
+            lowered_verdict_rules: self.lowered_verdict_rules,
             header,
             summary: ReportSummary {
                 files: self.files,
@@ -448,6 +460,8 @@ impl Merger {
             findings: Findings::Rows(self.findings),
             sources: self.sources.into_values().collect(),
             path_errors: self.path_errors,
+            // `merge` writes no CSV, the one format that lists these as rows.
+            files_without_tools: Vec::new(),
             changes: None,
         }
     }
@@ -455,6 +469,16 @@ impl Merger {
 
 /// A run's catalog change as the merged report lists it: the repository names the config, so
 /// the verdict line and the overrides section show the change under its repository.
+/// A run's verdict-rule lowering, said to be the repository's; rule and level checked.
+fn lowering(repo: &str, l: Lowering) -> Result<Lowering, String> {
+    word(&l.rule, crate::coverage::VERDICT_RULES, "verdict rule")?;
+    word(&l.level, &["info", "warning"], "lowered level")?;
+    Ok(Lowering {
+        by: format!("{repo}: {}", l.by),
+        ..l
+    })
+}
+
 fn catalog_change(repo: &str, o: input::CatalogOverride) -> Result<CatalogChange, String> {
     let kind = match o.kind.as_str() {
         "override" => ChangeKind::Override,

@@ -46,6 +46,11 @@ pub(super) fn tool(
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
+    let lowered_verdict_rules = tool
+        .lowered_verdict_rules
+        .iter()
+        .map(|rule| word(rule, crate::coverage::VERDICT_RULES, "verdict rule").map(Arc::from))
+        .collect::<Result<Vec<_>, String>>()?;
     let optional = |value: Option<String>, vocabulary: &[&'static str], what: &str| {
         value.map(|v| word(&v, vocabulary, what)).transpose()
     };
@@ -77,6 +82,7 @@ pub(super) fn tool(
         reason: tool.reason,
         communication,
         findings,
+        lowered_verdict_rules,
         reviewed: tool.reviewed.map(Arc::from),
         sources: tool.sources.into(),
     })

@@ -3,10 +3,14 @@
 //! RFC 4180 quoting, and cells that a spreadsheet would run as a formula (starting with `=`,
 //! `+`, `-`, `@`, a tab or a carriage return) are prefixed with a single quote (OWASP's advice
 //! against CSV injection). Bidi and other invisible characters are shown as `\u{...}`.
+//!
+//! After the tools, a file that yielded no tool and a path that could not be read each get a
+//! row with empty tool columns and the outcome `not-examined`, so that every coverage count of
+//! the run can be read from the rows (docs/src/formats.md says how).
 
 use std::io::{self, Write};
 
-use super::evidence::{Report, ToolRow};
+use super::evidence::{Report, ToolFinding, ToolOutcome, ToolRow};
 
 /// The columns before the fields.
 const LEADING: &[&str] = &["file", "line", "tool", "tool_id"];
@@ -59,8 +63,15 @@ fn cell(text: &str) -> String {
     }
 }
 
+/// What a path row's `open_findings` starts with: the reports' "Paths not read".
+pub(crate) const PATH_NOT_READ: &str = "path not read";
+
 fn findings(tool: &ToolRow, state: &str) -> String {
-    tool.findings
+    joined(&tool.findings, state)
+}
+
+fn joined(findings: &[ToolFinding], state: &str) -> String {
+    findings
         .iter()
         .filter(|f| f.state == state)
         .map(|f| format!("{}: {}", f.rule, f.message))
@@ -86,7 +97,7 @@ fn row(tool: &ToolRow) -> Vec<String> {
             .collect::<Vec<_>>()
             .join("; "),
         opt(tool.configured),
-        tool.outcome.as_str().to_owned(),
+        tool.outcome_text(),
         opt(tool.reason.as_deref()),
         findings(tool, "open"),
         findings(tool, "accepted"),
@@ -109,7 +120,34 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         cells.push(cell(&overrides));
         write!(out, "{}\r\n", cells.join(","))?;
     }
+    for file in &report.files_without_tools {
+        let line = file.line.map(|l| l.to_string()).unwrap_or_default();
+        let open = joined(&file.findings, "open");
+        let accepted = joined(&file.findings, "accepted");
+        write!(out, "{}\r\n", untooled(&file.file, &line, &open, &accepted))?;
+    }
+    for error in &report.path_errors {
+        let open = format!("{PATH_NOT_READ}: {}", error.message);
+        write!(out, "{}\r\n", untooled(&error.path, "", &open, ""))?;
+    }
     Ok(())
+}
+
+/// A row about a file or path with no tool: the tool columns empty, the outcome
+/// `not-examined`, the findings in their columns; escaped like every other row.
+fn untooled(file: &str, line: &str, open: &str, accepted: &str) -> String {
+    header()
+        .iter()
+        .map(|&column| match column {
+            "file" => cell(file),
+            "line" => cell(line),
+            "outcome" => cell(ToolOutcome::NotExamined.as_str()),
+            "open_findings" => cell(open),
+            "accepted_findings" => cell(accepted),
+            _ => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[cfg(test)]

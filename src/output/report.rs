@@ -116,10 +116,11 @@ fn summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "| paths that could not be read | {} |",
         s.unreadable_paths
     )?;
+    // Escaped: a lowering names the config file it was set in.
     let verdict = if s.verdict == "compliant" {
-        report.verdict_line()
+        cell(&report.verdict_line())
     } else {
-        format!("**{}**", report.verdict_line())
+        format!("**{}**", cell(&report.verdict_line()))
     };
     writeln!(out, "\nVerdict: {verdict}\n")
 }
@@ -242,8 +243,8 @@ fn tool_table<'t>(
             .map(|f| format!("`{}` ({}, {})", f.rule, f.severity, f.state))
             .collect();
         let outcome = match tool.outcome {
-            o if o.needs_action() => format!("**{}**", o.as_str()),
-            other => other.as_str().to_owned(),
+            o if o.needs_action() => format!("**{}**", tool.outcome_text()),
+            _ => tool.outcome_text(),
         };
         writeln!(
             out,

@@ -12,6 +12,7 @@
 mod changes;
 mod controls;
 pub(crate) mod header;
+pub(crate) mod lowered;
 mod rows;
 mod verdict;
 
@@ -28,7 +29,7 @@ pub(crate) use changes::{Changes, Previous, PreviousFinding, PreviousRisk, Previ
 pub(crate) use controls::status as control_status;
 pub(crate) use controls::{ControlRow, frameworks, matches as framework_matches};
 pub(crate) use header::{Header, Repository, sha256_hex};
-pub(crate) use rows::{Findings, Tools};
+pub(crate) use rows::{EmptyFileRow, Findings, Tools};
 use rows::{open_findings, risks};
 pub(crate) use verdict::Facts as VerdictFacts;
 pub(crate) use verdict::from_facts as verdict_from_facts;
@@ -57,18 +58,28 @@ pub(crate) struct Report<'o> {
     /// The catalog entries the tools matched, with their sources.
     pub(crate) sources: Vec<SourceRow>,
     pub(crate) path_errors: Vec<PathErrorRow>,
+    /// The files read that yielded no tool, for the CSV's rows (the other formats list their
+    /// findings and count them in the coverage).
+    #[serde(skip)]
+    pub(crate) files_without_tools: Vec<EmptyFileRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) changes: Option<Changes>,
     /// The company's changes to the catalog the verdict rests on (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) catalog_overrides: Vec<crate::outcome::CatalogChange>,
+    /// Severity overrides that lower a verdict rule below the failure threshold: the verdict
+    /// rests on them too (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) lowered_verdict_rules: Vec<lowered::Lowering>,
 }
 
 impl Report<'_> {
-    /// The verdict sentence, saying when it rests on catalog overrides: "Compliant: no open
-    /// finding, with 2 catalog overrides."
+    /// The verdict sentence, saying when it rests on a policy that lowers a verdict rule or
+    /// on catalog overrides: "Compliant under a policy that lowers no-e2ee to info (config
+    /// e2ee-lint.yaml): no open finding, with 2 catalog overrides."
     pub(crate) fn verdict_line(&self) -> String {
-        let text = &self.summary.verdict_text;
+        let text =
+            &lowered::name_in_verdict(&self.summary.verdict_text, &self.lowered_verdict_rules);
         match self.catalog_overrides.len() {
             0 => text.clone(),
             n => format!(
@@ -268,9 +279,33 @@ pub(crate) struct ToolRow {
     #[serde(skip)]
     pub(crate) communication: bool,
     pub findings: Vec<ToolFinding>,
+    /// Verdict rules a policy lowered below the threshold that this tool's open findings come
+    /// from: its outcome rests on that policy (see [`ToolRow::outcome_text`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) lowered_verdict_rules: Vec<Arc<str>>,
     /// The catalog entry's review date.
     pub(crate) reviewed: Option<Arc<str>>,
     pub(crate) sources: Arc<[String]>,
+}
+
+impl ToolRow {
+    /// The outcome as text formats show it: the label, and for a tool that a lowered verdict
+    /// rule cleared, the policy it rests on: `compliant (policy lowers no-e2ee)`.
+    pub(crate) fn outcome_text(&self) -> String {
+        let label = self.outcome.as_str();
+        let cleared = matches!(
+            self.outcome,
+            ToolOutcome::Compliant | ToolOutcome::AtRisk | ToolOutcome::AcceptedRisk
+        );
+        if cleared && !self.lowered_verdict_rules.is_empty() {
+            format!(
+                "{label} (policy lowers {})",
+                self.lowered_verdict_rules.join(", ")
+            )
+        } else {
+            label.to_owned()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -353,7 +388,8 @@ pub(crate) struct PathErrorRow {
 pub(crate) fn build(outcome: &Outcome) -> Report<'_> {
     let today = outcome.evaluated_on.as_deref().and_then(Date::parse);
     let threshold = outcome.fail_on.threshold().unwrap_or(Severity::Error);
-    let mut listed = rows::tools(outcome);
+    let lowered_verdict_rules = lowered::lowerings(outcome);
+    let mut listed = rows::tools(outcome, &lowered_verdict_rules, threshold);
     // Each finding goes to its tool: by file and tool id, and among tools sharing an id to the
     // last one listed before the finding's location. The tools sorted by (file, id, listing
     // order) make each finding's candidates one range: 32 bytes a tool, no map of lists.
@@ -438,8 +474,10 @@ pub(crate) fn build(outcome: &Outcome) -> Report<'_> {
                 message: e.message.clone(),
             })
             .collect(),
+        files_without_tools: rows::files_without_tools(outcome),
         changes,
         catalog_overrides: crate::output::catalog_changes(outcome),
+        lowered_verdict_rules,
     }
 }
 

@@ -1,5 +1,5 @@
-//! The report's rows, one per tool, accepted risk and open finding, sharing the outcome's
-//! texts rather than copying them.
+//! The report's rows, one per tool, accepted risk, open finding and file with no tool, sharing
+//! the outcome's texts rather than copying them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,6 +43,9 @@ pub(crate) struct Listed<'o> {
     finding_ids: Vec<u32>,
     outcomes: Vec<ToolOutcome>,
     no_sources: Arc<[String]>,
+    /// The verdict rules lowered below `threshold`, for each row's note.
+    lowered: Vec<super::lowered::Lowering>,
+    threshold: crate::finding::Severity,
 }
 
 impl<'o> Tools<'o> {
@@ -86,7 +89,11 @@ impl std::fmt::Debug for Tools<'_> {
     }
 }
 
-pub(super) fn tools(outcome: &Outcome) -> Listed<'_> {
+pub(super) fn tools<'o>(
+    outcome: &'o Outcome,
+    lowered: &[super::lowered::Lowering],
+    threshold: crate::finding::Severity,
+) -> Listed<'o> {
     let catalog = &outcome.catalog;
     let mut texts: HashMap<&str, SystemTexts> = HashMap::new();
     type Channels = Vec<(crate::outcome::Channel, &'static str)>;
@@ -152,6 +159,8 @@ pub(super) fn tools(outcome: &Outcome) -> Listed<'_> {
         finding_ids: Vec::new(),
         outcomes: vec![ToolOutcome::Compliant; count],
         no_sources: Arc::from(Vec::new()),
+        lowered: lowered.to_vec(),
+        threshold,
     }
 }
 
@@ -210,7 +219,15 @@ impl Listed<'_> {
                 },
                 message: Arc::clone(&finding.message),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let lowered_verdict_rules = super::lowered::cleared_rules(
+            findings
+                .iter()
+                .filter(|f| f.state == "open")
+                .map(|f| (&f.rule, f.severity)),
+            &self.lowered,
+            self.threshold,
+        );
         Some(ToolRow {
             repository: None,
             file: Arc::clone(self.file_names.get(f)?),
@@ -233,6 +250,7 @@ impl Listed<'_> {
             judged: scope.judged(),
             communication: scope.scope.is_communication(),
             findings,
+            lowered_verdict_rules,
             reviewed: shared.map(|t| Arc::clone(&t.reviewed)),
             sources: shared
                 .map_or_else(|| Arc::clone(&self.no_sources), |t| Arc::clone(&t.sources)),
@@ -362,4 +380,62 @@ pub(super) fn open_findings(outcome: &Outcome) -> Findings<'_> {
             .count(),
         locator: crate::text::locate::Locator::new(),
     }))
+}
+
+/// A file read that yielded no tool, with the findings about it (its `empty-inventory` error,
+/// unless the config allows it to be empty).
+#[derive(Debug)]
+pub(crate) struct EmptyFileRow {
+    pub(crate) file: Arc<str>,
+    /// The line of its first finding, `empty-inventory` first.
+    pub(crate) line: Option<usize>,
+    pub(crate) findings: Vec<ToolFinding>,
+}
+
+/// The files that yielded no tool, in the order read, each with the findings about it.
+pub(super) fn files_without_tools(outcome: &Outcome) -> Vec<EmptyFileRow> {
+    let empty: Vec<&crate::outcome::FileReport> = outcome
+        .files
+        .iter()
+        .filter(|f| f.tools.is_empty())
+        .collect();
+    if empty.is_empty() {
+        return Vec::new();
+    }
+    let mut about: std::collections::HashMap<&str, Vec<&crate::finding::Finding>> =
+        Default::default();
+    for finding in outcome.findings.iter().filter(|f| f.tool.is_none()) {
+        about
+            .entry(finding.source.name.as_str())
+            .or_default()
+            .push(finding);
+    }
+    empty
+        .into_iter()
+        .map(|file| {
+            let name = file.source.name.as_str();
+            let findings = about.remove(name).unwrap_or_default();
+            let first = findings
+                .iter()
+                .find(|f| *f.rule == *crate::outcome::rule_ids::EMPTY_INVENTORY)
+                .or(findings.first());
+            EmptyFileRow {
+                file: Arc::from(name),
+                line: first.map(|f| f.source.line_col(f.span.offset).line),
+                findings: findings
+                    .iter()
+                    .map(|f| ToolFinding {
+                        rule: Arc::clone(&f.rule),
+                        severity: f.severity,
+                        state: if f.suppressed.is_some() {
+                            "accepted"
+                        } else {
+                            "open"
+                        },
+                        message: Arc::clone(&f.message),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }

@@ -215,7 +215,7 @@ fn tools(tools: &Tools, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "<tr><td>{}</td><td>{}:{}</td><td>{}</td><td>{}</td><td>{}</td><td>{catalog}</td>\
-             <td>{}</td><td>{}</td><td><span class=\"o o-{o}\">{o}</span></td><td>{}</td></tr>",
+             <td>{}</td><td>{}</td><td><span class=\"o o-{o}\">{text}</span></td><td>{}</td></tr>",
             esc(&t.name),
             path(&t.file),
             t.line,
@@ -234,6 +234,7 @@ fn tools(tools: &Tools, out: &mut dyn Write) -> io::Result<()> {
                 findings.join("<br>")
             },
             o = t.outcome.as_str(),
+            text = esc(&t.outcome_text()),
         )?;
     }
     writeln!(out, "</tbody></table>")?;

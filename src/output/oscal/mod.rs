@@ -208,7 +208,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             h.generator.version,
             report.summary.tools_listed,
             report.summary.files,
-            report.verdict_line()
+            md(&report.verdict_line())
         ),
         props: [
             prop("verdict", report.summary.verdict),
@@ -223,6 +223,13 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .catalog_overrides
                 .iter()
                 .map(|c| prop("catalog-override", &c.line())),
+        )
+        .chain(
+            // Each severity override that lowers a verdict rule below the threshold.
+            report
+                .lowered_verdict_rules
+                .iter()
+                .map(|l| prop("verdict-rule-lowered", &l.words())),
         )
         .flatten()
         .collect(),
@@ -332,7 +339,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "{title} ({}:{}): outcome {}.",
                 md(&tool.file),
                 tool.line,
-                tool.outcome.as_str()
+                tool.outcome_text()
             ),
             methods: ["EXAMINE"],
             props: [
