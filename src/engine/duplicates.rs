@@ -13,20 +13,22 @@ use crate::finding::{Finding, Label, ToolRef};
 use crate::inventory::Tool;
 use crate::source::{SourceFile, Span};
 
-/// A deterministic hash of a tool id (SipHash with fixed keys): same input, same output.
+/// A deterministic hash of a tool id (foldhash with a fixed seed): same input, same output.
+/// A collision costs nothing but an entry in the collision map, whose answers are exact.
 pub(super) fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    id.hash(&mut hasher);
-    hasher.finish()
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(id)
 }
+
+/// The maps below are looked up once per tool and never iterated: the fast hash.
+type Map<K> = HashMap<K, usize, foldhash::fast::RandomState>;
 
 /// The first tool (an index into the file's summaries) of each catalog system and each id.
 #[derive(Debug, Default)]
 pub(super) struct FirstSeen {
-    pub(super) by_system: HashMap<String, usize>,
-    pub(super) by_id: HashMap<u64, usize>,
-    pub(super) id_collisions: HashMap<String, usize>,
+    pub(super) by_system: Map<String>,
+    pub(super) by_id: Map<u64>,
+    pub(super) id_collisions: Map<String>,
 }
 
 impl FirstSeen {
@@ -60,8 +62,11 @@ impl FirstSeen {
         id: &str,
         index: usize,
     ) {
-        if let Some(system) = system {
-            self.by_system.entry(system.to_owned()).or_insert(index);
+        // Most tools repeat a system seen before: no key is allocated for those.
+        if let Some(system) = system
+            && !self.by_system.contains_key(system)
+        {
+            self.by_system.insert(system.to_owned(), index);
         }
         match self.by_id.entry(id_hash(id)) {
             std::collections::hash_map::Entry::Vacant(entry) => {
