@@ -30,12 +30,19 @@ pub(crate) const DEFAULT_PATTERNS: &[&str] = &[
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// A path that could not be used. Reported as one line; the run exits 2.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PathError {
     pub path: String,
     pub message: String,
 }
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for PathError {}
 
 impl PathError {
     fn new(path: &Path, message: impl Into<String>) -> Self {

@@ -297,9 +297,16 @@ struct CatalogFile {
 }
 
 /// An error in a catalog file.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid catalog: {0}")]
+#[derive(Debug)]
 pub(crate) struct CatalogError(pub String);
+
+impl std::fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid catalog: {}", self.0)
+    }
+}
+
+impl std::error::Error for CatalogError {}
 
 /// The loaded catalog with its lookup indexes.
 #[derive(Debug, Clone)]
