@@ -479,5 +479,15 @@ mod tests {
             }
             assert_eq!(rendered(&outcome), reference(&outcome));
         }
+        // And a `tools` list of several waves: every copy names its own tool.
+        for (copy, finding) in outcome.findings.iter_mut().enumerate() {
+            if let Some(tool) = &mut finding.tool {
+                tool.name = format!("{} {copy}", tool.name).into();
+                tool.id = format!("{}-{copy}", tool.id).into();
+            }
+        }
+        let (first, _) = tools(&outcome);
+        assert!(first.len() > wave, "{} tools", first.len());
+        assert_eq!(rendered(&outcome), reference(&outcome));
     }
 }

@@ -451,6 +451,12 @@ fn has_duplicate_keys(entries: &[Node<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// What crosses between the parser's thread and the loader's stays small (see [`Compact`]).
+    #[test]
+    fn a_compact_event_is_48_bytes() {
+        assert_eq!(std::mem::size_of::<super::Parsed<'_>>(), 48);
+    }
+
     /// [`super::comments_within_budget`] as first written, line by line: the reference.
     fn comments_within_budget_by_lines(text: &str) -> bool {
         let mut run = 0usize;
