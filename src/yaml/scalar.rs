@@ -5,6 +5,9 @@
 //! (MIT/Apache-2.0): YAML 1.2 booleans only, no legacy octal, `0X`/`0O`/`0B` and signed `.nan`
 //! stay strings, an integer is tried as i64 (with a `-`) or u64, then a float. The differential
 //! test in `yaml/tests.rs` holds the two loaders to the same trees.
+//!
+//! `build.rs` compiles this file too (`#[path]`), to resolve the embedded rules' and catalog's
+//! scalars the same way, so it may use nothing but `super::NodeKind`'s scalar variants and std.
 
 use std::borrow::Cow;
 
