@@ -278,7 +278,11 @@ pub fn lint_source(engine: &Engine, source: SourceFile) -> (FileReport, Vec<Find
         problems.push(inventory::no_tools(source.first_line(whole)));
     }
     inventory.tools = kept;
-    let ignores = policy::ignores::scan(&source, &inventory);
+    let ignores = if keep_tools {
+        policy::ignores::scan(&source, &inventory)
+    } else {
+        Vec::new()
+    };
     for problem in problems {
         lint.problem(problem);
     }

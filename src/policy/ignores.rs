@@ -21,11 +21,10 @@ pub(crate) fn has_marker(text: &str) -> bool {
 
 /// Finds every ignore comment of a file and attaches each to its tool: the tool whose `name:`
 /// is on the comment's line, or whose entry starts on the next line.
+///
+/// Reads the text line by line: the caller first asks [`has_marker`] (the pipeline does, to
+/// decide whether to keep the tools at all), and most files have no ignore.
 pub(crate) fn scan(source: &SourceFile, inventory: &Inventory) -> Vec<Ignore> {
-    // Most files have no ignore at all; skip the per-tool work for them.
-    if !has_marker(&source.text) {
-        return Vec::new();
-    }
     let mut strings = string_spans(inventory);
     strings.sort_unstable();
     // Scalars never overlap, so the candidate is the last one starting at or before `offset`.

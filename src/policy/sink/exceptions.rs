@@ -120,27 +120,25 @@ impl Sink<'_> {
             }
             // In a partial run, an exception is only unused if all it could cover was checked.
             let judged = self.scope.whole_set || self.files_all_checked(exception);
-            if expired && !used && !judged {
+            if expired && !used {
+                // Judged unused, it has nothing left to renew.
+                let (unused, help) = if judged {
+                    (" and matches no finding", "remove the exception")
+                } else {
+                    (
+                        "",
+                        "remove the exception, or renew it with a new `expires` date and approval",
+                    )
+                };
                 produced.push(self.new_finding(
                     ids::EXPIRED_EXCEPTION,
                     cfg,
                     exception.expires.span,
                     format!(
-                        "the exception for `{}` on {} expired on {expires}",
+                        "the exception for `{}` on {} expired on {expires}{unused}",
                         exception.rule.value, exception.tool.value
                     ),
-                    Some("remove the exception, or renew it with a new `expires` date and approval".into()),
-                ));
-            } else if expired && !used {
-                produced.push(self.new_finding(
-                    ids::EXPIRED_EXCEPTION,
-                    cfg,
-                    exception.expires.span,
-                    format!(
-                        "the exception for `{}` on {} expired on {expires} and matches no finding",
-                        exception.rule.value, exception.tool.value
-                    ),
-                    Some("remove the exception".into()),
+                    Some(help.into()),
                 ));
             } else if !expired && !used && judged {
                 produced.push(self.new_finding(
