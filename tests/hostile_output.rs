@@ -36,8 +36,8 @@ fn quoted(text: &str) -> String {
     out
 }
 
-/// Every control and bidi character an input could try, in a tool name.
-const HOSTILE_NAME: &str = "Evil\u{1b}[2J\u{1b}]8;;http://x\u{7}\u{0}\u{9b}31m\u{202e}lanigiro\u{2066}\u{200f}\r\n::error::x";
+/// Every control, bidi and invisible character an input could try, in a tool name.
+const HOSTILE_NAME: &str = "Evil\u{1b}[2J\u{1b}]8;;http://x\u{7}\u{0}\u{9b}31m\u{202e}lanigiro\u{2066}\u{200f}\r\n::error::x\u{200b}Wh\u{ad}ats\u{feff}App\u{200d}";
 
 /// The characters no text output may carry raw. Line feeds are allowed where the format puts
 /// them itself, so they are checked by counting lines instead.
@@ -50,6 +50,9 @@ fn raw_hazards(text: &str) -> Vec<char> {
                     || matches!(
                         c,
                         '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+                            // Zero-width characters, soft hyphen, byte-order mark: a name
+                            // holding one looks like another.
+                            | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{00ad}' | '\u{feff}'
                     )
                     || ('\u{202a}'..='\u{202e}').contains(&c)
                     || ('\u{2066}'..='\u{2069}').contains(&c))

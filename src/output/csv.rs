@@ -45,7 +45,7 @@ pub(crate) fn header() -> Vec<&'static str> {
 fn cell(text: &str) -> String {
     let mut shown = String::with_capacity(text.len());
     for c in text.chars() {
-        if super::report::hidden(c) && !matches!(c, '\t' | '\r' | '\n') {
+        if super::sanitize::is_hazard(c) && !matches!(c, '\t' | '\r' | '\n') {
             shown.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
         } else {
             shown.push(c);

@@ -7,10 +7,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
-/// Characters serde_json writes raw that must not reach a file raw: C1 controls, bidi and other
-/// invisible format characters (the set the text formats show as `\u{...}`), line separators.
+/// Characters serde_json writes raw that must not reach a file raw: C1 controls, invisible
+/// format characters and line separators (`sanitize::is_hazard`; serde_json escapes C0 itself).
 fn escaped(c: char) -> bool {
-    super::report::hidden(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    super::sanitize::is_hazard(c)
 }
 
 /// serde_json's pretty printer (two spaces), with [`escaped`] characters as `\uXXXX`, that can

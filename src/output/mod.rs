@@ -57,7 +57,7 @@ pub(crate) fn rule_help_uri(rule_id: &str) -> String {
 /// The run's catalog changes with every text escaped for machine formats (bidi controls and
 /// line separators shown as escapes; the format encodes the rest), in the outcome's order.
 pub(crate) fn catalog_changes(outcome: &Outcome) -> Vec<crate::outcome::CatalogChange> {
-    let esc = |t: &str| sanitize::bidi(t).into_owned();
+    let esc = |t: &str| sanitize::invisible(t).into_owned();
     outcome
         .catalog_changes
         .iter()

@@ -33,21 +33,13 @@ pub(crate) fn cell(text: &str) -> String {
                 out.push_str("\\.");
             }
             '\n' | '\r' => out.push(' '),
-            c if hidden(c) => out.push_str(&format!("\\\\u{{{:04x}}}", u32::from(c))),
+            c if super::sanitize::is_hazard(c) => {
+                out.push_str(&format!("\\\\u{{{:04x}}}", u32::from(c)))
+            }
             c => out.push(c),
         }
     }
     out
-}
-
-/// Control, bidi and other invisible format characters: shown as `\u{...}` so that a
-/// reviewer sees them.
-pub(crate) fn hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}')
 }
 
 fn opt(value: Option<&str>) -> String {

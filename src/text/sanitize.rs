@@ -11,19 +11,22 @@ use std::borrow::Cow;
 /// Texts longer than this many bytes are cut in human output; see [`cut`].
 pub(crate) const MAX_TEXT: usize = 1200;
 
-/// The Unicode bidirectional formatting controls: the embeddings, overrides and isolates, and
-/// the implicit marks (ALM, LRM, RLM).
-pub(crate) fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-    )
+/// Invisible format characters: the bidirectional controls (embeddings, overrides, isolates and
+/// the marks ALM, LRM, RLM), the zero-width characters, the soft hyphen, the word joiner and
+/// its kin, the byte-order mark and the interlinear annotation marks. A name holding one looks
+/// like another ("\u{200b}WhatsApp") or reads reordered (Trojan Source).
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{061c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}')
 }
 
-/// Whether a character must not reach an output raw: C0 and C1 controls and DEL, bidi
-/// controls, and the Unicode line and paragraph separators (line breaks to some viewers).
+/// Whether a character must not reach any output raw: C0 and C1 controls and DEL, invisible
+/// format characters, and the Unicode line and paragraph separators (line breaks to some
+/// viewers). Every renderer asks this one question.
 pub(crate) fn is_hazard(c: char) -> bool {
-    c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control() || is_invisible(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 fn push_escape(out: &mut String, c: char) {
@@ -51,12 +54,10 @@ pub(crate) fn source_line(text: &str) -> Cow<'_, str> {
     escape_where(text, |c| c != '\t' && is_hazard(c))
 }
 
-/// Escapes only the bidi controls and line separators: for text whose other control
+/// Escapes only the invisible format characters and line separators: for text whose control
 /// characters the format already encodes (JSON strings).
-pub(crate) fn bidi(text: &str) -> Cow<'_, str> {
-    escape_where(text, |c| {
-        is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
-    })
+pub(crate) fn invisible(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| !c.is_control() && is_hazard(c))
 }
 
 fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -124,22 +125,25 @@ mod tests {
     }
 
     #[test]
-    fn every_bidi_control_is_escaped() {
-        let controls = [
+    fn every_invisible_character_is_escaped() {
+        let characters = [
+            // The bidi controls.
             '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
             '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            // Zero-width space, joiner and non-joiner, soft hyphen, word joiner, byte-order mark.
+            '\u{200b}', '\u{200c}', '\u{200d}', '\u{00ad}', '\u{2060}', '\u{feff}',
         ];
-        for c in controls {
+        for c in characters {
             let text = format!("x{c}y");
             let escaped = format!("x\\u{{{:x}}}y", u32::from(c));
             assert_eq!(line(&text), escaped);
-            assert_eq!(bidi(&text), escaped);
+            assert_eq!(invisible(&text), escaped);
             assert_eq!(source_line(&text), escaped);
         }
         // Neighbours that are ordinary characters stay.
-        assert_eq!(line("\u{200d}\u{2065}\u{fb01}"), "\u{200d}\u{2065}\u{fb01}");
-        // `bidi` leaves the controls a JSON string escapes itself.
-        assert_eq!(bidi("a\nb\u{1b}"), "a\nb\u{1b}");
+        assert_eq!(line("\u{200a}\u{2070}\u{fb01}"), "\u{200a}\u{2070}\u{fb01}");
+        // `invisible` leaves the controls a JSON string escapes itself.
+        assert_eq!(invisible("a\nb\u{1b}"), "a\nb\u{1b}");
         assert_eq!(line("a\u{2028}b"), "a\\u{2028}b");
     }
 

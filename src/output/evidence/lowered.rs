@@ -55,7 +55,7 @@ pub(crate) fn lowerings(outcome: &Outcome) -> Vec<Lowering> {
         lowers.then(|| Lowering {
             rule: rule.to_owned(),
             level: level.to_owned(),
-            by: crate::output::sanitize::bidi(&by).into_owned(),
+            by: crate::output::sanitize::invisible(&by).into_owned(),
         })
     };
     let on_command_line = |entry: &str| {

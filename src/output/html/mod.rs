@@ -9,7 +9,7 @@ mod header;
 use std::io::{self, Write};
 
 use super::evidence::{Report, Risk, ToolOutcome, Tools, kind_text};
-use super::report::hidden;
+use super::sanitize;
 
 /// The page's Content-Security-Policy: nothing may load or run; inline styles only.
 pub(crate) const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
@@ -27,7 +27,7 @@ pub(crate) fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if hidden(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c if sanitize::is_hazard(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
